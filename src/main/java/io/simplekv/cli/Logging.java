@@ -1,0 +1,29 @@
+package io.simplekv.cli;
+
+import io.simplekv.config.ServerConfig;
+
+/** Maps Redis's loglevel/logfile onto slf4j-simple, which reads these properties before the first logger. */
+final class Logging {
+    private Logging() {}
+
+    static void configure(ServerConfig config) {
+        String level = switch (config.loglevel) {
+            case "debug", "verbose" -> "debug";
+            case "warning" -> "warn";
+            case "nothing" -> "off";
+            default -> "info";
+        };
+        setDefault("org.slf4j.simpleLogger.defaultLogLevel", level);
+        // Netty's own chatter stays at warn unless the user asked for debug.
+        setDefault("org.slf4j.simpleLogger.log.io.netty", level.equals("debug") ? "debug" : "warn");
+        setDefault("org.slf4j.simpleLogger.showDateTime", "true");
+        setDefault("org.slf4j.simpleLogger.dateTimeFormat", "dd MMM yyyy HH:mm:ss.SSS");
+        setDefault("org.slf4j.simpleLogger.showThreadName", "false");
+        setDefault("org.slf4j.simpleLogger.showLogName", "false");
+        setDefault("org.slf4j.simpleLogger.logFile", config.logfile.isEmpty() ? "System.out" : config.logfile);
+    }
+
+    private static void setDefault(String key, String value) {
+        if (System.getProperty(key) == null) System.setProperty(key, value);
+    }
+}

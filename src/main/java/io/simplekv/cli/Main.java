@@ -1,0 +1,167 @@
+package io.simplekv.cli;
+
+import io.simplekv.config.ConfigException;
+import io.simplekv.config.ConfigFileParser;
+import io.simplekv.config.ServerConfig;
+import io.simplekv.server.SimpleKvServer;
+import io.simplekv.storage.MemoryEngine;
+import io.simplekv.storage.StorageEngine;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code simplekv-server [CONFIG_FILE] [--port N] [--bind ADDR...] [--dir DIR] [--storage memory|chronicle] ...}:
+ * like redis-server, any directive may be given as {@code --name value}, and flags override the file.
+ */
+@Command(name = "simplekv-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A Redis-protocol-compatible key-value server.",
+        footer = {"", "Any other redis.conf directive may be given as --name value (e.g. --maxclients 100)."})
+public final class Main implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG_FILE", description = "A redis.conf-style file.")
+    Path configFile;
+
+    @Option(names = "--port", paramLabel = "N", description = "TCP port (0 picks a free one). Default 6379.")
+    String port;
+
+    @Option(names = "--bind", arity = "1..*", paramLabel = "ADDR", description = "Addresses to listen on. Default 127.0.0.1.")
+    List<String> bind;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Data directory. Default ./data.")
+    String dir;
+
+    @Option(names = "--storage", paramLabel = "ENGINE", description = "memory (default) or chronicle.")
+    String storage;
+
+    @Option(names = "--requirepass", paramLabel = "PASS", description = "Password clients must AUTH with.")
+    String requirepass;
+
+    @Option(names = "--databases", paramLabel = "N", description = "Number of databases. Default 16.")
+    String databases;
+
+    @Option(names = "--loglevel", paramLabel = "LEVEL", description = "debug, verbose, notice (default), warning, nothing.")
+    String loglevel;
+
+    @Unmatched
+    List<String> otherDirectives = new ArrayList<>();
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((e, a) -> {
+            System.err.println("FATAL CONFIG ERROR: " + e.getMessage());
+            return 1;
+        });
+        cli.setUnmatchedOptionsArePositionalParams(false);
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config;
+        try {
+            config = buildConfig();
+        } catch (ConfigFileParser.BadConfigFile e) {
+            System.err.println(e.getMessage());
+            return 1;
+        } catch (BadFlag e) {
+            System.err.println("FATAL CONFIG ERROR: " + e.getMessage());
+            return 1;
+        }
+        Logging.configure(config);
+        StorageEngine engine = openEngine(config);
+        if (engine == null) return 1;
+        SimpleKvServer server = new SimpleKvServer(config, engine);
+        int bound;
+        try {
+            bound = server.start();
+        } catch (Exception e) {
+            System.err.println("FATAL: could not listen on " + String.join(" ", config.bind) + ":" + config.port + ": " + e.getMessage());
+            server.close();
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "simplekv-signal"));
+        org.slf4j.LoggerFactory.getLogger("simplekv").info(
+                "simplekv {} ready to accept connections on {}:{} (storage {}, data {}, transport {}, pid {})",
+                SimpleKvServer.VERSION, String.join(",", config.bind), bound, engine.name(),
+                Path.of(config.dir).toAbsolutePath().normalize(), server.transport(), ProcessHandle.current().pid());
+        server.awaitStop();
+        return 0;
+    }
+
+    private StorageEngine openEngine(ServerConfig config) {
+        try {
+            Files.createDirectories(Path.of(config.dir));
+        } catch (IOException e) {
+            System.err.println("FATAL: can't create data directory '" + config.dir + "': " + e.getMessage());
+            return null;
+        }
+        if (config.storage.equals("chronicle")) {
+            System.err.println("FATAL: storage engine 'chronicle' is not available yet; use --storage memory");
+            return null;
+        }
+        return new MemoryEngine();
+    }
+
+    ServerConfig buildConfig() {
+        ServerConfig config = ServerConfig.defaults();
+        if (configFile != null) config = ConfigFileParser.apply(config, configFile);
+        config = flag(config, "port", port);
+        if (bind != null) config = flag(config, "bind", bind);
+        config = flag(config, "dir", dir);
+        config = flag(config, "storage", storage);
+        config = flag(config, "requirepass", requirepass);
+        config = flag(config, "databases", databases);
+        config = flag(config, "loglevel", loglevel);
+        // Redis style: "--name v1 v2 --other v" — each --name takes the words up to the next --name.
+        String name = null;
+        List<String> values = new ArrayList<>();
+        for (String word : otherDirectives) {
+            if (word.startsWith("--") && word.length() > 2) {
+                if (name != null) config = flag(config, name, values);
+                name = word.substring(2);
+                values = new ArrayList<>();
+            } else if (name == null) {
+                throw new BadFlag("'" + word + "': unexpected argument (directives are given as --name value)");
+            } else {
+                values.add(word);
+            }
+        }
+        if (name != null) config = flag(config, name, values);
+        return config;
+    }
+
+    private static ServerConfig flag(ServerConfig config, String name, String value) {
+        return value == null ? config : flag(config, name, List.of(value));
+    }
+
+    private static ServerConfig flag(ServerConfig config, String name, List<String> values) {
+        try {
+            return config.with(name, values);
+        } catch (ConfigException e) {
+            throw new BadFlag("--" + name + " " + String.join(" ", values) + ": " + e.getMessage());
+        }
+    }
+
+    private static final class BadFlag extends RuntimeException {
+        BadFlag(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"simplekv " + SimpleKvServer.VERSION};
+        }
+    }
+}

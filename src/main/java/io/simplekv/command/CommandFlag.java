@@ -1,0 +1,27 @@
+package io.simplekv.command;
+
+/** Redis's command flags as reported by COMMAND INFO, plus LOCK_ALL, which is ours: lock every shard. */
+public enum CommandFlag {
+    WRITE("write"),
+    READONLY("readonly"),
+    DENYOOM("denyoom"),
+    ADMIN("admin"),
+    PUBSUB("pubsub"),
+    NOSCRIPT("noscript"),
+    BLOCKING("blocking"),
+    LOADING("loading"),
+    STALE("stale"),
+    SKIP_MONITOR("skip_monitor"),
+    FAST("fast"),
+    NO_AUTH("no_auth"),
+    ALLOW_BUSY("allow_busy"),
+    NO_MULTI("no_multi"),
+    LOCK_ALL(null);
+
+    /** The name COMMAND INFO shows, or null for flags that are ours alone. */
+    public final String redisName;
+
+    CommandFlag(String redisName) {
+        this.redisName = redisName;
+    }
+}

@@ -1,0 +1,16 @@
+package io.simplekv.command;
+
+/** Builds the command table from every command group. */
+public final class Commands {
+    private Commands() {}
+
+    public static CommandTable table() {
+        CommandTable.Builder t = new CommandTable.Builder();
+        ConnectionCommands.register(t);
+        StringCommands.register(t);
+        KeyCommands.register(t);
+        ServerCommands.register(t);
+        CommandIntrospection.register(t);
+        return t.build();
+    }
+}

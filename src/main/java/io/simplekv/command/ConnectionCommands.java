@@ -1,0 +1,309 @@
+package io.simplekv.command;
+
+import io.simplekv.protocol.RedisError;
+import io.simplekv.protocol.RespWriter;
+import io.simplekv.server.ClientConnection;
+
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.simplekv.command.CommandSpec.command;
+
+/** PING, ECHO, QUIT, AUTH, HELLO, SELECT, SWAPDB, RESET and the CLIENT subcommands. */
+final class ConnectionCommands {
+    private ConnectionCommands() {}
+
+    /** The Redis version whose behaviour we follow; clients read it from HELLO and INFO to pick features. */
+    static final String REDIS_VERSION = "7.0.15";
+
+    static void register(CommandTable.Builder t) {
+        String g = "connection";
+        t.add(command("ping", -1, "fast", ConnectionCommands::ping)
+                .docs(g, "1.0.0", "Returns the server's liveliness response.", "[message]"));
+        t.add(command("echo", 2, "fast", (c, a, o) -> o.bulk(a[1]))
+                .docs(g, "1.0.0", "Returns the given string.", "message"));
+        t.add(command("quit", -1, "no_auth allow_busy fast", ConnectionCommands::quit)
+                .docs(g, "1.0.0", "Closes the connection.", ""));
+        t.add(command("auth", -2, "no_auth fast", ConnectionCommands::auth)
+                .docs(g, "1.0.0", "Authenticates the connection.", "[username] password"));
+        t.add(command("hello", -1, "no_auth fast", ConnectionCommands::hello)
+                .docs(g, "6.0.0", "Handshakes with the Redis server.",
+                        "[protover [AUTH username password] [SETNAME clientname]]"));
+        t.add(command("select", 2, "loading stale fast", ConnectionCommands::select)
+                .docs(g, "1.0.0", "Changes the selected database.", "index"));
+        t.add(command("swapdb", 3, "write fast lock_all", ConnectionCommands::swapdb)
+                .docs("server", "4.0.0", "Swaps two Redis databases.", "index1 index2"));
+        t.add(command("reset", 1, "no_auth fast", ConnectionCommands::reset)
+                .docs(g, "6.2.0", "Resets the connection.", ""));
+        t.add(command("client", -2, "", null)
+                .docs(g, "2.4.0", "A container for client connection commands.", "")
+                .sub(command("id", 2, "loading stale", (c, a, o) -> o.integer(c.id()))
+                        .docs(g, "5.0.0", "Returns the unique client ID of the connection.", ""))
+                .sub(command("getname", 2, "loading stale", (c, a, o) -> o.bulkOrNull(c.name().isEmpty() ? null : Args.bytes(c.name())))
+                        .docs(g, "2.6.9", "Returns the name of the connection.", ""))
+                .sub(command("setname", 3, "loading stale", ConnectionCommands::setname)
+                        .docs(g, "2.6.9", "Sets the connection name.", "connection-name"))
+                .sub(command("setinfo", 4, "loading stale", ConnectionCommands::setinfo)
+                        .docs(g, "7.2.0", "Sets information specific to the client or connection.",
+                                "LIB-NAME libname | LIB-VER libver"))
+                .sub(command("info", 2, "loading stale", (c, a, o) -> o.bulk(c.info() + "\n"))
+                        .docs(g, "6.2.0", "Returns information about the connection.", ""))
+                .sub(command("list", -2, "admin noscript loading stale", ConnectionCommands::list)
+                        .docs(g, "2.4.0", "Lists open connections.",
+                                "[TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]"))
+                .sub(command("kill", -3, "admin noscript loading stale", ConnectionCommands::kill)
+                        .docs(g, "2.4.0", "Terminates open connections.",
+                                "ip:port | [ID client-id] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes | no]"))
+                .sub(command("no-evict", 3, "admin noscript loading stale", ConnectionCommands::onOff)
+                        .docs(g, "7.0.0", "Sets the client eviction mode of the connection.", "ON | OFF"))
+                .sub(command("no-touch", 3, "noscript loading stale", ConnectionCommands::onOff)
+                        .docs(g, "7.2.0", "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "ON | OFF"))
+                .sub(command("help", 2, "loading stale", (c, a, o) -> Help.reply(o, "CLIENT",
+                        "GETNAME", "    Return the name of the current connection.",
+                        "ID", "    Return the ID of the current connection.",
+                        "INFO", "    Return information about the current client connection.",
+                        "KILL <ip:port>", "    Kill connection made from <ip:port>.",
+                        "KILL <option> <value> [<option> <value> [...]]", "    Kill connections. Options are: ID, TYPE, USER, ADDR, LADDR, SKIPME.",
+                        "LIST [options ...]", "    Return information about client connections.",
+                        "SETNAME <name>", "    Assign the name <name> to the current connection."))));
+    }
+
+    static void ping(ClientConnection c, byte[][] a, RespWriter out) {
+        if (a.length > 2) throw RedisError.err("wrong number of arguments for 'ping' command");
+        if (a.length == 2) out.bulk(a[1]);
+        else out.simple("PONG");
+    }
+
+    static void quit(ClientConnection c, byte[][] a, RespWriter out) {
+        out.ok();
+        c.closeAfterReply();
+    }
+
+    static void auth(ClientConnection c, byte[][] a, RespWriter out) {
+        if (a.length > 3) throw RedisError.SYNTAX;
+        byte[] user = a.length == 3 ? a[1] : Args.bytes("default");
+        authenticate(c, user, a[a.length - 1], a.length == 2);
+        out.ok();
+    }
+
+    private static void authenticate(ClientConnection c, byte[] user, byte[] password, boolean passwordOnly) {
+        String required = c.server().config().requirepass;
+        if (required.isEmpty() && passwordOnly) {
+            throw RedisError.err("AUTH <password> called without any password configured for the default user. "
+                    + "Are you sure your configuration is correct?");
+        }
+        boolean userOk = Args.text(user).equals("default");
+        // Constant-time comparison, so response timing does not reveal how much of a guess was right.
+        boolean passOk = required.isEmpty() || MessageDigest.isEqual(password, required.getBytes(StandardCharsets.UTF_8));
+        if (!userOk || !passOk) {
+            throw new RedisError("WRONGPASS invalid username-password pair or user is disabled.");
+        }
+        c.authenticated(true);
+    }
+
+    static void hello(ClientConnection c, byte[][] a, RespWriter out) {
+        int version = c.protocolVersion();
+        if (a.length >= 2) {
+            long v;
+            try {
+                v = Args.toLong(a[1]);
+            } catch (RedisError e) {
+                throw RedisError.err("Protocol version is not an integer or out of range");
+            }
+            if (v < 2 || v > 3) throw new RedisError("NOPROTO unsupported protocol version");
+            version = (int) v;
+        }
+        String name = null;
+        for (int i = 2; i < a.length; i++) {
+            if (Args.is(a[i], "AUTH") && a.length - i - 1 >= 2) {
+                authenticate(c, a[i + 1], a[i + 2], false);
+                i += 2;
+            } else if (Args.is(a[i], "SETNAME") && a.length - i - 1 >= 1) {
+                name = Args.text(a[++i]);
+                checkName(name);
+            } else {
+                throw RedisError.err("Syntax error in HELLO option '" + Args.text(a[i]) + "'");
+            }
+        }
+        if (!c.authenticated()) {
+            throw new RedisError("NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+                    + "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+        }
+        if (version == 3) throw new RedisError("NOPROTO sorry, this protocol version is not supported.");
+        if (name != null) c.name(name);
+        c.protocolVersion(version);
+        out.map(7);
+        out.bulk("server");
+        out.bulk("redis");
+        out.bulk("version");
+        out.bulk(REDIS_VERSION);
+        out.bulk("proto");
+        out.integer(version);
+        out.bulk("id");
+        out.integer(c.id());
+        out.bulk("mode");
+        out.bulk("standalone");
+        out.bulk("role");
+        out.bulk("master");
+        out.bulk("modules");
+        out.array(0);
+    }
+
+    static void select(ClientConnection c, byte[][] a, RespWriter out) {
+        int db = Args.toInt(a[1]);
+        if (db < 0 || db >= c.server().keyspace().databases()) throw RedisError.DB_INDEX;
+        c.select(db);
+        out.ok();
+    }
+
+    static void swapdb(ClientConnection c, byte[][] a, RespWriter out) {
+        int x, y;
+        try {
+            x = Args.toInt(a[1]);
+        } catch (RedisError e) {
+            throw RedisError.err("invalid first DB index");
+        }
+        try {
+            y = Args.toInt(a[2]);
+        } catch (RedisError e) {
+            throw RedisError.err("invalid second DB index");
+        }
+        int n = c.server().keyspace().databases();
+        if (x < 0 || x >= n || y < 0 || y >= n) throw RedisError.DB_INDEX;
+        if (x != y) c.server().keyspace().swap(x, y);
+        out.ok();
+    }
+
+    static void reset(ClientConnection c, byte[][] a, RespWriter out) {
+        c.select(0);
+        c.name("");
+        c.protocolVersion(2);
+        c.authenticated(!c.server().config().requiresAuth());
+        out.simple("RESET");
+    }
+
+    private static void checkName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (ch < '!' || ch > '~') {
+                throw RedisError.err("Client names cannot contain spaces, newlines or special characters.");
+            }
+        }
+    }
+
+    static void setname(ClientConnection c, byte[][] a, RespWriter out) {
+        String name = Args.text(a[2]);
+        checkName(name);
+        c.name(name);
+        out.ok();
+    }
+
+    static void setinfo(ClientConnection c, byte[][] a, RespWriter out) {
+        String value = Args.text(a[3]);
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch < '!' || ch > '~') {
+                throw RedisError.err(Args.text(a[2]).toLowerCase() + " cannot contain spaces, newlines or special characters.");
+            }
+        }
+        if (Args.is(a[2], "LIB-NAME")) c.libName(value);
+        else if (Args.is(a[2], "LIB-VER")) c.libVersion(value);
+        else throw RedisError.err("Unrecognized option '" + Args.text(a[2]) + "'");
+        out.ok();
+    }
+
+    static void list(ClientConnection c, byte[][] a, RespWriter out) {
+        List<ClientConnection> chosen = new ArrayList<>();
+        if (a.length == 2) {
+            chosen.addAll(c.server().clients().all());
+        } else if (Args.is(a[2], "TYPE") && a.length == 4) {
+            String type = Args.text(a[3]).toLowerCase();
+            if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                throw RedisError.err("Unknown client type '" + Args.text(a[3]) + "'");
+            }
+            if (type.equals("normal")) chosen.addAll(c.server().clients().all());
+        } else if (Args.is(a[2], "ID") && a.length >= 4) {
+            for (int i = 3; i < a.length; i++) {
+                long id;
+                try {
+                    id = Args.toLong(a[i]);
+                } catch (RedisError e) {
+                    throw RedisError.err("Invalid client ID");
+                }
+                ClientConnection other = c.server().clients().get(id);
+                if (other != null) chosen.add(other);
+            }
+        } else {
+            throw RedisError.SYNTAX;
+        }
+        chosen.sort((x, y) -> Long.compare(x.id(), y.id()));
+        StringBuilder b = new StringBuilder();
+        for (ClientConnection x : chosen) b.append(x.info()).append('\n');
+        out.bulk(b.toString());
+    }
+
+    static void kill(ClientConnection c, byte[][] a, RespWriter out) {
+        if (a.length == 3) {
+            String addr = Args.text(a[2]);
+            for (ClientConnection x : c.server().clients().all()) {
+                if (x.address().equals(addr)) {
+                    closeClient(c, x);
+                    out.ok();
+                    return;
+                }
+            }
+            throw RedisError.err("No such client");
+        }
+        if (a.length % 2 != 0) throw RedisError.SYNTAX;
+        Long id = null;
+        String addr = null, laddr = null, user = null, type = null;
+        boolean skipMe = true;
+        for (int i = 2; i < a.length; i += 2) {
+            String v = Args.text(a[i + 1]);
+            if (Args.is(a[i], "ID")) {
+                try {
+                    id = Args.toLong(a[i + 1]);
+                } catch (RedisError e) {
+                    throw RedisError.err("client-id should be greater than 0");
+                }
+                if (id <= 0) throw RedisError.err("client-id should be greater than 0");
+            } else if (Args.is(a[i], "ADDR")) addr = v;
+            else if (Args.is(a[i], "LADDR")) laddr = v;
+            else if (Args.is(a[i], "USER")) user = v;
+            else if (Args.is(a[i], "TYPE")) {
+                type = v.toLowerCase();
+                if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                    throw RedisError.err("Unknown client type '" + v + "'");
+                }
+            } else if (Args.is(a[i], "SKIPME")) {
+                if (v.equalsIgnoreCase("yes")) skipMe = true;
+                else if (v.equalsIgnoreCase("no")) skipMe = false;
+                else throw RedisError.SYNTAX;
+            } else throw RedisError.SYNTAX;
+        }
+        long killed = 0;
+        for (ClientConnection x : c.server().clients().all()) {
+            if (id != null && x.id() != id) continue;
+            if (addr != null && !x.address().equals(addr)) continue;
+            if (laddr != null && !x.localAddress().equals(laddr)) continue;
+            if (user != null && !user.equals("default")) continue;
+            if (type != null && !type.equals("normal")) continue;
+            if (skipMe && x == c) continue;
+            closeClient(c, x);
+            killed++;
+        }
+        out.integer(killed);
+    }
+
+    private static void closeClient(ClientConnection self, ClientConnection victim) {
+        if (victim == self) self.closeAfterReply();
+        else victim.channel().close();
+    }
+
+    static void onOff(ClientConnection c, byte[][] a, RespWriter out) {
+        if (!Args.is(a[2], "ON") && !Args.is(a[2], "OFF")) throw RedisError.SYNTAX;
+        out.ok();
+    }
+}

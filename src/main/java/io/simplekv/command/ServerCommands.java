@@ -1,0 +1,163 @@
+package io.simplekv.command;
+
+import io.simplekv.config.ConfigException;
+import io.simplekv.config.Directive;
+import io.simplekv.config.Directives;
+import io.simplekv.keyspace.Records;
+import io.simplekv.protocol.RedisError;
+import io.simplekv.protocol.RespWriter;
+import io.simplekv.server.ClientConnection;
+import io.simplekv.text.Glob;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.simplekv.command.CommandSpec.command;
+
+/** INFO, CONFIG, TIME, SHUTDOWN, LASTSAVE and the DEBUG subcommands Redis's own test suite relies on. */
+final class ServerCommands {
+    private ServerCommands() {}
+
+    static void register(CommandTable.Builder t) {
+        String g = "server";
+        t.add(command("info", -1, "loading stale", (c, a, o) -> o.bulk(InfoReport.render(c, a)))
+                .docs(g, "1.0.0", "Returns information and statistics about the server.", "[section [section ...]]"));
+        t.add(command("time", 1, "loading stale fast", ServerCommands::time)
+                .docs(g, "2.6.0", "Returns the server time.", ""));
+        t.add(command("lastsave", 1, "loading stale fast", (c, a, o) -> o.integer(c.server().startedAt() / 1000))
+                .docs(g, "1.0.0", "Returns the Unix timestamp of the last successful save to disk.", ""));
+        t.add(command("shutdown", -1, "admin noscript loading stale no_multi allow_busy", ServerCommands::shutdown)
+                .docs(g, "1.0.0", "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+                        "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"));
+        t.add(command("config", -2, "", null)
+                .docs(g, "2.0.0", "A container for server configuration commands.", "")
+                .sub(command("get", -3, "admin noscript loading stale", ServerCommands::configGet)
+                        .docs(g, "2.0.0", "Returns the effective values of configuration parameters.", "parameter [parameter ...]"))
+                .sub(command("set", -4, "admin noscript loading stale", ServerCommands::configSet)
+                        .docs(g, "2.0.0", "Sets configuration parameters in-flight.", "parameter value [parameter value ...]"))
+                .sub(command("resetstat", 2, "admin noscript loading stale", ServerCommands::resetStat)
+                        .docs(g, "2.0.0", "Resets the server's statistics.", ""))
+                .sub(command("rewrite", 2, "admin noscript loading stale", (c, a, o) -> {
+                    throw RedisError.err("The server is running without a config file");
+                }).docs(g, "2.8.0", "Persists the effective configuration to file.", ""))
+                .sub(command("help", 2, "loading stale", (c, a, o) -> Help.reply(o, "CONFIG",
+                        "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+                        "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+                        "RESETSTAT", "    Reset statistics reported by the INFO command."))));
+        t.add(command("debug", -2, "admin noscript loading stale", ServerCommands::debug)
+                .docs(g, "1.0.0", "A container for debugging commands.", ""));
+    }
+
+    static void time(ClientConnection c, byte[][] a, RespWriter out) {
+        long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+        out.array(2);
+        out.bulk(Long.toString(micros / 1_000_000));
+        out.bulk(Long.toString(micros % 1_000_000));
+    }
+
+    static void shutdown(ClientConnection c, byte[][] a, RespWriter out) {
+        for (int i = 1; i < a.length; i++) {
+            if (Args.is(a[i], "ABORT")) throw RedisError.err("No shutdown in progress.");
+            if (!Args.is(a[i], "NOSAVE") && !Args.is(a[i], "SAVE") && !Args.is(a[i], "NOW") && !Args.is(a[i], "FORCE")) {
+                throw RedisError.SYNTAX;
+            }
+        }
+        // Like Redis, a successful SHUTDOWN sends no reply: the client sees the connection close.
+        c.server().requestShutdown();
+    }
+
+    static void configGet(ClientConnection c, byte[][] a, RespWriter out) {
+        Map<String, String> values = c.server().config().values();
+        Map<String, String> found = new LinkedHashMap<>();
+        for (int i = 2; i < a.length; i++) {
+            byte[] pattern = Args.bytes(Args.text(a[i]).toLowerCase());
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                if (Glob.matches(pattern, Args.bytes(e.getKey()))) found.put(e.getKey(), e.getValue());
+            }
+        }
+        out.map(found.size());
+        for (Map.Entry<String, String> e : found.entrySet()) {
+            out.bulk(e.getKey());
+            out.bulk(e.getValue());
+        }
+    }
+
+    static void configSet(ClientConnection c, byte[][] a, RespWriter out) {
+        if (a.length % 2 != 0) throw RedisError.err("wrong number of arguments for 'config|set' command");
+        Set<String> seen = new HashSet<>();
+        List<String[]> changes = new ArrayList<>();
+        for (int i = 2; i < a.length; i += 2) {
+            String name = Args.text(a[i]).toLowerCase();
+            Directive d = Directives.ALL.get(name);
+            if (d == null) {
+                throw RedisError.err("Unknown option or number of arguments for CONFIG SET - '" + Args.text(a[i]) + "'");
+            }
+            if (!seen.add(name)) throw failed(name, "duplicate parameter");
+            changes.add(new String[] {name, Args.text(a[i + 1])});
+        }
+        // Check every change on a copy first, so a bad one leaves the config untouched, as in Redis.
+        io.simplekv.config.ServerConfig probe = c.server().config();
+        for (String[] ch : changes) {
+            Directive d = Directives.ALL.get(ch[0]);
+            if (!d.mutable()) throw failed(ch[0], "can't set immutable config");
+            try {
+                probe = probe.with(ch[0], words(d, ch[1]));
+            } catch (ConfigException e) {
+                throw failed(ch[0], e.getMessage());
+            }
+        }
+        for (String[] ch : changes) {
+            c.server().liveConfig().set(ch[0], words(Directives.ALL.get(ch[0]), ch[1]));
+        }
+        out.ok();
+    }
+
+    private static List<String> words(Directive d, String value) {
+        if (d.kind() != Directive.Kind.MULTI) return List.of(value);
+        String trimmed = value.trim();
+        return trimmed.isEmpty() ? List.of() : List.of(trimmed.split("\\s+"));
+    }
+
+    private static RedisError failed(String name, String reason) {
+        return RedisError.err("CONFIG SET failed (possibly related to argument '" + name + "') - " + reason);
+    }
+
+    static void resetStat(ClientConnection c, byte[][] a, RespWriter out) {
+        c.server().stats().reset();
+        for (CommandSpec spec : c.server().commands().all()) {
+            spec.stats.reset();
+            for (CommandSpec sub : spec.subcommands.values()) sub.stats.reset();
+        }
+        out.ok();
+    }
+
+    static void debug(ClientConnection c, byte[][] a, RespWriter out) {
+        if (Args.is(a[1], "SLEEP") && a.length == 3) {
+            double seconds = Args.toDouble(a[2]);
+            try {
+                Thread.sleep((long) (seconds * 1000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.ok();
+        } else if (Args.is(a[1], "SET-ACTIVE-EXPIRE") && a.length == 3) {
+            c.server().expirer().setEnabled(Args.toLong(a[2]) != 0);
+            out.ok();
+        } else if (Args.is(a[1], "OBJECT") && a.length == 3) {
+            byte[] rec = c.db().lookup(a[2]);
+            if (rec == null) throw RedisError.NO_SUCH_KEY;
+            out.simple("Value at:0x0 refcount:1 encoding:" + KeyCommands.encodingOf(rec)
+                    + " serializedlength:" + Records.payloadLength(rec) + " lru:0 lru_seconds_idle:0");
+        } else if (Args.is(a[1], "HELP")) {
+            Help.reply(out, "DEBUG", "OBJECT <key>", "    Show low level info about the key.",
+                    "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background.",
+                    "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.");
+        } else {
+            throw RedisError.err("unknown subcommand or wrong number of arguments for '" + Args.text(a[1]) + "'");
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package io.simplekv.command;
+
+import io.simplekv.keyspace.Database;
+import io.simplekv.keyspace.KeyType;
+import io.simplekv.keyspace.Records;
+import io.simplekv.protocol.RedisError;
+import io.simplekv.protocol.RespWriter;
+import io.simplekv.server.ClientConnection;
+import io.simplekv.text.RedisNumbers;
+
+import java.math.BigDecimal;
+import java.util.Arrays;
+
+import static io.simplekv.command.CommandSpec.command;
+
+/** GET, SET and the rest of Redis's string commands. */
+final class StringCommands {
+    private StringCommands() {}
+
+    private static final RedisError TOO_BIG = RedisError.err("string exceeds maximum allowed size (proto-max-bulk-len)");
+
+    static void register(CommandTable.Builder t) {
+        String g = "string";
+        t.add(command("get", 2, "readonly fast", StringCommands::get).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Returns the string value of a key.", "key"));
+        t.add(command("set", -3, "write denyoom", StringCommands::set).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
+                        "key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]"));
+        t.add(command("setnx", 3, "write denyoom fast", StringCommands::setnx).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Set the string value of a key only when the key doesn't exist.", "key value"));
+        t.add(command("setex", 4, "write denyoom", (c, a, o) -> setWithTtl(c, a, o, Expiry.Unit.SECONDS, "setex")).keys(1, 1, 1)
+                .docs(g, "2.0.0", "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", "key seconds value"));
+        t.add(command("psetex", 4, "write denyoom", (c, a, o) -> setWithTtl(c, a, o, Expiry.Unit.MILLISECONDS, "psetex")).keys(1, 1, 1)
+                .docs(g, "2.6.0", "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", "key milliseconds value"));
+        t.add(command("getset", 3, "write denyoom fast", StringCommands::getset).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Returns the previous string value of a key after setting it to a new value.", "key value"));
+        t.add(command("getdel", 2, "write fast", StringCommands::getdel).keys(1, 1, 1)
+                .docs(g, "6.2.0", "Returns the string value of a key after deleting the key.", "key"));
+        t.add(command("getex", -2, "write fast", StringCommands::getex).keys(1, 1, 1)
+                .docs(g, "6.2.0", "Returns the string value of a key after setting its expiration time.",
+                        "key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]"));
+        t.add(command("mget", -2, "readonly fast", StringCommands::mget).keys(1, -1, 1)
+                .docs(g, "1.0.0", "Atomically returns the string values of one or more keys.", "key [key ...]"));
+        t.add(command("mset", -3, "write denyoom", StringCommands::mset).keys(1, -1, 2)
+                .docs(g, "1.0.1", "Atomically creates or modifies the string values of one or more keys.", "key value [key value ...]"));
+        t.add(command("msetnx", -3, "write denyoom", StringCommands::msetnx).keys(1, -1, 2)
+                .docs(g, "1.0.1", "Atomically modifies the string values of one or more keys only when all keys don't exist.", "key value [key value ...]"));
+        t.add(command("incr", 2, "write denyoom fast", (c, a, o) -> incrBy(c, a[1], 1, o)).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "key"));
+        t.add(command("decr", 2, "write denyoom fast", (c, a, o) -> incrBy(c, a[1], -1, o)).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "key"));
+        t.add(command("incrby", 3, "write denyoom fast", (c, a, o) -> incrBy(c, a[1], Args.toLong(a[2]), o)).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "key increment"));
+        t.add(command("decrby", 3, "write denyoom fast", StringCommands::decrby).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", "key decrement"));
+        t.add(command("incrbyfloat", 3, "write denyoom fast", StringCommands::incrbyfloat).keys(1, 1, 1)
+                .docs(g, "2.6.0", "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "key increment"));
+        t.add(command("append", 3, "write denyoom fast", StringCommands::append).keys(1, 1, 1)
+                .docs(g, "2.0.0", "Appends a string to the value of a key. Creates the key if it doesn't exist.", "key value"));
+        t.add(command("strlen", 2, "readonly fast", StringCommands::strlen).keys(1, 1, 1)
+                .docs(g, "2.2.0", "Returns the length of a string value.", "key"));
+        t.add(command("getrange", 4, "readonly", StringCommands::getrange).keys(1, 1, 1)
+                .docs(g, "2.4.0", "Returns a substring of the string stored at a key.", "key start end"));
+        t.add(command("substr", 4, "readonly", StringCommands::getrange).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Returns a substring from a string value.", "key start end"));
+        t.add(command("setrange", 4, "write denyoom", StringCommands::setrange).keys(1, 1, 1)
+                .docs(g, "2.2.0", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "key offset value"));
+    }
+
+    static void get(ClientConnection c, byte[][] a, RespWriter out) {
+        byte[] rec = c.db().readString(a[1]);
+        if (rec == null) out.nullBulk();
+        else replyPayload(rec, out);
+    }
+
+    static void replyPayload(byte[] rec, RespWriter out) {
+        int off = Records.payloadOffset(rec);
+        out.bulk(rec, off, rec.length - off);
+    }
+
+    static void set(ClientConnection c, byte[][] a, RespWriter out) {
+        ExpireOptions o = ExpireOptions.parse(a, 3, true, "set");
+        Database db = c.db();
+        byte[] old = o.get ? db.lookupString(a[1]) : db.lookup(a[1]);
+        if ((o.nx && old != null) || (o.xx && old == null)) {
+            if (o.get) replyOld(old, out);
+            else out.nullBulk();
+            return;
+        }
+        long expireAt = o.keepTtl && old != null ? Records.expireAt(old) : o.expireAt;
+        db.put(a[1], Records.string(a[2], expireAt));
+        if (o.get) replyOld(old, out);
+        else out.ok();
+    }
+
+    private static void replyOld(byte[] old, RespWriter out) {
+        if (old == null) out.nullBulk();
+        else replyPayload(old, out);
+    }
+
+    static void setnx(ClientConnection c, byte[][] a, RespWriter out) {
+        Database db = c.db();
+        if (db.lookup(a[1]) != null) {
+            out.integer(0);
+            return;
+        }
+        db.put(a[1], Records.string(a[2], Records.NO_EXPIRY));
+        out.integer(1);
+    }
+
+    static void setWithTtl(ClientConnection c, byte[][] a, RespWriter out, Expiry.Unit unit, String name) {
+        long at = Expiry.absolute(a[2], unit, true, name, false);
+        c.db().put(a[1], Records.string(a[3], at));
+        out.ok();
+    }
+
+    static void getset(ClientConnection c, byte[][] a, RespWriter out) {
+        Database db = c.db();
+        byte[] old = db.lookupString(a[1]);
+        db.put(a[1], Records.string(a[2], Records.NO_EXPIRY));
+        replyOld(old, out);
+    }
+
+    static void getdel(ClientConnection c, byte[][] a, RespWriter out) {
+        Database db = c.db();
+        byte[] old = db.readString(a[1]);
+        if (old != null) db.delete(a[1]);
+        replyOld(old, out);
+    }
+
+    static void getex(ClientConnection c, byte[][] a, RespWriter out) {
+        ExpireOptions o = ExpireOptions.parse(a, 2, false, "getex");
+        Database db = c.db();
+        byte[] rec = db.readString(a[1]);
+        if (rec == null) {
+            out.nullBulk();
+            return;
+        }
+        if (o.hasExpire && o.expireAt <= Database.now()) {
+            db.delete(a[1]);
+        } else if (o.hasExpire || (o.persist && Records.expireAt(rec) != Records.NO_EXPIRY)) {
+            db.put(a[1], Records.withExpiry(rec, o.persist ? Records.NO_EXPIRY : o.expireAt));
+        }
+        replyPayload(rec, out);
+    }
+
+    static void mget(ClientConnection c, byte[][] a, RespWriter out) {
+        Database db = c.db();
+        out.array(a.length - 1);
+        for (int i = 1; i < a.length; i++) {
+            byte[] rec = db.read(a[i]);
+            if (rec == null || Records.type(rec) != KeyType.STRING) out.nullBulk();
+            else replyPayload(rec, out);
+        }
+    }
+
+    static void mset(ClientConnection c, byte[][] a, RespWriter out) {
+        if (a.length % 2 == 0) throw RedisError.err("wrong number of arguments for 'mset' command");
+        Database db = c.db();
+        for (int i = 1; i < a.length; i += 2) db.put(a[i], Records.string(a[i + 1], Records.NO_EXPIRY));
+        out.ok();
+    }
+
+    static void msetnx(ClientConnection c, byte[][] a, RespWriter out) {
+        if (a.length % 2 == 0) throw RedisError.err("wrong number of arguments for 'msetnx' command");
+        Database db = c.db();
+        for (int i = 1; i < a.length; i += 2) {
+            if (db.lookup(a[i]) != null) {
+                out.integer(0);
+                return;
+            }
+        }
+        for (int i = 1; i < a.length; i += 2) db.put(a[i], Records.string(a[i + 1], Records.NO_EXPIRY));
+        out.integer(1);
+    }
+
+    static void decrby(ClientConnection c, byte[][] a, RespWriter out) {
+        long by = Args.toLong(a[2]);
+        if (by == Long.MIN_VALUE) throw RedisError.err("decrement would overflow");
+        incrBy(c, a[1], -by, out);
+    }
+
+    static void incrBy(ClientConnection c, byte[] key, long by, RespWriter out) {
+        Database db = c.db();
+        byte[] rec = db.lookupString(key);
+        long current = 0, expireAt = Records.NO_EXPIRY;
+        if (rec != null) {
+            int off = Records.payloadOffset(rec);
+            try {
+                current = RedisNumbers.parseLong(rec, off, rec.length - off);
+            } catch (RedisNumbers.NotAnInteger e) {
+                throw RedisError.NOT_INTEGER;
+            }
+            expireAt = Records.expireAt(rec);
+        }
+        long next;
+        try {
+            next = Math.addExact(current, by);
+        } catch (ArithmeticException e) {
+            throw RedisError.OVERFLOW;
+        }
+        db.put(key, Records.string(RedisNumbers.toBytes(next), expireAt));
+        out.integer(next);
+    }
+
+    static void incrbyfloat(ClientConnection c, byte[][] a, RespWriter out) {
+        Database db = c.db();
+        byte[] rec = db.lookupString(a[1]);
+        BigDecimal current = BigDecimal.ZERO;
+        long expireAt = Records.NO_EXPIRY;
+        if (rec != null) {
+            byte[] payload = Records.payload(rec);
+            current = RedisNumbers.parseDecimal(payload);
+            if (current == null) throw RedisError.NOT_FLOAT;
+            expireAt = Records.expireAt(rec);
+        }
+        BigDecimal by = RedisNumbers.parseDecimal(a[2]);
+        if (by == null) {
+            if (RedisNumbers.isInfinity(a[2])) throw RedisError.err("increment would produce NaN or Infinity");
+            throw RedisError.NOT_FLOAT;
+        }
+        byte[] result = Args.bytes(RedisNumbers.formatDecimal(current.add(by)));
+        db.put(a[1], Records.string(result, expireAt));
+        out.bulk(result);
+    }
+
+    static void append(ClientConnection c, byte[][] a, RespWriter out) {
+        Database db = c.db();
+        byte[] rec = db.lookupString(a[1]);
+        if (rec == null) {
+            db.put(a[1], Records.string(a[2], Records.NO_EXPIRY));
+            out.integer(a[2].length);
+            return;
+        }
+        int off = Records.payloadOffset(rec), len = rec.length - off;
+        checkSize(c, (long) len + a[2].length);
+        byte[] joined = Arrays.copyOfRange(rec, off, off + len + a[2].length);
+        System.arraycopy(a[2], 0, joined, len, a[2].length);
+        db.put(a[1], Records.encode(KeyType.STRING, Records.expireAt(rec), joined, 0, joined.length, true));
+        out.integer(joined.length);
+    }
+
+    private static void checkSize(ClientConnection c, long size) {
+        if (size > c.server().config().protoMaxBulkLen) throw TOO_BIG;
+    }
+
+    static void strlen(ClientConnection c, byte[][] a, RespWriter out) {
+        byte[] rec = c.db().readString(a[1]);
+        out.integer(rec == null ? 0 : Records.payloadLength(rec));
+    }
+
+    static void getrange(ClientConnection c, byte[][] a, RespWriter out) {
+        long start = Args.toLong(a[2]), end = Args.toLong(a[3]);
+        byte[] rec = c.db().readString(a[1]);
+        if (rec == null) {
+            out.bulk(new byte[0]);
+            return;
+        }
+        int off = Records.payloadOffset(rec);
+        long len = rec.length - off;
+        if (start < 0 && end < 0 && start > end) {
+            out.bulk(new byte[0]);
+            return;
+        }
+        if (start < 0) start = len + start;
+        if (end < 0) end = len + end;
+        if (start < 0) start = 0;
+        if (end < 0) end = 0;
+        if (end >= len) end = len - 1;
+        if (start > end || len == 0) {
+            out.bulk(new byte[0]);
+            return;
+        }
+        out.bulk(rec, off + (int) start, (int) (end - start + 1));
+    }
+
+    static void setrange(ClientConnection c, byte[][] a, RespWriter out) {
+        long offset = Args.toLong(a[2]);
+        if (offset < 0) throw RedisError.err("offset is out of range");
+        byte[] value = a[3];
+        Database db = c.db();
+        byte[] rec = db.lookupString(a[1]);
+        if (rec == null) {
+            if (value.length == 0) {
+                out.integer(0);
+                return;
+            }
+            checkSize(c, offset + value.length);
+            byte[] fresh = new byte[(int) offset + value.length];
+            System.arraycopy(value, 0, fresh, (int) offset, value.length);
+            db.put(a[1], Records.encode(KeyType.STRING, Records.NO_EXPIRY, fresh, 0, fresh.length, true));
+            out.integer(fresh.length);
+            return;
+        }
+        int off = Records.payloadOffset(rec), len = rec.length - off;
+        if (value.length == 0) {
+            out.integer(len);
+            return;
+        }
+        checkSize(c, offset + value.length);
+        int newLen = (int) Math.max(len, offset + value.length);
+        byte[] updated = new byte[newLen];
+        System.arraycopy(rec, off, updated, 0, len);
+        System.arraycopy(value, 0, updated, (int) offset, value.length);
+        db.put(a[1], Records.encode(KeyType.STRING, Records.expireAt(rec), updated, 0, newLen, true));
+        out.integer(newLen);
+    }
+}

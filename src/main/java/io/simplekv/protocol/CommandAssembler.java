@@ -1,0 +1,216 @@
+package io.simplekv.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.redis.ArrayHeaderRedisMessage;
+import io.netty.handler.codec.redis.BulkStringHeaderRedisMessage;
+import io.netty.handler.codec.redis.BulkStringRedisContent;
+import io.netty.handler.codec.redis.ErrorRedisMessage;
+import io.netty.handler.codec.redis.FullBulkStringRedisMessage;
+import io.netty.handler.codec.redis.InlineCommandRedisMessage;
+import io.netty.handler.codec.redis.IntegerRedisMessage;
+import io.netty.handler.codec.redis.LastBulkStringRedisContent;
+import io.netty.handler.codec.redis.RedisMessage;
+import io.netty.handler.codec.redis.SimpleStringRedisMessage;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.simplekv.text.ArgSplitter;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Sits after Netty's {@link io.netty.handler.codec.redis.RedisDecoder} and turns its pieces (array header,
+ * bulk header, content chunks, inline lines) into flat {@link Command}s. It replaces Netty's two aggregators:
+ * a Redis request is always a flat array of bulk strings, so copying each bulk straight into its byte[] avoids a
+ * composite buffer per argument, and knowing where in a request we are lets protocol errors carry Redis's exact
+ * text. Content buffers are released here, as soon as they are copied.
+ *
+ * <p>Limits: a bulk longer than {@code proto-max-bulk-len} is "invalid bulk length"; a request whose announced
+ * size passes {@code client-query-buffer-limit} closes the connection, as Redis does.
+ */
+public final class CommandAssembler extends ChannelInboundHandlerAdapter {
+    /** Arguments arrive one by one; preallocating what the header announces would let "*2000000000" OOM us. */
+    private static final int MAX_PREALLOCATED_ARGS = 1024;
+    private static final int MAX_PREALLOCATED_BULK = 1 << 20;
+
+    private final LongSupplier maxBulkLength;
+    private final LongSupplier queryBufferLimit;
+
+    private byte[][] args;
+    private int expectedArgs;
+    private int argCount;
+    private byte[] bulk;
+    private int bulkLength;
+    private int bulkFilled;
+    private long requestBytes;
+    private boolean failed;
+    private long bytesSinceMessage;
+
+    public CommandAssembler(LongSupplier maxBulkLength, LongSupplier queryBufferLimit) {
+        this.maxBulkLength = maxBulkLength;
+        this.queryBufferLimit = queryBufferLimit;
+    }
+
+    /**
+     * The handler to put before the decoder. Netty's decoder buffers a header line until its newline without a
+     * bound; Redis refuses such a line past 64 KB, so this counts bytes that produced no message yet.
+     */
+    public ChannelInboundHandlerAdapter lineGuard() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (failed) {
+                    ReferenceCountUtil.release(msg);
+                    return;
+                }
+                bytesSinceMessage += ((ByteBuf) msg).readableBytes();
+                ctx.fireChannelRead(msg);
+                // One read may hold a whole line plus up to 64 KB of the next, hence the doubled bound.
+                if (bytesSinceMessage > 2 * MAX_HEADER_LINE && !failed) {
+                    failed = true;
+                    ctx.fireExceptionCaught(new ProtocolException(
+                            insideRequest() ? "too big bulk count string" : "too big mbulk count string"));
+                }
+            }
+        };
+    }
+
+    private static final int MAX_HEADER_LINE = 64 * 1024;
+
+    /** True while a request is partly received, so a decoder error means a bad bulk, not a bad header. */
+    public boolean insideRequest() {
+        return args != null;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (failed) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        bytesSinceMessage = 0;
+        try {
+            accept(ctx, (RedisMessage) msg);
+        } catch (ProtocolException | QueryBufferExceeded e) {
+            failed = true;
+            args = null;
+            bulk = null;
+            ctx.fireExceptionCaught(e);
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void accept(ChannelHandlerContext ctx, RedisMessage msg) {
+        if (msg instanceof ArrayHeaderRedisMessage header) {
+            if (args != null) throw new ProtocolException("expected '$', got '*'");
+            long n = header.length();
+            if (n > Integer.MAX_VALUE) throw new ProtocolException("invalid multibulk length");
+            if (n <= 0) return; // Redis silently skips "*0" and "*-1".
+            expectedArgs = (int) n;
+            args = new byte[(int) Math.min(n, MAX_PREALLOCATED_ARGS)][];
+            argCount = 0;
+            requestBytes = 0;
+        } else if (msg instanceof BulkStringHeaderRedisMessage header) {
+            startBulk(ctx, header.bulkStringLength());
+        } else if (msg instanceof FullBulkStringRedisMessage full) {
+            // The decoder emits empty and null bulks whole.
+            if (args == null) throw new ProtocolException("expected '*', got '$'");
+            if (full.isNull()) throw new ProtocolException("invalid bulk length");
+            addArg(ctx, new byte[0]);
+        } else if (msg instanceof BulkStringRedisContent content) {
+            appendContent(content.content());
+            if (msg instanceof LastBulkStringRedisContent) {
+                byte[] done = bulkFilled == bulk.length ? bulk : Arrays.copyOf(bulk, bulkFilled);
+                bulk = null;
+                addArg(ctx, done);
+            }
+        } else if (msg instanceof InlineCommandRedisMessage inline) {
+            if (args != null) throw new ProtocolException("expected '$', got '" + firstChar(inline.content()) + "'");
+            inlineCommand(ctx, inline.content());
+        } else if (msg instanceof SimpleStringRedisMessage s) {
+            nonRequest(ctx, '+', s.content());
+        } else if (msg instanceof ErrorRedisMessage e) {
+            nonRequest(ctx, '-', e.content());
+        } else if (msg instanceof IntegerRedisMessage i) {
+            nonRequest(ctx, ':', Long.toString(i.value()));
+        } else {
+            throw new ProtocolException("unexpected message");
+        }
+    }
+
+    /** Redis reads any line that does not start with '*' as an inline command, even "+PING". */
+    private void nonRequest(ChannelHandlerContext ctx, char type, String rest) {
+        if (args != null) throw new ProtocolException("expected '$', got '" + type + "'");
+        inlineCommand(ctx, type + rest);
+    }
+
+    private void startBulk(ChannelHandlerContext ctx, int length) {
+        if (args == null) throw new ProtocolException("expected '*', got '$'");
+        if (length > maxBulkLength.getAsLong()) throw new ProtocolException("invalid bulk length");
+        requestBytes += length;
+        if (requestBytes > queryBufferLimit.getAsLong()) {
+            throw new QueryBufferExceeded();
+        }
+        bulkLength = length;
+        bulkFilled = 0;
+        bulk = new byte[Math.min(length, MAX_PREALLOCATED_BULK)];
+    }
+
+    private void appendContent(ByteBuf content) {
+        int n = content.readableBytes();
+        if (bulkFilled + n > bulk.length) {
+            bulk = Arrays.copyOf(bulk, (int) Math.min(bulkLength, Math.max(bulkFilled + n, 2L * bulk.length)));
+        }
+        content.readBytes(bulk, bulkFilled, n);
+        bulkFilled += n;
+    }
+
+    private void addArg(ChannelHandlerContext ctx, byte[] arg) {
+        if (argCount == args.length) args = Arrays.copyOf(args, Math.min(expectedArgs, args.length * 2));
+        args[argCount++] = arg;
+        if (argCount == expectedArgs) {
+            byte[][] done = args;
+            args = null;
+            ctx.fireChannelRead(new Command(done));
+        }
+    }
+
+    private void inlineCommand(ChannelHandlerContext ctx, String line) {
+        List<byte[]> parts = ArgSplitter.split(line.getBytes(StandardCharsets.UTF_8));
+        if (parts == null) throw new ProtocolException("unbalanced quotes in request");
+        if (parts.isEmpty()) return;
+        ctx.fireChannelRead(new Command(parts.toArray(new byte[0][])));
+    }
+
+    private static char firstChar(String s) {
+        return s.isEmpty() ? ' ' : s.charAt(0);
+    }
+
+    /** Maps the decoder's own failures to the text Redis sends for the same bytes. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecoderException && !failed) {
+            failed = true;
+            String m = String.valueOf(cause.getMessage());
+            String reason;
+            if (m.contains("expected: <= 65536")) reason = "too big inline request";
+            else if (insideRequest()) reason = "invalid bulk length";
+            else reason = "invalid multibulk length";
+            ctx.fireExceptionCaught(new ProtocolException(reason));
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
+    /** The request outgrew client-query-buffer-limit; Redis closes such a client without a reply. */
+    public static final class QueryBufferExceeded extends RuntimeException {
+        QueryBufferExceeded() {
+            super("query buffer limit exceeded", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.simplekv.protocol;
+
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes replies straight into an outbound buffer in RESP2 (RESP3 arrives with HELLO 3). Callers reply with
+ * semantic shapes (map, null) so the wire form can follow the connection's protocol version later.
+ * Not thread-safe: one per connection, used on its event loop.
+ */
+public final class RespWriter {
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EMPTY_ARRAY = "*0\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int CACHED_INTEGERS = 10_000;
+    private static final byte[][] INTEGERS = new byte[CACHED_INTEGERS][];
+    private static final byte[][] BULK_HEADERS = new byte[CACHED_INTEGERS][];
+
+    static {
+        for (int i = 0; i < CACHED_INTEGERS; i++) {
+            INTEGERS[i] = (":" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            BULK_HEADERS[i] = ("$" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private ByteBuf buf;
+
+    public RespWriter(ByteBuf buf) {
+        this.buf = buf;
+    }
+
+    public ByteBuf buffer() {
+        return buf;
+    }
+
+    public void buffer(ByteBuf buf) {
+        this.buf = buf;
+    }
+
+    public void ok() {
+        buf.writeBytes(OK);
+    }
+
+    public void simple(String s) {
+        buf.writeByte('+');
+        buf.writeCharSequence(s, StandardCharsets.UTF_8);
+        buf.writeBytes(CRLF);
+    }
+
+    /** An error line; the text carries its own prefix ("ERR ...") and newlines are flattened as Redis does. */
+    public void error(String message) {
+        buf.writeByte('-');
+        buf.writeCharSequence(message.replace('\r', ' ').replace('\n', ' '), StandardCharsets.UTF_8);
+        buf.writeBytes(CRLF);
+    }
+
+    public void integer(long v) {
+        if (v >= 0 && v < CACHED_INTEGERS) {
+            buf.writeBytes(INTEGERS[(int) v]);
+            return;
+        }
+        buf.writeByte(':');
+        writeDecimal(v);
+        buf.writeBytes(CRLF);
+    }
+
+    public void bulk(byte[] b) {
+        bulk(b, 0, b.length);
+    }
+
+    public void bulk(byte[] b, int off, int len) {
+        header('$', len);
+        buf.writeBytes(b, off, len);
+        buf.writeBytes(CRLF);
+    }
+
+    public void bulk(String s) {
+        bulk(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A bulk string holding a number, as Redis replies to INCRBYFLOAT or INFO-like values. */
+    public void bulk(long v) {
+        bulk(Long.toString(v));
+    }
+
+    public void bulkOrNull(byte[] b) {
+        if (b == null) nullBulk();
+        else bulk(b);
+    }
+
+    public void nullBulk() {
+        buf.writeBytes(NULL_BULK);
+    }
+
+    public void nullArray() {
+        buf.writeBytes(NULL_ARRAY);
+    }
+
+    public void array(int n) {
+        if (n == 0) buf.writeBytes(EMPTY_ARRAY);
+        else header('*', n);
+    }
+
+    /** A map of n pairs; an array of 2n in RESP2. */
+    public void map(int n) {
+        array(2 * n);
+    }
+
+    /** A double reply; a bulk string in RESP2. */
+    public void dbl(String formatted) {
+        bulk(formatted);
+    }
+
+    /** Raw bytes already in RESP form (cached replies, verbatim forwarding). */
+    public void raw(byte[] resp) {
+        buf.writeBytes(resp);
+    }
+
+    private void header(char type, long n) {
+        if (type == '$' && n < CACHED_INTEGERS) {
+            buf.writeBytes(BULK_HEADERS[(int) n]);
+            return;
+        }
+        buf.writeByte(type);
+        writeDecimal(n);
+        buf.writeBytes(CRLF);
+    }
+
+    private void writeDecimal(long v) {
+        if (v == Long.MIN_VALUE) {
+            buf.writeCharSequence("-9223372036854775808", StandardCharsets.US_ASCII);
+            return;
+        }
+        if (v < 0) {
+            buf.writeByte('-');
+            v = -v;
+        }
+        int digits = 1;
+        for (long p = 10; digits < 19 && v >= p; p *= 10) digits++;
+        int at = buf.writerIndex();
+        buf.ensureWritable(digits);
+        for (int i = digits - 1; i >= 0; i--) {
+            buf.setByte(at + i, (int) ('0' + v % 10));
+            v /= 10;
+        }
+        buf.writerIndex(at + digits);
+    }
+}

@@ -1,0 +1,122 @@
+package io.simplekv.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.simplekv.command.CommandService;
+import io.simplekv.protocol.Command;
+import io.simplekv.protocol.CommandAssembler;
+import io.simplekv.protocol.ProtocolException;
+import io.simplekv.protocol.RespWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The end of the pipeline: runs each command and gathers the replies of one read batch into one buffer that is
+ * written and flushed once, in {@link #channelReadComplete}, so pipelined requests cost one syscall per batch.
+ * When the client stops reading our replies, we stop reading its requests (autoRead off until writable).
+ */
+final class ClientHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
+    private static final byte[] MAX_CLIENTS = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerContext server;
+    private final CommandService service;
+    private ClientConnection client;
+    private ByteBuf pending;
+    private final RespWriter writer = new RespWriter(null);
+
+    ClientHandler(ServerContext server, CommandService service) {
+        this.server = server;
+        this.service = service;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        server.stats().connectionsReceived.increment();
+        if (server.clients().size() >= server.config().maxclients) {
+            server.stats().rejectedConnections.increment();
+            ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(MAX_CLIENTS)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        client = new ClientConnection(server.clients().nextId(), ctx.channel(), server);
+        server.clients().add(client);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (client != null) server.clients().remove(client);
+        releasePending();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (client == null || client.closingAfterReply()) return;
+        if (pending == null) {
+            pending = ctx.alloc().ioBuffer(256);
+            writer.buffer(pending);
+        }
+        client.touch(System.currentTimeMillis());
+        service.execute(client, ((Command) msg).args(), writer);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushReplies(ctx);
+        if (!ctx.channel().isWritable()) ctx.channel().config().setAutoRead(false);
+    }
+
+    private void flushReplies(ChannelHandlerContext ctx) {
+        if (pending == null) return;
+        ByteBuf out = pending;
+        pending = null;
+        writer.buffer(null);
+        server.stats().netOutputBytes.add(out.readableBytes());
+        var future = ctx.writeAndFlush(out);
+        if (client != null && client.closingAfterReply()) future.addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) ctx.channel().config().setAutoRead(true);
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ProtocolException p) {
+            // Replies to the requests before the bad one go first, then the error, then the connection closes.
+            if (pending == null) {
+                pending = ctx.alloc().ioBuffer(64);
+                writer.buffer(pending);
+            }
+            writer.error(p.reply());
+            if (client != null) client.closeAfterReply();
+            else ctx.close();
+            flushReplies(ctx);
+            log.debug("Protocol error from client {}: {}", client == null ? "?" : client.address(), p.getMessage());
+        } else if (cause instanceof CommandAssembler.QueryBufferExceeded) {
+            log.warn("Closing client that reached max query buffer length: {}", client == null ? "?" : client.info());
+            ctx.close();
+        } else if (cause instanceof IOException) {
+            ctx.close(); // the peer went away; nothing to report
+        } else {
+            log.error("Unexpected error on connection, closing it", cause);
+            ctx.close();
+        }
+    }
+
+    private void releasePending() {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+            writer.buffer(null);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.simplekv.server;
+
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Every connected client by id, for CLIENT LIST/KILL, INFO clients, maxclients and the idle sweeper. */
+public final class ClientRegistry {
+    private final ConcurrentHashMap<Long, ClientConnection> clients = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong(1);
+
+    public long nextId() {
+        return nextId.getAndIncrement();
+    }
+
+    public void add(ClientConnection c) {
+        clients.put(c.id(), c);
+    }
+
+    public void remove(ClientConnection c) {
+        clients.remove(c.id());
+    }
+
+    public int size() {
+        return clients.size();
+    }
+
+    public ClientConnection get(long id) {
+        return clients.get(id);
+    }
+
+    public Collection<ClientConnection> all() {
+        return clients.values();
+    }
+}

@@ -1,0 +1,62 @@
+package io.simplekv.server;
+
+import io.simplekv.command.CommandTable;
+import io.simplekv.config.LiveConfig;
+import io.simplekv.config.ServerConfig;
+import io.simplekv.keyspace.ActiveExpirer;
+import io.simplekv.keyspace.Keyspace;
+import io.simplekv.observe.ServerStats;
+
+/**
+ * What commands may reach beyond their own connection: the keyspace, config, clients, stats, the command
+ * table, and a way to stop the server. One per server; passed down, never a global.
+ */
+public final class ServerContext {
+    private final LiveConfig config;
+    private final Keyspace keyspace;
+    private final ClientRegistry clients = new ClientRegistry();
+    private final ServerStats stats;
+    private final ActiveExpirer expirer;
+    private final long startedAt = System.currentTimeMillis();
+    private final String runId;
+    private volatile CommandTable commands;
+    private volatile Runnable shutdown = () -> {};
+    private volatile int boundPort;
+
+    public ServerContext(LiveConfig config, Keyspace keyspace, ServerStats stats) {
+        this.config = config;
+        this.keyspace = keyspace;
+        this.stats = stats;
+        this.expirer = new ActiveExpirer(keyspace, 25);
+        this.runId = randomHex(40);
+    }
+
+    private static String randomHex(int n) {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        StringBuilder b = new StringBuilder(n);
+        for (int i = 0; i < n; i++) b.append(Character.forDigit(r.nextInt(16), 16));
+        return b.toString();
+    }
+
+    public ServerConfig config() { return config.get(); }
+    public LiveConfig liveConfig() { return config; }
+    public Keyspace keyspace() { return keyspace; }
+    public ClientRegistry clients() { return clients; }
+    public ServerStats stats() { return stats; }
+    public ActiveExpirer expirer() { return expirer; }
+    public long startedAt() { return startedAt; }
+    public String runId() { return runId; }
+    public CommandTable commands() { return commands; }
+    void commands(CommandTable t) { this.commands = t; }
+    public int port() { return boundPort; }
+    void port(int p) { this.boundPort = p; }
+
+    /** Asks the server to stop; the work happens off the calling event loop. */
+    public void requestShutdown() {
+        shutdown.run();
+    }
+
+    void onShutdown(Runnable r) {
+        this.shutdown = r;
+    }
+}

@@ -1,0 +1,185 @@
+package io.simplekv.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.redis.FixedRedisMessagePool;
+import io.netty.handler.codec.redis.RedisDecoder;
+import io.simplekv.command.CommandService;
+import io.simplekv.command.Commands;
+import io.simplekv.config.LiveConfig;
+import io.simplekv.config.ServerConfig;
+import io.simplekv.keyspace.Keyspace;
+import io.simplekv.observe.ServerStats;
+import io.simplekv.protocol.CommandAssembler;
+import io.simplekv.storage.StorageEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Boots Netty (epoll where available, NIO otherwise) with the pipeline
+ * {@code bytes counter → line guard → RedisDecoder (inline on) → CommandAssembler → ClientHandler},
+ * and runs Redis's periodic chores (active expiry, idle-client timeout) on one small scheduler thread.
+ */
+public final class SimpleKvServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SimpleKvServer.class);
+    public static final String VERSION = versionOf();
+
+    private final ServerContext context;
+    private final CommandService service;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Class<? extends ServerChannel> channelType;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final ScheduledExecutorService cron;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closing;
+
+    public SimpleKvServer(ServerConfig config, StorageEngine engine) {
+        ServerStats stats = new ServerStats();
+        Keyspace keyspace = new Keyspace(engine, config.databases, stats);
+        this.context = new ServerContext(new LiveConfig(config), keyspace, stats);
+        this.context.commands(Commands.table());
+        this.service = new CommandService(context);
+        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.boss = new MultiThreadIoEventLoopGroup(1, io);
+        this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+        this.cron = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "simplekv-cron");
+            t.setDaemon(true);
+            return t;
+        });
+        context.onShutdown(() -> new Thread(this::close, "simplekv-shutdown").start());
+    }
+
+    private static String versionOf() {
+        String v = SimpleKvServer.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0" : v;
+    }
+
+    public ServerContext context() {
+        return context;
+    }
+
+    public String transport() {
+        return Epoll.isAvailable() ? "epoll" : "nio";
+    }
+
+    /** Binds every configured address; returns the port actually bound (useful with port 0). */
+    public int start() throws InterruptedException {
+        ServerConfig config = context.config();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, config.tcpBacklog)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepalive > 0)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        CommandAssembler assembler = new CommandAssembler(
+                                () -> context.config().protoMaxBulkLen,
+                                () -> context.config().clientQueryBufferLimit);
+                        ch.pipeline().addLast(new InboundBytes(context.stats()), assembler.lineGuard(),
+                                new RedisDecoder(64 * 1024, FixedRedisMessagePool.INSTANCE, true),
+                                assembler, new ClientHandler(context, service));
+                    }
+                });
+        int port = config.port;
+        for (String addr : config.bind) {
+            Channel ch = b.bind(new InetSocketAddress(addr.startsWith("-") ? addr.substring(1) : addr, port)).sync().channel();
+            listeners.add(ch);
+            port = ((InetSocketAddress) ch.localAddress()).getPort();
+        }
+        context.port(port);
+        long period = Math.max(1, 1000 / config.hz);
+        cron.scheduleAtFixedRate(this::guarded, period, period, TimeUnit.MILLISECONDS);
+        return port;
+    }
+
+    private void guarded() {
+        try {
+            context.expirer().run();
+            closeIdleClients();
+        } catch (RuntimeException e) {
+            log.error("Periodic task failed", e);
+        }
+    }
+
+    private void closeIdleClients() {
+        long timeout = context.config().timeoutSeconds;
+        if (timeout <= 0) return;
+        long now = System.currentTimeMillis();
+        for (ClientConnection c : context.clients().all()) {
+            if (now - c.lastInteraction() > timeout * 1000) {
+                log.debug("Closing idle client {}", c.address());
+                c.channel().close();
+            }
+        }
+    }
+
+    /** Blocks until {@link #close} has finished (SHUTDOWN, a signal, or a caller). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closing) return;
+            closing = true;
+        }
+        try {
+            log.info("User requested shutdown...");
+            for (Channel ch : listeners) ch.close().syncUninterruptibly();
+            for (ClientConnection c : context.clients().all()) c.channel().close();
+            cron.shutdownNow();
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            context.keyspace().sync();
+            context.keyspace().close();
+            log.info("simplekv is now ready to exit, bye bye...");
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** Counts bytes received for INFO's total_net_input_bytes. */
+    private static final class InboundBytes extends ChannelInboundHandlerAdapter {
+        private final ServerStats stats;
+
+        InboundBytes(ServerStats stats) {
+            this.stats = stats;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            stats.netInputBytes.add(((ByteBuf) msg).readableBytes());
+            ctx.fireChannelRead(msg);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.simplekv.storage;
+
+/** Keeps every table on the Java heap; nothing survives a restart. */
+public final class MemoryEngine implements StorageEngine {
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    @Override
+    public Storage open(String table) {
+        return new MemoryStorage();
+    }
+
+    @Override
+    public Storage recreate(String table, Storage old) {
+        // Dropping the old table lets the GC free it off the command path, like Redis's lazy FLUSHDB.
+        return new MemoryStorage();
+    }
+}

@@ -1,0 +1,213 @@
+package io.simplekv.storage;
+
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * An on-heap table split into segments, each a chained hash table with power-of-two buckets guarded by its
+ * own monitor. The JDK maps cannot give SCAN's guarantee (every key present for the whole walk is returned even
+ * if the table resizes meanwhile); Redis's reverse-binary bucket cursor does, so each segment uses one.
+ * The cursor is {@code bucketCursor << SEGMENT_BITS | segment}.
+ */
+public final class MemoryStorage implements Storage {
+    private static final int SEGMENT_BITS = 6;
+    private static final int SEGMENTS = 1 << SEGMENT_BITS;
+
+    private final Segment[] segments = new Segment[SEGMENTS];
+    private final LongAdder size = new LongAdder();
+
+    public MemoryStorage() {
+        for (int i = 0; i < SEGMENTS; i++) segments[i] = new Segment();
+    }
+
+    private Segment segmentFor(long hash) {
+        return segments[(int) hash & (SEGMENTS - 1)];
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        long h = ByteHash.hash(key);
+        Segment s = segmentFor(h);
+        synchronized (s) {
+            Entry e = s.find(key, (int) (h >>> SEGMENT_BITS));
+            return e == null ? null : e.value;
+        }
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+        long h = ByteHash.hash(key);
+        Segment s = segmentFor(h);
+        boolean added;
+        synchronized (s) {
+            added = s.put(key, value, (int) (h >>> SEGMENT_BITS));
+        }
+        if (added) size.increment();
+    }
+
+    @Override
+    public boolean remove(byte[] key) {
+        long h = ByteHash.hash(key);
+        Segment s = segmentFor(h);
+        boolean removed;
+        synchronized (s) {
+            removed = s.remove(key, (int) (h >>> SEGMENT_BITS));
+        }
+        if (removed) size.decrement();
+        return removed;
+    }
+
+    @Override
+    public long size() {
+        return size.sum();
+    }
+
+    @Override
+    public long scan(long cursor, int count, Consumer<byte[]> visitor) {
+        int segment = (int) (cursor & (SEGMENTS - 1));
+        long bucketCursor = cursor >>> SEGMENT_BITS;
+        int[] visited = {0};
+        Consumer<byte[]> counting = k -> { visited[0]++; visitor.accept(k); };
+        // Like Redis, bound the number of empty buckets looked at per call.
+        int budget = Math.max(count, 1) * 10;
+        while (true) {
+            Segment s = segments[segment];
+            synchronized (s) {
+                bucketCursor = s.scanBucket(bucketCursor, counting);
+            }
+            budget--;
+            if (bucketCursor == 0) {
+                segment++;
+                if (segment == SEGMENTS) return 0;
+            }
+            if (visited[0] >= count || budget <= 0) {
+                return (bucketCursor << SEGMENT_BITS) | segment;
+            }
+        }
+    }
+
+    @Override
+    public byte[] randomKey() {
+        if (size() == 0) return null;
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        int start = rnd.nextInt(SEGMENTS);
+        for (int i = 0; i < SEGMENTS; i++) {
+            Segment s = segments[(start + i) & (SEGMENTS - 1)];
+            synchronized (s) {
+                byte[] k = s.randomKey(rnd);
+                if (k != null) return k;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void clear() {
+        for (Segment s : segments) {
+            long removed;
+            synchronized (s) {
+                removed = s.count;
+                s.reset();
+            }
+            size.add(-removed);
+        }
+    }
+
+    private static final class Entry {
+        final byte[] key;
+        final int hash;
+        byte[] value;
+        Entry next;
+
+        Entry(byte[] key, int hash, byte[] value, Entry next) {
+            this.key = key;
+            this.hash = hash;
+            this.value = value;
+            this.next = next;
+        }
+    }
+
+    private static final class Segment {
+        private static final int MIN_BUCKETS = 1;
+        Entry[] table = new Entry[MIN_BUCKETS];
+        int count;
+
+        Entry find(byte[] key, int hash) {
+            for (Entry e = table[hash & (table.length - 1)]; e != null; e = e.next) {
+                if (e.hash == hash && Arrays.equals(e.key, key)) return e;
+            }
+            return null;
+        }
+
+        boolean put(byte[] key, byte[] value, int hash) {
+            Entry e = find(key, hash);
+            if (e != null) {
+                e.value = value;
+                return false;
+            }
+            int i = hash & (table.length - 1);
+            table[i] = new Entry(key, hash, value, table[i]);
+            if (++count > table.length) resize(table.length << 1);
+            return true;
+        }
+
+        boolean remove(byte[] key, int hash) {
+            int i = hash & (table.length - 1);
+            Entry prev = null;
+            for (Entry e = table[i]; e != null; prev = e, e = e.next) {
+                if (e.hash == hash && Arrays.equals(e.key, key)) {
+                    if (prev == null) table[i] = e.next;
+                    else prev.next = e.next;
+                    count--;
+                    if (table.length > MIN_BUCKETS && count < table.length / 8) resize(table.length >> 1);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void resize(int buckets) {
+            Entry[] next = new Entry[buckets];
+            for (Entry head : table) {
+                for (Entry e = head; e != null; ) {
+                    Entry after = e.next;
+                    int i = e.hash & (buckets - 1);
+                    e.next = next[i];
+                    next[i] = e;
+                    e = after;
+                }
+            }
+            table = next;
+        }
+
+        void reset() {
+            table = new Entry[MIN_BUCKETS];
+            count = 0;
+        }
+
+        /** Visits one bucket and returns the next reverse-binary cursor (0 when the walk wrapped). */
+        long scanBucket(long cursor, Consumer<byte[]> visitor) {
+            long mask = table.length - 1;
+            for (Entry e = table[(int) (cursor & mask)]; e != null; e = e.next) visitor.accept(e.key);
+            cursor |= ~mask;
+            cursor = Long.reverse(cursor);
+            cursor++;
+            return Long.reverse(cursor);
+        }
+
+        byte[] randomKey(ThreadLocalRandom rnd) {
+            if (count == 0) return null;
+            while (true) {
+                Entry e = table[rnd.nextInt(table.length)];
+                if (e == null) continue;
+                int len = 0;
+                for (Entry x = e; x != null; x = x.next) len++;
+                int pick = rnd.nextInt(len);
+                while (pick-- > 0) e = e.next;
+                return e.key;
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.simplekv.storage;
+
+import java.util.function.Consumer;
+
+/**
+ * The byte-level engine: one instance holds one logical table (a database's records, or its expiry index).
+ * Implementations are safe for concurrent use on their own; atomicity across several calls is the keyspace's
+ * job (its shard locks). Values returned by {@link #get} must be treated as read-only by callers.
+ */
+public interface Storage extends AutoCloseable {
+
+    byte[] get(byte[] key);
+
+    void put(byte[] key, byte[] value);
+
+    /** Returns true when the key was present. */
+    boolean remove(byte[] key);
+
+    default boolean contains(byte[] key) {
+        return get(key) != null;
+    }
+
+    long size();
+
+    /**
+     * Visits some keys and returns the cursor to continue from, 0 when the walk is complete. Every key present
+     * for the whole walk is visited at least once; keys may be visited twice. {@code count} is a hint.
+     */
+    long scan(long cursor, int count, Consumer<byte[]> visitor);
+
+    /** A key chosen at random, or null when empty. */
+    byte[] randomKey();
+
+    /** Removes everything. */
+    void clear();
+
+    /** Forces written data to durable media, where the engine has any. */
+    default void sync() {}
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,20 @@
+package io.simplekv.storage;
+
+/** Opens the tables a keyspace needs; one engine per server process. */
+public interface StorageEngine extends AutoCloseable {
+
+    /** Name shown in INFO and the startup line ("memory", "chronicle"). */
+    String name();
+
+    /** Opens (or creates) the named table, e.g. "db0" or "db0.expires". */
+    Storage open(String table);
+
+    /** A fresh empty table that replaces {@code table}'s contents, used by FLUSHDB to drop data in O(1). */
+    default Storage recreate(String table, Storage old) {
+        old.clear();
+        return old;
+    }
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,117 @@
+package io.simplekv.text;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
+
+/** Redis's rules for numbers in arguments and values: strict integers (string2ll) and float text. */
+public final class RedisNumbers {
+    private RedisNumbers() {}
+
+    /** Redis prints INCRBYFLOAT results with 17 significant digits and no exponent. */
+    private static final MathContext SEVENTEEN_DIGITS = new MathContext(17);
+
+    /** Thrown for text that is not an integer; stackless because client typos are not server faults. */
+    public static final class NotAnInteger extends RuntimeException {
+        private static final NotAnInteger INSTANCE = new NotAnInteger();
+
+        private NotAnInteger() {
+            super("not an integer", null, false, false);
+        }
+    }
+
+    public static boolean isLong(byte[] b, int off, int len) {
+        try {
+            parseLong(b, off, len);
+            return true;
+        } catch (NotAnInteger e) {
+            return false;
+        }
+    }
+
+    public static long parseLong(byte[] b) {
+        return parseLong(b, 0, b.length);
+    }
+
+    /** Parses a long exactly as Redis's string2ll: optional '-', no '+', no spaces, no leading zeros. */
+    public static long parseLong(byte[] b, int off, int len) {
+        if (len == 0 || len > 20) throw NotAnInteger.INSTANCE;
+        if (len == 1 && b[off] == '0') return 0;
+        int i = off, end = off + len;
+        boolean negative = b[i] == '-';
+        if (negative && ++i == end) throw NotAnInteger.INSTANCE;
+        if (b[i] < '1' || b[i] > '9') throw NotAnInteger.INSTANCE;
+        // Accumulate negatively so Long.MIN_VALUE parses without overflow.
+        long v = 0;
+        for (; i < end; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) throw NotAnInteger.INSTANCE;
+            if (v < (Long.MIN_VALUE + d) / 10) throw NotAnInteger.INSTANCE;
+            v = v * 10 - d;
+        }
+        if (negative) return v;
+        if (v == Long.MIN_VALUE) throw NotAnInteger.INSTANCE;
+        return -v;
+    }
+
+    /** A strictly parsed decimal as Redis's strtold would accept it (no spaces, no NaN), or null. */
+    public static BigDecimal parseDecimal(byte[] b) {
+        if (b.length == 0 || b.length > 5000) return null;
+        String s = new String(b, StandardCharsets.US_ASCII);
+        char first = s.charAt(0), last = s.charAt(s.length() - 1);
+        if (Character.isWhitespace(first) || Character.isWhitespace(last)) return null;
+        try {
+            return new BigDecimal(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** True for the spellings of infinity that strtold accepts, which INCRBYFLOAT must reject as a result. */
+    public static boolean isInfinity(byte[] b) {
+        String s = new String(b, StandardCharsets.US_ASCII).toLowerCase();
+        if (s.startsWith("+") || s.startsWith("-")) s = s.substring(1);
+        return s.equals("inf") || s.equals("infinity");
+    }
+
+    /** Formats as Redis's INCRBYFLOAT does: 17 significant digits, trailing zeros trimmed, no exponent. */
+    public static String formatDecimal(BigDecimal v) {
+        BigDecimal r = v.round(SEVENTEEN_DIGITS).stripTrailingZeros();
+        if (r.signum() == 0) return "0";
+        return r.toPlainString();
+    }
+
+    /** A double as Redis's strtod-based parser accepts it (scores, float arguments), or NaN when invalid. */
+    public static double parseDouble(byte[] b) {
+        if (b.length == 0 || b.length > 5000) return Double.NaN;
+        String s = new String(b, StandardCharsets.US_ASCII);
+        String lower = s.toLowerCase();
+        switch (lower) {
+            case "inf", "+inf", "infinity", "+infinity": return Double.POSITIVE_INFINITY;
+            case "-inf", "-infinity": return Double.NEGATIVE_INFINITY;
+            default: break;
+        }
+        char first = s.charAt(0), last = s.charAt(s.length() - 1);
+        if (Character.isWhitespace(first) || Character.isWhitespace(last)) return Double.NaN;
+        if (!Character.isDigit(last) && last != '.') return Double.NaN;
+        if (lower.contains("x") || lower.contains("n")) return Double.NaN;
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Number of decimal digits of a non-negative long; used to size integer replies without a String. */
+    public static int digits(long v) {
+        if (v < 10) return 1;
+        int n = 1;
+        long p = 10;
+        while (n < 19 && v >= p) { n++; p *= 10; }
+        return n;
+    }
+
+    public static byte[] toBytes(long v) {
+        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+    }
+}
