@@ -1,6 +1,8 @@
 package io.simplekv.server;
 
 import io.simplekv.command.CommandTable;
+import io.simplekv.command.Commands;
+import io.simplekv.storage.StorageEngine;
 import io.simplekv.config.LiveConfig;
 import io.simplekv.config.ServerConfig;
 import io.simplekv.keyspace.ActiveExpirer;
@@ -23,7 +25,15 @@ public final class ServerContext {
     private volatile Runnable shutdown = () -> {};
     private volatile int boundPort;
 
-    public ServerContext(LiveConfig config, Keyspace keyspace, ServerStats stats) {
+    /** Wires a keyspace over the engine and the command table; starts no threads. */
+    public static ServerContext create(ServerConfig config, StorageEngine engine) {
+        ServerStats stats = new ServerStats();
+        ServerContext context = new ServerContext(new LiveConfig(config), new Keyspace(engine, config.databases, stats), stats);
+        context.commands(Commands.table());
+        return context;
+    }
+
+    private ServerContext(LiveConfig config, Keyspace keyspace, ServerStats stats) {
         this.config = config;
         this.keyspace = keyspace;
         this.stats = stats;

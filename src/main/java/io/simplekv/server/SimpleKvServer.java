@@ -1,10 +1,7 @@
 package io.simplekv.server;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -17,15 +14,8 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.redis.FixedRedisMessagePool;
-import io.netty.handler.codec.redis.RedisDecoder;
 import io.simplekv.command.CommandService;
-import io.simplekv.command.Commands;
-import io.simplekv.config.LiveConfig;
 import io.simplekv.config.ServerConfig;
-import io.simplekv.keyspace.Keyspace;
-import io.simplekv.observe.ServerStats;
-import io.simplekv.protocol.CommandAssembler;
 import io.simplekv.storage.StorageEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Boots Netty (epoll where available, NIO otherwise) with the pipeline
- * {@code bytes counter → line guard → RedisDecoder (inline on) → CommandAssembler → ClientHandler},
+ * of {@link Pipeline},
  * and runs Redis's periodic chores (active expiry, idle-client timeout) on one small scheduler thread.
  */
 public final class SimpleKvServer implements AutoCloseable {
@@ -58,10 +48,7 @@ public final class SimpleKvServer implements AutoCloseable {
     private volatile boolean closing;
 
     public SimpleKvServer(ServerConfig config, StorageEngine engine) {
-        ServerStats stats = new ServerStats();
-        Keyspace keyspace = new Keyspace(engine, config.databases, stats);
-        this.context = new ServerContext(new LiveConfig(config), keyspace, stats);
-        this.context.commands(Commands.table());
+        this.context = ServerContext.create(config, engine);
         this.service = new CommandService(context);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -101,12 +88,7 @@ public final class SimpleKvServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        CommandAssembler assembler = new CommandAssembler(
-                                () -> context.config().protoMaxBulkLen,
-                                () -> context.config().clientQueryBufferLimit);
-                        ch.pipeline().addLast(new InboundBytes(context.stats()), assembler.lineGuard(),
-                                new RedisDecoder(64 * 1024, FixedRedisMessagePool.INSTANCE, true),
-                                assembler, new ClientHandler(context, service));
+                        Pipeline.install(ch, context, service);
                     }
                 });
         int port = config.port;
@@ -168,18 +150,4 @@ public final class SimpleKvServer implements AutoCloseable {
         }
     }
 
-    /** Counts bytes received for INFO's total_net_input_bytes. */
-    private static final class InboundBytes extends ChannelInboundHandlerAdapter {
-        private final ServerStats stats;
-
-        InboundBytes(ServerStats stats) {
-            this.stats = stats;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            stats.netInputBytes.add(((ByteBuf) msg).readableBytes());
-            ctx.fireChannelRead(msg);
-        }
-    }
 }

@@ -1,0 +1,46 @@
+package io.simplekv.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.redis.FixedRedisMessagePool;
+import io.netty.handler.codec.redis.RedisDecoder;
+import io.simplekv.command.CommandService;
+import io.simplekv.observe.ServerStats;
+import io.simplekv.protocol.CommandAssembler;
+
+/**
+ * One connection's handlers, in order: bytes counter → line guard → Netty's RedisDecoder (inline commands on)
+ * → CommandAssembler → ClientHandler. Shared by the TCP server and by tests on an EmbeddedChannel.
+ */
+public final class Pipeline {
+    private Pipeline() {}
+
+    /** Redis's PROTO_INLINE_MAX_SIZE. */
+    private static final int MAX_INLINE = 64 * 1024;
+
+    public static void install(Channel ch, ServerContext context, CommandService service) {
+        CommandAssembler assembler = new CommandAssembler(
+                () -> context.config().protoMaxBulkLen,
+                () -> context.config().clientQueryBufferLimit);
+        ch.pipeline().addLast(new InboundBytes(context.stats()), assembler.lineGuard(),
+                new RedisDecoder(MAX_INLINE, FixedRedisMessagePool.INSTANCE, true),
+                assembler, new ClientHandler(context, service));
+    }
+
+    /** Counts bytes received for INFO's total_net_input_bytes. */
+    private static final class InboundBytes extends ChannelInboundHandlerAdapter {
+        private final ServerStats stats;
+
+        InboundBytes(ServerStats stats) {
+            this.stats = stats;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            stats.netInputBytes.add(((ByteBuf) msg).readableBytes());
+            ctx.fireChannelRead(msg);
+        }
+    }
+}

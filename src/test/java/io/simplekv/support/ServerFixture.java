@@ -1,0 +1,39 @@
+package io.simplekv.support;
+
+import io.simplekv.config.ServerConfig;
+import io.simplekv.server.ServerContext;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** A server context (no sockets, no threads) over one engine, with config overrides, and wires into it. */
+public final class ServerFixture implements AutoCloseable {
+    private final ServerContext context;
+
+    public ServerFixture(EngineKind engine, Path dir, Map<String, String> overrides) {
+        ServerConfig config = ServerConfig.defaults().with("dir", List.of(dir.toString()));
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            String v = e.getValue();
+            config = config.with(e.getKey(), v.isEmpty() ? List.of() : List.of(v.split(" ")));
+        }
+        this.context = ServerContext.create(config, engine.open(dir));
+    }
+
+    public ServerFixture(EngineKind engine, Path dir) {
+        this(engine, dir, Map.of());
+    }
+
+    public ServerContext context() {
+        return context;
+    }
+
+    public Wire connect() {
+        return new Wire(context);
+    }
+
+    @Override
+    public void close() {
+        context.keyspace().close();
+    }
+}

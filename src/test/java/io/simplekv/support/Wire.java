@@ -1,0 +1,63 @@
+package io.simplekv.support;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.simplekv.command.CommandService;
+import io.simplekv.server.Pipeline;
+import io.simplekv.server.ServerContext;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A client connection through the server's real pipeline on an EmbeddedChannel: bytes in, reply bytes out,
+ * on the calling thread. Replies are compared as ISO-8859-1 text so every byte is visible in assertions.
+ */
+public final class Wire implements AutoCloseable {
+    private final EmbeddedChannel channel;
+
+    public Wire(ServerContext context) {
+        this.channel = new EmbeddedChannel();
+        Pipeline.install(channel, context, new CommandService(context));
+        channel.pipeline().fireChannelActive();
+    }
+
+    /** Sends one command as a RESP array and returns the raw reply. */
+    public String call(String... args) {
+        return send(Resp.command(args));
+    }
+
+    public String call(byte[]... args) {
+        return sendBytes(Resp.command(args));
+    }
+
+    /** Sends raw text (e.g. malformed RESP or an inline command) and returns everything written back. */
+    public String send(String raw) {
+        return sendBytes(raw.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    public String sendBytes(byte[] raw) {
+        channel.writeInbound(Unpooled.wrappedBuffer(raw));
+        return drain();
+    }
+
+    private String drain() {
+        StringBuilder out = new StringBuilder();
+        ByteBuf b;
+        while ((b = channel.readOutbound()) != null) {
+            out.append(b.toString(StandardCharsets.ISO_8859_1));
+            b.release();
+        }
+        return out.toString();
+    }
+
+    public boolean isOpen() {
+        channel.runPendingTasks();
+        return channel.isOpen();
+    }
+
+    @Override
+    public void close() {
+        channel.finishAndReleaseAll();
+    }
+}
