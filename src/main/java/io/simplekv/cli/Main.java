@@ -10,13 +10,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Unmatched;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -52,17 +52,42 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--loglevel", paramLabel = "LEVEL", description = "debug, verbose, notice (default), warning, nothing.")
     String loglevel;
 
-    @Unmatched
-    List<String> otherDirectives = new ArrayList<>();
+    /** Directives picocli does not declare, "--name v1 v2" each, set aside before picocli parses the rest. */
+    final List<String> otherDirectives = new ArrayList<>();
+
+    private static final Set<String> DECLARED = Set.of("--port", "--bind", "--dir", "--storage", "--requirepass",
+            "--databases", "--loglevel", "--help", "-h", "--version", "-V");
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new Main());
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        Main main = new Main();
+        CommandLine cli = new CommandLine(main);
         cli.setParameterExceptionHandler((e, a) -> {
             System.err.println("FATAL CONFIG ERROR: " + e.getMessage());
             return 1;
         });
-        cli.setUnmatchedOptionsArePositionalParams(false);
-        System.exit(cli.execute(args));
+        return cli.execute(main.setAsideDirectives(args));
+    }
+
+    /**
+     * picocli cannot know how many words an undeclared option takes, so undeclared "--name" options and the
+     * words after them (up to the next "--option") go to {@link #otherDirectives}, as redis-server reads them.
+     */
+    String[] setAsideDirectives(String[] args) {
+        List<String> forPicocli = new ArrayList<>();
+        boolean inDirective = false;
+        for (String a : args) {
+            boolean option = a.startsWith("--") && a.length() > 2 || a.equals("-h") || a.equals("-V");
+            if (option) {
+                String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+                inDirective = !DECLARED.contains(name);
+            }
+            (inDirective ? otherDirectives : forPicocli).add(a);
+        }
+        return forPicocli.toArray(new String[0]);
     }
 
     @Override
@@ -130,8 +155,6 @@ public final class Main implements Callable<Integer> {
                 if (name != null) config = flag(config, name, values);
                 name = word.substring(2);
                 values = new ArrayList<>();
-            } else if (name == null) {
-                throw new BadFlag("'" + word + "': unexpected argument (directives are given as --name value)");
             } else {
                 values.add(word);
             }

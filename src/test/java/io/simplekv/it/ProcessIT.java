@@ -1,0 +1,97 @@
+package io.simplekv.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The launcher contract a user sees: startup line, config errors, SHUTDOWN, --help/--version. */
+class ProcessIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void logsOneStartupLineWithVersionAddressEngineAndDataPath() throws Exception {
+        try (ServerProcess s = ServerProcess.start("--port", "0", "--dir", dir.toString())) {
+            int port = s.port();
+            assertTrue(port > 0);
+            String out = s.output();
+            assertTrue(out.contains("simplekv 0.1.0 ready to accept connections on 127.0.0.1:" + port), out);
+            assertTrue(out.contains("storage memory"), out);
+            assertTrue(out.contains("data " + dir.toAbsolutePath()), out);
+            try (Jedis j = new Jedis("127.0.0.1", port)) {
+                assertEquals("PONG", j.ping());
+            }
+        }
+    }
+
+    @Test
+    void shutdownCommandStopsTheProcessCleanly() throws Exception {
+        try (ServerProcess s = ServerProcess.start("--port", "0", "--dir", dir.toString())) {
+            try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+                j.set("k", "v");
+                try {
+                    j.shutdown();
+                } catch (Exception expected) {
+                    // the server closes the connection without a reply, as Redis does
+                }
+            }
+            assertEquals(0, s.awaitExit(20));
+            assertTrue(s.output().contains("ready to exit"), s.output());
+        }
+    }
+
+    @Test
+    void configFileIsReadAndFlagsOverrideIt() throws Exception {
+        Path conf = dir.resolve("test.conf");
+        Files.writeString(conf, "# a comment\nport 1\nmaxclients 7\nrequirepass \"s3cret\"\n");
+        try (ServerProcess s = ServerProcess.start(conf.toString(), "--port", "0", "--dir", dir.toString())) {
+            try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+                j.auth("s3cret");
+                assertEquals("7", j.configGet("maxclients").get("maxclients"));
+            }
+        }
+    }
+
+    @Test
+    void badConfigFileFailsFastNamingFileLineAndDirective() throws Exception {
+        Path conf = dir.resolve("bad.conf");
+        Files.writeString(conf, "port 7000\nmaxclients lots\n");
+        try (ServerProcess s = ServerProcess.start(conf.toString(), "--dir", dir.toString())) {
+            assertEquals(1, s.awaitExit(20));
+            String out = s.output().trim();
+            assertTrue(out.startsWith("FATAL CONFIG FILE ERROR: " + conf + ":2: 'maxclients lots'"), out);
+            assertTrue(out.contains("argument couldn't be parsed into an integer"), out);
+            assertEquals(1, out.lines().count(), out);
+        }
+    }
+
+    @Test
+    void unknownDirectiveAndBadFlagFailWithExitCodeOne() throws Exception {
+        try (ServerProcess s = ServerProcess.start("--no-such-directive", "1", "--dir", dir.toString())) {
+            assertEquals(1, s.awaitExit(20));
+            assertTrue(s.output().contains("FATAL CONFIG ERROR: --no-such-directive 1: Bad directive"), s.output());
+        }
+        try (ServerProcess s = ServerProcess.start("--port", "notaport", "--dir", dir.toString())) {
+            assertEquals(1, s.awaitExit(20));
+            assertTrue(s.output().contains("FATAL CONFIG ERROR: --port notaport"), s.output());
+        }
+    }
+
+    @Test
+    void helpAndVersion() throws Exception {
+        try (ServerProcess s = ServerProcess.start("--version")) {
+            assertEquals(0, s.awaitExit(20));
+            assertEquals("simplekv 0.1.0", s.output().trim());
+        }
+        try (ServerProcess s = ServerProcess.start("--help")) {
+            assertEquals(0, s.awaitExit(20));
+            assertTrue(s.output().contains("--storage"), s.output());
+        }
+    }
+}

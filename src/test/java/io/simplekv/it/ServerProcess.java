@@ -1,0 +1,99 @@
+package io.simplekv.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The real server as a user runs it: java -jar target/simplekv.jar, output captured, port read from the log. */
+final class ServerProcess implements AutoCloseable {
+    private static final Pattern READY = Pattern.compile("ready to accept connections on [^:]+:(\\d+)");
+
+    private final Process process;
+    private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+    private volatile int port = -1;
+
+    private ServerProcess(Process process) {
+        this.process = process;
+        Thread reader = new Thread(this::pump, "server-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static Path jar() {
+        return Path.of(System.getProperty("simplekv.jar", "target/simplekv.jar"));
+    }
+
+    /** Starts the server and, unless it exits, waits for its ready line. */
+    static ServerProcess start(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("java",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-Xmx256m", "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        ServerProcess p = new ServerProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (p.port < 0 && p.process.isAlive() && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        return p;
+    }
+
+    private void pump() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                output.add(line);
+                Matcher m = READY.matcher(line);
+                if (m.find()) port = Integer.parseInt(m.group(1));
+            }
+        } catch (IOException ignored) {
+            // the process went away
+        }
+    }
+
+    int port() {
+        if (port < 0) throw new IllegalStateException("server did not start: " + output());
+        return port;
+    }
+
+    String output() {
+        synchronized (output) {
+            return String.join("\n", output);
+        }
+    }
+
+    /** Waits for the process to end by itself; returns its exit code, or -1 if it is still running. */
+    int awaitExit(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) return -1;
+        sleep(100); // let the output pump catch the last lines
+        return process.exitValue();
+    }
+
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) kill9();
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
