@@ -30,15 +30,16 @@ public final class CommandService {
     }
 
     public void execute(ClientConnection client, byte[][] args, RespWriter out) {
-        server.stats().commandsProcessed.increment();
         CommandSpec spec = table.lookup(args[0]);
         if (spec == null) {
+            server.stats().unknownCommands.increment();
             reject(out, null, unknownCommand(args));
             return;
         }
         if (spec.isContainer() && args.length >= 2) {
             CommandSpec sub = table.subcommand(spec, args[1]);
             if (sub == null) {
+                server.stats().unknownCommands.increment();
                 reject(out, null, "ERR unknown subcommand '" + truncated(args[1]) + "'. Try "
                         + spec.name.toUpperCase() + " HELP.");
                 return;

@@ -9,15 +9,47 @@ import java.util.Map;
 /** Name → spec, the single source of truth for dispatch, arity, key positions, COMMAND and commandstats. */
 public final class CommandTable {
     private final Map<String, CommandSpec> byName;
+    /** Open-addressing index by case-folded name bytes, so a request's name is matched without allocating. */
+    private final byte[][] slotNames;
+    private final CommandSpec[] slotSpecs;
 
     private CommandTable(Map<String, CommandSpec> byName) {
         this.byName = Collections.unmodifiableMap(byName);
+        int slots = Integer.highestOneBit(Math.max(16, byName.size() * 4)) * 2;
+        slotNames = new byte[slots][];
+        slotSpecs = new CommandSpec[slots];
+        for (CommandSpec spec : byName.values()) {
+            byte[] n = spec.name.getBytes(StandardCharsets.US_ASCII);
+            int i = foldedHash(n) & (slots - 1);
+            while (slotNames[i] != null) i = (i + 1) & (slots - 1);
+            slotNames[i] = n;
+            slotSpecs[i] = spec;
+        }
     }
 
     /** Case-insensitive lookup straight from the request bytes. */
     public CommandSpec lookup(byte[] name) {
-        if (name.length > 32) return null;
-        return byName.get(lowerAscii(name));
+        int mask = slotNames.length - 1;
+        for (int i = foldedHash(name) & mask; slotNames[i] != null; i = (i + 1) & mask) {
+            if (equalsFolded(slotNames[i], name)) return slotSpecs[i];
+        }
+        return null;
+    }
+
+    private static int fold(byte b) {
+        return b >= 'A' && b <= 'Z' ? b + 32 : b;
+    }
+
+    private static int foldedHash(byte[] b) {
+        int h = 0;
+        for (byte x : b) h = 31 * h + fold(x);
+        return h ^ (h >>> 16);
+    }
+
+    private static boolean equalsFolded(byte[] lower, byte[] name) {
+        if (lower.length != name.length) return false;
+        for (int i = 0; i < lower.length; i++) if (lower[i] != fold(name[i])) return false;
+        return true;
     }
 
     public CommandSpec lookup(String name) {

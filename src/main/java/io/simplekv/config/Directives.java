@@ -62,7 +62,8 @@ public final class Directives {
             integer("slowlog-max-len", 128, 0, Long.MAX_VALUE, true),
             integer("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, true),
             bool("activerehashing", true, true),
-            integer("io-threads", 1, 1, 128, false)));
+            // Netty event loops serving clients; 0 means one per core.
+            integer("io-threads", 0, 0, 128, false)));
 
     private static Map<String, Directive> index(List<Directive> list) {
         Map<String, Directive> m = new LinkedHashMap<>();

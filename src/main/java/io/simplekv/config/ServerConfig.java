@@ -28,6 +28,7 @@ public final class ServerConfig {
     public final int hz;
     public final int tcpBacklog;
     public final int tcpKeepalive;
+    public final int ioThreads;
 
     private ServerConfig(Map<String, String> values) {
         this.values = Collections.unmodifiableMap(values);
@@ -47,6 +48,7 @@ public final class ServerConfig {
         hz = Integer.parseInt(values.get("hz"));
         tcpBacklog = Integer.parseInt(values.get("tcp-backlog"));
         tcpKeepalive = Integer.parseInt(values.get("tcp-keepalive"));
+        ioThreads = Integer.parseInt(values.get("io-threads"));
     }
 
     public static ServerConfig defaults() {

@@ -53,7 +53,8 @@ public final class SimpleKvServer implements AutoCloseable {
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
-        this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+        int loops = config.ioThreads > 0 ? config.ioThreads : Runtime.getRuntime().availableProcessors();
+        this.workers = new MultiThreadIoEventLoopGroup(loops, io);
         this.cron = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "simplekv-cron");
             t.setDaemon(true);
