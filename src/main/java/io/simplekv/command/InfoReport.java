@@ -142,8 +142,8 @@ final class InfoReport {
     private static void stats(StringBuilder b, ServerStats st, ServerContext s) {
         header(b, "Stats");
         field(b, "total_connections_received", st.connectionsReceived.sum());
-        field(b, "total_commands_processed", commandsProcessed(s));
-        field(b, "instantaneous_ops_per_sec", 0);
+        field(b, "total_commands_processed", s.commandsProcessed());
+        field(b, "instantaneous_ops_per_sec", s.opsPerSecond().perSecond());
         field(b, "total_net_input_bytes", st.netInputBytes.sum());
         field(b, "total_net_output_bytes", st.netOutputBytes.sum());
         field(b, "rejected_connections", st.rejectedConnections.sum());
@@ -154,15 +154,6 @@ final class InfoReport {
         field(b, "pubsub_channels", 0);
         field(b, "pubsub_patterns", 0);
         field(b, "total_error_replies", st.errorReplies.sum());
-    }
-
-    private static long commandsProcessed(ServerContext s) {
-        long n = s.stats().unknownCommands.sum();
-        for (CommandSpec spec : s.commands().all()) {
-            n += spec.stats.calls.sum() + spec.stats.rejectedCalls.sum();
-            for (CommandSpec sub : spec.subcommands.values()) n += sub.stats.calls.sum() + sub.stats.rejectedCalls.sum();
-        }
-        return n;
     }
 
     private static void replication(StringBuilder b, ServerContext s) {

@@ -1,6 +1,8 @@
 package io.simplekv.server;
 
+import io.simplekv.command.CommandSpec;
 import io.simplekv.command.CommandTable;
+import io.simplekv.observe.RateMeter;
 import io.simplekv.command.Commands;
 import io.simplekv.storage.StorageEngine;
 import io.simplekv.config.LiveConfig;
@@ -24,6 +26,7 @@ public final class ServerContext {
     private volatile CommandTable commands;
     private volatile Runnable shutdown = () -> {};
     private volatile int boundPort;
+    private final RateMeter opsPerSecond = new RateMeter();
 
     /** Wires a keyspace over the engine and the command table; starts no threads. */
     public static ServerContext create(ServerConfig config, StorageEngine engine) {
@@ -59,6 +62,17 @@ public final class ServerContext {
     public CommandTable commands() { return commands; }
     void commands(CommandTable t) { this.commands = t; }
     public int port() { return boundPort; }
+    public RateMeter opsPerSecond() { return opsPerSecond; }
+
+    /** INFO's total_commands_processed: every call and rejection the command table counted, plus unknown ones. */
+    public long commandsProcessed() {
+        long n = stats.unknownCommands.sum();
+        for (CommandSpec spec : commands.all()) {
+            n += spec.stats.calls.sum() + spec.stats.rejectedCalls.sum();
+            for (CommandSpec sub : spec.subcommands.values()) n += sub.stats.calls.sum() + sub.stats.rejectedCalls.sum();
+        }
+        return n;
+    }
     void port(int p) { this.boundPort = p; }
 
     /** Asks the server to stop; the work happens off the calling event loop. */

@@ -108,6 +108,7 @@ public final class SimpleKvServer implements AutoCloseable {
         try {
             context.expirer().run();
             closeIdleClients();
+            context.opsPerSecond().sample(context.commandsProcessed(), System.currentTimeMillis());
         } catch (RuntimeException e) {
             log.error("Periodic task failed", e);
         }
