@@ -113,6 +113,8 @@ final class ConnectionCommands {
                 throw RedisError.err("Protocol version is not an integer or out of range");
             }
             if (v < 2 || v > 3) throw new RedisError("NOPROTO unsupported protocol version");
+            // Until RESP3 exists, refuse it before any option (AUTH) changes the connection.
+            if (v == 3) throw new RedisError("NOPROTO sorry, this protocol version is not supported.");
             version = (int) v;
         }
         String name = null;
@@ -131,7 +133,6 @@ final class ConnectionCommands {
             throw new RedisError("NOAUTH HELLO must be called with the client already authenticated, otherwise the "
                     + "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
         }
-        if (version == 3) throw new RedisError("NOPROTO sorry, this protocol version is not supported.");
         if (name != null) c.name(name);
         c.protocolVersion(version);
         out.map(7);
