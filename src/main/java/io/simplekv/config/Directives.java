@@ -26,7 +26,8 @@ public final class Directives {
             oneOf("storage", "memory", false, "memory", "chronicle"),
             string("requirepass", "", true),
             integer("databases", 16, 1, 1_000_000, false),
-            oneOf("loglevel", "notice", true, "debug", "verbose", "notice", "warning", "nothing"),
+            // slf4j-simple fixes levels when the first logger is made, so the level is set at startup only.
+            oneOf("loglevel", "notice", false, "debug", "verbose", "notice", "warning", "nothing"),
             string("logfile", "", false),
             integer("maxclients", 10000, 1, 1_000_000, true),
             integer("timeout", 0, 0, Integer.MAX_VALUE, true),

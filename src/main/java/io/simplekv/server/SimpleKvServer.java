@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,6 +47,8 @@ public final class SimpleKvServer implements AutoCloseable {
     private final ScheduledExecutorService cron;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closing;
+    private ScheduledFuture<?> cronTask;
+    private volatile int cronHz;
 
     public SimpleKvServer(ServerConfig config, StorageEngine engine) {
         this.context = ServerContext.create(config, engine);
@@ -99,13 +102,21 @@ public final class SimpleKvServer implements AutoCloseable {
             port = ((InetSocketAddress) ch.localAddress()).getPort();
         }
         context.port(port);
-        long period = Math.max(1, 1000 / config.hz);
-        cron.scheduleAtFixedRate(this::guarded, period, period, TimeUnit.MILLISECONDS);
+        scheduleCron(config.hz);
         return port;
+    }
+
+    private synchronized void scheduleCron(int hz) {
+        if (cronTask != null) cronTask.cancel(false);
+        cronHz = hz;
+        long period = Math.max(1, 1000 / hz);
+        cronTask = cron.scheduleAtFixedRate(this::guarded, period, period, TimeUnit.MILLISECONDS);
     }
 
     private void guarded() {
         try {
+            int hz = context.config().hz;
+            if (hz != cronHz) scheduleCron(hz); // CONFIG SET hz
             context.expirer().run();
             closeIdleClients();
             context.opsPerSecond().sample(context.commandsProcessed(), System.currentTimeMillis());
