@@ -48,6 +48,20 @@ final class ServerCommands {
                         "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
                         "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
                         "RESETSTAT", "    Reset statistics reported by the INFO command."))));
+        // No scripting engine, so there are never functions: FLUSH has nothing to do and LIST is empty.
+        t.add(command("function", -2, "", null)
+                .docs("scripting", "7.0.0", "A container for function commands.", "")
+                .sub(command("flush", -2, "write noscript", (c, a, o) -> {
+                    if (a.length > 3 || (a.length == 3 && !Args.is(a[2], "ASYNC") && !Args.is(a[2], "SYNC"))) {
+                        throw RedisError.err("FUNCTION FLUSH only supports SYNC|ASYNC option");
+                    }
+                    o.ok();
+                }).docs("scripting", "7.0.0", "Deletes all libraries and functions.", "[ASYNC | SYNC]"))
+                .sub(command("list", -2, "noscript", (c, a, o) -> o.array(0))
+                        .docs("scripting", "7.0.0", "Returns information about all libraries.", "[LIBRARYNAME library-name-pattern] [WITHCODE]"))
+                .sub(command("help", 2, "loading stale", (c, a, o) -> Help.reply(o, "FUNCTION",
+                        "FLUSH [ASYNC|SYNC]", "    Delete all the libraries.",
+                        "LIST [LIBRARYNAME PATTERN] [WITHCODE]", "    Return general information on all the libraries."))));
         t.add(command("debug", -2, "admin noscript loading stale", ServerCommands::debug)
                 .docs(g, "1.0.0", "A container for debugging commands.", ""));
     }

@@ -21,6 +21,7 @@ import io.simplekv.text.ArgSplitter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.function.LongSupplier;
 
 /**
@@ -81,6 +82,7 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
     }
 
     private static final int MAX_HEADER_LINE = 64 * 1024;
+    private static final Pattern NEGATIVE_LENGTH = Pattern.compile("length: -\\d+ \\(expected: >= -1\\)");
 
     /** True while a request is partly received, so a decoder error means a bad bulk, not a bad header. */
     public boolean insideRequest() {
@@ -211,8 +213,11 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof DecoderException && !failed) {
-            failed = true;
             String m = String.valueOf(cause.getMessage());
+            // Netty refuses "*-10"; Redis ignores any negative multibulk length. The decoder has already
+            // consumed that line and reset, so skipping it is all that is left to do.
+            if (!insideRequest() && NEGATIVE_LENGTH.matcher(m).find()) return;
+            failed = true;
             String reason;
             if (m.contains("expected: <= 65536")) reason = "too big inline request";
             else if (insideRequest()) reason = "invalid bulk length";
