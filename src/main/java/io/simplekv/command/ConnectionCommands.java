@@ -56,6 +56,8 @@ final class ConnectionCommands {
                 .sub(command("kill", -3, "admin noscript loading stale", ConnectionCommands::kill)
                         .docs(g, "2.4.0", "Terminates open connections.",
                                 "ip:port | [ID client-id] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes | no]"))
+                .sub(command("reply", 3, "loading stale", ConnectionCommands::reply)
+                        .docs(g, "3.2.0", "Instructs the server whether to reply to commands.", "ON | OFF | SKIP"))
                 .sub(command("no-evict", 3, "admin noscript loading stale", ConnectionCommands::onOff)
                         .docs(g, "7.0.0", "Sets the client eviction mode of the connection.", "ON | OFF"))
                 .sub(command("no-touch", 3, "noscript loading stale", ConnectionCommands::onOff)
@@ -272,7 +274,10 @@ final class ConnectionCommands {
                 if (id <= 0) throw RedisError.err("client-id should be greater than 0");
             } else if (Args.is(a[i], "ADDR")) addr = v;
             else if (Args.is(a[i], "LADDR")) laddr = v;
-            else if (Args.is(a[i], "USER")) user = v;
+            else if (Args.is(a[i], "USER")) {
+                if (!v.equals("default")) throw RedisError.err("No such user '" + v + "'");
+                user = v;
+            }
             else if (Args.is(a[i], "TYPE")) {
                 type = v.toLowerCase();
                 if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
@@ -289,7 +294,6 @@ final class ConnectionCommands {
             if (id != null && x.id() != id) continue;
             if (addr != null && !x.address().equals(addr)) continue;
             if (laddr != null && !x.localAddress().equals(laddr)) continue;
-            if (user != null && !user.equals("default")) continue;
             if (type != null && !type.equals("normal")) continue;
             if (skipMe && x == c) continue;
             closeClient(c, x);
@@ -301,6 +305,20 @@ final class ConnectionCommands {
     private static void closeClient(ClientConnection self, ClientConnection victim) {
         if (victim == self) self.closeAfterReply();
         else victim.channel().close();
+    }
+
+    static void reply(ClientConnection c, byte[][] a, RespWriter out) {
+        // OFF and SKIP send no reply of their own, as in Redis.
+        if (Args.is(a[2], "ON")) {
+            c.replies(true);
+            out.ok();
+        } else if (Args.is(a[2], "OFF")) {
+            c.replies(false);
+        } else if (Args.is(a[2], "SKIP")) {
+            c.skipNextReply();
+        } else {
+            throw RedisError.SYNTAX;
+        }
     }
 
     static void onOff(ClientConnection c, byte[][] a, RespWriter out) {

@@ -24,6 +24,10 @@ public final class ClientConnection {
     private volatile String lastCommand = "NULL";
     private volatile int protocolVersion = 2;
     private boolean closeAfterReply;
+    private volatile byte[][] executing;
+    private boolean repliesOff;
+    private boolean skipThisReply;
+    private boolean skipNextReply;
 
     public ClientConnection(long id, Channel channel, ServerContext server) {
         this.id = id;
@@ -54,6 +58,27 @@ public final class ClientConnection {
     public int protocolVersion() { return protocolVersion; }
     public void protocolVersion(int v) { this.protocolVersion = v; }
 
+    /** The request being executed, so CLIENT LIST can report its size as qbuf like Redis does; null between. */
+    public void executing(byte[][] args) { this.executing = args; }
+
+    /** CLIENT REPLY ON | OFF | SKIP. */
+    public void replies(boolean on) {
+        repliesOff = !on;
+        if (on) skipNextReply = false;
+    }
+
+    public void skipNextReply() {
+        if (!repliesOff) skipNextReply = true;
+    }
+
+    /** Whether the reply of the command just run must be dropped; also moves SKIP on to the next command. */
+    public boolean dropReplyAndAdvance() {
+        boolean drop = repliesOff || skipThisReply;
+        skipThisReply = skipNextReply;
+        skipNextReply = false;
+        return drop;
+    }
+
     /** QUIT and CLIENT KILL of oneself: close once this batch's replies are written. */
     public void closeAfterReply() { closeAfterReply = true; }
     public boolean closingAfterReply() { return closeAfterReply; }
@@ -71,12 +96,20 @@ public final class ClientConnection {
         return String.valueOf(a);
     }
 
+    private static long requestSize(byte[][] args) {
+        if (args == null) return 0;
+        long n = 3 + Integer.toString(args.length).length();
+        for (byte[] a : args) n += 5 + Integer.toString(a.length).length() + a.length;
+        return n;
+    }
+
     /** One line of CLIENT LIST / CLIENT INFO, with Redis's field names and order. */
     public String info() {
         long now = System.currentTimeMillis();
         return "id=" + id + " addr=" + address() + " laddr=" + localAddress() + " fd=" + (8 + id)
                 + " name=" + name + " age=" + (now - createdAt) / 1000 + " idle=" + (now - lastInteraction) / 1000
-                + " flags=N db=" + db + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
+                + " flags=N db=" + db + " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + requestSize(executing)
+                + " qbuf-free=0 argv-mem=0 multi-mem=0"
                 + " rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + lastCommand
                 + " user=default redir=-1 resp=" + protocolVersion + " lib-name=" + libName + " lib-ver=" + libVersion;
     }

@@ -63,7 +63,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             writer.buffer(pending);
         }
         client.touch(System.currentTimeMillis());
-        service.execute(client, ((Command) msg).args(), writer);
+        byte[][] args = ((Command) msg).args();
+        int mark = pending.writerIndex();
+        client.executing(args);
+        service.execute(client, args, writer);
+        client.executing(null);
+        if (client.dropReplyAndAdvance()) pending.writerIndex(mark);
     }
 
     @Override
