@@ -41,6 +41,12 @@ public final class Wire implements AutoCloseable {
         return drain();
     }
 
+    /** Whatever the server wrote without a request (e.g. the reply to a refused connection), without sending. */
+    public String received() {
+        channel.runPendingTasks();
+        return drain();
+    }
+
     private String drain() {
         StringBuilder out = new StringBuilder();
         ByteBuf b;
