@@ -17,10 +17,13 @@ public final class Args {
         }
     }
 
-    /** An integer that must fit Redis's int range (SELECT, COUNT-like options). */
+    private static final RedisError INT_RANGE =
+            RedisError.err("value is out of range, value must between -2147483648 and 2147483647");
+
+    /** An integer that must fit Redis's int range, with getIntFromObjectOrReply's errors (SELECT, MOVE). */
     public static int toInt(byte[] arg) {
         long v = toLong(arg);
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) throw RedisError.NOT_INTEGER;
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) throw INT_RANGE;
         return (int) v;
     }
 
@@ -40,11 +43,15 @@ public final class Args {
         return true;
     }
 
+    /**
+     * Bytes as text, one char per byte (ISO-8859-1), so any argument echoed back in a reply or error comes out
+     * byte for byte as it came in, as Redis's C strings do; RespWriter writes text the same way.
+     */
     public static String text(byte[] arg) {
-        return new String(arg, StandardCharsets.UTF_8);
+        return new String(arg, StandardCharsets.ISO_8859_1);
     }
 
     public static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 }

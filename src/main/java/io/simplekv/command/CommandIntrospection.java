@@ -28,7 +28,7 @@ final class CommandIntrospection {
                 .sub(command("list", -2, "loading stale", CommandIntrospection::list)
                         .docs(g, "7.0.0", "Returns a list of command names.",
                                 "[FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]"))
-                .sub(command("getkeys", -3, "loading stale", CommandIntrospection::getkeys)
+                .sub(command("getkeys", -4, "loading stale", CommandIntrospection::getkeys)
                         .docs(g, "2.8.13", "Extracts the key names from an arbitrary command.", "command [arg [arg ...]]"))
                 .sub(command("help", 2, "loading stale", (c, a, o) -> Help.reply(o, "COMMAND",
                         "(no subcommand)", "    Return details about all Redis commands.",
@@ -53,7 +53,7 @@ final class CommandIntrospection {
         out.array(a.length - 2);
         for (int i = 2; i < a.length; i++) {
             CommandSpec spec = find(c, Args.text(a[i]));
-            if (spec == null) out.nullArray();
+            if (spec == null) out.nullBulk();
             else writeInfo(spec, out);
         }
     }
@@ -80,25 +80,69 @@ final class CommandIntrospection {
         out.array(cats.size());
         for (String cat : cats) out.simple(cat);
         out.array(0);
-        out.array(0);
+        writeKeySpecs(spec, out);
         out.array(spec.subcommands.size());
         for (CommandSpec sub : spec.subcommands.values()) writeInfo(sub, out);
     }
 
+    /** Redis lists a command's ACL categories in the order of its category table. */
+    private static final List<String> CATEGORY_ORDER = List.of("@keyspace", "@read", "@write", "@set", "@sortedset",
+            "@list", "@hash", "@string", "@bitmap", "@hyperloglog", "@geo", "@stream", "@pubsub", "@admin", "@fast",
+            "@slow", "@blocking", "@dangerous", "@connection", "@transaction", "@scripting");
+
     static List<String> aclCategories(CommandSpec spec) {
-        List<String> cats = new ArrayList<>();
+        java.util.Set<String> cats = new java.util.HashSet<>();
         if (spec.has(CommandFlag.WRITE)) cats.add("@write");
         if (spec.has(CommandFlag.READONLY)) cats.add("@read");
-        String group = spec.docs.group();
-        cats.add(switch (group) {
+        cats.add(switch (spec.docs.group()) {
             case "generic" -> "@keyspace";
             case "server" -> "@admin";
-            default -> "@" + group;
+            default -> "@" + spec.docs.group();
         });
-        if (spec.has(CommandFlag.ADMIN) && !cats.contains("@admin")) cats.add("@admin");
+        if (spec.has(CommandFlag.ADMIN)) cats.add("@admin");
         if (spec.has(CommandFlag.ADMIN) || spec.has(CommandFlag.LOCK_ALL)) cats.add("@dangerous");
         cats.add(spec.has(CommandFlag.FAST) ? "@fast" : "@slow");
-        return cats;
+        List<String> ordered = new ArrayList<>();
+        for (String cat : CATEGORY_ORDER) if (cats.contains(cat)) ordered.add(cat);
+        return ordered;
+    }
+
+    /**
+     * Redis 7's key specs, derived from the table's key positions: keys start at an index and run to a last key
+     * (relative to the first, or from the end when negative) in steps. Read-only commands access their keys;
+     * the others update them.
+     */
+    private static void writeKeySpecs(CommandSpec spec, RespWriter out) {
+        if (spec.firstKey == 0) {
+            out.array(0);
+            return;
+        }
+        out.array(1);
+        out.map(3);
+        out.bulk("flags");
+        out.array(2);
+        out.simple(spec.has(CommandFlag.READONLY) ? "RO" : "RW");
+        out.simple(spec.has(CommandFlag.READONLY) ? "access" : "update");
+        out.bulk("begin_search");
+        out.map(2);
+        out.bulk("type");
+        out.bulk("index");
+        out.bulk("spec");
+        out.map(1);
+        out.bulk("index");
+        out.integer(spec.firstKey);
+        out.bulk("find_keys");
+        out.map(2);
+        out.bulk("type");
+        out.bulk("range");
+        out.bulk("spec");
+        out.map(3);
+        out.bulk("lastkey");
+        out.integer(spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey);
+        out.bulk("keystep");
+        out.integer(spec.keyStep);
+        out.bulk("limit");
+        out.integer(0);
     }
 
     static void docs(ClientConnection c, byte[][] a, RespWriter out) {

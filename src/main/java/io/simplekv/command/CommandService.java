@@ -85,13 +85,13 @@ public final class CommandService {
             failed = true;
             out.buffer().writerIndex(mark);
             out.error(e.getMessage());
-            server.stats().errorReplies.increment();
+            server.stats().countError(e.getMessage());
         } catch (RuntimeException e) {
             failed = true;
             out.buffer().writerIndex(mark);
             log.error("Command '{}' failed", spec.fullName, e);
             out.error("ERR internal error while running '" + spec.fullName + "'");
-            server.stats().errorReplies.increment();
+            server.stats().countError("ERR");
         } finally {
             if (spec.locksEverything()) locks.unlockEverything();
             else if (single >= 0) locks.unlock(single);
@@ -104,7 +104,7 @@ public final class CommandService {
 
     private void reject(RespWriter out, CommandSpec spec, String message) {
         if (spec != null) spec.stats.rejectedCalls.increment();
-        server.stats().errorReplies.increment();
+        server.stats().countError(message);
         out.error(message);
     }
 
@@ -112,7 +112,7 @@ public final class CommandService {
     static String unknownCommand(byte[][] args) {
         StringBuilder a = new StringBuilder();
         for (int i = 1; i < args.length && a.length() < 128; i++) {
-            String s = new String(args[i], StandardCharsets.UTF_8);
+            String s = new String(args[i], StandardCharsets.ISO_8859_1);
             int room = 128 - a.length();
             a.append('\'').append(s, 0, Math.min(s.length(), room)).append("' ");
         }
@@ -120,7 +120,7 @@ public final class CommandService {
     }
 
     private static String truncated(byte[] b) {
-        String s = new String(b, StandardCharsets.UTF_8);
+        String s = new String(b, StandardCharsets.ISO_8859_1);
         return s.length() > 128 ? s.substring(0, 128) : s;
     }
 }

@@ -105,6 +105,7 @@ final class ConnectionCommands {
         c.authenticated(true);
     }
 
+    /** Redis's order: protocol version, then every option's syntax, then AUTH, then the name, then the reply. */
     static void hello(ClientConnection c, byte[][] a, RespWriter out) {
         int version = c.protocolVersion();
         if (a.length >= 2) {
@@ -115,27 +116,33 @@ final class ConnectionCommands {
                 throw RedisError.err("Protocol version is not an integer or out of range");
             }
             if (v < 2 || v > 3) throw new RedisError("NOPROTO unsupported protocol version");
-            // Until RESP3 exists, refuse it before any option (AUTH) changes the connection.
-            if (v == 3) throw new RedisError("NOPROTO sorry, this protocol version is not supported.");
             version = (int) v;
         }
+        byte[] user = null, password = null;
         String name = null;
         for (int i = 2; i < a.length; i++) {
-            if (Args.is(a[i], "AUTH") && a.length - i - 1 >= 2) {
-                authenticate(c, a[i + 1], a[i + 2], false);
+            int more = a.length - 1 - i;
+            if (Args.is(a[i], "AUTH") && more >= 2) {
+                user = a[i + 1];
+                password = a[i + 2];
                 i += 2;
-            } else if (Args.is(a[i], "SETNAME") && a.length - i - 1 >= 1) {
+            } else if (Args.is(a[i], "SETNAME") && more >= 1) {
                 name = Args.text(a[++i]);
-                checkName(name);
             } else {
                 throw RedisError.err("Syntax error in HELLO option '" + Args.text(a[i]) + "'");
             }
         }
+        if (user != null) authenticate(c, user, password, false);
         if (!c.authenticated()) {
             throw new RedisError("NOAUTH HELLO must be called with the client already authenticated, otherwise the "
-                    + "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+                    + "HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
         }
-        if (name != null) c.name(name);
+        // Until RESP3 exists, refuse it here, before SETNAME or the protocol switch (clients then fall back to 2).
+        if (version == 3) throw new RedisError("NOPROTO sorry, this protocol version is not supported.");
+        if (name != null) {
+            checkName(name);
+            c.name(name);
+        }
         c.protocolVersion(version);
         out.map(7);
         out.bulk("server");

@@ -11,6 +11,6 @@ final class Help {
         out.simple(container + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         for (String l : lines) out.simple(l);
         out.simple("HELP");
-        out.simple("    Print this help.");
+        out.simple("    Prints this help.");
     }
 }

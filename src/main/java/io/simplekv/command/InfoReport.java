@@ -23,9 +23,9 @@ final class InfoReport {
     private InfoReport() {}
 
     private static final List<String> DEFAULT = List.of("server", "clients", "memory", "persistence", "stats",
-            "replication", "cpu", "keyspace");
+            "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
     private static final List<String> ALL = List.of("server", "clients", "memory", "persistence", "stats",
-            "replication", "cpu", "commandstats", "keyspace");
+            "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace");
 
     static String render(ClientConnection c, byte[][] a) {
         Set<String> wanted = new LinkedHashSet<>();
@@ -51,7 +51,14 @@ final class InfoReport {
                 case "stats" -> stats(b, server.stats(), server);
                 case "replication" -> replication(b, server);
                 case "cpu" -> cpu(b);
+                case "modules" -> header(b, "Modules");
                 case "commandstats" -> commandStats(b, server);
+                case "errorstats" -> errorStats(b, server.stats());
+                case "latencystats" -> header(b, "Latencystats");
+                case "cluster" -> {
+                    header(b, "Cluster");
+                    field(b, "cluster_enabled", 0);
+                }
                 case "keyspace" -> keyspace(b, server.keyspace());
                 default -> { }
             }
@@ -190,6 +197,12 @@ final class InfoReport {
                     .append(",rejected_calls=").append(rejected).append(",failed_calls=").append(spec.stats.failedCalls.sum())
                     .append("\r\n");
         }
+    }
+
+    private static void errorStats(StringBuilder b, ServerStats st) {
+        header(b, "Errorstats");
+        new java.util.TreeMap<>(st.errorsByPrefix).forEach((prefix, n) ->
+                b.append("errorstat_").append(prefix).append(":count=").append(n.sum()).append("\r\n"));
     }
 
     private static void keyspace(StringBuilder b, Keyspace ks) {

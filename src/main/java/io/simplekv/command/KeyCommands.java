@@ -74,7 +74,7 @@ final class KeyCommands {
                 .docs(g, "2.2.3", "A container for object introspection commands.", "")
                 .sub(command("encoding", 3, "readonly", KeyCommands::objectEncoding).keys(2, 2, 1)
                         .docs(g, "2.2.3", "Returns the internal encoding of a Redis object.", "key"))
-                .sub(command("refcount", 3, "readonly", (c, a, o) -> objectNumber(c, a, o, 1)).keys(2, 2, 1)
+                .sub(command("refcount", 3, "readonly", KeyCommands::objectRefcount).keys(2, 2, 1)
                         .docs(g, "2.2.3", "Returns the reference count of a value of a key.", "key"))
                 .sub(command("idletime", 3, "readonly", (c, a, o) -> objectNumber(c, a, o, 0)).keys(2, 2, 1)
                         .docs(g, "2.2.3", "Returns the time since the last access to a Redis object.", "key"))
@@ -222,12 +222,18 @@ final class KeyCommands {
         for (byte[] k : found) out.bulk(k);
     }
 
-    /** Cursors are unsigned 64-bit numbers, as Redis's are. */
+    /** Cursors are unsigned 64-bit numbers read with strtoul, as Redis reads them: "" is 0, "-1" wraps. */
     static long parseCursor(byte[] arg) {
+        String s = Args.text(arg);
+        if (s.isEmpty()) return 0;
+        boolean negative = s.charAt(0) == '-';
+        String digits = s.charAt(0) == '-' || s.charAt(0) == '+' ? s.substring(1) : s;
+        if (digits.isEmpty() || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            throw RedisError.err("invalid cursor");
+        }
         try {
-            String s = Args.text(arg);
-            if (s.isEmpty() || !Character.isDigit(s.charAt(0))) throw new NumberFormatException();
-            return Long.parseUnsignedLong(s);
+            long v = Long.parseUnsignedLong(digits);
+            return negative ? -v : v;
         } catch (NumberFormatException e) {
             throw RedisError.err("invalid cursor");
         }
@@ -293,12 +299,7 @@ final class KeyCommands {
 
     static void move(ClientConnection c, byte[][] a, RespWriter out) {
         Keyspace ks = c.server().keyspace();
-        int target;
-        try {
-            target = Args.toInt(a[2]);
-        } catch (RedisError e) {
-            throw RedisError.DB_INDEX;
-        }
+        int target = Args.toInt(a[2]);
         if (target < 0 || target >= ks.databases()) throw RedisError.DB_INDEX;
         if (target == c.dbIndex()) throw RedisError.err("source and destination objects are the same");
         Database src = c.db();
@@ -347,6 +348,22 @@ final class KeyCommands {
         if (!Records.isRaw(rec) && len <= 20 && RedisNumbers.isLong(rec, off, len)) return "int";
         if (!Records.isRaw(rec) && len <= 44) return "embstr";
         return "raw";
+    }
+
+    /** Redis keeps one shared object for each integer 0..9999 and reports its refcount as INT_MAX. */
+    static void objectRefcount(ClientConnection c, byte[][] a, RespWriter out) {
+        byte[] rec = c.db().lookup(a[2]);
+        if (rec == null) {
+            out.nullBulk();
+            return;
+        }
+        boolean shared = false;
+        if (encodingOf(rec).equals("int")) {
+            int off = Records.payloadOffset(rec);
+            long v = RedisNumbers.parseLong(rec, off, rec.length - off);
+            shared = v >= 0 && v < 10_000;
+        }
+        out.integer(shared ? Integer.MAX_VALUE : 1);
     }
 
     static void objectNumber(ClientConnection c, byte[][] a, RespWriter out, long value) {

@@ -8,6 +8,7 @@ import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.RespWriter;
 import io.simplekv.server.ClientConnection;
 import io.simplekv.text.Glob;
+import io.simplekv.text.RedisNumbers;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -88,7 +89,14 @@ final class ServerCommands {
         Map<String, String> values = c.server().config().values();
         Map<String, String> found = new LinkedHashMap<>();
         for (int i = 2; i < a.length; i++) {
-            byte[] pattern = Args.bytes(Args.text(a[i]).toLowerCase());
+            String asked = Args.text(a[i]);
+            String lower = asked.toLowerCase();
+            // A plain name is looked up directly and echoed as the client spelled it, as Redis does.
+            if (values.containsKey(lower)) {
+                found.put(asked, values.get(lower));
+                continue;
+            }
+            byte[] pattern = Args.bytes(lower);
             for (Map.Entry<String, String> e : values.entrySet()) {
                 if (Glob.matches(pattern, Args.bytes(e.getKey()))) found.put(e.getKey(), e.getValue());
             }
@@ -101,7 +109,7 @@ final class ServerCommands {
     }
 
     static void configSet(ClientConnection c, byte[][] a, RespWriter out) {
-        if (a.length % 2 != 0) throw RedisError.err("wrong number of arguments for 'config|set' command");
+        if (a.length % 2 != 0) throw RedisError.SYNTAX;
         Set<String> seen = new HashSet<>();
         List<String[]> changes = new ArrayList<>();
         for (int i = 2; i < a.length; i += 2) {
@@ -123,6 +131,10 @@ final class ServerCommands {
             } catch (ConfigException e) {
                 throw failed(ch[0], e.getMessage());
             }
+        }
+        if (probe.port != c.server().config().port) {
+            String failure = c.server().rebind(probe.port);
+            if (failure != null) throw failed("port", failure);
         }
         for (String[] ch : changes) {
             c.server().liveConfig().set(ch[0], words(Directives.ALL.get(ch[0]), ch[1]));
@@ -159,7 +171,8 @@ final class ServerCommands {
             }
             out.ok();
         } else if (Args.is(a[1], "SET-ACTIVE-EXPIRE") && a.length == 3) {
-            c.server().expirer().setEnabled(Args.toLong(a[2]) != 0);
+            // Redis reads the flag with atoi: anything not a number is 0.
+            c.server().expirer().setEnabled(RedisNumbers.atoi(a[2]) != 0);
             out.ok();
         } else if (Args.is(a[1], "OBJECT") && a.length == 3) {
             byte[] rec = c.db().lookup(a[2]);
@@ -171,7 +184,8 @@ final class ServerCommands {
                     "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background.",
                     "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.");
         } else {
-            throw RedisError.err("unknown subcommand or wrong number of arguments for '" + Args.text(a[1]) + "'");
+            throw RedisError.err("unknown subcommand or wrong number of arguments for '" + Args.text(a[1])
+                    + "'. Try DEBUG HELP.");
         }
     }
 }

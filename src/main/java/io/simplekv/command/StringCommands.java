@@ -233,15 +233,16 @@ final class StringCommands {
             return;
         }
         int off = Records.payloadOffset(rec), len = rec.length - off;
-        checkSize(c, (long) len + a[2].length);
+        checkSize(c, len, a[2].length);
         byte[] joined = Arrays.copyOfRange(rec, off, off + len + a[2].length);
         System.arraycopy(a[2], 0, joined, len, a[2].length);
         db.put(a[1], Records.encode(KeyType.STRING, Records.expireAt(rec), joined, 0, joined.length, true));
         out.integer(joined.length);
     }
 
-    private static void checkSize(ClientConnection c, long size) {
-        if (size > c.server().config().protoMaxBulkLen) throw TOO_BIG;
+    /** offset + length without overflow, checked against proto-max-bulk-len as Redis's checkStringLength does. */
+    private static void checkSize(ClientConnection c, long offset, long length) {
+        if (offset > c.server().config().protoMaxBulkLen - length) throw TOO_BIG;
     }
 
     static void strlen(ClientConnection c, byte[][] a, RespWriter out) {
@@ -285,7 +286,7 @@ final class StringCommands {
                 out.integer(0);
                 return;
             }
-            checkSize(c, offset + value.length);
+            checkSize(c, offset, value.length);
             byte[] fresh = new byte[(int) offset + value.length];
             System.arraycopy(value, 0, fresh, (int) offset, value.length);
             db.put(a[1], Records.encode(KeyType.STRING, Records.NO_EXPIRY, fresh, 0, fresh.length, true));
@@ -297,7 +298,7 @@ final class StringCommands {
             out.integer(len);
             return;
         }
-        checkSize(c, offset + value.length);
+        checkSize(c, offset, value.length);
         int newLen = (int) Math.max(len, offset + value.length);
         byte[] updated = new byte[newLen];
         System.arraycopy(rec, off, updated, 0, len);

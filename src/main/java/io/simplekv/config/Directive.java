@@ -8,7 +8,21 @@ import java.util.Locale;
  * CONFIG SET may change it at run time. Values are kept as normalised text, the form CONFIG GET shows.
  */
 public record Directive(String name, String defaultValue, Kind kind, boolean mutable, long min, long max,
-                        List<String> choices) {
+                        List<String> choices, boolean clamp) {
+
+    public Directive(String name, String defaultValue, Kind kind, boolean mutable, long min, long max, List<String> choices) {
+        this(name, defaultValue, kind, mutable, min, max, choices, false);
+    }
+
+    /** An integer Redis silently clamps into its range instead of refusing (hz). */
+    public static Directive clamped(String name, long def, long min, long max, boolean mutable) {
+        return new Directive(name, Long.toString(def), Kind.INT, mutable, min, max, List.of(), true);
+    }
+
+    /** A memory value with a lower bound (proto-max-bulk-len, client-query-buffer-limit). */
+    public static Directive memory(String name, String def, long min, boolean mutable) {
+        return new Directive(name, Long.toString(parseMemory(def)), Kind.MEMORY, mutable, min, Long.MAX_VALUE, List.of());
+    }
 
     public enum Kind { INT, MEMORY, BOOL, ENUM, STRING, MULTI }
 
@@ -50,6 +64,7 @@ public record Directive(String name, String defaultValue, Kind kind, boolean mut
                 } catch (NumberFormatException e) {
                     throw new ConfigException("argument couldn't be parsed into an integer");
                 }
+                if (clamp) n = Math.max(min, Math.min(max, n));
                 if (n < min || n > max) {
                     throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
                 }
@@ -58,6 +73,7 @@ public record Directive(String name, String defaultValue, Kind kind, boolean mut
             case MEMORY -> {
                 long n = parseMemory(v);
                 if (n < 0) throw new ConfigException("argument must be a memory value");
+                if (n < min) throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
                 return Long.toString(n);
             }
             case BOOL -> {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.simplekv.config.Directive.bool;
+import static io.simplekv.config.Directive.clamped;
 import static io.simplekv.config.Directive.integer;
 import static io.simplekv.config.Directive.memory;
 import static io.simplekv.config.Directive.oneOf;
@@ -20,7 +21,7 @@ public final class Directives {
     private Directives() {}
 
     public static final Map<String, Directive> ALL = index(List.of(
-            integer("port", 6379, 0, 65535, false),
+            integer("port", 6379, 0, 65535, true),
             words("bind", "127.0.0.1", false),
             string("dir", "./data", false),
             oneOf("storage", "memory", false, "memory", "chronicle"),
@@ -29,11 +30,11 @@ public final class Directives {
             // slf4j-simple fixes levels when the first logger is made, so the level is set at startup only.
             oneOf("loglevel", "notice", false, "debug", "verbose", "notice", "warning", "nothing"),
             string("logfile", "", false),
-            integer("maxclients", 10000, 1, 1_000_000, true),
+            integer("maxclients", 10000, 1, 4294967295L, true),
             integer("timeout", 0, 0, Integer.MAX_VALUE, true),
-            memory("proto-max-bulk-len", "512mb", true),
-            memory("client-query-buffer-limit", "1gb", true),
-            integer("hz", 10, 1, 500, true),
+            memory("proto-max-bulk-len", "512mb", 1024 * 1024, true),
+            memory("client-query-buffer-limit", "1gb", 1024 * 1024, true),
+            clamped("hz", 10, 1, 500, true),
             integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true),
             integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false),
             bool("daemonize", false, false),
@@ -48,8 +49,8 @@ public final class Directives {
             string("appendfilename", "appendonly.aof", false),
             string("notify-keyspace-events", "", true),
             memory("maxmemory", "0", true),
-            oneOf("maxmemory-policy", "noeviction", true, "volatile-lru", "allkeys-lru", "volatile-lfu",
-                    "allkeys-lfu", "volatile-random", "allkeys-random", "volatile-ttl", "noeviction"),
+            oneOf("maxmemory-policy", "noeviction", true, "volatile-lru", "volatile-lfu", "volatile-random",
+                    "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"),
             integer("maxmemory-samples", 5, 1, 64, true),
             integer("hash-max-listpack-entries", 128, 0, Integer.MAX_VALUE, true),
             memory("hash-max-listpack-value", "64", true),

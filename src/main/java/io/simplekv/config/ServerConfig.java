@@ -40,7 +40,7 @@ public final class ServerConfig {
         databases = Integer.parseInt(values.get("databases"));
         loglevel = values.get("loglevel");
         logfile = values.get("logfile");
-        maxclients = Integer.parseInt(values.get("maxclients"));
+        maxclients = (int) Math.min(Integer.MAX_VALUE, Long.parseLong(values.get("maxclients")));
         timeoutSeconds = Long.parseLong(values.get("timeout"));
         // Netty's decoder stops at 512 MB, so a larger proto-max-bulk-len is accepted but capped.
         protoMaxBulkLen = Math.min(Long.parseLong(values.get("proto-max-bulk-len")), 512L * 1024 * 1024);

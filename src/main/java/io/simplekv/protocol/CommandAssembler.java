@@ -71,8 +71,9 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
                 }
                 bytesSinceMessage += ((ByteBuf) msg).readableBytes();
                 ctx.fireChannelRead(msg);
-                // One read may hold a whole line plus up to 64 KB of the next, hence the doubled bound.
-                if (bytesSinceMessage > 2 * MAX_HEADER_LINE && !failed) {
+                // Only reads that gave no message at all add up here, i.e. one unfinished header line. Inline
+                // lines are bounded by the decoder itself ("too big inline request") before this check runs.
+                if (bytesSinceMessage > MAX_HEADER_LINE && !failed) {
                     failed = true;
                     ctx.fireExceptionCaught(new ProtocolException(
                             insideRequest() ? "too big bulk count string" : "too big mbulk count string"));
@@ -216,6 +217,8 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
             String m = String.valueOf(cause.getMessage());
             // Netty refuses "*-10"; Redis ignores any negative multibulk length. The decoder has already
             // consumed that line and reset, so skipping it is all that is left to do.
+            // Netty refuses "*-10"; Redis ignores any negative multibulk length, so skip it. (Netty's decoder drops
+            // the rest of the packet on any error, so commands sent in the same packet after it are lost.)
             if (!insideRequest() && NEGATIVE_LENGTH.matcher(m).find()) return;
             failed = true;
             String reason;

@@ -44,16 +44,17 @@ public final class RespWriter {
         buf.writeBytes(OK);
     }
 
+    // Text is written one byte per char (ISO-8859-1): strings built from request bytes round-trip exactly.
     public void simple(String s) {
         buf.writeByte('+');
-        buf.writeCharSequence(s, StandardCharsets.UTF_8);
+        buf.writeCharSequence(s, StandardCharsets.ISO_8859_1);
         buf.writeBytes(CRLF);
     }
 
     /** An error line; the text carries its own prefix ("ERR ...") and newlines are flattened as Redis does. */
     public void error(String message) {
         buf.writeByte('-');
-        buf.writeCharSequence(message.replace('\r', ' ').replace('\n', ' '), StandardCharsets.UTF_8);
+        buf.writeCharSequence(message.replace('\r', ' ').replace('\n', ' '), StandardCharsets.ISO_8859_1);
         buf.writeBytes(CRLF);
     }
 
@@ -78,7 +79,7 @@ public final class RespWriter {
     }
 
     public void bulk(String s) {
-        bulk(s.getBytes(StandardCharsets.UTF_8));
+        bulk(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** A bulk string holding a number, as Redis replies to INCRBYFLOAT or INFO-like values. */

@@ -102,6 +102,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 writer.buffer(pending);
             }
             writer.error(p.reply());
+            server.stats().countError(p.reply());
             if (client != null) client.closeAfterReply();
             else ctx.close();
             flushReplies(ctx);

@@ -44,6 +44,7 @@ public final class SimpleKvServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
     private final List<Channel> listeners = new ArrayList<>();
+    private ServerBootstrap bootstrap;
     private final ScheduledExecutorService cron;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closing;
@@ -82,7 +83,7 @@ public final class SimpleKvServer implements AutoCloseable {
     /** Binds every configured address; returns the port actually bound (useful with port 0). */
     public int start() throws InterruptedException {
         ServerConfig config = context.config();
-        ServerBootstrap b = new ServerBootstrap()
+        bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, config.tcpBacklog)
@@ -95,15 +96,39 @@ public final class SimpleKvServer implements AutoCloseable {
                         Pipeline.install(ch, context, service);
                     }
                 });
-        int port = config.port;
-        for (String addr : config.bind) {
-            Channel ch = b.bind(new InetSocketAddress(addr.startsWith("-") ? addr.substring(1) : addr, port)).sync().channel();
-            listeners.add(ch);
-            port = ((InetSocketAddress) ch.localAddress()).getPort();
-        }
+        int port = listen(config.bind, config.port, listeners);
         context.port(port);
+        context.rebinder(this::rebind);
         scheduleCron(config.hz);
         return port;
+    }
+
+    /** Binds each address ("-addr" means optional in Redis; we bind it like the others) and returns the port. */
+    private int listen(List<String> addresses, int port, List<Channel> into) throws InterruptedException {
+        for (String addr : addresses) {
+            Channel ch = bootstrap.bind(new InetSocketAddress(addr.startsWith("-") ? addr.substring(1) : addr, port))
+                    .sync().channel();
+            into.add(ch);
+            port = ((InetSocketAddress) ch.localAddress()).getPort();
+        }
+        return port;
+    }
+
+    /** CONFIG SET port: listen on the new port first, and only then stop listening on the old one. */
+    private synchronized String rebind(int port) {
+        List<Channel> fresh = new ArrayList<>();
+        try {
+            int bound = listen(context.config().bind, port, fresh);
+            for (Channel old : listeners) old.close();
+            listeners.clear();
+            listeners.addAll(fresh);
+            context.port(bound);
+            log.info("Now listening on port {}", bound);
+            return null;
+        } catch (Exception e) {
+            for (Channel ch : fresh) ch.close();
+            return "Unable to listen on this port";
+        }
     }
 
     private synchronized void scheduleCron(int hz) {

@@ -8,11 +8,11 @@ public final class Glob {
     private Glob() {}
 
     public static boolean matches(byte[] pattern, byte[] text) {
-        return matches(pattern, 0, text, 0, false, 0);
+        return matches(pattern, 0, text, 0, false, 0, new boolean[1]);
     }
 
     public static boolean matchesIgnoreCase(byte[] pattern, byte[] text) {
-        return matches(pattern, 0, text, 0, true, 0);
+        return matches(pattern, 0, text, 0, true, 0, new boolean[1]);
     }
 
     /** True when the pattern is "*", which lets KEYS and SCAN skip matching altogether. */
@@ -20,7 +20,12 @@ public final class Glob {
         return pattern.length == 1 && pattern[0] == '*';
     }
 
-    private static boolean matches(byte[] p, int pi, byte[] s, int si, boolean nocase, int depth) {
+    /**
+     * @param skipLonger set once the rest of the pattern after a '*' matched nowhere in the remaining text: then
+     *                   no earlier '*' can succeed by matching more, so every caller gives up at once. Without this
+     *                   cut-off a pattern of n stars costs O(len^n), which Redis fixed the same way.
+     */
+    private static boolean matches(byte[] p, int pi, byte[] s, int si, boolean nocase, int depth, boolean[] skipLonger) {
         // Redis caps recursion the same way, so a hostile pattern cannot blow the stack.
         if (depth > 1000) return false;
         while (pi < p.length && si < s.length) {
@@ -30,8 +35,10 @@ public final class Glob {
                     while (pi + 1 < p.length && p[pi + 1] == '*') pi++;
                     if (pi + 1 == p.length) return true;
                     for (int k = si; k < s.length; k++) {
-                        if (matches(p, pi + 1, s, k, nocase, depth + 1)) return true;
+                        if (matches(p, pi + 1, s, k, nocase, depth + 1, skipLonger)) return true;
+                        if (skipLonger[0]) return false;
                     }
+                    skipLonger[0] = true;
                     return false;
                 }
                 case '?' -> { si++; pi++; }

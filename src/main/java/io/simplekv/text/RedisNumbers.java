@@ -54,6 +54,17 @@ public final class RedisNumbers {
         return -v;
     }
 
+    /** C's atoi: optional sign and leading digits, anything after them ignored, 0 when there are none. */
+    public static long atoi(byte[] b) {
+        int i = 0;
+        while (i < b.length && Character.isWhitespace(b[i])) i++;
+        boolean negative = i < b.length && b[i] == '-';
+        if (i < b.length && (b[i] == '-' || b[i] == '+')) i++;
+        long v = 0;
+        for (; i < b.length && b[i] >= '0' && b[i] <= '9' && v < Integer.MAX_VALUE; i++) v = v * 10 + (b[i] - '0');
+        return negative ? -v : v;
+    }
+
     /** A strictly parsed decimal as Redis's strtold would accept it (no spaces, no NaN), or null. */
     public static BigDecimal parseDecimal(byte[] b) {
         if (b.length == 0 || b.length > 5000) return null;

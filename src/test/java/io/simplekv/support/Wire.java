@@ -38,6 +38,7 @@ public final class Wire implements AutoCloseable {
 
     public String sendBytes(byte[] raw) {
         channel.writeInbound(Unpooled.wrappedBuffer(raw));
+        channel.runPendingTasks(); // what a real event loop does right after this read
         return drain();
     }
 
