@@ -1,0 +1,493 @@
+package io.simplekv.command;
+
+import io.simplekv.keyspace.Database;
+import io.simplekv.keyspace.KeyType;
+import io.simplekv.keyspace.Records;
+import io.simplekv.protocol.RedisError;
+import io.simplekv.protocol.RespWriter;
+import io.simplekv.server.ClientConnection;
+import io.simplekv.text.RedisNumbers;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static io.simplekv.command.CommandSpec.command;
+
+/**
+ * SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD(_RO) and LCS. Bit 0 is the most significant bit of the first
+ * byte, as in Redis. Writes copy the string once, zero-padded to the highest byte they touch, keep the key's TTL
+ * and store it as "raw", as Redis does when it unshares a string to change it in place.
+ */
+final class BitCommands {
+    private BitCommands() {}
+
+    private static final RedisError BAD_OFFSET = RedisError.err("bit offset is not an integer or out of range");
+    private static final RedisError BAD_BIT = RedisError.err("bit is not an integer or out of range");
+    private static final RedisError BAD_TYPE = RedisError.err(
+            "Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.");
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    static void register(CommandTable.Builder t) {
+        String g = "bitmap";
+        t.add(command("setbit", 4, "write denyoom", BitCommands::setbit).keys(1, 1, 1)
+                .docs(g, "2.2.0", "Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist.",
+                        "key offset value"));
+        t.add(command("getbit", 3, "readonly fast", BitCommands::getbit).keys(1, 1, 1)
+                .docs(g, "2.2.0", "Returns a bit value by offset.", "key offset"));
+        t.add(command("bitcount", -2, "readonly", BitCommands::bitcount).keys(1, 1, 1)
+                .docs(g, "2.6.0", "Counts the number of set bits (population counting) in a string.",
+                        "key [start end [BYTE | BIT]]"));
+        t.add(command("bitpos", -3, "readonly", BitCommands::bitpos).keys(1, 1, 1)
+                .docs(g, "2.8.7", "Finds the first set (1) or clear (0) bit in a string.",
+                        "key bit [start [end [BYTE | BIT]]]"));
+        t.add(command("bitop", -4, "write denyoom", BitCommands::bitop).keys(2, -1, 1)
+                .docs(g, "2.6.0", "Performs bitwise operations on multiple strings, and stores the result.",
+                        "operation destkey key [key ...]"));
+        t.add(command("bitfield", -2, "write denyoom", (c, a, o) -> bitfield(c, a, o, false)).keys(1, 1, 1)
+                .docs(g, "3.2.0", "Performs arbitrary bitfield integer operations on strings.",
+                        "key [GET encoding offset | OVERFLOW WRAP | SAT | FAIL | SET encoding offset value | INCRBY encoding offset increment ...]"));
+        t.add(command("bitfield_ro", -2, "readonly fast", (c, a, o) -> bitfield(c, a, o, true)).keys(1, 1, 1)
+                .docs(g, "6.0.0", "Performs arbitrary read-only bitfield integer operations on strings.",
+                        "key [GET encoding offset ...]"));
+        t.add(command("lcs", -3, "readonly", BitCommands::lcs).keys(1, 2, 1)
+                .docs("string", "7.0.0", "Finds the longest common substring.",
+                        "key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]"));
+    }
+
+    // ---- offsets, reading and writing ------------------------------------------------------------------------
+
+    /**
+     * A bit offset argument. BITFIELD's "#N" form counts in fields of {@code fieldBits}. Offsets whose byte lies
+     * past proto-max-bulk-len are refused up front, so the string a write grows to always fits an array.
+     */
+    private static long bitOffset(ClientConnection c, byte[] arg, int fieldBits) {
+        boolean fields = fieldBits > 0 && arg.length > 0 && arg[0] == '#';
+        int skip = fields ? 1 : 0;
+        long offset;
+        try {
+            offset = RedisNumbers.parseLong(arg, skip, arg.length - skip);
+            if (fields) offset = Math.multiplyExact(offset, fieldBits);
+        } catch (RedisNumbers.NotAnInteger | ArithmeticException e) {
+            throw BAD_OFFSET;
+        }
+        if (offset < 0 || (offset >>> 3) >= c.server().config().protoMaxBulkLen) throw BAD_OFFSET;
+        return offset;
+    }
+
+    /** The string's bytes, copied and zero-padded to at least {@code minLength} so a write can change them. */
+    private static byte[] writableCopy(byte[] rec, long minLength) {
+        if (rec == null) return new byte[(int) minLength];
+        int off = Records.payloadOffset(rec), len = rec.length - off;
+        return Arrays.copyOfRange(rec, off, off + (int) Math.max(len, minLength));
+    }
+
+    private static void storeRaw(Database db, byte[] key, byte[] rec, byte[] value) {
+        long expireAt = rec == null ? Records.NO_EXPIRY : Records.expireAt(rec);
+        db.put(key, Records.encode(KeyType.STRING, expireAt, value, 0, value.length, true));
+    }
+
+    /** The {@code bits} (1..64) bits from bit {@code offset} of p[from, from + len) as an unsigned number; zeros past the end. */
+    private static long readField(byte[] p, int from, int len, long offset, int bits) {
+        long v = 0;
+        for (int i = 0; i < bits; i++, offset++) {
+            long at = offset >>> 3;
+            int bit = at < len ? (p[from + (int) at] >>> (7 - (int) (offset & 7))) & 1 : 0;
+            v = (v << 1) | bit;
+        }
+        return v;
+    }
+
+    private static void writeField(byte[] p, long offset, int bits, long value) {
+        for (int i = bits - 1; i >= 0; i--, offset++) {
+            int at = (int) (offset >>> 3), mask = 0x80 >>> (int) (offset & 7);
+            if (((value >>> i) & 1) != 0) p[at] |= (byte) mask;
+            else p[at] &= (byte) ~mask;
+        }
+    }
+
+    private static long signExtend(long v, int bits) {
+        return bits == 64 ? v : (v << (64 - bits)) >> (64 - bits);
+    }
+
+    // ---- SETBIT, GETBIT --------------------------------------------------------------------------------------
+
+    static void setbit(ClientConnection c, byte[][] a, RespWriter out) {
+        long offset = bitOffset(c, a[2], 0);
+        long on;
+        try {
+            on = RedisNumbers.parseLong(a[3]);
+        } catch (RedisNumbers.NotAnInteger e) {
+            throw BAD_BIT;
+        }
+        if (on != 0 && on != 1) throw BAD_BIT;
+        Database db = c.db();
+        byte[] rec = db.lookupString(a[1]);
+        int at = (int) (offset >>> 3), mask = 0x80 >>> (int) (offset & 7);
+        byte[] value = writableCopy(rec, at + 1L);
+        boolean was = (value[at] & mask) != 0;
+        if (on == 1) value[at] |= (byte) mask;
+        else value[at] &= (byte) ~mask;
+        storeRaw(db, a[1], rec, value);
+        out.integer(was ? 1 : 0);
+    }
+
+    static void getbit(ClientConnection c, byte[][] a, RespWriter out) {
+        long offset = bitOffset(c, a[2], 0);
+        byte[] rec = c.db().readString(a[1]);
+        if (rec == null) {
+            out.integer(0);
+            return;
+        }
+        int off = Records.payloadOffset(rec);
+        out.integer(readField(rec, off, rec.length - off, offset, 1));
+    }
+
+    // ---- BITCOUNT, BITPOS ------------------------------------------------------------------------------------
+
+    /** BYTE or BIT: true for BIT. */
+    private static boolean bitUnit(byte[] arg) {
+        if (Args.is(arg, "bit")) return true;
+        if (Args.is(arg, "byte")) return false;
+        throw RedisError.SYNTAX;
+    }
+
+    /** GETRANGE-style index normalisation: negatives count from the end, then both are clamped into [0, total). */
+    private static long[] clampRange(long start, long end, long total) {
+        if (start < 0) start = Math.max(0, total + start);
+        if (end < 0) end = Math.max(0, total + end);
+        if (end >= total) end = total - 1;
+        return new long[] {start, end};
+    }
+
+    static void bitcount(ClientConnection c, byte[][] a, RespWriter out) {
+        // Redis answers 0 for a missing key before it looks at the range arguments at all.
+        byte[] rec = c.db().readString(a[1]);
+        if (rec == null) {
+            out.integer(0);
+            return;
+        }
+        if (a.length == 3 || a.length > 5) throw RedisError.SYNTAX;
+        int off = Records.payloadOffset(rec);
+        long len = rec.length - off, first = 0, last = len * 8 - 1;
+        if (a.length > 2) {
+            long start = Args.toLong(a[2]), end = Args.toLong(a[3]);
+            if (start < 0 && end < 0 && start > end) {
+                out.integer(0);
+                return;
+            }
+            boolean bits = a.length == 5 && bitUnit(a[4]);
+            long[] r = clampRange(start, end, bits ? len * 8 : len);
+            first = bits ? r[0] : r[0] * 8;
+            last = bits ? r[1] : r[1] * 8 + 7;
+        }
+        out.integer(countBits(rec, off, first, last));
+    }
+
+    /** Set bits in the inclusive bit range [first, last] of the bytes starting at p[from]. */
+    private static long countBits(byte[] p, int from, long first, long last) {
+        if (first > last) return 0;
+        int fb = from + (int) (first >>> 3), lb = from + (int) (last >>> 3);
+        int firstMask = 0xff >>> (int) (first & 7), lastMask = (0xff << (7 - (int) (last & 7))) & 0xff;
+        if (fb == lb) return Integer.bitCount(p[fb] & firstMask & lastMask);
+        long n = Integer.bitCount(p[fb] & firstMask) + Integer.bitCount(p[lb] & lastMask);
+        int i = fb + 1;
+        // Eight bytes at a time: bitmaps can be hundreds of megabytes.
+        for (; i + 8 <= lb; i += 8) n += Long.bitCount((long) LONGS.get(p, i));
+        for (; i < lb; i++) n += Integer.bitCount(p[i] & 0xff);
+        return n;
+    }
+
+    static void bitpos(ClientConnection c, byte[][] a, RespWriter out) {
+        long bit = Args.toLong(a[2]);
+        if (bit != 0 && bit != 1) throw RedisError.err("The bit argument must be 1 or 0.");
+        byte[] rec = c.db().readString(a[1]);
+        // A missing key is an endless run of zeros.
+        if (rec == null) {
+            out.integer(bit == 1 ? -1 : 0);
+            return;
+        }
+        if (a.length > 6) throw RedisError.SYNTAX;
+        int off = Records.payloadOffset(rec);
+        long len = rec.length - off, first = 0, last = len * 8 - 1;
+        boolean endGiven = a.length >= 5;
+        if (a.length > 3) {
+            long start = Args.toLong(a[3]);
+            boolean bits = a.length == 6 && bitUnit(a[5]);
+            long end = endGiven ? Args.toLong(a[4]) : len - 1;
+            long[] r = clampRange(start, end, bits ? len * 8 : len);
+            first = bits ? r[0] : r[0] * 8;
+            last = bits ? r[1] : r[1] * 8 + 7;
+        }
+        if (first > last) {
+            out.integer(-1);
+            return;
+        }
+        long pos = findBit(rec, off, first, last, bit == 1);
+        // Without an explicit end the string counts as zero-padded, so a clear bit is found just past it.
+        if (pos < 0 && bit == 0 && !endGiven) pos = last + 1;
+        out.integer(pos);
+    }
+
+    /** The first bit equal to {@code one} in the inclusive bit range [first, last] of p[from...], or -1. */
+    private static long findBit(byte[] p, int from, long first, long last, boolean one) {
+        long fb = first >>> 3, lb = last >>> 3;
+        for (long b = fb; b <= lb; b++) {
+            int v = p[from + (int) b] & 0xff;
+            if (!one) v = ~v & 0xff;
+            if (b == fb) v &= 0xff >>> (int) (first & 7);
+            if (b == lb) v &= 0xff << (7 - (int) (last & 7));
+            if (v != 0) return b * 8 + Integer.numberOfLeadingZeros(v) - 24;
+        }
+        return -1;
+    }
+
+    // ---- BITOP -----------------------------------------------------------------------------------------------
+
+    static void bitop(ClientConnection c, byte[][] a, RespWriter out) {
+        char op;
+        if (Args.is(a[1], "and")) op = '&';
+        else if (Args.is(a[1], "or")) op = '|';
+        else if (Args.is(a[1], "xor")) op = '^';
+        else if (Args.is(a[1], "not")) op = '~';
+        else throw RedisError.SYNTAX;
+        if (op == '~' && a.length != 4) throw RedisError.err("BITOP NOT must be called with a single source key.");
+        Database db = c.db();
+        byte[][] sources = new byte[a.length - 3][];
+        int maxLen = 0;
+        for (int i = 3; i < a.length; i++) {
+            byte[] rec = db.readString(a[i]);
+            sources[i - 3] = rec == null ? new byte[0] : Records.payload(rec);
+            maxLen = Math.max(maxLen, sources[i - 3].length);
+        }
+        // An empty result deletes the destination, as Redis never stores an empty bitmap here.
+        if (maxLen == 0) {
+            db.delete(a[2]);
+            out.integer(0);
+            return;
+        }
+        byte[] result = Arrays.copyOf(sources[0], maxLen);
+        if (op == '~') {
+            for (int i = 0; i < maxLen; i++) result[i] = (byte) ~result[i];
+        }
+        for (int s = 1; s < sources.length; s++) {
+            byte[] src = sources[s];
+            for (int i = 0; i < maxLen; i++) {
+                byte b = i < src.length ? src[i] : 0;
+                result[i] = (byte) (op == '&' ? result[i] & b : op == '|' ? result[i] | b : result[i] ^ b);
+            }
+        }
+        // The destination is replaced whatever its type, and loses its TTL, like SET.
+        db.put(a[2], Records.encode(KeyType.STRING, Records.NO_EXPIRY, result, 0, maxLen, true));
+        out.integer(maxLen);
+    }
+
+    // ---- BITFIELD --------------------------------------------------------------------------------------------
+
+    private enum Overflow { WRAP, SAT, FAIL }
+
+    private enum FieldOp { GET, SET, INCRBY }
+
+    private record Field(FieldOp op, boolean signed, int bits, long offset, long value, Overflow overflow) {}
+
+    static void bitfield(ClientConnection c, byte[][] a, RespWriter out, boolean readOnlyCommand) {
+        List<Field> fields = new ArrayList<>();
+        Overflow overflow = Overflow.WRAP;
+        long highestBit = -1;
+        // Everything is parsed before the key is touched: one bad argument fails the whole command.
+        for (int j = 2; j < a.length; j++) {
+            int more = a.length - j - 1;
+            FieldOp op;
+            if (Args.is(a[j], "get") && more >= 2) op = FieldOp.GET;
+            else if (Args.is(a[j], "set") && more >= 3) op = FieldOp.SET;
+            else if (Args.is(a[j], "incrby") && more >= 3) op = FieldOp.INCRBY;
+            else if (Args.is(a[j], "overflow") && more >= 1) {
+                byte[] kind = a[++j];
+                if (Args.is(kind, "wrap")) overflow = Overflow.WRAP;
+                else if (Args.is(kind, "sat")) overflow = Overflow.SAT;
+                else if (Args.is(kind, "fail")) overflow = Overflow.FAIL;
+                else throw RedisError.err("Invalid OVERFLOW type specified");
+                continue;
+            } else {
+                throw RedisError.SYNTAX;
+            }
+            byte[] type = a[j + 1];
+            boolean signed = type.length > 0 && type[0] == 'i';
+            if (!signed && (type.length == 0 || type[0] != 'u')) throw BAD_TYPE;
+            int bits;
+            try {
+                long b = RedisNumbers.parseLong(type, 1, type.length - 1);
+                if (b < 1 || b > (signed ? 64 : 63)) throw BAD_TYPE;
+                bits = (int) b;
+            } catch (RedisNumbers.NotAnInteger e) {
+                throw BAD_TYPE;
+            }
+            long offset = bitOffset(c, a[j + 2], bits);
+            long value = 0;
+            if (op != FieldOp.GET) {
+                highestBit = Math.max(highestBit, offset + bits - 1);
+                value = Args.toLong(a[j + 3]);
+            }
+            fields.add(new Field(op, signed, bits, offset, value, overflow));
+            j += op == FieldOp.GET ? 2 : 3;
+        }
+
+        Database db = c.db();
+        if (highestBit < 0) {
+            byte[] rec = db.readString(a[1]);
+            out.array(fields.size());
+            int off = rec == null ? 0 : Records.payloadOffset(rec);
+            int len = rec == null ? 0 : rec.length - off;
+            for (Field f : fields) {
+                long v = readField(rec, off, len, f.offset, f.bits);
+                out.integer(f.signed ? signExtend(v, f.bits) : v);
+            }
+            return;
+        }
+        if (readOnlyCommand) throw RedisError.err("BITFIELD_RO only supports the GET subcommand");
+        byte[] rec = db.lookupString(a[1]);
+        // The key is created (or grown) to the farthest field written even if every write then fails.
+        byte[] value = writableCopy(rec, (highestBit >>> 3) + 1);
+        out.array(fields.size());
+        for (Field f : fields) {
+            long old = readField(value, 0, value.length, f.offset, f.bits);
+            if (f.signed) old = signExtend(old, f.bits);
+            if (f.op == FieldOp.GET) {
+                out.integer(old);
+                continue;
+            }
+            Long next = f.op == FieldOp.SET ? fit(f.value, 0, f) : fit(old, f.value, f);
+            if (next == null) {
+                out.nullBulk();
+                continue;
+            }
+            writeField(value, f.offset, f.bits, next);
+            out.integer(f.op == FieldOp.SET ? old : next);
+        }
+        storeRaw(db, a[1], rec, value);
+    }
+
+    /** value + incr as the field's type holds it under the field's overflow rule; null when FAIL refuses it. */
+    private static Long fit(long value, long incr, Field f) {
+        long max, min;
+        int direction;
+        if (f.signed) {
+            max = f.bits == 64 ? Long.MAX_VALUE : (1L << (f.bits - 1)) - 1;
+            min = -max - 1;
+            try {
+                long sum = Math.addExact(value, incr);
+                direction = sum > max ? 1 : sum < min ? -1 : 0;
+            } catch (ArithmeticException e) {
+                direction = incr > 0 ? 1 : -1;
+            }
+        } else {
+            max = (1L << f.bits) - 1;
+            min = 0;
+            // A negative SET value is a huge unsigned one, as in Redis's uint64 arithmetic.
+            if (value < 0 || value > max || (incr > 0 && incr > max - value)) direction = 1;
+            else if (incr < 0 && incr < -value) direction = -1;
+            else direction = 0;
+        }
+        if (direction == 0) return value + incr;
+        return switch (f.overflow) {
+            case WRAP -> f.signed ? signExtend(value + incr, f.bits) : (value + incr) & max;
+            case SAT -> direction > 0 ? max : min;
+            case FAIL -> null;
+        };
+    }
+
+    // ---- LCS -------------------------------------------------------------------------------------------------
+
+    static void lcs(ClientConnection c, byte[][] a, RespWriter out) {
+        Database db = c.db();
+        byte[] ra = db.read(a[1]), rb = db.read(a[2]);
+        if ((ra != null && Records.type(ra) != KeyType.STRING) || (rb != null && Records.type(rb) != KeyType.STRING)) {
+            throw RedisError.err("The specified keys must contain string values");
+        }
+        boolean len = false, idx = false, withMatchLen = false;
+        long minMatchLen = 0;
+        for (int j = 3; j < a.length; j++) {
+            if (Args.is(a[j], "idx")) idx = true;
+            else if (Args.is(a[j], "len")) len = true;
+            else if (Args.is(a[j], "withmatchlen")) withMatchLen = true;
+            else if (Args.is(a[j], "minmatchlen") && j + 1 < a.length) minMatchLen = Math.max(0, Args.toLong(a[++j]));
+            else throw RedisError.SYNTAX;
+        }
+        if (len && idx) throw RedisError.err("If you want both the length and indexes, please just use IDX.");
+        byte[] x = ra == null ? new byte[0] : Records.payload(ra);
+        byte[] y = rb == null ? new byte[0] : Records.payload(rb);
+        int cols = y.length + 1;
+        long cells = (long) (x.length + 1) * cols;
+        // Redis sizes its table as 4-byte cells and refuses one larger than proto-max-bulk-len.
+        if (cells * 4 > c.server().config().protoMaxBulkLen) {
+            throw RedisError.err("Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+        }
+        int[] table;
+        try {
+            table = new int[(int) cells];
+        } catch (OutOfMemoryError e) {
+            throw RedisError.err("Insufficient memory, failed allocating transient memory for LCS");
+        }
+        // table[i * cols + j] is the LCS length of x[0, i) and y[0, j).
+        for (int i = 1; i <= x.length; i++) {
+            for (int j = 1; j <= y.length; j++) {
+                table[i * cols + j] = x[i - 1] == y[j - 1] ? table[(i - 1) * cols + j - 1] + 1
+                        : Math.max(table[(i - 1) * cols + j], table[i * cols + j - 1]);
+            }
+        }
+        int total = table[x.length * cols + y.length];
+        if (len) {
+            out.integer(total);
+            return;
+        }
+        // Walk back from the end, collecting the common string and its runs of consecutive matches (last first).
+        byte[] common = new byte[total];
+        List<int[]> runs = new ArrayList<>();
+        int i = x.length, j = y.length, k = total, runEndX = -1, runEndY = -1;
+        while (i > 0 && j > 0) {
+            if (x[i - 1] == y[j - 1]) {
+                common[--k] = x[i - 1];
+                if (runEndX < 0) {
+                    runEndX = i - 1;
+                    runEndY = j - 1;
+                }
+                i--;
+                j--;
+                continue;
+            }
+            if (runEndX >= 0) {
+                addRun(runs, i, runEndX, j, runEndY, minMatchLen);
+                runEndX = -1;
+            }
+            if (table[(i - 1) * cols + j] > table[i * cols + j - 1]) i--;
+            else j--;
+        }
+        if (runEndX >= 0) addRun(runs, i, runEndX, j, runEndY, minMatchLen);
+        if (!idx) {
+            out.bulk(common);
+            return;
+        }
+        out.map(2);
+        out.bulk("matches");
+        out.array(runs.size());
+        for (int[] r : runs) {
+            out.array(withMatchLen ? 3 : 2);
+            out.array(2);
+            out.integer(r[0]);
+            out.integer(r[1]);
+            out.array(2);
+            out.integer(r[2]);
+            out.integer(r[3]);
+            if (withMatchLen) out.integer(r[1] - r[0] + 1);
+        }
+        out.bulk("len");
+        out.integer(total);
+    }
+
+    private static void addRun(List<int[]> runs, int startX, int endX, int startY, int endY, long minMatchLen) {
+        if (endX - startX + 1 >= minMatchLen) runs.add(new int[] {startX, endX, startY, endY});
+    }
+}
