@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Side-by-side throughput: simplekv vs Debian's redis-server, same redis-benchmark run against each, on loopback.
-# Usage: scripts/bench.sh [requests] [clients]   (defaults 200000 50). Prints a markdown table with ratios.
+# Usage: scripts/bench.sh [requests] [clients] [keyspace]   (defaults 200000 50 0). Prints a markdown table.
+# keyspace > 0 passes -r keyspace to redis-benchmark (random keys; the default hits one key per test).
 # Not part of the test suite: numbers depend on the machine, so they belong in docs/benchmarks.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 requests="${1:-200000}"
 clients="${2:-50}"
+keyspace="${3:-0}"
+random=(); [ "$keyspace" -gt 0 ] && random=(-r "$keyspace")
 tests="ping,set,get,incr,mset"
 
 if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
@@ -31,7 +34,7 @@ for p in "$sk_port" "$redis_port"; do
 done
 
 run() { # port pipeline -> "TEST ops" lines
-  redis-benchmark -p "$1" -t "$tests" -n "$requests" -c "$clients" -P "$2" -q 2>/dev/null \
+  redis-benchmark -p "$1" -t "$tests" -n "$requests" -c "$clients" -P "$2" "${random[@]}" -q 2>/dev/null \
     | tr '\r' '\n' | grep "requests per second" | sed -E 's/^([A-Z_]+)[^:]*: ([0-9.]+) requests per second.*/\1 \2/'
 }
 # Warm both up the same way (the JVM compiles hot paths during its first seconds).
@@ -46,4 +49,4 @@ for pipeline in 1 16; do
   done
 done
 echo
-echo "redis-benchmark -n $requests -c $clients; $(nproc) cores; $(redis-server --version | cut -d' ' -f1-3); $(java -version 2>&1 | head -1)"
+echo "redis-benchmark -n $requests -c $clients${random[*]:+ ${random[*]}}; $(nproc) cores; $(redis-server --version | cut -d' ' -f1-3); $(java -version 2>&1 | head -1)"

@@ -64,7 +64,11 @@ public final class ClientConnection {
     /** CLIENT REPLY ON | OFF | SKIP. */
     public void replies(boolean on) {
         repliesOff = !on;
-        if (on) skipNextReply = false;
+        // ON also cancels a pending SKIP, and its own +OK must get through, as in Redis.
+        if (on) {
+            skipThisReply = false;
+            skipNextReply = false;
+        }
     }
 
     public void skipNextReply() {

@@ -405,4 +405,14 @@ class ConnectionCommandsTest {
         assertEquals(error("ERR wrong number of arguments for 'reset' command"), r.call("RESET", "x"));
         assertTrue(r.isOpen());
     }
+
+    @Test
+    void clientReplyOnCancelsAPendingSkip() {
+        assertEquals("", r.call("CLIENT", "REPLY", "SKIP"));
+        assertEquals(OK, r.call("CLIENT", "REPLY", "ON"));
+        assertEquals(simple("PONG"), r.call("PING"));
+        assertEquals("", r.call("CLIENT", "REPLY", "OFF"));
+        assertEquals("", r.call("PING"));
+        assertEquals(OK, r.call("CLIENT", "REPLY", "ON"));
+    }
 }
