@@ -1,22 +1,13 @@
 package io.simplekv.command;
 
-import io.simplekv.keyspace.KeyType;
-import io.simplekv.keyspace.Records;
 import io.simplekv.support.EngineKind;
-import io.simplekv.support.ServerFixture;
-import io.simplekv.support.Wire;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.simplekv.support.ServerTestBase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
-import static io.simplekv.support.Resp.NIL;
 import static io.simplekv.support.Resp.OK;
 import static io.simplekv.support.Resp.array;
 import static io.simplekv.support.Resp.bulk;
@@ -28,39 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Expected replies were taken from redis-server 7.0.15 given the same commands. */
 @ParameterizedClass
 @EnumSource(EngineKind.class)
-class BitCommandsTest {
-    @Parameter
-    EngineKind engine;
-    @TempDir
-    Path dir;
-    ServerFixture server;
-    Wire r;
+class BitCommandsTest extends ServerTestBase {
 
-    static final String NOT_INT = error("ERR value is not an integer or out of range");
-    static final String WRONGTYPE = error("WRONGTYPE Operation against a key holding the wrong kind of value");
-    static final String SYNTAX = error("ERR syntax error");
     static final String BAD_OFFSET = error("ERR bit offset is not an integer or out of range");
     static final String BAD_BIT = error("ERR bit is not an integer or out of range");
     static final String BAD_TYPE = error(
             "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.");
-
-    @BeforeEach
-    void start() {
-        server = new ServerFixture(engine, dir);
-        r = server.connect();
-    }
-
-    @AfterEach
-    void stop() {
-        r.close();
-        server.close();
-    }
-
-    /** No command of this issue creates another type, so put one straight into the keyspace. */
-    private void putHash(String key) {
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        server.context().keyspace().db(0).put(k, Records.encode(KeyType.HASH, Records.NO_EXPIRY, new byte[1], 0, 1, false));
-    }
 
     /** Sends each argument as ISO-8859-1, so "\u00ff" arrives as the single byte 0xff. */
     private String call(String... args) {

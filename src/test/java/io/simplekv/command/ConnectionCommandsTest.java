@@ -1,18 +1,14 @@
 package io.simplekv.command;
 
 import io.simplekv.support.EngineKind;
+import io.simplekv.support.ServerTestBase;
 import io.simplekv.support.RespParser;
 import io.simplekv.support.ServerFixture;
 import io.simplekv.support.Wire;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -29,30 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Connection commands; every expected reply was checked against redis-server 7.0.15 unless a comment says otherwise. */
 @ParameterizedClass
 @EnumSource(EngineKind.class)
-class ConnectionCommandsTest {
-    @Parameter
-    EngineKind engine;
-    @TempDir
-    Path dir;
-    ServerFixture server;
-    Wire r;
+class ConnectionCommandsTest extends ServerTestBase {
 
-    static final String SYNTAX = error("ERR syntax error");
     static final String NOAUTH = error("NOAUTH Authentication required.");
     static final String WRONGPASS = error("WRONGPASS invalid username-password pair or user is disabled.");
     static final String NOPROTO = error("NOPROTO unsupported protocol version");
-
-    @BeforeEach
-    void start() {
-        server = new ServerFixture(engine, dir);
-        r = server.connect();
-    }
-
-    @AfterEach
-    void stop() {
-        r.close();
-        server.close();
-    }
 
     private long clientId(Wire w) {
         return (Long) RespParser.parse(w.call("CLIENT", "ID"));

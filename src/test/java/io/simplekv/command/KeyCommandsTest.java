@@ -1,21 +1,13 @@
 package io.simplekv.command;
 
-import io.simplekv.keyspace.KeyType;
-import io.simplekv.keyspace.Records;
 import io.simplekv.support.EngineKind;
+import io.simplekv.support.ServerTestBase;
 import io.simplekv.support.RespParser;
-import io.simplekv.support.ServerFixture;
 import io.simplekv.support.Wire;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,38 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Key-space commands; every expected reply was checked byte for byte against redis-server 7.0.15. */
 @ParameterizedClass
 @EnumSource(EngineKind.class)
-class KeyCommandsTest {
-    @Parameter
-    EngineKind engine;
-    @TempDir
-    Path dir;
-    ServerFixture server;
-    Wire r;
+class KeyCommandsTest extends ServerTestBase {
 
-    static final String NOT_INT = error("ERR value is not an integer or out of range");
-    static final String SYNTAX = error("ERR syntax error");
     static final String NX_CONFLICT = error("ERR NX and XX, GT or LT options at the same time are not compatible");
     static final String GT_LT_CONFLICT = error("ERR GT and LT options at the same time are not compatible");
     static final String DB_RANGE = error("ERR DB index is out of range");
     static final String SAME_OBJECT = error("ERR source and destination objects are the same");
-
-    @BeforeEach
-    void start() {
-        server = new ServerFixture(engine, dir);
-        r = server.connect();
-    }
-
-    @AfterEach
-    void stop() {
-        r.close();
-        server.close();
-    }
-
-    /** No command of this issue creates another type, so put one straight into the keyspace. */
-    private void putHash(int db, String key) {
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        server.context().keyspace().db(db).put(k, Records.encode(KeyType.HASH, Records.NO_EXPIRY, new byte[1], 0, 1, false));
-    }
 
     /** The elements of an array reply of bulk strings, sorted, for replies whose order is the hash order. */
     private static Set<String> sortedSet(String reply) {

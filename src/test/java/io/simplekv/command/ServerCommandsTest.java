@@ -1,18 +1,13 @@
 package io.simplekv.command;
 
 import io.simplekv.support.EngineKind;
+import io.simplekv.support.ServerTestBase;
 import io.simplekv.support.RespParser;
-import io.simplekv.support.ServerFixture;
 import io.simplekv.support.Wire;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +15,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.simplekv.support.Resp.NIL;
 import static io.simplekv.support.Resp.OK;
 import static io.simplekv.support.Resp.array;
 import static io.simplekv.support.Resp.bulk;
@@ -35,27 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ParameterizedClass
 @EnumSource(EngineKind.class)
 @SuppressWarnings("unchecked")
-class ServerCommandsTest {
-    @Parameter
-    EngineKind engine;
-    @TempDir
-    Path dir;
-    ServerFixture server;
-    Wire r;
+class ServerCommandsTest extends ServerTestBase {
 
-    static final String SYNTAX = error("ERR syntax error");
-
-    @BeforeEach
-    void start() {
-        server = new ServerFixture(engine, dir);
-        r = server.connect();
-    }
-
-    @AfterEach
-    void stop() {
-        r.close();
-        server.close();
-    }
 
     private String info(String... sections) {
         String[] cmd = new String[sections.length + 1];

@@ -1,20 +1,12 @@
 package io.simplekv.command;
 
-import io.simplekv.keyspace.KeyType;
-import io.simplekv.keyspace.Records;
 import io.simplekv.support.EngineKind;
-import io.simplekv.support.ServerFixture;
-import io.simplekv.support.Wire;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.simplekv.support.ServerTestBase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 import static io.simplekv.support.Resp.NIL;
 import static io.simplekv.support.Resp.OK;
@@ -27,35 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ParameterizedClass
 @EnumSource(EngineKind.class)
-class StringCommandsTest {
-    @Parameter
-    EngineKind engine;
-    @TempDir
-    Path dir;
-    ServerFixture server;
-    Wire r;
+class StringCommandsTest extends ServerTestBase {
 
-    static final String NOT_INT = error("ERR value is not an integer or out of range");
-    static final String WRONGTYPE = error("WRONGTYPE Operation against a key holding the wrong kind of value");
-    static final String SYNTAX = error("ERR syntax error");
-
-    @BeforeEach
-    void start() {
-        server = new ServerFixture(engine, dir);
-        r = server.connect();
-    }
-
-    @AfterEach
-    void stop() {
-        r.close();
-        server.close();
-    }
-
-    /** No command of this issue creates another type, so put one straight into the keyspace. */
-    private void putHash(String key) {
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        server.context().keyspace().db(0).put(k, Records.encode(KeyType.HASH, Records.NO_EXPIRY, new byte[1], 0, 1, false));
-    }
 
     @Test
     void setAndGet() {

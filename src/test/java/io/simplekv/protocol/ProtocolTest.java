@@ -1,18 +1,14 @@
 package io.simplekv.protocol;
 
 import io.simplekv.support.EngineKind;
+import io.simplekv.support.ServerTestBase;
 import io.simplekv.support.ServerFixture;
 import io.simplekv.support.Wire;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 
 import static io.simplekv.support.Resp.NIL;
@@ -31,27 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ParameterizedClass
 @EnumSource(EngineKind.class)
-class ProtocolTest {
-    @Parameter
-    EngineKind engine;
-    @TempDir
-    Path dir;
-    ServerFixture server;
-    Wire r;
+class ProtocolTest extends ServerTestBase {
 
     static final String PONG = "+PONG\r\n";
-
-    @BeforeEach
-    void start() {
-        server = new ServerFixture(engine, dir);
-        r = server.connect();
-    }
-
-    @AfterEach
-    void stop() {
-        r.close();
-        server.close();
-    }
 
     private static String protocolError(String reason) {
         return "-ERR Protocol error: " + reason + "\r\n";
