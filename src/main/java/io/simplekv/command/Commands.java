@@ -8,6 +8,7 @@ public final class Commands {
         CommandTable.Builder t = new CommandTable.Builder();
         ConnectionCommands.register(t);
         StringCommands.register(t);
+        HashCommands.register(t);
         BitCommands.register(t);
         KeyCommands.register(t);
         ServerCommands.register(t);

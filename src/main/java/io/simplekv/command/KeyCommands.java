@@ -1,6 +1,7 @@
 package io.simplekv.command;
 
 import io.simplekv.keyspace.Database;
+import io.simplekv.keyspace.FieldTable;
 import io.simplekv.keyspace.KeyType;
 import io.simplekv.keyspace.Keyspace;
 import io.simplekv.keyspace.Records;
@@ -258,7 +259,7 @@ final class KeyCommands {
         }
         db.delete(a[2]);
         db.put(a[2], rec);
-        db.delete(a[1]);
+        db.detach(a[1]);
         if (nx) out.integer(1);
         else out.ok();
     }
@@ -293,7 +294,7 @@ final class KeyCommands {
             }
             dst.delete(a[2]);
         }
-        dst.put(a[2], rec.clone());
+        dst.put(a[2], c.db().copyFor(rec, dst));
         out.integer(1);
     }
 
@@ -309,7 +310,7 @@ final class KeyCommands {
             out.integer(0);
             return;
         }
-        dst.put(a[1], rec);
+        dst.put(a[1], src.copyFor(rec, dst));
         src.delete(a[1]);
         out.integer(1);
     }
@@ -343,6 +344,7 @@ final class KeyCommands {
 
     /** The name Redis would give the value's encoding. */
     static String encodingOf(byte[] rec) {
+        if (Records.type(rec) == KeyType.HASH || Records.type(rec) == KeyType.SET) return FieldTable.encodingOf(rec);
         if (Records.type(rec) != KeyType.STRING) return "listpack";
         int off = Records.payloadOffset(rec), len = rec.length - off;
         if (!Records.isRaw(rec) && len <= 20 && RedisNumbers.isLong(rec, off, len)) return "int";

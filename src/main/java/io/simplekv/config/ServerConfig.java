@@ -1,5 +1,7 @@
 package io.simplekv.config;
 
+import io.simplekv.keyspace.CollectionLimits;
+
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,6 +31,8 @@ public final class ServerConfig {
     public final int tcpBacklog;
     public final int tcpKeepalive;
     public final int ioThreads;
+    public final CollectionLimits hashLimits;
+    public final CollectionLimits setLimits;
 
     private ServerConfig(Map<String, String> values) {
         this.values = Collections.unmodifiableMap(values);
@@ -49,6 +53,13 @@ public final class ServerConfig {
         tcpBacklog = Integer.parseInt(values.get("tcp-backlog"));
         tcpKeepalive = Integer.parseInt(values.get("tcp-keepalive"));
         ioThreads = Integer.parseInt(values.get("io-threads"));
+        hashLimits = new CollectionLimits(intValue(values, "hash-max-listpack-entries"), intValue(values, "hash-max-listpack-value"));
+        // Redis 7.0 keeps small sets as intsets; one packed run serves any small set here, within the same bounds.
+        setLimits = new CollectionLimits(intValue(values, "set-max-intset-entries"), hashLimits.maxPackedValue());
+    }
+
+    private static int intValue(Map<String, String> values, String name) {
+        return (int) Math.min(Integer.MAX_VALUE, Long.parseLong(values.get(name)));
     }
 
     public static ServerConfig defaults() {

@@ -12,13 +12,19 @@ import io.simplekv.storage.Storage;
 public final class Database {
     private final int index;
     private final ServerStats stats;
+    private final PageSpace space;
+    /** False until a big collection is written here, so string writes skip the check for one they replace. */
+    private volatile boolean hadPagedCollections;
     private volatile Storage data;
     private volatile Storage expires;
+    private volatile Storage pages;
 
-    Database(int index, Storage data, Storage expires, ServerStats stats) {
+    Database(int index, Storage data, Storage expires, Storage pages, PageSpace space, ServerStats stats) {
         this.index = index;
         this.data = data;
         this.expires = expires;
+        this.pages = pages;
+        this.space = space;
         this.stats = stats;
     }
 
@@ -66,8 +72,21 @@ public final class Database {
         return lookup(key) != null;
     }
 
-    /** Stores a whole record and keeps the expiry index in step with its TTL. */
+    /**
+     * Stores a whole record and keeps the expiry index in step with its TTL. A big collection it replaces has its
+     * pages freed in the background; the extra read for that is skipped while this database never had one.
+     */
     public void put(byte[] key, byte[] record) {
+        if (hadPagedCollections) {
+            byte[] previous = data.get(key);
+            if (previous != null && FieldTable.isPagedCollection(previous)) releasePages(previous);
+        }
+        putCollection(key, record);
+    }
+
+    /** Like {@link #put} for a collection rewriting its own record, which must not free its own pages. */
+    void putCollection(byte[] key, byte[] record) {
+        if (!hadPagedCollections && FieldTable.isPagedCollection(record)) hadPagedCollections = true;
         data.put(key, record);
         long at = Records.expireAt(record);
         if (at != Records.NO_EXPIRY) {
@@ -78,13 +97,28 @@ public final class Database {
     }
 
     public boolean delete(byte[] key) {
-        if (lookup(key) == null) return false;
+        byte[] rec = lookup(key);
+        if (rec == null) return false;
+        if (FieldTable.isPagedCollection(rec)) releasePages(rec);
         data.remove(key);
         if (expires.size() > 0) expires.remove(key);
         return true;
     }
 
+    /** Removes a key whose record now lives under another name (RENAME): its pages stay in use. */
+    public void detach(byte[] key) {
+        data.remove(key);
+        if (expires.size() > 0) expires.remove(key);
+    }
+
+    /** A copy of a record for COPY/MOVE into {@code target}: a big collection gets its own pages there. */
+    public byte[] copyFor(byte[] record, Database target) {
+        return FieldTable.deepCopy(record, this, target);
+    }
+
     private void expire(byte[] key) {
+        byte[] rec = data.get(key);
+        if (rec != null && FieldTable.isPagedCollection(rec)) releasePages(rec);
         data.remove(key);
         expires.remove(key);
         stats.expiredKeys.increment();
@@ -141,6 +175,19 @@ public final class Database {
         return null;
     }
 
+    private void releasePages(byte[] rec) {
+        long[] layout = FieldTable.pagedLayout(rec);
+        space.release(pages, layout[0], layout[1]);
+    }
+
+    PageSpace space() {
+        return space;
+    }
+
+    Storage pagesTable() {
+        return pages;
+    }
+
     Storage dataTable() {
         return data;
     }
@@ -149,8 +196,15 @@ public final class Database {
         return expires;
     }
 
-    void replaceTables(Storage data, Storage expires) {
+    Storage[] tables() {
+        return new Storage[] {data, expires, pages};
+    }
+
+    void replaceTables(Storage data, Storage expires, Storage pages) {
         this.data = data;
         this.expires = expires;
+        this.pages = pages;
+        // A persistent engine may reopen tables holding big collections from before.
+        this.hadPagedCollections = true;
     }
 }

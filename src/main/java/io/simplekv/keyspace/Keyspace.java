@@ -9,13 +9,22 @@ public final class Keyspace implements AutoCloseable {
     private final StorageEngine engine;
     private final Database[] dbs;
     private final ShardLocks locks = new ShardLocks();
+    private final Storage meta;
+    private final PageSpace space;
 
     public Keyspace(StorageEngine engine, int databases, ServerStats stats) {
         this.engine = engine;
+        this.meta = engine.open("meta");
+        this.space = new PageSpace(meta);
         this.dbs = new Database[databases];
         for (int i = 0; i < databases; i++) {
-            dbs[i] = new Database(i, engine.open(dataTable(i)), engine.open(expiresTable(i)), stats);
+            dbs[i] = new Database(i, engine.open(dataTable(i)), engine.open(expiresTable(i)), engine.open(pagesTable(i)),
+                    space, stats);
         }
+    }
+
+    public PageSpace space() {
+        return space;
     }
 
     private static String dataTable(int db) {
@@ -24,6 +33,10 @@ public final class Keyspace implements AutoCloseable {
 
     private static String expiresTable(int db) {
         return "db" + db + ".expires";
+    }
+
+    private static String pagesTable(int db) {
+        return "db" + db + ".pages";
     }
 
     public StorageEngine engine() {
@@ -45,16 +58,17 @@ public final class Keyspace implements AutoCloseable {
     /** Swaps the contents of two databases; the caller holds every shard lock. */
     public void swap(int a, int b) {
         Database x = dbs[a], y = dbs[b];
-        Storage xd = x.dataTable(), xe = x.expiresTable();
-        x.replaceTables(y.dataTable(), y.expiresTable());
-        y.replaceTables(xd, xe);
+        Storage[] xt = x.tables(), yt = y.tables();
+        x.replaceTables(yt[0], yt[1], yt[2]);
+        y.replaceTables(xt[0], xt[1], xt[2]);
     }
 
     /** Empties one database; the caller holds every shard lock. */
     public void flush(int index) {
         Database d = dbs[index];
-        d.replaceTables(engine.recreate(dataTable(index), d.dataTable()),
-                engine.recreate(expiresTable(index), d.expiresTable()));
+        Storage[] t = d.tables();
+        d.replaceTables(engine.recreate(dataTable(index), t[0]), engine.recreate(expiresTable(index), t[1]),
+                engine.recreate(pagesTable(index), t[2]));
     }
 
     public void flushAll() {
@@ -62,18 +76,14 @@ public final class Keyspace implements AutoCloseable {
     }
 
     public void sync() {
-        for (Database d : dbs) {
-            d.dataTable().sync();
-            d.expiresTable().sync();
-        }
+        for (Database d : dbs) for (Storage t : d.tables()) t.sync();
+        meta.sync();
     }
 
     @Override
     public void close() {
-        for (Database d : dbs) {
-            d.dataTable().close();
-            d.expiresTable().close();
-        }
+        for (Database d : dbs) for (Storage t : d.tables()) t.close();
+        meta.close();
         try {
             engine.close();
         } catch (Exception e) {

@@ -14,7 +14,12 @@ public final class ByteHash {
     private static final long M = 0x9E3779B97F4A7C15L;
 
     public static long hash(byte[] b) {
-        long h = SEED ^ (b.length * M);
+        return hash(b, SEED);
+    }
+
+    /** The same hash with a caller's seed, for layouts that must be the same after a restart. */
+    public static long hash(byte[] b, long seed) {
+        long h = seed ^ (b.length * M);
         int i = 0, n = b.length;
         for (; i + 8 <= n; i += 8) {
             h = Long.rotateLeft(h ^ mix((long) LONGS.get(b, i)), 27) * M;

@@ -1,0 +1,80 @@
+package io.simplekv.keyspace;
+
+import io.simplekv.storage.ByteHash;
+import io.simplekv.storage.Storage;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * What big collections share across databases: collection ids, the secret seed that places members in
+ * buckets (stable across restarts, unknown to clients so they cannot pile members into one bucket), and the
+ * reclaimer that frees the pages of deleted collections in the background, so DEL of a million-member hash is
+ * as quick as DEL of a string (Redis's lazy free).
+ */
+public final class PageSpace {
+    private static final byte[] SEED_KEY = "bucket-seed".getBytes(StandardCharsets.US_ASCII);
+    private static final int FREES_PER_TICK = 20_000;
+
+    private final IdAllocator ids;
+    private final long seed;
+    private final ArrayDeque<Garbage> garbage = new ArrayDeque<>();
+
+    /** Pages [id][0..buckets) of a collection nobody can reach any more, in the table they were written to. */
+    private record Garbage(Storage pages, long id, long buckets, long nextBucket) {}
+
+    PageSpace(Storage meta) {
+        this.ids = new IdAllocator(meta);
+        byte[] stored = meta.get(SEED_KEY);
+        if (stored == null) {
+            stored = Records.longBytes(ThreadLocalRandom.current().nextLong());
+            meta.put(SEED_KEY, stored);
+        }
+        this.seed = Records.getLong(stored, 0);
+    }
+
+    long allocateId() {
+        return ids.next();
+    }
+
+    long fieldHash(byte[] field) {
+        return ByteHash.hash(field, seed);
+    }
+
+    /** Queues a dead collection's pages for freeing. */
+    synchronized void release(Storage pages, long id, long buckets) {
+        garbage.add(new Garbage(pages, id, buckets, 0));
+    }
+
+    /** Frees a bounded number of queued pages; called from the periodic chores thread. */
+    public void reclaim() {
+        int budget = FREES_PER_TICK;
+        while (budget > 0) {
+            Garbage g;
+            synchronized (this) {
+                g = garbage.poll();
+            }
+            if (g == null) return;
+            long b = g.nextBucket();
+            byte[] k = new byte[16];
+            Records.putLong(k, 0, g.id());
+            for (; b < g.buckets() && budget > 0; b++, budget--) {
+                Records.putLong(k, 8, b);
+                g.pages().remove(k);
+            }
+            if (b < g.buckets()) {
+                synchronized (this) {
+                    garbage.addFirst(new Garbage(g.pages(), g.id(), g.buckets(), b));
+                }
+            }
+        }
+    }
+
+    /** Pages still waiting to be freed, for tests and INFO (lazyfree_pending_objects). */
+    public synchronized long pending() {
+        long n = 0;
+        for (Garbage g : garbage) n += g.buckets() - g.nextBucket();
+        return n;
+    }
+}
