@@ -166,7 +166,7 @@ final class HashCommands {
     static void hincrbyfloat(ClientConnection c, byte[][] a, RespWriter out) {
         BigDecimal by = RedisNumbers.parseDecimal(a[3]);
         if (by == null) {
-            if (RedisNumbers.isInfinity(a[3])) throw RedisError.err("increment would produce NaN or Infinity");
+            if (RedisNumbers.isInfinity(a[3])) throw RedisError.err("value is NaN or Infinity");
             throw RedisError.NOT_FLOAT;
         }
         FieldTable h = FieldTable.openOrCreate(c.db(), a[1], KeyType.HASH, limits(c));
@@ -214,6 +214,10 @@ final class HashCommands {
             return;
         }
         long count = Args.toLong(a[2]);
+        // Redis refuses counts whose reply could not be built (and |LONG_MIN| does not exist).
+        if (count == Long.MIN_VALUE || (withValues && count < -Long.MAX_VALUE / 2)) {
+            throw RedisError.err("value is out of range");
+        }
         FieldTable h = read(c, a[1]);
         List<byte[][]> picked = RandomPick.pick(h, count);
         int per = withValues ? 2 : 1;

@@ -49,6 +49,13 @@ final class ServerCommands {
                         "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
                         "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
                         "RESETSTAT", "    Reset statistics reported by the INFO command."))));
+        t.add(command("memory", -2, "", null)
+                .docs(g, "4.0.0", "A container for memory diagnostics commands.", "")
+                .sub(command("usage", -3, "readonly", ServerCommands::memoryUsage).keys(2, 2, 1)
+                        .docs(g, "4.0.0", "Estimates the memory usage of a key.", "key [SAMPLES count]"))
+                .sub(command("help", 2, "loading stale", (c, a, o) -> Help.reply(o, "MEMORY",
+                        "USAGE <key> [SAMPLES <count>]", "    Return memory in bytes used by <key> and its value. Nested values are",
+                        "    sampled up to <count> times (default: 5, 0 means sample all)."))));
         // No scripting engine, so there are never functions: FLUSH has nothing to do and LIST is empty.
         t.add(command("function", -2, "", null)
                 .docs("scripting", "7.0.0", "A container for function commands.", "")
@@ -85,20 +92,34 @@ final class ServerCommands {
         c.server().requestShutdown();
     }
 
+    static void memoryUsage(ClientConnection c, byte[][] a, RespWriter out) {
+        int samples = 5;
+        if (a.length == 5 && Args.is(a[3], "SAMPLES")) samples = (int) Math.max(0, Math.min(Integer.MAX_VALUE, Args.toLong(a[4])));
+        else if (a.length != 3) throw RedisError.SYNTAX;
+        byte[] rec = c.db().lookup(a[2]);
+        if (rec == null) out.nullBulk();
+        else out.integer(c.db().memoryUsage(a[2], rec, samples));
+    }
+
     static void configGet(ClientConnection c, byte[][] a, RespWriter out) {
         Map<String, String> values = c.server().config().values();
         Map<String, String> found = new LinkedHashMap<>();
         for (int i = 2; i < a.length; i++) {
             String asked = Args.text(a[i]);
             String lower = asked.toLowerCase();
-            // A plain name is looked up directly and echoed as the client spelled it, as Redis does.
-            if (values.containsKey(lower)) {
-                found.put(asked, values.get(lower));
+            // A plain name (or alias) is looked up directly and echoed as the client spelled it, as Redis does.
+            Directive exact = Directives.find(lower);
+            if (exact != null) {
+                found.put(asked, values.get(exact.name()));
                 continue;
             }
             byte[] pattern = Args.bytes(lower);
             for (Map.Entry<String, String> e : values.entrySet()) {
                 if (Glob.matches(pattern, Args.bytes(e.getKey()))) found.put(e.getKey(), e.getValue());
+            }
+            for (Map.Entry<String, String> alias : Directives.ALIASES.entrySet()) {
+                String target = values.get(alias.getValue());
+                if (target != null && Glob.matches(pattern, Args.bytes(alias.getKey()))) found.put(alias.getKey(), target);
             }
         }
         out.map(found.size());
@@ -114,17 +135,17 @@ final class ServerCommands {
         List<String[]> changes = new ArrayList<>();
         for (int i = 2; i < a.length; i += 2) {
             String name = Args.text(a[i]).toLowerCase();
-            Directive d = Directives.ALL.get(name);
+            Directive d = Directives.find(name);
             if (d == null) {
                 throw RedisError.err("Unknown option or number of arguments for CONFIG SET - '" + Args.text(a[i]) + "'");
             }
-            if (!seen.add(name)) throw failed(name, "duplicate parameter");
-            changes.add(new String[] {name, Args.text(a[i + 1])});
+            if (!seen.add(d.name())) throw failed(name, "duplicate parameter");
+            changes.add(new String[] {d.name(), Args.text(a[i + 1])});
         }
         // Check every change on a copy first, so a bad one leaves the config untouched, as in Redis.
         io.simplekv.config.ServerConfig probe = c.server().config();
         for (String[] ch : changes) {
-            Directive d = Directives.ALL.get(ch[0]);
+            Directive d = Directives.find(ch[0]);
             if (!d.mutable()) throw failed(ch[0], "can't set immutable config");
             try {
                 probe = probe.with(ch[0], words(d, ch[1]));
@@ -137,7 +158,7 @@ final class ServerCommands {
             if (failure != null) throw failed("port", failure);
         }
         for (String[] ch : changes) {
-            c.server().liveConfig().set(ch[0], words(Directives.ALL.get(ch[0]), ch[1]));
+            c.server().liveConfig().set(ch[0], words(Directives.find(ch[0]), ch[1]));
         }
         out.ok();
     }

@@ -67,6 +67,21 @@ public final class Directives {
             // Netty event loops serving clients; 0 means one per core.
             integer("io-threads", 0, 0, 128, false)));
 
+    /** Old names Redis 7 still accepts (and CONFIG GET still reports) for renamed directives. */
+    public static final Map<String, String> ALIASES = Map.of(
+            "hash-max-ziplist-entries", "hash-max-listpack-entries",
+            "hash-max-ziplist-value", "hash-max-listpack-value",
+            "zset-max-ziplist-entries", "zset-max-listpack-entries",
+            "zset-max-ziplist-value", "zset-max-listpack-value",
+            "list-max-ziplist-size", "list-max-listpack-size",
+            "slaveof", "replicaof");
+
+    /** The directive by name or alias, case-insensitive; null if unknown. */
+    public static Directive find(String name) {
+        String lower = name.toLowerCase();
+        return ALL.get(ALIASES.getOrDefault(lower, lower));
+    }
+
     private static Map<String, Directive> index(List<Directive> list) {
         Map<String, Directive> m = new LinkedHashMap<>();
         for (Directive d : list) m.put(d.name(), d);

@@ -16,7 +16,7 @@ public final class LiveConfig {
 
     /** Applies CONFIG SET; throws {@link ConfigException} (unknown, immutable, bad value) and changes nothing. */
     public synchronized void set(String name, List<String> args) {
-        Directive d = Directives.ALL.get(name.toLowerCase());
+        Directive d = Directives.find(name);
         if (d == null) throw new ConfigException("unknown");
         if (!d.mutable()) throw new ConfigException("can't set immutable config");
         current = current.with(name, args);

@@ -82,7 +82,7 @@ public final class ServerConfig {
 
     /** A snapshot with one directive changed; throws {@link ConfigException} for unknown names or bad values. */
     public ServerConfig with(String name, List<String> args) {
-        Directive d = Directives.ALL.get(name.toLowerCase());
+        Directive d = Directives.find(name);
         if (d == null) throw new ConfigException("Bad directive or wrong number of arguments");
         Map<String, String> v = new LinkedHashMap<>(values);
         v.put(d.name(), d.normalise(args));

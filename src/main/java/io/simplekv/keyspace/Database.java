@@ -105,6 +105,27 @@ public final class Database {
         return true;
     }
 
+    /**
+     * MEMORY USAGE: the key, its record and per-entry overhead; a big collection adds its pages, measured on up to
+     * {@code samples} buckets and scaled to all of them (0 means every bucket), as Redis samples big values.
+     */
+    public long memoryUsage(byte[] key, byte[] record, int samples) {
+        final long entryOverhead = 48;
+        long bytes = entryOverhead + key.length + record.length;
+        if (!FieldTable.isPagedCollection(record)) return bytes;
+        long[] layout = FieldTable.pagedLayout(record);
+        long buckets = layout[1], measured = 0, pageBytes = 0;
+        long step = samples <= 0 ? 1 : Math.max(1, buckets / samples);
+        byte[] k = new byte[16];
+        Records.putLong(k, 0, layout[0]);
+        for (long b = 0; b < buckets; b += step, measured++) {
+            Records.putLong(k, 8, b);
+            byte[] page = pages.get(k);
+            pageBytes += entryOverhead + k.length + (page == null ? 0 : page.length);
+        }
+        return bytes + (measured == 0 ? 0 : pageBytes * buckets / measured);
+    }
+
     /** Removes a key whose record now lives under another name (RENAME): its pages stay in use. */
     public void detach(byte[] key) {
         data.remove(key);

@@ -134,15 +134,23 @@ public final class FieldTable {
         return b >= buckets ? 0 : b;
     }
 
-    /** A random entry as {field, value} (value null for sets), or null when empty. */
+    /**
+     * A random entry as {field, value} (value null for sets), or null when empty. Buckets differ in size, so a
+     * bucket is kept with probability size/cap (rejection sampling): every entry is equally likely, as Redis's
+     * fair random pick is, instead of favouring members of small buckets.
+     */
     public byte[][] random(ThreadLocalRandom rnd) {
         if (size == 0) return null;
         byte[] bucket = run;
         if (bucket == null) {
             long buckets = bucketCount();
-            do {
+            int cap = 4 * TARGET_PER_BUCKET;
+            while (true) {
                 bucket = readBucket(rnd.nextLong(buckets));
-            } while (Packed.count(bucket, 0) == 0);
+                int n = Packed.count(bucket, 0) / (pairs ? 2 : 1);
+                if (n > cap) cap = n;
+                if (n > 0 && rnd.nextInt(cap) < n) break;
+            }
         }
         int n = Packed.count(bucket, 0) / (pairs ? 2 : 1);
         int pick = rnd.nextInt(n);

@@ -82,7 +82,7 @@ class HashCommandsTest extends ServerTestBase {
         assertEquals(error("ERR increment or decrement would overflow"), r.call("HINCRBY", "h", "max", "1"));
         assertEquals(NOT_INT, r.call("HINCRBY", "h", "n", "x"));
         assertEquals(error("ERR value is not a valid float"), r.call("HINCRBYFLOAT", "h", "n", "x"));
-        assertEquals(error("ERR increment would produce NaN or Infinity"), r.call("HINCRBYFLOAT", "h", "n", "inf"));
+        assertEquals(error("ERR value is NaN or Infinity"), r.call("HINCRBYFLOAT", "h", "n", "inf"));
     }
 
     @Test
@@ -114,6 +114,9 @@ class HashCommandsTest extends ServerTestBase {
         assertEquals(Integer.toString("abc".indexOf((String) two.get(0)) + 1), two.get(1));
         assertEquals("*0\r\n", r.call("HRANDFIELD", "h", "0"));
         assertEquals(SYNTAX, r.call("HRANDFIELD", "h", "1", "NOVALUES"));
+        assertEquals(error("ERR value is out of range"), r.call("HRANDFIELD", "h", "-9223372036854775808"));
+        assertEquals(error("ERR value is out of range"), r.call("HRANDFIELD", "h", "-9223372036854770000", "WITHVALUES"));
+        assertEquals(simple("PONG"), r.call("PING"));
     }
 
     /** Past hash-max-listpack-entries the hash becomes bucketed pages; everything must work the same. */
