@@ -9,6 +9,7 @@ public final class Commands {
         ConnectionCommands.register(t);
         StringCommands.register(t);
         HashCommands.register(t);
+        SetCommands.register(t);
         BitCommands.register(t);
         KeyCommands.register(t);
         ServerCommands.register(t);

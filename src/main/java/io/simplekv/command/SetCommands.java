@@ -1,0 +1,273 @@
+package io.simplekv.command;
+
+import io.simplekv.keyspace.CollectionLimits;
+import io.simplekv.keyspace.Database;
+import io.simplekv.keyspace.FieldTable;
+import io.simplekv.keyspace.KeyType;
+import io.simplekv.protocol.RedisError;
+import io.simplekv.protocol.RespWriter;
+import io.simplekv.server.ClientConnection;
+import io.simplekv.text.Glob;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static io.simplekv.command.CommandSpec.command;
+
+/** SADD, SMEMBERS, the set algebra and the rest of Redis's set commands, over {@link FieldTable}. */
+final class SetCommands {
+    private SetCommands() {}
+
+    static void register(CommandTable.Builder t) {
+        String g = "set";
+        t.add(command("sadd", -3, "write denyoom fast", SetCommands::sadd).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Adds one or more members to a set. Creates the key if it doesn't exist.", "key member [member ...]"));
+        t.add(command("srem", -3, "write fast", SetCommands::srem).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Removes one or more members from a set. Deletes the set if the last member was removed.", "key member [member ...]"));
+        t.add(command("smembers", 2, "readonly", SetCommands::smembers).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Returns all members of a set.", "key"));
+        t.add(command("sismember", 3, "readonly fast", SetCommands::sismember).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Determines whether a member belongs to a set.", "key member"));
+        t.add(command("smismember", -3, "readonly fast", SetCommands::smismember).keys(1, 1, 1)
+                .docs(g, "6.2.0", "Determines whether multiple members belong to a set.", "key member [member ...]"));
+        t.add(command("scard", 2, "readonly fast", SetCommands::scard).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Returns the number of members in a set.", "key"));
+        t.add(command("spop", -2, "write fast", SetCommands::spop).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.", "key [count]"));
+        t.add(command("srandmember", -2, "readonly", SetCommands::srandmember).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Get one or multiple random members from a set", "key [count]"));
+        t.add(command("smove", 4, "write fast", SetCommands::smove).keys(1, 2, 1)
+                .docs(g, "1.0.0", "Moves a member from one set to another.", "source destination member"));
+        t.add(command("sinter", -2, "readonly", (c, a, o) -> reply(o, inter(c, a, 1, a.length))).keys(1, -1, 1)
+                .docs(g, "1.0.0", "Returns the intersect of multiple sets.", "key [key ...]"));
+        t.add(command("sunion", -2, "readonly", (c, a, o) -> reply(o, union(c, a, 1))).keys(1, -1, 1)
+                .docs(g, "1.0.0", "Returns the union of multiple sets.", "key [key ...]"));
+        t.add(command("sdiff", -2, "readonly", (c, a, o) -> reply(o, diff(c, a, 1))).keys(1, -1, 1)
+                .docs(g, "1.0.0", "Returns the difference of multiple sets.", "key [key ...]"));
+        t.add(command("sinterstore", -3, "write denyoom", (c, a, o) -> store(c, a, o, inter(c, a, 2, a.length))).keys(1, -1, 1)
+                .docs(g, "1.0.0", "Stores the intersect of multiple sets in a key.", "destination key [key ...]"));
+        t.add(command("sunionstore", -3, "write denyoom", (c, a, o) -> store(c, a, o, union(c, a, 2))).keys(1, -1, 1)
+                .docs(g, "1.0.0", "Stores the union of multiple sets in a key.", "destination key [key ...]"));
+        t.add(command("sdiffstore", -3, "write denyoom", (c, a, o) -> store(c, a, o, diff(c, a, 2))).keys(1, -1, 1)
+                .docs(g, "1.0.0", "Stores the difference of multiple sets in a key.", "destination key [key ...]"));
+        t.add(command("sintercard", -3, "readonly", SetCommands::sintercard).keys(2, -1, 1)
+                .docs(g, "7.0.0", "Returns the number of members of the intersect of multiple sets.", "numkeys key [key ...] [LIMIT limit]"));
+        t.add(command("sscan", -3, "readonly", SetCommands::sscan).keys(1, 1, 1)
+                .docs(g, "2.8.0", "Iterates over members of a set.", "key cursor [MATCH pattern] [COUNT count]"));
+    }
+
+    private static CollectionLimits limits(ClientConnection c) {
+        return c.server().config().setLimits;
+    }
+
+    private static FieldTable read(ClientConnection c, byte[] key) {
+        return FieldTable.open(c.db(), key, KeyType.SET, limits(c));
+    }
+
+    static void sadd(ClientConnection c, byte[][] a, RespWriter out) {
+        FieldTable s = FieldTable.openOrCreate(c.db(), a[1], KeyType.SET, limits(c));
+        long added = 0;
+        for (int i = 2; i < a.length; i++) if (s.put(a[i], null)) added++;
+        s.commit();
+        out.integer(added);
+    }
+
+    static void srem(ClientConnection c, byte[][] a, RespWriter out) {
+        FieldTable s = read(c, a[1]);
+        long removed = 0;
+        if (s != null) {
+            for (int i = 2; i < a.length; i++) if (s.remove(a[i])) removed++;
+            s.commit();
+        }
+        out.integer(removed);
+    }
+
+    static void smembers(ClientConnection c, byte[][] a, RespWriter out) {
+        FieldTable s = read(c, a[1]);
+        if (s == null) {
+            out.array(0);
+            return;
+        }
+        out.array((int) s.size());
+        s.forEach((m, v) -> out.bulk(m));
+    }
+
+    static void sismember(ClientConnection c, byte[][] a, RespWriter out) {
+        FieldTable s = read(c, a[1]);
+        out.integer(s != null && s.contains(a[2]) ? 1 : 0);
+    }
+
+    static void smismember(ClientConnection c, byte[][] a, RespWriter out) {
+        FieldTable s = read(c, a[1]);
+        out.array(a.length - 2);
+        for (int i = 2; i < a.length; i++) out.integer(s != null && s.contains(a[i]) ? 1 : 0);
+    }
+
+    static void scard(ClientConnection c, byte[][] a, RespWriter out) {
+        FieldTable s = read(c, a[1]);
+        out.integer(s == null ? 0 : s.size());
+    }
+
+    static void spop(ClientConnection c, byte[][] a, RespWriter out) {
+        if (a.length > 3) throw RedisError.SYNTAX;
+        long count = -1;
+        if (a.length == 3) {
+            count = Args.toLong(a[2]);
+            if (count < 0) throw RedisError.err("value is out of range, must be positive");
+        }
+        FieldTable s = read(c, a[1]);
+        if (count < 0) {
+            byte[][] m = s == null ? null : s.random(ThreadLocalRandom.current());
+            if (m != null) {
+                s.remove(m[0]);
+                s.commit();
+            }
+            out.bulkOrNull(m == null ? null : m[0]);
+            return;
+        }
+        List<byte[][]> popped = RandomPick.pick(s, count);
+        for (byte[][] m : popped) s.remove(m[0]);
+        if (s != null) s.commit();
+        out.array(popped.size());
+        for (byte[][] m : popped) out.bulk(m[0]);
+    }
+
+    static void srandmember(ClientConnection c, byte[][] a, RespWriter out) {
+        if (a.length > 3) throw RedisError.SYNTAX;
+        FieldTable s = read(c, a[1]);
+        if (a.length == 2) {
+            byte[][] m = s == null ? null : s.random(ThreadLocalRandom.current());
+            out.bulkOrNull(m == null ? null : m[0]);
+            return;
+        }
+        long count = Args.toLong(a[2]);
+        if (count == Long.MIN_VALUE) throw RedisError.err("value is out of range");
+        List<byte[][]> picked = RandomPick.pick(s, count);
+        out.array(picked.size());
+        for (byte[][] m : picked) out.bulk(m[0]);
+    }
+
+    static void smove(ClientConnection c, byte[][] a, RespWriter out) {
+        Database db = c.db();
+        FieldTable src = read(c, a[1]);
+        FieldTable dst = read(c, a[2]); // checks the destination's type even when nothing moves, as Redis does
+        if (src == null) {
+            out.integer(0);
+            return;
+        }
+        if (Arrays.equals(a[1], a[2])) {
+            out.integer(src.contains(a[3]) ? 1 : 0);
+            return;
+        }
+        if (!src.remove(a[3])) {
+            out.integer(0);
+            return;
+        }
+        src.commit();
+        if (dst == null) dst = FieldTable.openOrCreate(db, a[2], KeyType.SET, limits(c));
+        dst.put(a[3], null);
+        dst.commit();
+        out.integer(1);
+    }
+
+    /** Opens every named set first, so a key of another type fails the command before any work, as in Redis. */
+    private static List<FieldTable> openAll(ClientConnection c, byte[][] a, int from, int to) {
+        List<FieldTable> sets = new ArrayList<>();
+        for (int i = from; i < to; i++) sets.add(read(c, a[i]));
+        return sets;
+    }
+
+    /** Members in the first set that every other set also holds: walk the smallest, probe the rest. */
+    private static Set<ByteBuffer> inter(ClientConnection c, byte[][] a, int from, int to) {
+        List<FieldTable> sets = openAll(c, a, from, to);
+        Set<ByteBuffer> result = new LinkedHashSet<>();
+        if (sets.contains(null)) return result;
+        sets.sort(Comparator.comparingLong(FieldTable::size));
+        FieldTable smallest = sets.get(0);
+        smallest.forEach((m, v) -> {
+            for (int i = 1; i < sets.size(); i++) if (!sets.get(i).contains(m)) return;
+            result.add(ByteBuffer.wrap(m));
+        });
+        return result;
+    }
+
+    private static Set<ByteBuffer> union(ClientConnection c, byte[][] a, int from) {
+        Set<ByteBuffer> result = new LinkedHashSet<>();
+        for (FieldTable s : openAll(c, a, from, a.length)) {
+            if (s != null) s.forEach((m, v) -> result.add(ByteBuffer.wrap(m)));
+        }
+        return result;
+    }
+
+    private static Set<ByteBuffer> diff(ClientConnection c, byte[][] a, int from) {
+        List<FieldTable> sets = openAll(c, a, from, a.length);
+        Set<ByteBuffer> result = new LinkedHashSet<>();
+        if (sets.get(0) == null) return result;
+        sets.get(0).forEach((m, v) -> {
+            for (int i = 1; i < sets.size(); i++) if (sets.get(i) != null && sets.get(i).contains(m)) return;
+            result.add(ByteBuffer.wrap(m));
+        });
+        return result;
+    }
+
+    private static void reply(RespWriter out, Set<ByteBuffer> members) {
+        out.array(members.size());
+        for (ByteBuffer m : members) out.bulk(m.array());
+    }
+
+    /** *STORE: the destination is replaced whatever its type, and deleted when the result is empty. */
+    private static void store(ClientConnection c, byte[][] a, RespWriter out, Set<ByteBuffer> members) {
+        Database db = c.db();
+        db.delete(a[1]);
+        if (!members.isEmpty()) {
+            FieldTable dst = FieldTable.openOrCreate(db, a[1], KeyType.SET, limits(c));
+            for (ByteBuffer m : members) dst.put(m.array(), null);
+            dst.commit();
+        }
+        out.integer(members.size());
+    }
+
+    static void sintercard(ClientConnection c, byte[][] a, RespWriter out) {
+        RedisError badNumkeys = RedisError.err("numkeys should be greater than 0");
+        long numkeys;
+        try {
+            numkeys = Args.toLong(a[1]);
+        } catch (RedisError e) {
+            throw badNumkeys;
+        }
+        if (numkeys <= 0) throw badNumkeys;
+        if (numkeys > a.length - 2) throw RedisError.err("Number of keys can't be greater than number of args");
+        int end = 2 + (int) numkeys;
+        long limit = 0;
+        for (int i = end; i < a.length; i++) {
+            if (Args.is(a[i], "LIMIT") && i + 1 < a.length) {
+                limit = Args.toLong(a[++i]);
+                if (limit < 0) throw RedisError.err("LIMIT can't be negative");
+            } else {
+                throw RedisError.SYNTAX;
+            }
+        }
+        long n = inter(c, a, 2, end).size();
+        out.integer(limit > 0 ? Math.min(n, limit) : n);
+    }
+
+    static void sscan(ClientConnection c, byte[][] a, RespWriter out) {
+        long cursor = KeyCommands.parseCursor(a[2]);
+        ScanOptions o = ScanOptions.parse(a, 3, false);
+        FieldTable s = read(c, a[1]);
+        List<byte[]> found = new ArrayList<>();
+        long next = s == null ? 0 : s.scan(cursor, o.count(), (m, v) -> {
+            if (o.pattern() == null || Glob.matches(o.pattern(), m)) found.add(m);
+        });
+        out.array(2);
+        out.bulk(Long.toUnsignedString(next));
+        out.array(found.size());
+        for (byte[] m : found) out.bulk(m);
+    }
+}
