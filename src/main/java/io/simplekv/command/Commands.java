@@ -10,6 +10,7 @@ public final class Commands {
         StringCommands.register(t);
         BitCommands.register(t);
         KeyCommands.register(t);
+        PubSubCommands.register(t);
         ServerCommands.register(t);
         CommandIntrospection.register(t);
         return t.build();
