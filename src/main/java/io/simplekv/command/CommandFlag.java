@@ -1,6 +1,6 @@
 package io.simplekv.command;
 
-/** Redis's command flags as reported by COMMAND INFO, plus LOCK_ALL, which is ours: lock every shard. */
+/** Redis's command flags as reported by COMMAND INFO, plus LOCK_ALL (lock every shard) and SUBSCRIBED_OK, which are ours. */
 public enum CommandFlag {
     WRITE("write"),
     READONLY("readonly"),
@@ -16,7 +16,9 @@ public enum CommandFlag {
     NO_AUTH("no_auth"),
     ALLOW_BUSY("allow_busy"),
     NO_MULTI("no_multi"),
-    LOCK_ALL(null);
+    LOCK_ALL(null),
+    /** Ours: may run while a RESP2 connection is in subscribed mode (Redis hard-codes that list of commands). */
+    SUBSCRIBED_OK(null);
 
     /** The name COMMAND INFO shows, or null for flags that are ours alone. */
     public final String redisName;

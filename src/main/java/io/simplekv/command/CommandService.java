@@ -54,6 +54,12 @@ public final class CommandService {
             reject(out, spec, NOAUTH);
             return;
         }
+        // After arity and auth, as in Redis: a subscribed RESP2 connection's replies are message streams.
+        if (!spec.has(CommandFlag.SUBSCRIBED_OK) && client.protocolVersion() == 2 && client.subscriptions().any()) {
+            reject(out, spec, "ERR Can't execute '" + spec.fullName
+                    + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
         client.lastCommand(spec.fullName);
         run(spec, client, args, out);
     }

@@ -12,6 +12,7 @@ public final class Commands {
         SetCommands.register(t);
         BitCommands.register(t);
         KeyCommands.register(t);
+        PubSubCommands.register(t);
         ServerCommands.register(t);
         CommandIntrospection.register(t);
         return t.build();

@@ -20,11 +20,11 @@ final class ConnectionCommands {
 
     static void register(CommandTable.Builder t) {
         String g = "connection";
-        t.add(command("ping", -1, "fast", ConnectionCommands::ping)
+        t.add(command("ping", -1, "fast subscribed_ok", ConnectionCommands::ping)
                 .docs(g, "1.0.0", "Returns the server's liveliness response.", "[message]"));
         t.add(command("echo", 2, "fast", (c, a, o) -> o.bulk(a[1]))
                 .docs(g, "1.0.0", "Returns the given string.", "message"));
-        t.add(command("quit", -1, "no_auth allow_busy fast", ConnectionCommands::quit)
+        t.add(command("quit", -1, "no_auth allow_busy fast subscribed_ok", ConnectionCommands::quit)
                 .docs(g, "1.0.0", "Closes the connection.", ""));
         t.add(command("auth", -2, "no_auth fast", ConnectionCommands::auth)
                 .docs(g, "1.0.0", "Authenticates the connection.", "[username] password"));
@@ -35,7 +35,7 @@ final class ConnectionCommands {
                 .docs(g, "1.0.0", "Changes the selected database.", "index"));
         t.add(command("swapdb", 3, "write fast lock_all", ConnectionCommands::swapdb)
                 .docs("server", "4.0.0", "Swaps two Redis databases.", "index1 index2"));
-        t.add(command("reset", 1, "no_auth fast", ConnectionCommands::reset)
+        t.add(command("reset", 1, "no_auth fast subscribed_ok", ConnectionCommands::reset)
                 .docs(g, "6.2.0", "Resets the connection.", ""));
         t.add(command("client", -2, "", null)
                 .docs(g, "2.4.0", "A container for client connection commands.", "")
@@ -74,7 +74,12 @@ final class ConnectionCommands {
 
     static void ping(ClientConnection c, byte[][] a, RespWriter out) {
         if (a.length > 2) throw RedisError.err("wrong number of arguments for 'ping' command");
-        if (a.length == 2) out.bulk(a[1]);
+        if (c.protocolVersion() == 2 && c.subscriptions().any()) {
+            // Subscribed mode: every reply must look like a message, so PING answers as Redis does there.
+            out.array(2);
+            out.bulk("pong");
+            out.bulk(a.length == 2 ? a[1] : new byte[0]);
+        } else if (a.length == 2) out.bulk(a[1]);
         else out.simple("PONG");
     }
 
@@ -187,6 +192,7 @@ final class ConnectionCommands {
     }
 
     static void reset(ClientConnection c, byte[][] a, RespWriter out) {
+        c.server().pubsub().unsubscribeAll(c);
         c.select(0);
         c.name("");
         c.protocolVersion(2);
@@ -233,7 +239,9 @@ final class ConnectionCommands {
             if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
                 throw RedisError.err("Unknown client type '" + Args.text(a[3]) + "'");
             }
-            if (type.equals("normal")) chosen.addAll(c.server().clients().all());
+            for (ClientConnection x : c.server().clients().all()) {
+                if (type.equals(clientType(x))) chosen.add(x);
+            }
         } else if (Args.is(a[2], "ID") && a.length >= 4) {
             for (int i = 3; i < a.length; i++) {
                 long id;
@@ -301,12 +309,17 @@ final class ConnectionCommands {
             if (id != null && x.id() != id) continue;
             if (addr != null && !x.address().equals(addr)) continue;
             if (laddr != null && !x.localAddress().equals(laddr)) continue;
-            if (type != null && !type.equals("normal")) continue;
+            if (type != null && !type.equals(clientType(x))) continue;
             if (skipMe && x == c) continue;
             closeClient(c, x);
             killed++;
         }
         out.integer(killed);
+    }
+
+    /** Redis's client classes; we have no replicas or masters, so "replica", "slave" and "master" match none. */
+    private static String clientType(ClientConnection x) {
+        return x.subscriptions().any() ? "pubsub" : "normal";
     }
 
     private static void closeClient(ClientConnection self, ClientConnection victim) {

@@ -158,8 +158,9 @@ final class InfoReport {
         field(b, "evicted_keys", st.evictedKeys.sum());
         field(b, "keyspace_hits", st.keyspaceHits.sum());
         field(b, "keyspace_misses", st.keyspaceMisses.sum());
-        field(b, "pubsub_channels", 0);
-        field(b, "pubsub_patterns", 0);
+        field(b, "pubsub_channels", s.pubsub().channelCount(false));
+        field(b, "pubsub_patterns", s.pubsub().numPat());
+        field(b, "pubsubshard_channels", s.pubsub().channelCount(true));
         field(b, "total_error_replies", st.errorReplies.sum());
     }
 

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.simplekv.pubsub.OutputLimit;
 
 /**
  * An immutable snapshot of every directive's value. The values the hot paths read are parsed once here;
@@ -33,6 +34,7 @@ public final class ServerConfig {
     public final int ioThreads;
     public final CollectionLimits hashLimits;
     public final CollectionLimits setLimits;
+    public final OutputLimit pubsubOutputLimit;
 
     private ServerConfig(Map<String, String> values) {
         this.values = Collections.unmodifiableMap(values);
@@ -56,6 +58,7 @@ public final class ServerConfig {
         hashLimits = new CollectionLimits(intValue(values, "hash-max-listpack-entries"), intValue(values, "hash-max-listpack-value"));
         // Redis 7.0 keeps small sets as intsets; one packed run serves any small set here, within the same bounds.
         setLimits = new CollectionLimits(intValue(values, "set-max-intset-entries"), hashLimits.maxPackedValue());
+        pubsubOutputLimit = OutputLimit.of(values.get("client-output-buffer-limit"), "pubsub");
     }
 
     private static int intValue(Map<String, String> values, String name) {
@@ -85,7 +88,44 @@ public final class ServerConfig {
         Directive d = Directives.find(name);
         if (d == null) throw new ConfigException("Bad directive or wrong number of arguments");
         Map<String, String> v = new LinkedHashMap<>(values);
-        v.put(d.name(), d.normalise(args));
+        v.put(d.name(), d.name().equals(OUTPUT_LIMIT) ? mergeOutputLimits(values.get(OUTPUT_LIMIT), args) : d.normalise(args));
         return new ServerConfig(v);
+    }
+
+    private static final String OUTPUT_LIMIT = "client-output-buffer-limit";
+    private static final List<String> LIMIT_CLASSES = List.of("normal", "slave", "pubsub");
+
+    /**
+     * Redis's client-output-buffer-limit: "class hard soft seconds" groups change only the classes they name (a
+     * config file may repeat the directive once per class) and the value always shows all three, in Redis's order.
+     */
+    private static String mergeOutputLimits(String current, List<String> args) {
+        if (args.size() % 4 != 0) throw new ConfigException("Wrong number of arguments in buffer limit configuration.");
+        Map<String, String> byClass = new LinkedHashMap<>();
+        String[] w = current.trim().split("\\s+");
+        for (int i = 0; i + 3 < w.length; i += 4) byClass.put(w[i], w[i + 1] + " " + w[i + 2] + " " + w[i + 3]);
+        for (int i = 0; i < args.size(); i += 4) {
+            String c = args.get(i).toLowerCase(java.util.Locale.ROOT);
+            if (c.equals("replica")) c = "slave";
+            if (!LIMIT_CLASSES.contains(c)) throw new ConfigException("Invalid client class specified in buffer limit configuration.");
+            long hard = Directive.parseMemory(args.get(i + 1));
+            long soft = Directive.parseMemory(args.get(i + 2));
+            long seconds;
+            try {
+                seconds = Long.parseLong(args.get(i + 3));
+            } catch (NumberFormatException e) {
+                seconds = -1;
+            }
+            if (hard < 0 || soft < 0 || seconds < 0) {
+                throw new ConfigException("Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+            }
+            byClass.put(c, hard + " " + soft + " " + seconds);
+        }
+        StringBuilder b = new StringBuilder();
+        for (String c : LIMIT_CLASSES) {
+            if (b.length() > 0) b.append(' ');
+            b.append(c).append(' ').append(byClass.getOrDefault(c, "0 0 0"));
+        }
+        return b.toString();
     }
 }

@@ -1,16 +1,29 @@
 package io.simplekv.server;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
 import io.simplekv.keyspace.Database;
+import io.simplekv.pubsub.OutputLimit;
+import io.simplekv.pubsub.Subscriber;
+import io.simplekv.pubsub.Subscriptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Per-connection state (Redis's client struct). Owned by the connection's event loop; fields that other
  * threads read for CLIENT LIST or the idle sweeper are volatile.
  */
-public final class ClientConnection {
+public final class ClientConnection implements Subscriber {
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
     private final long id;
     private final Channel channel;
     private final ServerContext server;
@@ -28,12 +41,100 @@ public final class ClientConnection {
     private boolean repliesOff;
     private boolean skipThisReply;
     private boolean skipNextReply;
+    private final Subscriptions subscriptions = new Subscriptions();
+    /** Writes a message on this connection's event loop, after any replies of the batch being processed. */
+    private final Consumer<ByteBuf> messageWriter;
+    /** Bytes of messages handed to our event loop but not yet in Netty's outbound buffer. */
+    private final AtomicLong queuedMessageBytes = new AtomicLong();
+    /** When pending output first went over the soft limit; 0 while under it. */
+    private volatile long overSoftLimitSince;
+    private final AtomicBoolean outputLimitReached = new AtomicBoolean();
 
     public ClientConnection(long id, Channel channel, ServerContext server) {
+        this(id, channel, server, m -> channel.writeAndFlush(m));
+    }
+
+    ClientConnection(long id, Channel channel, ServerContext server, Consumer<ByteBuf> messageWriter) {
         this.id = id;
         this.channel = channel;
         this.server = server;
+        this.messageWriter = messageWriter;
         this.authenticated = !server.config().requiresAuth();
+    }
+
+    @Override
+    public Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    /**
+     * Called from the publisher's thread. The message hops to our event loop as a task, so it lands in the
+     * outbound buffer behind every reply this connection has already produced, including the confirmation of
+     * the SUBSCRIBE that made us a receiver. Bytes waiting in that hop count toward the output limit with the
+     * outbound buffer, so a subscriber slower than its publishers is cut off instead of queueing without bound.
+     */
+    @Override
+    public void deliver(ByteBuf message) {
+        if (outputLimitReached.get() || !channel.isActive()) {
+            message.release();
+            return;
+        }
+        int size = message.readableBytes();
+        long pending = queuedMessageBytes.addAndGet(size) + outboundBytes();
+        if (overOutputLimit(pending, server.config().pubsubOutputLimit)) {
+            queuedMessageBytes.addAndGet(-size);
+            message.release();
+            closeForOutputLimit(pending);
+            return;
+        }
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            write(message, size);
+            return;
+        }
+        try {
+            loop.execute(() -> write(message, size));
+        } catch (RejectedExecutionException e) {
+            queuedMessageBytes.addAndGet(-size); // the server is stopping
+            message.release();
+        }
+    }
+
+    private void write(ByteBuf message, int size) {
+        try {
+            messageWriter.accept(message);
+        } finally {
+            // Only now, with the bytes counted by the outbound buffer, so the sum we check never dips.
+            queuedMessageBytes.addAndGet(-size);
+        }
+    }
+
+    private long outboundBytes() {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
+    }
+
+    /** Redis's checkClientOutputBufferLimits: at or over hard, or over soft for more than the soft seconds. */
+    private boolean overOutputLimit(long pending, OutputLimit limit) {
+        if (limit.hard() > 0 && pending >= limit.hard()) return true;
+        if (limit.soft() > 0 && pending >= limit.soft()) {
+            long now = System.currentTimeMillis();
+            long since = overSoftLimitSince;
+            if (since == 0) {
+                overSoftLimitSince = now;
+                return false;
+            }
+            return (now - since) / 1000 > limit.softSeconds();
+        }
+        overSoftLimitSince = 0;
+        return false;
+    }
+
+    private void closeForOutputLimit(long pending) {
+        if (!outputLimitReached.compareAndSet(false, true)) return;
+        log.warn("Client {} closed for overcoming of output buffer limits ({} bytes pending).", info(), pending);
+        // Closing fails and frees whatever the outbound buffer still holds, so the memory comes back at once.
+        channel.close();
     }
 
     public long id() { return id; }
@@ -112,9 +213,11 @@ public final class ClientConnection {
         long now = System.currentTimeMillis();
         return "id=" + id + " addr=" + address() + " laddr=" + localAddress() + " fd=" + (8 + id)
                 + " name=" + name + " age=" + (now - createdAt) / 1000 + " idle=" + (now - lastInteraction) / 1000
-                + " flags=N db=" + db + " sub=0 psub=0 ssub=0 multi=-1 qbuf=" + requestSize(executing)
+                + " flags=" + (subscriptions.any() ? "P" : "N") + " db=" + db + " sub=" + subscriptions.channels()
+                + " psub=" + subscriptions.patterns() + " ssub=" + subscriptions.shardChannels()
+                + " multi=-1 qbuf=" + requestSize(executing)
                 + " qbuf-free=0 argv-mem=0 multi-mem=0"
-                + " rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + lastCommand
+                + " rbs=0 rbp=0 obl=0 oll=0 omem=" + (outboundBytes() + queuedMessageBytes.get()) + " tot-mem=0 events=r cmd=" + lastCommand
                 + " user=default redir=-1 resp=" + protocolVersion + " lib-name=" + libName + " lib-ver=" + libVersion;
     }
 }

@@ -43,14 +43,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(MAX_CLIENTS)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        client = new ClientConnection(server.clients().nextId(), ctx.channel(), server);
+        client = new ClientConnection(server.clients().nextId(), ctx.channel(), server, m -> pushMessage(ctx, m));
         server.clients().add(client);
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (client != null) server.clients().remove(client);
+        if (client != null) {
+            server.clients().remove(client);
+            server.pubsub().unsubscribeAll(client);
+        }
         releasePending();
         ctx.fireChannelInactive();
     }
@@ -85,6 +88,25 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         server.stats().netOutputBytes.add(out.readableBytes());
         var future = ctx.writeAndFlush(out);
         if (client != null && client.closingAfterReply()) future.addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * A published message, on our event loop. In the middle of a read batch it goes after the replies gathered so
+     * far (as Redis appends it to the client's reply buffer), otherwise straight out: either way it cannot
+     * overtake a reply, such as a SUBSCRIBE confirmation, that was produced before it.
+     */
+    private void pushMessage(ChannelHandlerContext ctx, ByteBuf message) {
+        if (!ctx.channel().isActive()) {
+            message.release();
+            return;
+        }
+        if (pending != null) {
+            pending.writeBytes(message);
+            message.release();
+            return;
+        }
+        server.stats().netOutputBytes.add(message.readableBytes());
+        ctx.writeAndFlush(message, ctx.voidPromise());
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.simplekv.config.ServerConfig;
 import io.simplekv.keyspace.ActiveExpirer;
 import io.simplekv.keyspace.Keyspace;
 import io.simplekv.observe.ServerStats;
+import io.simplekv.pubsub.PubSub;
+import io.netty.buffer.ByteBufAllocator;
 
 /**
  * What commands may reach beyond their own connection: the keyspace, config, clients, stats, the command
@@ -19,6 +21,7 @@ public final class ServerContext {
     private final LiveConfig config;
     private final Keyspace keyspace;
     private final ClientRegistry clients = new ClientRegistry();
+    private final PubSub pubsub = new PubSub(ByteBufAllocator.DEFAULT);
     private final ServerStats stats;
     private final ActiveExpirer expirer;
     private final long startedAt = System.currentTimeMillis();
@@ -56,6 +59,7 @@ public final class ServerContext {
     public LiveConfig liveConfig() { return config; }
     public Keyspace keyspace() { return keyspace; }
     public ClientRegistry clients() { return clients; }
+    public PubSub pubsub() { return pubsub; }
     public ServerStats stats() { return stats; }
     public ActiveExpirer expirer() { return expirer; }
     public long startedAt() { return startedAt; }
