@@ -18,7 +18,9 @@ public enum CommandFlag {
     NO_MULTI("no_multi"),
     LOCK_ALL(null),
     /** Ours: may run while a RESP2 connection is in subscribed mode (Redis hard-codes that list of commands). */
-    SUBSCRIBED_OK(null);
+    SUBSCRIBED_OK(null),
+    /** Ours: runs at once even inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET), as Redis does. */
+    NOT_QUEUED(null);
 
     /** The name COMMAND INFO shows, or null for flags that are ours alone. */
     public final String redisName;

@@ -5,10 +5,14 @@ import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.RespWriter;
 import io.simplekv.server.ClientConnection;
 import io.simplekv.server.ServerContext;
+import io.simplekv.server.WatchRegistry;
+import io.simplekv.text.RedisNumbers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Runs one request the way Redis's processCommand does: look the name up, check arity, then auth, then lock
@@ -27,12 +31,17 @@ public final class CommandService {
         this.server = server;
         this.table = server.commands();
         this.locks = server.keyspace().locks();
+        this.watches = server.watches();
+        server.transactions(this);
     }
+
+    private final WatchRegistry watches;
 
     public void execute(ClientConnection client, byte[][] args, RespWriter out) {
         CommandSpec spec = table.lookup(args[0]);
         if (spec == null) {
             server.stats().unknownCommands.increment();
+            client.failMulti();
             reject(out, null, unknownCommand(args));
             return;
         }
@@ -40,6 +49,7 @@ public final class CommandService {
             CommandSpec sub = table.subcommand(spec, args[1]);
             if (sub == null) {
                 server.stats().unknownCommands.increment();
+                client.failMulti();
                 reject(out, null, "ERR unknown subcommand '" + truncated(args[1]) + "'. Try "
                         + spec.name.toUpperCase() + " HELP.");
                 return;
@@ -47,10 +57,12 @@ public final class CommandService {
             spec = sub;
         }
         if (!spec.arityAccepts(args.length)) {
+            client.failMulti();
             reject(out, spec, "ERR wrong number of arguments for '" + spec.fullName + "' command");
             return;
         }
         if (!client.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
+            client.failMulti();
             reject(out, spec, NOAUTH);
             return;
         }
@@ -60,8 +72,75 @@ public final class CommandService {
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
         }
+        if (client.inMulti() && !spec.has(CommandFlag.NOT_QUEUED)) {
+            if (spec.has(CommandFlag.NO_MULTI)) {
+                client.failMulti();
+                reject(out, spec, "ERR Command not allowed inside a transaction");
+                return;
+            }
+            client.queue(args);
+            out.simple("QUEUED");
+            return;
+        }
         client.lastCommand(spec.fullName);
         run(spec, client, args, out);
+    }
+
+    /** The spec a queued request names; queueing already checked that it exists and accepts its arity. */
+    private CommandSpec specOf(byte[][] args) {
+        CommandSpec spec = table.lookup(args[0]);
+        return spec.isContainer() && args.length >= 2 ? table.subcommand(spec, args[1]) : spec;
+    }
+
+    /**
+     * EXEC: every shard any queued command (or watched key) names is locked first, in ascending order, or every
+     * shard if one of them needs all; queued commands then take their own locks again (re-entrant), so no other
+     * client's command can run in between and two EXECs can never deadlock. Errors stay in place, no rollback.
+     */
+    public void exec(ClientConnection client, RespWriter out) {
+        List<byte[][]> queued = client.endMulti();
+        boolean lockAll = false;
+        int[] shards = new int[16];
+        int n = 0;
+        for (byte[][] args : queued) {
+            CommandSpec spec = specOf(args);
+            if (spec.locksEverything()) lockAll = true;
+            if (spec.firstKey <= 0) continue;
+            for (int i = spec.firstKey; i <= spec.lastKeyIndex(args.length); i += spec.keyStep) {
+                if (n == shards.length) shards = Arrays.copyOf(shards, n * 2);
+                shards[n++] = ShardLocks.shardOf(args[i]);
+            }
+        }
+        for (Object[] w : client.watchedKeys()) {
+            if (n == shards.length) shards = Arrays.copyOf(shards, n * 2);
+            shards[n++] = ShardLocks.shardOf((byte[]) w[1]);
+        }
+        if (lockAll) locks.lockEverything();
+        else n = lockSorted(shards, n);
+        try {
+            // Redis 7 treats a watched key that has expired since WATCH as modified.
+            for (Object[] w : client.watchedKeys()) server.keyspace().db((Integer) w[0]).lookup((byte[]) w[1]);
+            if (client.watchDirty()) {
+                out.nullArray();
+                return;
+            }
+            out.array(queued.size());
+            for (byte[][] args : queued) {
+                CommandSpec spec = specOf(args);
+                client.lastCommand(spec.fullName);
+                run(spec, client, args, out);
+            }
+        } finally {
+            if (lockAll) locks.unlockEverything();
+            else locks.unlockAll(shards, n);
+            client.unwatchAll();
+        }
+    }
+
+    private int lockSorted(int[] shards, int n) {
+        n = ShardLocks.normalize(shards, n);
+        locks.lockAll(shards, n);
+        return n;
     }
 
     private void run(CommandSpec spec, ClientConnection client, byte[][] args, RespWriter out) {
@@ -86,7 +165,10 @@ public final class CommandService {
             }
         }
         try {
+            boolean watched = spec.has(CommandFlag.WRITE) && !watches.isEmpty();
+            if (watched && spec.locksEverything()) touchBeforeFlushOrSwap(spec, client, args);
             spec.handler.execute(client, args, out);
+            if (watched && !spec.locksEverything()) touchWatched(spec, client, args);
         } catch (RedisError e) {
             failed = true;
             out.buffer().writerIndex(mark);
@@ -106,6 +188,33 @@ public final class CommandService {
         spec.stats.calls.increment();
         spec.stats.nanos.add(System.nanoTime() - start);
         if (failed) spec.stats.failedCalls.increment();
+    }
+
+    /** FLUSHDB/FLUSHALL touch watched keys that exist; SWAPDB those that exist in either of its two databases. */
+    private void touchBeforeFlushOrSwap(CommandSpec spec, ClientConnection client, byte[][] args) {
+        var ks = server.keyspace();
+        if (spec.name.equals("swapdb")) {
+            long x = RedisNumbers.atoi(args[1]), y = RedisNumbers.atoi(args[2]);
+            if (x < 0 || y < 0 || x >= ks.databases() || y >= ks.databases()) return;
+            watches.touchExisting(-1, (db, key) -> (db == x || db == y)
+                    && (ks.db((int) x).exists(key) || ks.db((int) y).exists(key)));
+            return;
+        }
+        watches.touchExisting(spec.name.equals("flushdb") ? client.dbIndex() : -1, (db, key) -> ks.db(db).exists(key));
+    }
+
+    /** Marks watchers of the keys a write command named. */
+    private void touchWatched(CommandSpec spec, ClientConnection client, byte[][] args) {
+        int db = client.dbIndex();
+        for (int i = spec.firstKey; spec.firstKey > 0 && i <= spec.lastKeyIndex(args.length); i += spec.keyStep) {
+            watches.touch(db, args[i]);
+        }
+        // MOVE and COPY ... DB also change the key in the other database.
+        if (spec.name.equals("move") || spec.name.equals("copy")) {
+            for (int other = 0; other < server.keyspace().databases(); other++) {
+                for (int i = 1; i <= 2 && i < args.length; i++) watches.touch(other, args[i]);
+            }
+        }
     }
 
     private void reject(RespWriter out, CommandSpec spec, String message) {

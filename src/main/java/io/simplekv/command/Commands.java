@@ -13,6 +13,7 @@ public final class Commands {
         BitCommands.register(t);
         KeyCommands.register(t);
         PubSubCommands.register(t);
+        TransactionCommands.register(t);
         ServerCommands.register(t);
         CommandIntrospection.register(t);
         return t.build();

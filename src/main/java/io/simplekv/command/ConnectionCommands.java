@@ -24,7 +24,7 @@ final class ConnectionCommands {
                 .docs(g, "1.0.0", "Returns the server's liveliness response.", "[message]"));
         t.add(command("echo", 2, "fast", (c, a, o) -> o.bulk(a[1]))
                 .docs(g, "1.0.0", "Returns the given string.", "message"));
-        t.add(command("quit", -1, "no_auth allow_busy fast subscribed_ok", ConnectionCommands::quit)
+        t.add(command("quit", -1, "no_auth allow_busy fast subscribed_ok not_queued", ConnectionCommands::quit)
                 .docs(g, "1.0.0", "Closes the connection.", ""));
         t.add(command("auth", -2, "no_auth fast", ConnectionCommands::auth)
                 .docs(g, "1.0.0", "Authenticates the connection.", "[username] password"));
@@ -35,7 +35,7 @@ final class ConnectionCommands {
                 .docs(g, "1.0.0", "Changes the selected database.", "index"));
         t.add(command("swapdb", 3, "write fast lock_all", ConnectionCommands::swapdb)
                 .docs("server", "4.0.0", "Swaps two Redis databases.", "index1 index2"));
-        t.add(command("reset", 1, "no_auth fast subscribed_ok", ConnectionCommands::reset)
+        t.add(command("reset", 1, "no_auth fast subscribed_ok not_queued", ConnectionCommands::reset)
                 .docs(g, "6.2.0", "Resets the connection.", ""));
         t.add(command("client", -2, "", null)
                 .docs(g, "2.4.0", "A container for client connection commands.", "")
@@ -192,6 +192,8 @@ final class ConnectionCommands {
     }
 
     static void reset(ClientConnection c, byte[][] a, RespWriter out) {
+        if (c.inMulti()) c.endMulti();
+        c.unwatchAll();
         c.server().pubsub().unsubscribeAll(c);
         c.select(0);
         c.name("");

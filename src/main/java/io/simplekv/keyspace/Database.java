@@ -15,6 +15,7 @@ public final class Database {
     private final PageSpace space;
     /** False until a big collection is written here, so string writes skip the check for one they replace. */
     private volatile boolean hadPagedCollections;
+    private volatile KeyEvents events = KeyEvents.NONE;
     private volatile Storage data;
     private volatile Storage expires;
     private volatile Storage pages;
@@ -137,7 +138,12 @@ public final class Database {
         return FieldTable.deepCopy(record, this, target);
     }
 
+    void events(KeyEvents events) {
+        this.events = events;
+    }
+
     private void expire(byte[] key) {
+        events.expired(index, key);
         byte[] rec = data.get(key);
         if (rec != null && FieldTable.isPagedCollection(rec)) releasePages(rec);
         data.remove(key);

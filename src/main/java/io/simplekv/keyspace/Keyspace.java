@@ -27,6 +27,11 @@ public final class Keyspace implements AutoCloseable {
         return space;
     }
 
+    /** Who hears about keys the keyspace changes on its own (expiry). */
+    public void events(KeyEvents events) {
+        for (Database d : dbs) d.events(events);
+    }
+
     private static String dataTable(int db) {
         return "db" + db;
     }

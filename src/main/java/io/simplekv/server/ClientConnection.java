@@ -38,6 +38,11 @@ public final class ClientConnection implements Subscriber {
     private volatile int protocolVersion = 2;
     private boolean closeAfterReply;
     private volatile byte[][] executing;
+    /** Commands queued since MULTI, or null outside a transaction. */
+    private java.util.List<byte[][]> multiQueue;
+    private boolean multiFailed;
+    private final java.util.Set<WatchRegistry.Watched> watched = new java.util.HashSet<>();
+    private volatile boolean watchDirty;
     private boolean repliesOff;
     private boolean skipThisReply;
     private boolean skipNextReply;
@@ -158,6 +163,39 @@ public final class ClientConnection implements Subscriber {
     public void lastCommand(String c) { this.lastCommand = c; }
     public int protocolVersion() { return protocolVersion; }
     public void protocolVersion(int v) { this.protocolVersion = v; }
+
+    public boolean inMulti() { return multiQueue != null; }
+    public void beginMulti() { multiQueue = new java.util.ArrayList<>(); multiFailed = false; }
+    public void queue(byte[][] args) { multiQueue.add(args); }
+    /** A command refused while queueing dooms the transaction: EXEC answers EXECABORT. */
+    public void failMulti() { if (multiQueue != null) multiFailed = true; }
+    public boolean multiFailed() { return multiFailed; }
+
+    /** Ends the transaction and hands back what was queued. */
+    public java.util.List<byte[][]> endMulti() {
+        java.util.List<byte[][]> q = multiQueue;
+        multiQueue = null;
+        multiFailed = false;
+        return q;
+    }
+
+    java.util.Set<WatchRegistry.Watched> watched() { return watched; }
+    public boolean watchDirty() { return watchDirty; }
+    void markWatchDirty() { watchDirty = true; }
+
+    public void watch(int db, byte[] key) { server.watches().watch(this, db, key); }
+
+    public void unwatchAll() {
+        server.watches().unwatchAll(this);
+        watchDirty = false;
+    }
+
+    /** The (db, key) pairs this client watches. */
+    public java.util.List<Object[]> watchedKeys() {
+        java.util.List<Object[]> out = new java.util.ArrayList<>();
+        for (WatchRegistry.Watched w : watched) out.add(new Object[] {w.db(), w.key().array()});
+        return out;
+    }
 
     /** The request being executed, so CLIENT LIST can report its size as qbuf like Redis does; null between. */
     public void executing(byte[][] args) { this.executing = args; }

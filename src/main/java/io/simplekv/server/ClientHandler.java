@@ -53,6 +53,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (client != null) {
             server.clients().remove(client);
             server.pubsub().unsubscribeAll(client);
+            client.unwatchAll();
         }
         releasePending();
         ctx.fireChannelInactive();

@@ -30,12 +30,15 @@ public final class ServerContext {
     private volatile Runnable shutdown = () -> {};
     private volatile int boundPort;
     private final RateMeter opsPerSecond = new RateMeter();
+    private final WatchRegistry watches = new WatchRegistry();
+    private volatile io.simplekv.command.CommandService transactions;
     private volatile java.util.function.IntFunction<String> rebinder = port -> null;
 
     /** Wires a keyspace over the engine and the command table; starts no threads. */
     public static ServerContext create(ServerConfig config, StorageEngine engine) {
         ServerStats stats = new ServerStats();
         ServerContext context = new ServerContext(new LiveConfig(config), new Keyspace(engine, config.databases, stats), stats);
+        context.keyspace().events((db, key) -> context.watches.touch(db, key));
         context.commands(Commands.table());
         return context;
     }
@@ -68,6 +71,11 @@ public final class ServerContext {
     void commands(CommandTable t) { this.commands = t; }
     public int port() { return boundPort; }
     public RateMeter opsPerSecond() { return opsPerSecond; }
+    public WatchRegistry watches() { return watches; }
+
+    /** EXEC runs its queue through the command service, which registers itself here when it is made. */
+    public io.simplekv.command.CommandService transactions() { return transactions; }
+    public void transactions(io.simplekv.command.CommandService s) { this.transactions = s; }
 
     /** INFO's total_commands_processed: commands that ran, as Redis counts them (rejections are not). */
     public long commandsProcessed() {

@@ -1,0 +1,52 @@
+package io.simplekv.server;
+
+import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * WATCH, as Redis does it: watched (db, key) → the clients watching it. Every write command touches its keys
+ * here, which marks those clients dirty so their EXEC returns nil. Lives beside the storage, never inside it.
+ */
+public final class WatchRegistry {
+    record Watched(int db, ByteBuffer key) {}
+
+    private final ConcurrentHashMap<Watched, Set<ClientConnection>> watchers = new ConcurrentHashMap<>();
+
+    /** Cheap test first: most servers have no watched key at all, and every write asks. */
+    public boolean isEmpty() {
+        return watchers.isEmpty();
+    }
+
+    void watch(ClientConnection c, int db, byte[] key) {
+        Watched w = new Watched(db, ByteBuffer.wrap(key.clone()));
+        if (c.watched().add(w)) watchers.computeIfAbsent(w, k -> ConcurrentHashMap.newKeySet()).add(c);
+    }
+
+    void unwatchAll(ClientConnection c) {
+        for (Watched w : c.watched()) {
+            watchers.computeIfPresent(w, (k, set) -> {
+                set.remove(c);
+                return set.isEmpty() ? null : set;
+            });
+        }
+        c.watched().clear();
+    }
+
+    public void touch(int db, byte[] key) {
+        Set<ClientConnection> set = watchers.get(new Watched(db, ByteBuffer.wrap(key)));
+        if (set != null) for (ClientConnection c : set) c.markWatchDirty();
+    }
+
+    /**
+     * FLUSHDB, FLUSHALL, SWAPDB, called before they run: a watched key of the database (all of them for db -1)
+     * counts as changed only if it exists now, as in Redis; watching a missing key survives a flush.
+     */
+    public void touchExisting(int db, java.util.function.BiPredicate<Integer, byte[]> exists) {
+        watchers.forEach((w, set) -> {
+            if ((db < 0 || w.db() == db) && exists.test(w.db(), w.key().array())) {
+                for (ClientConnection c : set) c.markWatchDirty();
+            }
+        });
+    }
+}
