@@ -20,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class FieldTable {
     static final int PACKED = 0;
     static final int PAGED = 1;
-    static final int TARGET_PER_BUCKET = 32;
+    static final int TARGET_PER_BUCKET = 16;
     private static final int INITIAL_LEVEL = 3;
 
     private final Database db;

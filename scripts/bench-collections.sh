@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Is one operation on a big collection as cheap as on a small one? For each command, redis-benchmark runs it
+# against a 10-member and a 1,000,000-member collection (random members via __rand_int__) and the script prints
+# ops/s for both and the cost ratio small÷big (1.0 = flat; a whole-collection rewrite shows up in the thousands).
+# Usage: scripts/bench-collections.sh [engine] [members]   (defaults: memory 1000000). A script, not a test.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+engine="${1:-memory}"
+big="${2:-1000000}"
+command -v redis-benchmark >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-tools >/dev/null; }
+[ -f "$root/target/simplekv.jar" ] || (cd "$root" && mvn -B -q -DskipTests package >&2)
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+work="$(mktemp -d)"
+trap 'redis-cli -p "$port" shutdown >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+JAVA_OPTS="${JAVA_OPTS:--Xms2g -Xmx2g}" "$root/scripts/simplekv-server" --port "$port" --dir "$work" --storage "$engine" \
+  >"$work/server.log" 2>&1 &
+for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+# Fill: key small:<type> gets 10 members, big:<type> gets $big, members m:0 .. m:N-1 (what __rand_int__ makes).
+fill() { # command key count
+  python3 - "$1" "$2" "$3" <<'PY' | redis-cli -p "$port" --pipe >/dev/null
+import sys
+cmd, key, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+out = sys.stdout
+def resp(*a):
+    out.write("*%d\r\n" % len(a) + "".join("$%d\r\n%s\r\n" % (len(x), x) for x in a))
+batch = 100
+for start in range(0, n, batch):
+    members = ["m:%012d" % i for i in range(start, min(n, start + batch))]
+    if cmd == "HSET":
+        resp("HSET", key, *[x for m in members for x in (m, "v")])
+    else:
+        resp(cmd, key, *members)
+PY
+}
+fill HSET small:hash 10; fill HSET big:hash "$big"
+fill SADD small:set 10; fill SADD big:set "$big"
+
+rate() { # keyspace-size command...
+  local r="$1"; shift
+  redis-benchmark -p "$port" -n 200000 -c 50 -P 16 -r "$r" -q "$@" 2>/dev/null | tr '\r' '\n' \
+    | grep "requests per second" | tail -1 | sed -E 's/.*: ([0-9.]+) requests per second.*/\1/'
+}
+echo "| command | 10 members ops/s | $big members ops/s | cost ratio |"
+echo "|---|---|---|---|"
+row() { # name small-args big-args
+  local name="$1" s b
+  s=$(rate 10 ${2}); b=$(rate "$big" ${3})
+  printf '| %s | %.0f | %.0f | %s |\n' "$name" "$s" "$b" "$(awk -v s="$s" -v b="$b" 'BEGIN { printf "%.2f", s / b }')"
+}
+row "HSET (update)" "HSET small:hash m:__rand_int__ v" "HSET big:hash m:__rand_int__ v"
+row "HGET" "HGET small:hash m:__rand_int__" "HGET big:hash m:__rand_int__"
+row "SADD (existing)" "SADD small:set m:__rand_int__" "SADD big:set m:__rand_int__"
+row "SISMEMBER" "SISMEMBER small:set m:__rand_int__" "SISMEMBER big:set m:__rand_int__"
+echo
+echo "engine $engine; HLEN big:hash = $(redis-cli -p "$port" hlen big:hash); SCARD big:set = $(redis-cli -p "$port" scard big:set); $(nproc) cores"
