@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.redis.FixedRedisMessagePool;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.redis.RedisDecoder;
 import io.simplekv.command.CommandService;
 import io.simplekv.observe.ServerStats;
@@ -24,6 +25,9 @@ public final class Pipeline {
         CommandAssembler assembler = new CommandAssembler(
                 () -> context.config().protoMaxBulkLen,
                 () -> context.config().clientQueryBufferLimit);
+        // Pub/sub pushes one message per subscriber per publish; coalescing the flushes of one event-loop pass
+        // into one write syscall is what keeps fan-out cheap (Netty's own handler for exactly this).
+        ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
         ch.pipeline().addLast(new InboundBytes(context.stats()), assembler.lineGuard(),
                 new RedisDecoder(MAX_INLINE, FixedRedisMessagePool.INSTANCE, true),
                 assembler, new ClientHandler(context, service));

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Pub/sub fan-out, simplekv vs Debian's redis-server side by side: 1 publisher, 100 and 1,000 subscribers on one
+# channel, 64-byte messages; delivered messages/s and p50/p99 delivery latency (µs), and the ratio simplekv÷Redis.
+# Usage: scripts/bench-pubsub.sh [messages]   (default 20000). A script, not a test.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+messages="${1:-20000}"
+if ! command -v redis-server >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq redis-server redis-tools >/dev/null
+fi
+[ -f "$root/target/simplekv.jar" ] || (cd "$root" && mvn -B -q -DskipTests package >&2)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+work="$(mktemp -d)"; sk="$(free_port)"; rd="$(free_port)"
+trap 'redis-cli -p "$sk" shutdown >/dev/null 2>&1 || true; redis-cli -p "$rd" shutdown nosave >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+ulimit -n 65536 2>/dev/null || true
+JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx1g}" "$root/scripts/simplekv-server" --port "$sk" --dir "$work/sk" >"$work/sk.log" 2>&1 &
+redis-server --port "$rd" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" --daemonize yes >/dev/null
+for p in "$sk" "$rd"; do for _ in $(seq 1 100); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done; done
+load() { java "$root/scripts/tools/PubSubLoad.java" "$@"; }
+load "$sk" 10 2000 64 >/dev/null; load "$rd" 10 2000 64 >/dev/null  # warm-up
+echo "| subscribers | simplekv msgs/s | redis msgs/s | ratio | simplekv p50/p99 µs | redis p50/p99 µs |"
+echo "|---|---|---|---|---|---|"
+for n in 100 1000; do
+  m=$((messages * 100 / n))
+  read -r s_rate s_p50 s_p99 < <(load "$sk" "$n" "$m" 64)
+  read -r r_rate r_p50 r_p99 < <(load "$rd" "$n" "$m" 64)
+  printf '| %d | %d | %d | %s | %d / %d | %d / %d |\n' "$n" "$s_rate" "$r_rate" \
+    "$(awk -v a="$s_rate" -v b="$r_rate" 'BEGIN { printf "%.2f", a / b }')" "$s_p50" "$s_p99" "$r_p50" "$r_p99"
+done
+echo
+echo "1 publisher (64 messages in flight), $messages messages × 100 subscribers' worth per row, 64-byte payloads; $(nproc) cores"
