@@ -90,7 +90,7 @@ public final class ChronicleEngine implements StorageEngine {
             // The marker's removal must be on disk before any write, or a crash now would pass for a clean stop.
             if (clean) fsyncDirectory(dir);
             deleteTrash(dir);
-            return new ChronicleEngine(dir, sizing, ch, lock, !clean);
+            return new ChronicleEngine(dir, sizing, ch, lock, !clean && hasTables(dir));
         } catch (IOException | RuntimeException e) {
             lock.release();
             ch.close();
@@ -171,6 +171,12 @@ public final class ChronicleEngine implements StorageEngine {
     private static void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
+        }
+    }
+
+    private static boolean hasTables(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(p -> p.getFileName().toString().endsWith(TABLE_SUFFIX));
         }
     }
 
