@@ -16,6 +16,9 @@ final class Logging {
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", level);
         // Netty's own chatter stays at warn unless the user asked for debug.
         setDefault("org.slf4j.simpleLogger.log.io.netty", level.equals("debug") ? "debug" : "warn");
+        // Chronicle warns on every recovery that recovery is not a normal way to open a map; the server says
+        // itself when it recovers, so only Chronicle's errors are shown unless the user asked for debug.
+        setDefault("org.slf4j.simpleLogger.log.net.openhft", level.equals("debug") ? "debug" : "error");
         setDefault("org.slf4j.simpleLogger.showDateTime", "true");
         setDefault("org.slf4j.simpleLogger.dateTimeFormat", "dd MMM yyyy HH:mm:ss.SSS");
         setDefault("org.slf4j.simpleLogger.showThreadName", "false");

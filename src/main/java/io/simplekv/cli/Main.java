@@ -4,6 +4,7 @@ import io.simplekv.config.ConfigException;
 import io.simplekv.config.ConfigFileParser;
 import io.simplekv.config.ServerConfig;
 import io.simplekv.server.SimpleKvServer;
+import io.simplekv.storage.ChronicleEngine;
 import io.simplekv.storage.MemoryEngine;
 import io.simplekv.storage.StorageEngine;
 import picocli.CommandLine;
@@ -130,11 +131,24 @@ public final class Main implements Callable<Integer> {
             System.err.println("FATAL: can't create data directory '" + config.dir + "': " + e.getMessage());
             return null;
         }
-        if (config.storage.equals("chronicle")) {
-            System.err.println("FATAL: storage engine 'chronicle' is not available yet; use --storage memory");
-            return null;
+        if (!config.storage.equals("chronicle")) return new MemoryEngine();
+        // Chronicle phones home and prints a banner unless told not to; the launcher sets these, java -jar may not.
+        for (String p : List.of("chronicle.analytics.disable", "chronicle.announcer.disable")) {
+            if (System.getProperty(p) == null) System.setProperty(p, "true");
         }
-        return new MemoryEngine();
+        try {
+            ChronicleEngine engine = ChronicleEngine.open(Path.of(config.dir), ChronicleEngine.Sizing.of(config));
+            if (engine.recovering()) {
+                org.slf4j.LoggerFactory.getLogger("simplekv").warn(
+                        "the last process did not shut down cleanly: recovering chronicle maps in {}", config.dir);
+            }
+            return engine;
+        } catch (ChronicleEngine.DirectoryLockedException e) {
+            System.err.println("FATAL: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("FATAL: can't open chronicle storage in '" + config.dir + "': " + e);
+        }
+        return null;
     }
 
     ServerConfig buildConfig() {

@@ -25,6 +25,11 @@ public final class Directives {
             words("bind", "127.0.0.1", false),
             string("dir", "./data", false),
             oneOf("storage", "memory", false, "memory", "chronicle"),
+            // Sizing of each new Chronicle Map file; a table that outgrows it chains a larger map, so these tune
+            // space and speed, not limits.
+            integer("chronicle-entries", 1_000_000, 16, 1L << 40, false),
+            integer("chronicle-average-key-size", 32, 1, 1 << 20, false),
+            integer("chronicle-average-value-size", 64, 1, 1 << 20, false),
             string("requirepass", "", true),
             integer("databases", 16, 1, 1_000_000, false),
             // slf4j-simple fixes levels when the first logger is made, so the level is set at startup only.

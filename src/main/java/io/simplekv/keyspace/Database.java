@@ -20,7 +20,9 @@ public final class Database {
     private volatile Storage expires;
     private volatile Storage pages;
 
-    Database(int index, Storage data, Storage expires, Storage pages, PageSpace space, ServerStats stats) {
+    Database(int index, Storage data, Storage expires, Storage pages, PageSpace space, ServerStats stats,
+             boolean mayHoldBigCollections) {
+        this.hadPagedCollections = mayHoldBigCollections;
         this.index = index;
         this.data = data;
         this.expires = expires;

@@ -16,6 +16,16 @@ import java.util.regex.Pattern;
 final class ServerProcess implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("ready to accept connections on [^:]+:(\\d+)");
 
+    /** The launcher's flags (scripts/simplekv-server): Chronicle Map's module access on Java 17, no analytics. */
+    static final List<String> JVM_FLAGS = List.of(
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED", "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+            "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
+            "-Dchronicle.announcer.disable=true");
+
     private final Process process;
     private final List<String> output = Collections.synchronizedList(new ArrayList<>());
     private volatile int port = -1;
@@ -33,9 +43,9 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the server and, unless it exits, waits for its ready line. */
     static ServerProcess start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("java",
-                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "-Xmx256m", "-jar", jar().toString()));
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        cmd.addAll(JVM_FLAGS);
+        cmd.addAll(List.of("-Xmx256m", "-jar", jar().toString()));
         cmd.addAll(List.of(args));
         ServerProcess p = new ServerProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

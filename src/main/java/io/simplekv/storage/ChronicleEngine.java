@@ -1,0 +1,201 @@
+package io.simplekv.storage;
+
+import io.simplekv.config.ServerConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Tables as off-heap Chronicle Maps persisted under {@code dir}, one directory per table
+ * ({@code dir/db0.chronicle/}). The data directory is locked for the life of the engine. A marker file written
+ * by {@link #close} and deleted at open tells a restart whether the last process shut down cleanly; if not,
+ * every map is opened with Chronicle's recovery, which repairs segments a killed writer left locked or half
+ * written.
+ */
+public final class ChronicleEngine implements StorageEngine {
+    public static final String LOCK_FILE = "simplekv.lock";
+    static final String CLEAN_MARKER = "chronicle.clean-shutdown";
+    private static final String TABLE_SUFFIX = ".chronicle";
+    private static final String TRASH_PREFIX = ".trash-";
+
+    /**
+     * How new maps are sized; files already on disk keep the sizing they were made with. {@code chunkSize} bounds
+     * the part of a large value stored per map entry, {@code chunkEntries} sizes the first chunk map.
+     */
+    public record Sizing(long entries, int averageKeySize, int averageValueSize, int chunkSize, long chunkEntries) {
+        public static final int DEFAULT_CHUNK_SIZE = 16 * 1024;
+
+        public static Sizing of(ServerConfig config) {
+            long entries = Long.parseLong(config.get("chronicle-entries"));
+            return new Sizing(entries, Integer.parseInt(config.get("chronicle-average-key-size")),
+                    Integer.parseInt(config.get("chronicle-average-value-size")), DEFAULT_CHUNK_SIZE,
+                    Math.max(64, entries / 256));
+        }
+    }
+
+    /** Another process holds the data directory. */
+    public static final class DirectoryLockedException extends IOException {
+        DirectoryLockedException(String message) {
+            super(message);
+        }
+    }
+
+    private final Path dir;
+    private final Sizing sizing;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final boolean recover;
+    private final Set<ChronicleStorage> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private ChronicleEngine(Path dir, Sizing sizing, FileChannel lockChannel, FileLock lock, boolean recover) {
+        this.dir = dir;
+        this.sizing = sizing;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.recover = recover;
+    }
+
+    /** Locks {@code dir} and decides between a plain open and recovery; throws DirectoryLockedException if in use. */
+    public static ChronicleEngine open(Path dir, Sizing sizing) throws IOException {
+        Files.createDirectories(dir);
+        Path lockFile = dir.resolve(LOCK_FILE);
+        FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new DirectoryLockedException("data directory " + dir.toAbsolutePath().normalize()
+                    + " is in use by another simplekv process (" + lockFile.getFileName() + " is locked)");
+        }
+        try {
+            Path marker = dir.resolve(CLEAN_MARKER);
+            boolean clean = Files.deleteIfExists(marker);
+            // The marker's removal must be on disk before any write, or a crash now would pass for a clean stop.
+            if (clean) fsyncDirectory(dir);
+            deleteTrash(dir);
+            return new ChronicleEngine(dir, sizing, ch, lock, !clean && hasTables(dir));
+        } catch (IOException | RuntimeException e) {
+            lock.release();
+            ch.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean persistent() {
+        return true;
+    }
+
+    @Override
+    public String name() {
+        return "chronicle";
+    }
+
+    /** Whether tables are opened with recovery because the last process did not shut down cleanly. */
+    public boolean recovering() {
+        return recover;
+    }
+
+    @Override
+    public Storage open(String table) {
+        return track(tableDir(table), recover);
+    }
+
+    private Path tableDir(String table) {
+        return dir.resolve(table + TABLE_SUFFIX);
+    }
+
+    private ChronicleStorage track(Path tableDir, boolean recoverTable) {
+        if (closed) throw new IllegalStateException("engine closed");
+        ChronicleStorage[] self = new ChronicleStorage[1];
+        ChronicleStorage s = new ChronicleStorage(tableDir, sizing, recoverTable, () -> open.remove(self[0]));
+        self[0] = s;
+        open.add(s);
+        return s;
+    }
+
+    /**
+     * Renames the old table's directory away (atomic, so a crash never leaves half a flushed table behind),
+     * deletes it, and starts an empty table in its place. The old storage's own directory is reused, not
+     * {@code table}'s, because SWAPDB may have moved storages between databases.
+     */
+    @Override
+    public Storage recreate(String table, Storage old) {
+        if (!(old instanceof ChronicleStorage cs)) throw new IllegalArgumentException("not a chronicle table: " + table);
+        Path d = cs.dir();
+        cs.close();
+        try {
+            if (Files.exists(d)) {
+                Path trash = dir.resolve(TRASH_PREFIX + d.getFileName() + "-" + System.nanoTime());
+                Files.move(d, trash, StandardCopyOption.ATOMIC_MOVE);
+                deleteTree(trash);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("can't flush " + d, e);
+        }
+        return track(d, false);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            for (ChronicleStorage s : List.copyOf(open)) s.close();
+            Files.createFile(dir.resolve(CLEAN_MARKER));
+            fsyncDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("can't mark " + dir + " as cleanly closed", e);
+        } finally {
+            try {
+                lock.release();
+                lockChannel.close();
+            } catch (IOException ignored) {
+                // the process is going away; the OS drops the lock with it
+            }
+        }
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    private static boolean hasTables(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(p -> p.getFileName().toString().endsWith(TABLE_SUFFIX));
+        }
+    }
+
+    private static void deleteTrash(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (p.getFileName().toString().startsWith(TRASH_PREFIX)) deleteTree(p);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
+        }
+    }
+}
