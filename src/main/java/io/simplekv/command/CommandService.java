@@ -6,6 +6,7 @@ import io.simplekv.protocol.RespWriter;
 import io.simplekv.server.ClientConnection;
 import io.simplekv.server.ServerContext;
 import io.simplekv.server.WatchRegistry;
+import io.simplekv.storage.StorageException;
 import io.simplekv.text.RedisNumbers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,6 +175,12 @@ public final class CommandService {
             out.buffer().writerIndex(mark);
             out.error(e.getMessage());
             server.stats().countError(e.getMessage());
+        } catch (StorageException e) {
+            failed = true;
+            out.buffer().writerIndex(mark);
+            out.error("ERR " + e.getMessage());
+            server.stats().countError("ERR");
+            log.warn("Command '{}' refused by the storage engine: {}", spec.fullName, e.getMessage());
         } catch (RuntimeException e) {
             failed = true;
             out.buffer().writerIndex(mark);

@@ -153,6 +153,16 @@ public final class ChronicleStorage implements Storage {
 
     @Override
     public void put(byte[] key, byte[] value) {
+        try {
+            putValue(key, value);
+        } catch (IllegalArgumentException tooLarge) {
+            // Values are chunked, so only a key can be too large for one entry of a map.
+            throw new StorageException("key of " + key.length + " bytes is too large for the chronicle engine "
+                    + "(raise chronicle-average-key-size)");
+        }
+    }
+
+    private void putValue(byte[] key, byte[] value) {
         synchronized (stripe(key)) {
             byte[] rec = null;
             if (value.length + 1 <= sizing.chunkSize()) {

@@ -67,6 +67,18 @@ class ChronicleStorageTest {
     }
 
     @Test
+    void aKeyTooLargeForOneEntryIsRefusedWithAClearErrorAndNothingIsLost() throws Exception {
+        try (ChronicleEngine e = engine(); Storage s = e.open("db0")) {
+            s.put(b("kept"), b("v"));
+            byte[] huge = new byte[4 * 1024 * 1024];
+            StorageException refused = assertThrows(StorageException.class, () -> s.put(huge, b("v")));
+            assertTrue(refused.getMessage().contains("too large for the chronicle engine"), refused.getMessage());
+            assertArrayEquals(b("v"), s.get(b("kept")));
+            assertNull(s.get(huge));
+        }
+    }
+
+    @Test
     void growsPastInitialCapacityByChainingGenerations() throws Exception {
         Map<String, String> model = new HashMap<>();
         try (ChronicleEngine e = engine()) {
