@@ -59,9 +59,14 @@ public final class PageSpace {
             long b = g.nextBucket();
             byte[] k = new byte[16];
             Records.putLong(k, 0, g.id());
-            for (; b < g.buckets() && budget > 0; b++, budget--) {
-                Records.putLong(k, 8, b);
-                g.pages().remove(k);
+            try {
+                for (; b < g.buckets() && budget > 0; b++, budget--) {
+                    Records.putLong(k, 8, b);
+                    g.pages().remove(k);
+                }
+            } catch (RuntimeException tableGone) {
+                // FLUSHDB/FLUSHALL closed and dropped this table meanwhile: its pages went with it.
+                continue;
             }
             if (b < g.buckets()) {
                 synchronized (this) {
