@@ -147,12 +147,42 @@ public final class PubSub {
     }
 
     /** Encoded once; each receiver gets its own reference to the same bytes. */
+    /**
+     * One retained duplicate per receiver; receivers on another event loop are grouped so each loop gets one task
+     * per message however many of its connections subscribe, which is what fan-out to thousands costs most.
+     */
     private static void deliver(List<Subscriber> to, ByteBuf encoded) {
+        java.util.IdentityHashMap<io.netty.channel.EventLoop, List<Object>> byLoop = null;
         try {
-            for (Subscriber s : to) s.deliver(encoded.retainedDuplicate());
+            for (Subscriber s : to) {
+                ByteBuf copy = encoded.retainedDuplicate();
+                io.netty.channel.EventLoop loop = s.loop();
+                if (loop == null) {
+                    s.deliver(copy);
+                } else if (s.admit(copy)) {
+                    if (loop.inEventLoop()) {
+                        s.writeAdmitted(copy);
+                    } else {
+                        if (byLoop == null) byLoop = new java.util.IdentityHashMap<>();
+                        List<Object> batch = byLoop.computeIfAbsent(loop, l -> new ArrayList<>());
+                        batch.add(s);
+                        batch.add(copy);
+                    }
+                }
+            }
         } finally {
             encoded.release();
         }
+        if (byLoop == null) return;
+        byLoop.forEach((loop, batch) -> {
+            try {
+                loop.execute(() -> {
+                    for (int i = 0; i < batch.size(); i += 2) ((Subscriber) batch.get(i)).writeAdmitted((ByteBuf) batch.get(i + 1));
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                for (int i = 0; i < batch.size(); i += 2) ((ByteBuf) batch.get(i + 1)).release();
+            }
+        });
     }
 
     // RESP2 only: RESP3 would send a push (">") instead, once HELLO 3 is accepted.

@@ -12,4 +12,22 @@ public interface Subscriber {
      * thread, never while the registry's lock is held, so it may close the connection.
      */
     void deliver(ByteBuf message);
+
+    /**
+     * The event loop this subscriber's deliveries must be written on, so a publish can hand each loop one task
+     * for all of its subscribers instead of one task per subscriber; null if any thread may call deliver.
+     */
+    default io.netty.channel.EventLoop loop() {
+        return null;
+    }
+
+    /** Counts a message toward this subscriber's output limit; false means it was refused (and released). */
+    default boolean admit(ByteBuf message) {
+        return true;
+    }
+
+    /** Writes a message {@link #admit} accepted; called on {@link #loop()}. */
+    default void writeAdmitted(ByteBuf message) {
+        deliver(message);
+    }
 }

@@ -80,9 +80,30 @@ public final class ClientConnection implements Subscriber {
      */
     @Override
     public void deliver(ByteBuf message) {
+        if (!admit(message)) return;
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            writeAdmitted(message);
+            return;
+        }
+        try {
+            loop.execute(() -> writeAdmitted(message));
+        } catch (RejectedExecutionException e) {
+            queuedMessageBytes.addAndGet(-message.readableBytes()); // the server is stopping
+            message.release();
+        }
+    }
+
+    @Override
+    public EventLoop loop() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public boolean admit(ByteBuf message) {
         if (outputLimitReached.get() || !channel.isActive()) {
             message.release();
-            return;
+            return false;
         }
         int size = message.readableBytes();
         long pending = queuedMessageBytes.addAndGet(size) + outboundBytes();
@@ -90,19 +111,14 @@ public final class ClientConnection implements Subscriber {
             queuedMessageBytes.addAndGet(-size);
             message.release();
             closeForOutputLimit(pending);
-            return;
+            return false;
         }
-        EventLoop loop = channel.eventLoop();
-        if (loop.inEventLoop()) {
-            write(message, size);
-            return;
-        }
-        try {
-            loop.execute(() -> write(message, size));
-        } catch (RejectedExecutionException e) {
-            queuedMessageBytes.addAndGet(-size); // the server is stopping
-            message.release();
-        }
+        return true;
+    }
+
+    @Override
+    public void writeAdmitted(ByteBuf message) {
+        write(message, message.readableBytes());
     }
 
     private void write(ByteBuf message, int size) {
