@@ -10,6 +10,7 @@ public final class Commands {
         StringCommands.register(t);
         HashCommands.register(t);
         SetCommands.register(t);
+        ListCommands.register(t);
         BitCommands.register(t);
         KeyCommands.register(t);
         PubSubCommands.register(t);

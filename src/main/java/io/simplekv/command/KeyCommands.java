@@ -345,6 +345,7 @@ final class KeyCommands {
     /** The name Redis would give the value's encoding. */
     static String encodingOf(byte[] rec) {
         if (Records.type(rec) == KeyType.HASH || Records.type(rec) == KeyType.SET) return FieldTable.encodingOf(rec);
+        if (Records.type(rec) == KeyType.LIST) return "quicklist"; // what Redis 7.0 reports for every list
         if (Records.type(rec) != KeyType.STRING) return "listpack";
         int off = Records.payloadOffset(rec), len = rec.length - off;
         if (!Records.isRaw(rec) && len <= 20 && RedisNumbers.isLong(rec, off, len)) return "int";

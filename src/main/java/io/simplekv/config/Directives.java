@@ -60,6 +60,7 @@ public final class Directives {
             integer("hash-max-listpack-entries", 128, 0, Integer.MAX_VALUE, true),
             memory("hash-max-listpack-value", "64", true),
             integer("list-max-listpack-size", -2, Integer.MIN_VALUE, Integer.MAX_VALUE, true),
+            integer("list-compress-depth", 0, 0, Integer.MAX_VALUE, true),
             integer("set-max-intset-entries", 512, 0, Integer.MAX_VALUE, true),
             integer("zset-max-listpack-entries", 128, 0, Integer.MAX_VALUE, true),
             memory("zset-max-listpack-value", "64", true),

@@ -389,6 +389,7 @@ public final class FieldTable {
     static long[] pagedLayout(byte[] rec) {
         int off = Records.payloadOffset(rec);
         if (rec[off] != PAGED) return null;
+        if (Records.type(rec) == KeyType.LIST) return ListTable.pagedLayout(rec);
         long id = Records.getLong(rec, off + 1);
         int level = rec[off + 17];
         long split = Records.getLong(rec, off + 18);
@@ -405,13 +406,14 @@ public final class FieldTable {
         return t.encoding();
     }
 
+    /** Whether a record's members live in pages (a big hash, set or list), which then must be freed or copied. */
     static boolean isPagedCollection(byte[] rec) {
         KeyType t = Records.type(rec);
-        return (t == KeyType.HASH || t == KeyType.SET) && Records.payloadLength(rec) > 0
+        return (t == KeyType.HASH || t == KeyType.SET || t == KeyType.LIST) && Records.payloadLength(rec) > 0
                 && rec[Records.payloadOffset(rec)] == PAGED;
     }
 
-    /** Copies a collection record for COPY/MOVE: a paged one gets a fresh id and its own copy of every bucket. */
+    /** Copies a collection record for COPY/MOVE: a paged one gets a fresh id and its own copy of every page. */
     static byte[] deepCopy(byte[] rec, Database from, Database to) {
         if (!isPagedCollection(rec)) return rec.clone();
         long[] layout = pagedLayout(rec);

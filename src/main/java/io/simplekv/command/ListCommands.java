@@ -1,0 +1,319 @@
+package io.simplekv.command;
+
+import io.simplekv.keyspace.Database;
+import io.simplekv.keyspace.ListTable;
+import io.simplekv.protocol.RedisError;
+import io.simplekv.protocol.RespWriter;
+import io.simplekv.server.ClientConnection;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static io.simplekv.command.CommandSpec.command;
+
+/** LPUSH, LRANGE and Redis's other non-blocking list commands, over {@link ListTable}. */
+final class ListCommands {
+    private ListCommands() {}
+
+    static void register(CommandTable.Builder t) {
+        String g = "list";
+        t.add(command("lpush", -3, "write denyoom fast", (c, a, o) -> push(c, a, o, true, false)).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Prepends one or more elements to a list. Creates the key if it doesn't exist.", "key element [element ...]"));
+        t.add(command("rpush", -3, "write denyoom fast", (c, a, o) -> push(c, a, o, false, false)).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Appends one or more elements to a list. Creates the key if it doesn't exist.", "key element [element ...]"));
+        t.add(command("lpushx", -3, "write denyoom fast", (c, a, o) -> push(c, a, o, true, true)).keys(1, 1, 1)
+                .docs(g, "2.2.0", "Prepends one or more elements to a list only when the list exists.", "key element [element ...]"));
+        t.add(command("rpushx", -3, "write denyoom fast", (c, a, o) -> push(c, a, o, false, true)).keys(1, 1, 1)
+                .docs(g, "2.2.0", "Appends an element to a list only when the list exists.", "key element [element ...]"));
+        t.add(command("lpop", -2, "write fast", (c, a, o) -> pop(c, a, o, true)).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.", "key [count]"));
+        t.add(command("rpop", -2, "write fast", (c, a, o) -> pop(c, a, o, false)).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Returns and removes the last elements of a list. Deletes the list if the last element was popped.", "key [count]"));
+        t.add(command("llen", 2, "readonly fast", (c, a, o) -> {
+            ListTable l = ListTable.open(c.db(), a[1]);
+            o.integer(l == null ? 0 : l.size());
+        }).keys(1, 1, 1).docs(g, "1.0.0", "Returns the length of a list.", "key"));
+        t.add(command("lrange", 4, "readonly", ListCommands::lrange).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Returns a range of elements from a list.", "key start stop"));
+        t.add(command("lindex", 3, "readonly", ListCommands::lindex).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Returns an element from a list by its index.", "key index"));
+        t.add(command("lset", 4, "write denyoom", ListCommands::lset).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Sets the value of an element in a list by its index.", "key index element"));
+        t.add(command("linsert", 5, "write denyoom", ListCommands::linsert).keys(1, 1, 1)
+                .docs(g, "2.2.0", "Inserts an element before or after another element in a list.", "key BEFORE | AFTER pivot element"));
+        t.add(command("lrem", 4, "write", ListCommands::lrem).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Removes elements from a list. Deletes the list if the last element was removed.", "key count element"));
+        t.add(command("ltrim", 4, "write", ListCommands::ltrim).keys(1, 1, 1)
+                .docs(g, "1.0.0", "Removes elements from both ends a list. Deletes the list if all elements were trimmed.", "key start stop"));
+        t.add(command("lpos", -3, "readonly", ListCommands::lpos).keys(1, 1, 1)
+                .docs(g, "6.0.6", "Returns the index of matching elements in a list.", "key element [RANK rank] [COUNT num-matches] [MAXLEN len]"));
+        t.add(command("lmove", 5, "write denyoom", ListCommands::lmove).keys(1, 2, 1)
+                .docs(g, "6.2.0", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", "source destination LEFT | RIGHT LEFT | RIGHT"));
+        t.add(command("rpoplpush", 3, "write denyoom", (c, a, o) -> move(c, a[1], a[2], false, true, o)).keys(1, 2, 1)
+                .docs(g, "1.2.0", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.", "source destination"));
+        t.add(command("lmpop", -4, "write", ListCommands::lmpop).keys(2, -1, 1)
+                .docs(g, "7.0.0", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", "numkeys key [key ...] LEFT | RIGHT [COUNT count]"));
+    }
+
+    static void push(ClientConnection c, byte[][] a, RespWriter out, boolean left, boolean onlyIfExists) {
+        ListTable l = onlyIfExists ? ListTable.open(c.db(), a[1]) : ListTable.openOrCreate(c.db(), a[1]);
+        if (l == null) {
+            out.integer(0);
+            return;
+        }
+        for (int i = 2; i < a.length; i++) l.push(left, a[i]);
+        l.commit();
+        out.integer(l.size());
+    }
+
+    static void pop(ClientConnection c, byte[][] a, RespWriter out, boolean left) {
+        if (a.length > 3) throw RedisError.err("wrong number of arguments for '" + (left ? "lpop" : "rpop") + "' command");
+        long count = -1;
+        if (a.length == 3) {
+            count = Args.toLong(a[2]);
+            if (count < 0) throw RedisError.err("value is out of range, must be positive");
+        }
+        ListTable l = ListTable.open(c.db(), a[1]);
+        if (l == null) {
+            if (count < 0) out.nullBulk();
+            else out.nullArray();
+            return;
+        }
+        if (count < 0) {
+            out.bulk(l.pop(left));
+            l.commit();
+            return;
+        }
+        List<byte[]> popped = new ArrayList<>();
+        while (popped.size() < count && l.size() > 0) popped.add(l.pop(left));
+        l.commit();
+        out.array(popped.size());
+        for (byte[] e : popped) out.bulk(e);
+    }
+
+    static void lrange(ClientConnection c, byte[][] a, RespWriter out) {
+        long start = Args.toLong(a[2]), stop = Args.toLong(a[3]);
+        ListTable l = ListTable.open(c.db(), a[1]);
+        if (l == null) {
+            out.array(0);
+            return;
+        }
+        long len = l.size();
+        if (start < 0) start = len + start;
+        if (stop < 0) stop = len + stop;
+        if (start < 0) start = 0;
+        if (start > stop || start >= len) {
+            out.array(0);
+            return;
+        }
+        if (stop >= len) stop = len - 1;
+        List<byte[]> items = l.range(start, stop);
+        out.array(items.size());
+        for (byte[] e : items) out.bulk(e);
+    }
+
+    static void lindex(ClientConnection c, byte[][] a, RespWriter out) {
+        long index = Args.toLong(a[2]);
+        ListTable l = ListTable.open(c.db(), a[1]);
+        if (l == null) {
+            out.nullBulk();
+            return;
+        }
+        if (index < 0) index = l.size() + index;
+        out.bulkOrNull(l.get(index));
+    }
+
+    static void lset(ClientConnection c, byte[][] a, RespWriter out) {
+        long index = Args.toLong(a[2]);
+        ListTable l = ListTable.open(c.db(), a[1]);
+        if (l == null) throw RedisError.NO_SUCH_KEY;
+        if (index < 0) index = l.size() + index;
+        if (!l.set(index, a[3])) throw RedisError.err("index out of range");
+        l.commit();
+        out.ok();
+    }
+
+    static void linsert(ClientConnection c, byte[][] a, RespWriter out) {
+        boolean after;
+        if (Args.is(a[2], "AFTER")) after = true;
+        else if (Args.is(a[2], "BEFORE")) after = false;
+        else throw RedisError.SYNTAX;
+        ListTable l = ListTable.open(c.db(), a[1]);
+        if (l == null) {
+            out.integer(0);
+            return;
+        }
+        List<byte[]> all = l.all();
+        for (int i = 0; i < all.size(); i++) {
+            if (Arrays.equals(all.get(i), a[3])) {
+                all.add(after ? i + 1 : i, a[4]);
+                l.replaceAll(all);
+                l.commit();
+                out.integer(l.size());
+                return;
+            }
+        }
+        out.integer(-1);
+    }
+
+    static void lrem(ClientConnection c, byte[][] a, RespWriter out) {
+        long count = Args.toLong(a[2]);
+        ListTable l = ListTable.open(c.db(), a[1]);
+        if (l == null) {
+            out.integer(0);
+            return;
+        }
+        List<byte[]> all = l.all();
+        long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count), removed = 0;
+        List<byte[]> kept = new ArrayList<>(all.size());
+        if (count >= 0) {
+            for (byte[] e : all) {
+                if (removed < limit && Arrays.equals(e, a[3])) removed++;
+                else kept.add(e);
+            }
+        } else {
+            for (int i = all.size() - 1; i >= 0; i--) {
+                if (removed < limit && Arrays.equals(all.get(i), a[3])) removed++;
+                else kept.add(0, all.get(i));
+            }
+        }
+        if (removed > 0) {
+            l.replaceAll(kept);
+            l.commit();
+        }
+        out.integer(removed);
+    }
+
+    static void ltrim(ClientConnection c, byte[][] a, RespWriter out) {
+        long start = Args.toLong(a[2]), stop = Args.toLong(a[3]);
+        ListTable l = ListTable.open(c.db(), a[1]);
+        if (l == null) {
+            out.ok();
+            return;
+        }
+        long len = l.size();
+        if (start < 0) start = len + start;
+        if (stop < 0) stop = len + stop;
+        if (start < 0) start = 0;
+        long fromLeft, fromRight;
+        if (start > stop || start >= len) {
+            fromLeft = len;
+            fromRight = 0;
+        } else {
+            if (stop >= len) stop = len - 1;
+            fromLeft = start;
+            fromRight = len - stop - 1;
+        }
+        // Popping from the ends costs only what is removed, as Redis's LTRIM does.
+        for (long i = 0; i < fromLeft; i++) l.pop(true);
+        for (long i = 0; i < fromRight; i++) l.pop(false);
+        l.commit();
+        out.ok();
+    }
+
+    static void lpos(ClientConnection c, byte[][] a, RespWriter out) {
+        long rank = 1, count = -1, maxlen = 0;
+        for (int i = 3; i < a.length; i++) {
+            if (i + 1 >= a.length) throw RedisError.SYNTAX;
+            if (Args.is(a[i], "RANK")) {
+                rank = Args.toLong(a[++i]);
+                if (rank == 0) {
+                    throw RedisError.err("RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
+                            + "or use negative to start from the end of the list");
+                }
+                if (rank == Long.MIN_VALUE) throw RedisError.err("value is out of range");
+            } else if (Args.is(a[i], "COUNT")) {
+                count = Args.toLong(a[++i]);
+                if (count < 0) throw RedisError.err("COUNT can't be negative");
+            } else if (Args.is(a[i], "MAXLEN")) {
+                maxlen = Args.toLong(a[++i]);
+                if (maxlen < 0) throw RedisError.err("MAXLEN can't be negative");
+            } else {
+                throw RedisError.SYNTAX;
+            }
+        }
+        ListTable l = ListTable.open(c.db(), a[1]);
+        List<Long> found = new ArrayList<>();
+        if (l != null) {
+            List<byte[]> all = l.all();
+            int n = all.size();
+            long toSkip = Math.abs(rank) - 1, want = count < 0 ? 1 : (count == 0 ? Long.MAX_VALUE : count);
+            for (int step = 0; step < n && found.size() < want && (maxlen == 0 || step < maxlen); step++) {
+                int i = rank > 0 ? step : n - 1 - step;
+                if (!Arrays.equals(all.get(i), a[2])) continue;
+                if (toSkip > 0) toSkip--;
+                else found.add((long) i);
+            }
+        }
+        if (count < 0) {
+            if (found.isEmpty()) out.nullBulk();
+            else out.integer(found.get(0));
+            return;
+        }
+        out.array(found.size());
+        for (long i : found) out.integer(i);
+    }
+
+    static void lmove(ClientConnection c, byte[][] a, RespWriter out) {
+        move(c, a[1], a[2], side(a[3]), side(a[4]), out);
+    }
+
+    private static boolean side(byte[] arg) {
+        if (Args.is(arg, "LEFT")) return true;
+        if (Args.is(arg, "RIGHT")) return false;
+        throw RedisError.SYNTAX;
+    }
+
+    static void move(ClientConnection c, byte[] from, byte[] to, boolean fromLeft, boolean toLeft, RespWriter out) {
+        Database db = c.db();
+        ListTable src = ListTable.open(db, from);
+        if (src == null) {
+            out.nullBulk();
+            return;
+        }
+        ListTable.open(db, to); // WRONGTYPE before anything moves, as in Redis
+        byte[] e = src.pop(fromLeft);
+        src.commit();
+        ListTable dst = ListTable.openOrCreate(db, to);
+        dst.push(toLeft, e);
+        dst.commit();
+        out.bulk(e);
+    }
+
+    static void lmpop(ClientConnection c, byte[][] a, RespWriter out) {
+        long numkeys;
+        try {
+            numkeys = Args.toLong(a[1]);
+        } catch (RedisError e) {
+            throw RedisError.err("numkeys should be greater than 0");
+        }
+        if (numkeys <= 0) throw RedisError.err("numkeys should be greater than 0");
+        if (numkeys > a.length - 3) throw RedisError.SYNTAX;
+        int where = 2 + (int) numkeys;
+        boolean left = side(a[where]);
+        long count = 1;
+        if (a.length > where + 1) {
+            if (a.length != where + 3 || !Args.is(a[where + 1], "COUNT")) throw RedisError.SYNTAX;
+            try {
+                count = Args.toLong(a[where + 2]);
+            } catch (RedisError e) {
+                throw RedisError.err("count should be greater than 0");
+            }
+            if (count <= 0) throw RedisError.err("count should be greater than 0");
+        }
+        for (int i = 2; i < where; i++) {
+            ListTable l = ListTable.open(c.db(), a[i]);
+            if (l == null || l.size() == 0) continue;
+            List<byte[]> popped = new ArrayList<>();
+            while (popped.size() < count && l.size() > 0) popped.add(l.pop(left));
+            l.commit();
+            out.array(2);
+            out.bulk(a[i]);
+            out.array(popped.size());
+            for (byte[] e : popped) out.bulk(e);
+            return;
+        }
+        out.nullArray();
+    }
+}

@@ -1,0 +1,335 @@
+package io.simplekv.keyspace;
+
+import io.simplekv.protocol.RedisError;
+import io.simplekv.storage.Storage;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A list opened for the length of one command, under its key's lock.
+ *
+ * <p>Small: the key's record holds one {@link Packed} run. Big: the record holds {@code [id][size][head][tail]
+ * [next page number]} and the elements live in a doubly linked chain of page records {@code [id][page] →
+ * [prev][next][run]} of at most {@link #PAGE_ELEMENTS} each (Redis's quicklist in records), so pushes and pops at
+ * either end touch O(1) records however long the list is; reaching index i walks pages from the nearer end.
+ */
+public final class ListTable {
+    static final int PACKED = 0;
+    static final int PAGED = 1;
+    static final int PAGE_ELEMENTS = 64;
+    static final int PACKED_MAX_ENTRIES = 128;
+    static final int PACKED_MAX_ELEMENT = 64;
+    private static final long NONE = -1;
+
+    private final Database db;
+    private final byte[] key;
+    private final long expireAt;
+    private final boolean existed;
+    private List<byte[]> small; // packed state, decoded (at most 128 short elements); null once paged
+    private long id, size, head = NONE, tail = NONE, nextPage;
+    private boolean changed;
+
+    private ListTable(Database db, byte[] key, long expireAt, boolean existed) {
+        this.db = db;
+        this.key = key;
+        this.expireAt = expireAt;
+        this.existed = existed;
+    }
+
+    public static ListTable open(Database db, byte[] key) {
+        byte[] rec = db.lookup(key);
+        if (rec == null) return null;
+        if (Records.type(rec) != KeyType.LIST) throw RedisError.WRONGTYPE;
+        ListTable t = new ListTable(db, key, Records.expireAt(rec), true);
+        int off = Records.payloadOffset(rec);
+        if (rec[off] == PACKED) {
+            t.small = decode(rec, off + 1);
+            t.size = t.small.size();
+        } else {
+            t.id = Records.getLong(rec, off + 1);
+            t.size = Records.getLong(rec, off + 9);
+            t.head = Records.getLong(rec, off + 17);
+            t.tail = Records.getLong(rec, off + 25);
+            t.nextPage = Records.getLong(rec, off + 33);
+        }
+        return t;
+    }
+
+    public static ListTable openOrCreate(Database db, byte[] key) {
+        ListTable t = open(db, key);
+        if (t != null) return t;
+        t = new ListTable(db, key, Records.NO_EXPIRY, false);
+        t.small = new ArrayList<>();
+        return t;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    // ---- ends ----
+
+    public void push(boolean left, byte[] value) {
+        changed = true;
+        size++;
+        if (small != null) {
+            if (left) small.add(0, value);
+            else small.add(value);
+            if (small.size() > PACKED_MAX_ENTRIES || value.length > PACKED_MAX_ELEMENT) convertToPaged();
+            return;
+        }
+        long end = left ? head : tail;
+        Page p = readPage(end);
+        if (p.elements.size() < PAGE_ELEMENTS) {
+            if (left) p.elements.add(0, value);
+            else p.elements.add(value);
+            writePage(end, p);
+            return;
+        }
+        long fresh = nextPage++;
+        Page np = new Page(left ? NONE : end, left ? end : NONE, new ArrayList<>(List.of(value)));
+        writePage(fresh, np);
+        if (left) {
+            p.prev = fresh;
+            head = fresh;
+        } else {
+            p.next = fresh;
+            tail = fresh;
+        }
+        writePage(end, p);
+    }
+
+    public byte[] pop(boolean left) {
+        if (size == 0) return null;
+        changed = true;
+        size--;
+        if (small != null) return small.remove(left ? 0 : small.size() - 1);
+        long end = left ? head : tail;
+        Page p = readPage(end);
+        byte[] v = p.elements.remove(left ? 0 : p.elements.size() - 1);
+        if (!p.elements.isEmpty()) {
+            writePage(end, p);
+        } else {
+            dropPage(end, p);
+        }
+        return v;
+    }
+
+    // ---- by index (0-based, already normalised by the caller) ----
+
+    public byte[] get(long index) {
+        if (index < 0 || index >= size) return null;
+        if (small != null) return small.get((int) index);
+        long[] at = locate(index);
+        return readPage(at[0]).elements.get((int) at[1]);
+    }
+
+    public boolean set(long index, byte[] value) {
+        if (index < 0 || index >= size) return false;
+        changed = true;
+        if (small != null) {
+            small.set((int) index, value);
+            if (value.length > PACKED_MAX_ELEMENT) convertToPaged();
+            return true;
+        }
+        long[] at = locate(index);
+        Page p = readPage(at[0]);
+        p.elements.set((int) at[1], value);
+        writePage(at[0], p);
+        return true;
+    }
+
+    /** Elements start..stop inclusive (already clamped to the list). */
+    public List<byte[]> range(long start, long stop) {
+        List<byte[]> out = new ArrayList<>();
+        if (start > stop || start >= size) return out;
+        if (small != null) return new ArrayList<>(small.subList((int) start, (int) stop + 1));
+        long[] at = locate(start);
+        long page = at[0];
+        int i = (int) at[1];
+        long want = stop - start + 1;
+        while (page != NONE && out.size() < want) {
+            Page p = readPage(page);
+            for (; i < p.elements.size() && out.size() < want; i++) out.add(p.elements.get(i));
+            page = p.next;
+            i = 0;
+        }
+        return out;
+    }
+
+    /** Every element, in order (LREM, LINSERT, LPOS). */
+    public List<byte[]> all() {
+        return range(0, size - 1);
+    }
+
+    /** Replaces the whole content (LREM, LINSERT): O(n), as those commands are in Redis. */
+    public void replaceAll(List<byte[]> elements) {
+        changed = true;
+        if (small == null) releasePages();
+        small = new ArrayList<>(elements);
+        size = elements.size();
+        boolean big = size > PACKED_MAX_ENTRIES;
+        for (byte[] e : elements) if (e.length > PACKED_MAX_ELEMENT) big = true;
+        if (big) convertToPaged();
+    }
+
+    // ---- record ----
+
+    public void commit() {
+        if (!changed) return;
+        if (size == 0) {
+            if (small == null) releasePages();
+            if (existed) db.delete(key);
+            return;
+        }
+        byte[] payload;
+        if (small != null) {
+            Packed.Builder b = new Packed.Builder();
+            for (byte[] e : small) b.add(e);
+            byte[] run = b.build();
+            payload = new byte[run.length + 1];
+            payload[0] = PACKED;
+            System.arraycopy(run, 0, payload, 1, run.length);
+        } else {
+            payload = new byte[41];
+            payload[0] = PAGED;
+            Records.putLong(payload, 1, id);
+            Records.putLong(payload, 9, size);
+            Records.putLong(payload, 17, head);
+            Records.putLong(payload, 25, tail);
+            Records.putLong(payload, 33, nextPage);
+        }
+        db.putCollection(key, Records.encode(KeyType.LIST, expireAt, payload, 0, payload.length, false));
+    }
+
+    // ---- pages ----
+
+    private static final class Page {
+        long prev, next;
+        final List<byte[]> elements;
+
+        Page(long prev, long next, List<byte[]> elements) {
+            this.prev = prev;
+            this.next = next;
+            this.elements = elements;
+        }
+    }
+
+    private byte[] pageKey(long page) {
+        byte[] k = new byte[16];
+        Records.putLong(k, 0, id);
+        Records.putLong(k, 8, page);
+        return k;
+    }
+
+    private Page readPage(long page) {
+        byte[] raw = db.pagesTable().get(pageKey(page));
+        return new Page(Records.getLong(raw, 0), Records.getLong(raw, 8), decode(raw, 16));
+    }
+
+    private void writePage(long page, Page p) {
+        Packed.Builder b = new Packed.Builder();
+        for (byte[] e : p.elements) b.add(e);
+        byte[] run = b.build();
+        byte[] raw = new byte[16 + run.length];
+        Records.putLong(raw, 0, p.prev);
+        Records.putLong(raw, 8, p.next);
+        System.arraycopy(run, 0, raw, 16, run.length);
+        db.pagesTable().put(pageKey(page), raw);
+    }
+
+    private void dropPage(long page, Page p) {
+        Storage pages = db.pagesTable();
+        pages.remove(pageKey(page));
+        if (p.prev != NONE) {
+            Page before = readPage(p.prev);
+            before.next = p.next;
+            writePage(p.prev, before);
+        } else {
+            head = p.next;
+        }
+        if (p.next != NONE) {
+            Page after = readPage(p.next);
+            after.prev = p.prev;
+            writePage(p.next, after);
+        } else {
+            tail = p.prev;
+        }
+    }
+
+    /** {page, offset in page} of an index, walking from the nearer end. */
+    private long[] locate(long index) {
+        if (index < size / 2) {
+            long page = head, skipped = 0;
+            while (true) {
+                Page p = readPage(page);
+                if (index < skipped + p.elements.size()) return new long[] {page, index - skipped};
+                skipped += p.elements.size();
+                page = p.next;
+            }
+        }
+        long page = tail, after = size;
+        while (true) {
+            Page p = readPage(page);
+            long first = after - p.elements.size();
+            if (index >= first) return new long[] {page, index - first};
+            after = first;
+            page = p.prev;
+        }
+    }
+
+    private void convertToPaged() {
+        List<byte[]> elements = small;
+        small = null;
+        id = db.space().allocateId();
+        head = tail = NONE;
+        nextPage = 0;
+        for (int from = 0; from < elements.size(); from += PAGE_ELEMENTS) {
+            long page = nextPage++;
+            List<byte[]> chunk = new ArrayList<>(elements.subList(from, Math.min(elements.size(), from + PAGE_ELEMENTS)));
+            boolean last = from + PAGE_ELEMENTS >= elements.size();
+            writePage(page, new Page(page == 0 ? NONE : page - 1, last ? NONE : page + 1, chunk));
+            if (head == NONE) head = page;
+            tail = page;
+        }
+        if (elements.isEmpty()) {
+            writePage(0, new Page(NONE, NONE, new ArrayList<>()));
+            head = tail = 0;
+            nextPage = 1;
+        }
+    }
+
+    /** Frees every page of the current chain in the background. */
+    private void releasePages() {
+        db.space().release(db.pagesTable(), id, nextPage);
+    }
+
+    static List<byte[]> decode(byte[] b, int off) {
+        int n = Packed.count(b, off);
+        List<byte[]> out = new ArrayList<>(n);
+        int at = Packed.first(b, off);
+        for (int i = 0; i < n; i++) {
+            out.add(Packed.element(b, at));
+            at = Packed.next(b, at);
+        }
+        return out;
+    }
+
+    static boolean isPaged(byte[] rec) {
+        return Records.type(rec) == KeyType.LIST && rec[Records.payloadOffset(rec)] == PAGED;
+    }
+
+    /** {id, page-number bound} of a paged list record, for freeing and copying. */
+    static long[] pagedLayout(byte[] rec) {
+        int off = Records.payloadOffset(rec);
+        return new long[] {Records.getLong(rec, off + 1), Records.getLong(rec, off + 33)};
+    }
+
+    static byte[] withId(byte[] rec, long newId) {
+        byte[] copy = Arrays.copyOf(rec, rec.length);
+        Records.putLong(copy, Records.payloadOffset(copy) + 1, newId);
+        return copy;
+    }
+}
