@@ -36,6 +36,7 @@ PY
 }
 fill HSET small:hash 10; fill HSET big:hash "$big"
 fill SADD small:set 10; fill SADD big:set "$big"
+fill RPUSH small:list 10; fill RPUSH big:list "$big"
 
 rate() { # keyspace-size command...
   local r="$1"; shift
@@ -53,5 +54,10 @@ row "HSET (update)" "HSET small:hash m:__rand_int__ v" "HSET big:hash m:__rand_i
 row "HGET" "HGET small:hash m:__rand_int__" "HGET big:hash m:__rand_int__"
 row "SADD (existing)" "SADD small:set m:__rand_int__" "SADD big:set m:__rand_int__"
 row "SISMEMBER" "SISMEMBER small:set m:__rand_int__" "SISMEMBER big:set m:__rand_int__"
+row "LINDEX 0" "LINDEX small:list 0" "LINDEX big:list 0"
+row "LINDEX -1" "LINDEX small:list -1" "LINDEX big:list -1"
+row "LSET -1" "LSET small:list -1 v" "LSET big:list -1 v"
+# Last, as it grows both lists (by 200,000 each): the "small" one ends far from 10 members.
+row "RPUSH" "RPUSH small:list v" "RPUSH big:list v"
 echo
-echo "engine $engine; HLEN big:hash = $(redis-cli -p "$port" hlen big:hash); SCARD big:set = $(redis-cli -p "$port" scard big:set); $(nproc) cores"
+echo "engine $engine; HLEN big:hash = $(redis-cli -p "$port" hlen big:hash); SCARD big:set = $(redis-cli -p "$port" scard big:set); LLEN big:list = $(redis-cli -p "$port" llen big:list); $(nproc) cores"

@@ -123,7 +123,11 @@ public final class ListTable {
         if (index < 0 || index >= size) return null;
         if (small != null) return small.get((int) index);
         long[] at = locate(index);
-        return readPage(at[0]).elements.get((int) at[1]);
+        // One element out of the raw page, without decoding the other elements into objects.
+        byte[] raw = rawPage(at[0]);
+        int pos = Packed.first(raw, 16);
+        for (long i = 0; i < at[1]; i++) pos = Packed.next(raw, pos);
+        return Packed.element(raw, pos);
     }
 
     public boolean set(long index, byte[] value) {
@@ -225,7 +229,7 @@ public final class ListTable {
     }
 
     private Page readPage(long page) {
-        byte[] raw = db.pagesTable().get(pageKey(page));
+        byte[] raw = rawPage(page);
         return new Page(Records.getLong(raw, 0), Records.getLong(raw, 8), decode(raw, 16));
     }
 
@@ -259,25 +263,30 @@ public final class ListTable {
         }
     }
 
-    /** {page, offset in page} of an index, walking from the nearer end. */
+    /** {page, offset in page} of an index, walking from the nearer end; reads only page headers and counts. */
     private long[] locate(long index) {
         if (index < size / 2) {
             long page = head, skipped = 0;
             while (true) {
-                Page p = readPage(page);
-                if (index < skipped + p.elements.size()) return new long[] {page, index - skipped};
-                skipped += p.elements.size();
-                page = p.next;
+                byte[] raw = rawPage(page);
+                int n = Packed.count(raw, 16);
+                if (index < skipped + n) return new long[] {page, index - skipped};
+                skipped += n;
+                page = Records.getLong(raw, 8);
             }
         }
         long page = tail, after = size;
         while (true) {
-            Page p = readPage(page);
-            long first = after - p.elements.size();
+            byte[] raw = rawPage(page);
+            long first = after - Packed.count(raw, 16);
             if (index >= first) return new long[] {page, index - first};
             after = first;
-            page = p.prev;
+            page = Records.getLong(raw, 0);
         }
+    }
+
+    private byte[] rawPage(long page) {
+        return db.pagesTable().get(pageKey(page));
     }
 
     private void convertToPaged() {
