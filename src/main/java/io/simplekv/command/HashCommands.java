@@ -6,11 +6,9 @@ import io.simplekv.keyspace.KeyType;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.RespWriter;
 import io.simplekv.server.ClientConnection;
-import io.simplekv.text.Glob;
 import io.simplekv.text.RedisNumbers;
 
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -183,20 +181,7 @@ final class HashCommands {
     }
 
     static void hscan(ClientConnection c, byte[][] a, RespWriter out) {
-        long cursor = KeyCommands.parseCursor(a[2]);
-        ScanOptions o = ScanOptions.parse(a, 3, false);
-        FieldTable h = read(c, a[1]);
-        List<byte[]> found = new ArrayList<>();
-        long next = h == null ? 0 : h.scan(cursor, o.count(), (f, v) -> {
-            if (o.pattern() == null || Glob.matches(o.pattern(), f)) {
-                found.add(f);
-                found.add(v);
-            }
-        });
-        out.array(2);
-        out.bulk(Long.toUnsignedString(next));
-        out.array(found.size());
-        for (byte[] x : found) out.bulk(x);
+        ScanOptions.scanCollection(read(c, a[1]), a, true, out);
     }
 
     static void hrandfield(ClientConnection c, byte[][] a, RespWriter out) {

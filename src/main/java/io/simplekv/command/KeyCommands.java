@@ -187,40 +187,18 @@ final class KeyCommands {
 
     static void scan(ClientConnection c, byte[][] a, RespWriter out) {
         long cursor = parseCursor(a[1]);
-        byte[] pattern = null;
-        int count = 10;
-        KeyType type = null;
-        boolean unknownType = false;
-        for (int i = 2; i < a.length; i++) {
-            boolean hasNext = i + 1 < a.length;
-            if (Args.is(a[i], "MATCH") && hasNext) {
-                pattern = a[++i];
-                if (Glob.matchesEverything(pattern)) pattern = null;
-            } else if (Args.is(a[i], "COUNT") && hasNext) {
-                long n = Args.toLong(a[++i]);
-                if (n < 1) throw RedisError.SYNTAX;
-                count = (int) Math.min(n, Integer.MAX_VALUE);
-            } else if (Args.is(a[i], "TYPE") && hasNext) {
-                type = KeyType.ofName(Args.text(a[++i]));
-                unknownType = type == null;
-            } else {
-                throw RedisError.SYNTAX;
-            }
-        }
+        ScanOptions o = ScanOptions.parse(a, 2, true);
+        KeyType want = o.type() == null ? null : KeyType.ofName(o.type());
+        // An unknown TYPE matches nothing, as in Redis.
+        boolean none = o.type() != null && want == null;
         Database db = c.db();
         List<byte[]> found = new ArrayList<>();
-        byte[] p = pattern;
-        KeyType want = type;
-        boolean none = unknownType;
-        long next = db.scan(cursor, count, k -> {
-            if (none || (p != null && !Glob.matches(p, k))) return;
+        long next = db.scan(cursor, o.count(), k -> {
+            if (none || (o.pattern() != null && !Glob.matches(o.pattern(), k))) return;
             byte[] rec = db.lookup(k);
             if (rec != null && (want == null || Records.type(rec) == want)) found.add(k);
         });
-        out.array(2);
-        out.bulk(Long.toUnsignedString(next));
-        out.array(found.size());
-        for (byte[] k : found) out.bulk(k);
+        ScanOptions.reply(out, next, found);
     }
 
     /** Cursors are unsigned 64-bit numbers read with strtoul, as Redis reads them: "" is 0, "-1" wraps. */

@@ -3,8 +3,29 @@ package io.simplekv.command;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.text.Glob;
 
-/** MATCH / COUNT (and, for SCAN, TYPE) options shared by SCAN, HSCAN, SSCAN and ZSCAN. */
+/** MATCH / COUNT (and, for SCAN, TYPE) options and the reply shape shared by SCAN, HSCAN, SSCAN and ZSCAN. */
 record ScanOptions(byte[] pattern, int count, String type) {
+
+    /** HSCAN/SSCAN: one call of the collection's cursor, keeping members (and values) whose member matches. */
+    static void scanCollection(io.simplekv.keyspace.FieldTable t, byte[][] a, boolean withValues, io.simplekv.protocol.RespWriter out) {
+        long cursor = KeyCommands.parseCursor(a[2]);
+        ScanOptions o = parse(a, 3, false);
+        java.util.List<byte[]> found = new java.util.ArrayList<>();
+        long next = t == null ? 0 : t.scan(cursor, o.count(), (f, v) -> {
+            if (o.pattern() != null && !Glob.matches(o.pattern(), f)) return;
+            found.add(f);
+            if (withValues) found.add(v);
+        });
+        reply(out, next, found);
+    }
+
+    /** [next cursor, [items...]] */
+    static void reply(io.simplekv.protocol.RespWriter out, long next, java.util.List<byte[]> items) {
+        out.array(2);
+        out.bulk(Long.toUnsignedString(next));
+        out.array(items.size());
+        for (byte[] x : items) out.bulk(x);
+    }
 
     static ScanOptions parse(byte[][] a, int from, boolean allowType) {
         byte[] pattern = null;

@@ -7,7 +7,6 @@ import io.simplekv.keyspace.KeyType;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.RespWriter;
 import io.simplekv.server.ClientConnection;
-import io.simplekv.text.Glob;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -258,16 +257,6 @@ final class SetCommands {
     }
 
     static void sscan(ClientConnection c, byte[][] a, RespWriter out) {
-        long cursor = KeyCommands.parseCursor(a[2]);
-        ScanOptions o = ScanOptions.parse(a, 3, false);
-        FieldTable s = read(c, a[1]);
-        List<byte[]> found = new ArrayList<>();
-        long next = s == null ? 0 : s.scan(cursor, o.count(), (m, v) -> {
-            if (o.pattern() == null || Glob.matches(o.pattern(), m)) found.add(m);
-        });
-        out.array(2);
-        out.bulk(Long.toUnsignedString(next));
-        out.array(found.size());
-        for (byte[] m : found) out.bulk(m);
+        ScanOptions.scanCollection(read(c, a[1]), a, false, out);
     }
 }
