@@ -70,6 +70,7 @@ final class HashCommands {
         long added = 0;
         for (int i = 2; i < a.length; i += 2) if (h.put(a[i], a[i + 1])) added++;
         h.commit();
+        Notify.hash(c, "hset", a[1]);
         if (Args.is(a[0], "HMSET")) out.ok();
         else out.integer(added);
     }
@@ -82,6 +83,7 @@ final class HashCommands {
         }
         h.put(a[2], a[3]);
         h.commit();
+        Notify.hash(c, "hset", a[1]);
         out.integer(1);
     }
 
@@ -119,6 +121,10 @@ final class HashCommands {
         long removed = 0;
         for (int i = 2; i < a.length; i++) if (h.remove(a[i])) removed++;
         h.commit();
+        if (removed > 0) {
+            Notify.hash(c, "hdel", a[1]);
+            Notify.delIfEmptied(c, h.size(), a[1]);
+        }
         out.integer(removed);
     }
 
@@ -158,6 +164,7 @@ final class HashCommands {
         }
         h.put(a[2], RedisNumbers.toBytes(next));
         h.commit();
+        Notify.hash(c, "hincrby", a[1]);
         out.integer(next);
     }
 
@@ -177,6 +184,7 @@ final class HashCommands {
         byte[] result = Args.bytes(RedisNumbers.formatDecimal(value.add(by)));
         h.put(a[2], result);
         h.commit();
+        Notify.hash(c, "hincrbyfloat", a[1]);
         out.bulk(result);
     }
 

@@ -95,7 +95,12 @@ final class KeyCommands {
     static void del(ClientConnection c, byte[][] a, RespWriter out) {
         Database db = c.db();
         long n = 0;
-        for (int i = 1; i < a.length; i++) if (db.delete(a[i])) n++;
+        for (int i = 1; i < a.length; i++) {
+            if (db.delete(a[i])) {
+                n++;
+                Notify.generic(c, "del", a[i]);
+            }
+        }
         out.integer(n);
     }
 
@@ -135,8 +140,13 @@ final class KeyCommands {
             out.integer(0);
             return;
         }
-        if (when <= Database.now()) db.delete(a[1]);
-        else db.put(a[1], Records.withExpiry(rec, when));
+        if (when <= Database.now()) {
+            db.delete(a[1]);
+            Notify.generic(c, "del", a[1]);
+        } else {
+            db.put(a[1], Records.withExpiry(rec, when));
+            Notify.generic(c, "expire", a[1]);
+        }
         out.integer(1);
     }
 
@@ -167,6 +177,7 @@ final class KeyCommands {
             return;
         }
         db.put(a[1], Records.withExpiry(rec, Records.NO_EXPIRY));
+        Notify.generic(c, "persist", a[1]);
         out.integer(1);
     }
 
@@ -238,6 +249,8 @@ final class KeyCommands {
         db.delete(a[2]);
         db.put(a[2], rec);
         db.detach(a[1]);
+        Notify.generic(c, "rename_from", a[1]);
+        Notify.generic(c, "rename_to", a[2]);
         if (nx) out.integer(1);
         else out.ok();
     }
@@ -273,6 +286,7 @@ final class KeyCommands {
             dst.delete(a[2]);
         }
         dst.put(a[2], c.db().copyFor(rec, dst));
+        Notify.generic(c, targetDb, "copy_to", a[2]);
         out.integer(1);
     }
 
@@ -290,6 +304,8 @@ final class KeyCommands {
         }
         dst.put(a[1], src.copyFor(rec, dst));
         src.delete(a[1]);
+        Notify.generic(c, "move_from", a[1]);
+        Notify.generic(c, target, "move_to", a[1]);
         out.integer(1);
     }
 

@@ -64,6 +64,7 @@ final class ListCommands {
         }
         for (int i = 2; i < a.length; i++) l.push(left, a[i]);
         l.commit();
+        Notify.list(c, left ? "lpush" : "rpush", a[1]);
         out.integer(l.size());
     }
 
@@ -83,13 +84,20 @@ final class ListCommands {
         if (count < 0) {
             out.bulk(l.pop(left));
             l.commit();
+            popped(c, left, l, a[1]);
             return;
         }
         List<byte[]> popped = new ArrayList<>();
         while (popped.size() < count && l.size() > 0) popped.add(l.pop(left));
         l.commit();
+        if (!popped.isEmpty()) popped(c, left, l, a[1]);
         out.array(popped.size());
         for (byte[] e : popped) out.bulk(e);
+    }
+
+    private static void popped(ClientConnection c, boolean left, ListTable l, byte[] key) {
+        Notify.list(c, left ? "lpop" : "rpop", key);
+        Notify.delIfEmptied(c, l.size(), key);
     }
 
     static void lrange(ClientConnection c, byte[][] a, RespWriter out) {
@@ -131,6 +139,7 @@ final class ListCommands {
         if (index < 0) index = l.size() + index;
         if (!l.set(index, a[3])) throw RedisError.err("index out of range");
         l.commit();
+        Notify.list(c, "lset", a[1]);
         out.ok();
     }
 
@@ -150,6 +159,7 @@ final class ListCommands {
                 all.add(after ? i + 1 : i, a[4]);
                 l.replaceAll(all);
                 l.commit();
+                Notify.list(c, "linsert", a[1]);
                 out.integer(l.size());
                 return;
             }
@@ -181,6 +191,8 @@ final class ListCommands {
         if (removed > 0) {
             l.replaceAll(kept);
             l.commit();
+            Notify.list(c, "lrem", a[1]);
+            Notify.delIfEmptied(c, l.size(), a[1]);
         }
         out.integer(removed);
     }
@@ -209,6 +221,8 @@ final class ListCommands {
         for (long i = 0; i < fromLeft; i++) l.pop(true);
         for (long i = 0; i < fromRight; i++) l.pop(false);
         l.commit();
+        Notify.list(c, "ltrim", a[1]);
+        Notify.delIfEmptied(c, l.size(), a[1]);
         out.ok();
     }
 
@@ -275,9 +289,11 @@ final class ListCommands {
         ListTable.open(db, to); // WRONGTYPE before anything moves, as in Redis
         byte[] e = src.pop(fromLeft);
         src.commit();
+        popped(c, fromLeft, src, from);
         ListTable dst = ListTable.openOrCreate(db, to);
         dst.push(toLeft, e);
         dst.commit();
+        Notify.list(c, toLeft ? "lpush" : "rpush", to);
         out.bulk(e);
     }
 
@@ -308,6 +324,7 @@ final class ListCommands {
             List<byte[]> popped = new ArrayList<>();
             while (popped.size() < count && l.size() > 0) popped.add(l.pop(left));
             l.commit();
+            popped(c, left, l, a[i]);
             out.array(2);
             out.bulk(a[i]);
             out.array(popped.size());

@@ -93,6 +93,7 @@ final class PubSubCommands {
      * ClientConnection#deliver), so the confirmation always arrives first.
      */
     static void subscribe(ClientConnection c, byte[][] a, RespWriter out, Kind kind) {
+        c.replyIsPush();
         PubSub ps = c.server().pubsub();
         String verb = verb(kind, true);
         for (int i = 1; i < a.length; i++) {
@@ -102,6 +103,7 @@ final class PubSubCommands {
     }
 
     static void unsubscribe(ClientConnection c, byte[][] a, RespWriter out, Kind kind) {
+        c.replyIsPush();
         PubSub ps = c.server().pubsub();
         String verb = verb(kind, false);
         List<byte[]> names = a.length > 1 ? List.of(a).subList(1, a.length) : ps.subscribed(c, kind);

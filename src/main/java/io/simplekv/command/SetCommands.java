@@ -74,6 +74,7 @@ final class SetCommands {
         long added = 0;
         for (int i = 2; i < a.length; i++) if (s.put(a[i], null)) added++;
         s.commit();
+        if (added > 0) Notify.set(c, "sadd", a[1]);
         out.integer(added);
     }
 
@@ -83,6 +84,10 @@ final class SetCommands {
         if (s != null) {
             for (int i = 2; i < a.length; i++) if (s.remove(a[i])) removed++;
             s.commit();
+            if (removed > 0) {
+                Notify.set(c, "srem", a[1]);
+                Notify.delIfEmptied(c, s.size(), a[1]);
+            }
         }
         out.integer(removed);
     }
@@ -126,6 +131,8 @@ final class SetCommands {
             if (m != null) {
                 s.remove(m[0]);
                 s.commit();
+                Notify.set(c, "spop", a[1]);
+                Notify.delIfEmptied(c, s.size(), a[1]);
             }
             out.bulkOrNull(m == null ? null : m[0]);
             return;
@@ -133,6 +140,10 @@ final class SetCommands {
         List<byte[][]> popped = RandomPick.pick(s, count);
         for (byte[][] m : popped) s.remove(m[0]);
         if (s != null) s.commit();
+        if (!popped.isEmpty()) {
+            Notify.set(c, "spop", a[1]);
+            Notify.delIfEmptied(c, s.size(), a[1]);
+        }
         out.array(popped.size());
         for (byte[][] m : popped) out.bulk(m[0]);
     }
@@ -169,8 +180,10 @@ final class SetCommands {
             return;
         }
         src.commit();
+        Notify.set(c, "srem", a[1]);
+        Notify.delIfEmptied(c, src.size(), a[1]);
         if (dst == null) dst = FieldTable.openOrCreate(db, a[2], KeyType.SET, limits(c));
-        dst.put(a[3], null);
+        if (dst.put(a[3], null)) Notify.set(c, "sadd", a[2]);
         dst.commit();
         out.integer(1);
     }
@@ -223,11 +236,14 @@ final class SetCommands {
     /** *STORE: the destination is replaced whatever its type, and deleted when the result is empty. */
     private static void store(ClientConnection c, byte[][] a, RespWriter out, Set<ByteBuffer> members) {
         Database db = c.db();
-        db.delete(a[1]);
+        boolean existed = db.delete(a[1]);
         if (!members.isEmpty()) {
             FieldTable dst = FieldTable.openOrCreate(db, a[1], KeyType.SET, limits(c));
             for (ByteBuffer m : members) dst.put(m.array(), null);
             dst.commit();
+            Notify.set(c, Args.text(a[0]).toLowerCase(), a[1]);
+        } else if (existed) {
+            Notify.generic(c, "del", a[1]);
         }
         out.integer(members.size());
     }

@@ -89,6 +89,8 @@ final class StringCommands {
         }
         long expireAt = o.keepTtl && old != null ? Records.expireAt(old) : o.expireAt;
         db.put(a[1], Records.string(a[2], expireAt));
+        Notify.string(c, "set", a[1]);
+        if (o.hasExpire) Notify.generic(c, "expire", a[1]);
         if (o.get) replyOld(old, out);
         else out.ok();
     }
@@ -105,12 +107,15 @@ final class StringCommands {
             return;
         }
         db.put(a[1], Records.string(a[2], Records.NO_EXPIRY));
+        Notify.string(c, "set", a[1]);
         out.integer(1);
     }
 
     static void setWithTtl(ClientConnection c, byte[][] a, RespWriter out, Expiry.Unit unit, String name) {
         long at = Expiry.absolute(a[2], unit, true, name, false);
         c.db().put(a[1], Records.string(a[3], at));
+        Notify.string(c, "set", a[1]);
+        Notify.generic(c, "expire", a[1]);
         out.ok();
     }
 
@@ -118,13 +123,17 @@ final class StringCommands {
         Database db = c.db();
         byte[] old = db.lookupString(a[1]);
         db.put(a[1], Records.string(a[2], Records.NO_EXPIRY));
+        Notify.string(c, "set", a[1]);
         replyOld(old, out);
     }
 
     static void getdel(ClientConnection c, byte[][] a, RespWriter out) {
         Database db = c.db();
         byte[] old = db.readString(a[1]);
-        if (old != null) db.delete(a[1]);
+        if (old != null) {
+            db.delete(a[1]);
+            Notify.generic(c, "del", a[1]);
+        }
         replyOld(old, out);
     }
 
@@ -138,8 +147,10 @@ final class StringCommands {
         }
         if (o.hasExpire && o.expireAt <= Database.now()) {
             db.delete(a[1]);
+            Notify.generic(c, "del", a[1]);
         } else if (o.hasExpire || (o.persist && Records.expireAt(rec) != Records.NO_EXPIRY)) {
             db.put(a[1], Records.withExpiry(rec, o.persist ? Records.NO_EXPIRY : o.expireAt));
+            Notify.generic(c, o.persist ? "persist" : "expire", a[1]);
         }
         replyPayload(rec, out);
     }
@@ -157,7 +168,10 @@ final class StringCommands {
     static void mset(ClientConnection c, byte[][] a, RespWriter out) {
         if (a.length % 2 == 0) throw RedisError.err("wrong number of arguments for 'mset' command");
         Database db = c.db();
-        for (int i = 1; i < a.length; i += 2) db.put(a[i], Records.string(a[i + 1], Records.NO_EXPIRY));
+        for (int i = 1; i < a.length; i += 2) {
+            db.put(a[i], Records.string(a[i + 1], Records.NO_EXPIRY));
+            Notify.string(c, "set", a[i]);
+        }
         out.ok();
     }
 
@@ -170,7 +184,10 @@ final class StringCommands {
                 return;
             }
         }
-        for (int i = 1; i < a.length; i += 2) db.put(a[i], Records.string(a[i + 1], Records.NO_EXPIRY));
+        for (int i = 1; i < a.length; i += 2) {
+            db.put(a[i], Records.string(a[i + 1], Records.NO_EXPIRY));
+            Notify.string(c, "set", a[i]);
+        }
         out.integer(1);
     }
 
@@ -200,6 +217,7 @@ final class StringCommands {
             throw RedisError.OVERFLOW;
         }
         db.put(key, Records.string(RedisNumbers.toBytes(next), expireAt));
+        Notify.string(c, "incrby", key);
         out.integer(next);
     }
 
@@ -221,6 +239,7 @@ final class StringCommands {
         }
         byte[] result = Args.bytes(RedisNumbers.formatDecimal(current.add(by)));
         db.put(a[1], Records.string(result, expireAt));
+        Notify.string(c, "incrbyfloat", a[1]);
         out.bulk(result);
     }
 
@@ -229,6 +248,7 @@ final class StringCommands {
         byte[] rec = db.lookupString(a[1]);
         if (rec == null) {
             db.put(a[1], Records.string(a[2], Records.NO_EXPIRY));
+            Notify.string(c, "append", a[1]);
             out.integer(a[2].length);
             return;
         }
@@ -237,6 +257,7 @@ final class StringCommands {
         byte[] joined = Arrays.copyOfRange(rec, off, off + len + a[2].length);
         System.arraycopy(a[2], 0, joined, len, a[2].length);
         db.put(a[1], Records.encode(KeyType.STRING, Records.expireAt(rec), joined, 0, joined.length, true));
+        Notify.string(c, "append", a[1]);
         out.integer(joined.length);
     }
 
@@ -290,6 +311,7 @@ final class StringCommands {
             byte[] fresh = new byte[(int) offset + value.length];
             System.arraycopy(value, 0, fresh, (int) offset, value.length);
             db.put(a[1], Records.encode(KeyType.STRING, Records.NO_EXPIRY, fresh, 0, fresh.length, true));
+            Notify.string(c, "setrange", a[1]);
             out.integer(fresh.length);
             return;
         }
@@ -304,6 +326,7 @@ final class StringCommands {
         System.arraycopy(rec, off, updated, 0, len);
         System.arraycopy(value, 0, updated, (int) offset, value.length);
         db.put(a[1], Records.encode(KeyType.STRING, Records.expireAt(rec), updated, 0, newLen, true));
+        Notify.string(c, "setrange", a[1]);
         out.integer(newLen);
     }
 }

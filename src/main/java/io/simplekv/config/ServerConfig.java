@@ -88,7 +88,10 @@ public final class ServerConfig {
         Directive d = Directives.find(name);
         if (d == null) throw new ConfigException("Bad directive or wrong number of arguments");
         Map<String, String> v = new LinkedHashMap<>(values);
-        v.put(d.name(), d.name().equals(OUTPUT_LIMIT) ? mergeOutputLimits(values.get(OUTPUT_LIMIT), args) : d.normalise(args));
+        String value = d.name().equals(OUTPUT_LIMIT) ? mergeOutputLimits(values.get(OUTPUT_LIMIT), args) : d.normalise(args);
+        // Keyspace-event flags are validated and kept in Redis's own spelling ("KA" reads back as "AK").
+        if (d.name().equals("notify-keyspace-events")) value = io.simplekv.pubsub.KeyspaceEvents.canonical(value);
+        v.put(d.name(), value);
         return new ServerConfig(v);
     }
 

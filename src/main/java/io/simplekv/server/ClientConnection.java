@@ -46,6 +46,7 @@ public final class ClientConnection implements Subscriber {
     private boolean repliesOff;
     private boolean skipThisReply;
     private boolean skipNextReply;
+    private boolean replyIsPush;
     private final Subscriptions subscriptions = new Subscriptions();
     /** Writes a message on this connection's event loop, after any replies of the batch being processed. */
     private final Consumer<ByteBuf> messageWriter;
@@ -230,9 +231,15 @@ public final class ClientConnection implements Subscriber {
         if (!repliesOff) skipNextReply = true;
     }
 
+    /** Pub/sub confirmations are pushes in Redis: CLIENT REPLY OFF/SKIP does not silence them. */
+    public void replyIsPush() {
+        replyIsPush = true;
+    }
+
     /** Whether the reply of the command just run must be dropped; also moves SKIP on to the next command. */
     public boolean dropReplyAndAdvance() {
-        boolean drop = repliesOff || skipThisReply;
+        boolean drop = (repliesOff || skipThisReply) && !replyIsPush;
+        replyIsPush = false;
         skipThisReply = skipNextReply;
         skipNextReply = false;
         return drop;

@@ -22,6 +22,7 @@ public final class ServerContext {
     private final Keyspace keyspace;
     private final ClientRegistry clients = new ClientRegistry();
     private final PubSub pubsub = new PubSub(ByteBufAllocator.DEFAULT);
+    private final io.simplekv.pubsub.KeyspaceEvents events;
     private final ServerStats stats;
     private final ActiveExpirer expirer;
     private final long startedAt = System.currentTimeMillis();
@@ -38,13 +39,17 @@ public final class ServerContext {
     public static ServerContext create(ServerConfig config, StorageEngine engine) {
         ServerStats stats = new ServerStats();
         ServerContext context = new ServerContext(new LiveConfig(config), new Keyspace(engine, config.databases, stats), stats);
-        context.keyspace().events((db, key) -> context.watches.touch(db, key));
+        context.keyspace().events((db, key) -> {
+            context.watches.touch(db, key);
+            context.events.notify(io.simplekv.pubsub.KeyspaceEvents.EXPIRED, "expired", db, key);
+        });
         context.commands(Commands.table());
         return context;
     }
 
     private ServerContext(LiveConfig config, Keyspace keyspace, ServerStats stats) {
         this.config = config;
+        this.events = new io.simplekv.pubsub.KeyspaceEvents(pubsub, () -> config.get().get("notify-keyspace-events"));
         this.keyspace = keyspace;
         this.stats = stats;
         this.expirer = new ActiveExpirer(keyspace, 25);
@@ -63,6 +68,10 @@ public final class ServerContext {
     public Keyspace keyspace() { return keyspace; }
     public ClientRegistry clients() { return clients; }
     public PubSub pubsub() { return pubsub; }
+    public io.simplekv.pubsub.KeyspaceEvents events() { return events; }
+
+    /** Shorthand for handlers: one keyspace notification (no-op unless notify-keyspace-events enables it). */
+    public void notify(int type, String event, int db, byte[] key) { events.notify(type, event, db, key); }
     public ServerStats stats() { return stats; }
     public ActiveExpirer expirer() { return expirer; }
     public long startedAt() { return startedAt; }

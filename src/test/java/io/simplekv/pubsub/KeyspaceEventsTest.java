@@ -1,0 +1,56 @@
+package io.simplekv.pubsub;
+
+import io.simplekv.config.ConfigException;
+import io.simplekv.support.EngineKind;
+import io.simplekv.support.ServerTestBase;
+import io.simplekv.support.Wire;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static io.simplekv.support.Resp.OK;
+import static io.simplekv.support.Resp.error;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+@ParameterizedClass
+@EnumSource(EngineKind.class)
+class KeyspaceEventsTest extends ServerTestBase {
+
+    private static String pmessage(String pattern, String channel, String message) {
+        return "*4\r\n$8\r\npmessage\r\n$" + pattern.length() + "\r\n" + pattern + "\r\n$" + channel.length() + "\r\n"
+                + channel + "\r\n$" + message.length() + "\r\n" + message + "\r\n";
+    }
+
+    @Test
+    void flagsParseAndReadBackInRedisSpelling() {
+        assertEquals("AK", KeyspaceEvents.canonical("KA"));
+        assertEquals("g$KE", KeyspaceEvents.canonical("E$gK"));
+        assertEquals("", KeyspaceEvents.canonical(""));
+        assertThrows(ConfigException.class, () -> KeyspaceEvents.parse("Kq"));
+        assertEquals(OK, r.call("CONFIG", "SET", "notify-keyspace-events", "KA"));
+        assertEquals("*2\r\n$22\r\nnotify-keyspace-events\r\n$2\r\nAK\r\n", r.call("CONFIG", "GET", "notify-keyspace-events"));
+        assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - "
+                + "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."), r.call("CONFIG", "SET", "notify-keyspace-events", "Kq"));
+    }
+
+    @Test
+    void writesPublishKeyspaceAndKeyeventMessages() {
+        try (Wire sub = server.connect()) {
+            sub.call("PSUBSCRIBE", "__key*");
+            assertEquals(OK, r.call("CONFIG", "SET", "notify-keyspace-events", "KEA"));
+            r.call("SET", "foo", "bar");
+            assertEquals(pmessage("__key*", "__keyspace@0__:foo", "set") + pmessage("__key*", "__keyevent@0__:set", "foo"),
+                    sub.received());
+            r.call("RPUSH", "l", "a");
+            r.call("LPOP", "l");
+            assertEquals(pmessage("__key*", "__keyspace@0__:l", "rpush") + pmessage("__key*", "__keyevent@0__:rpush", "l")
+                    + pmessage("__key*", "__keyspace@0__:l", "lpop") + pmessage("__key*", "__keyevent@0__:lpop", "l")
+                    + pmessage("__key*", "__keyspace@0__:l", "del") + pmessage("__key*", "__keyevent@0__:del", "l"),
+                    sub.received());
+            r.call("CONFIG", "SET", "notify-keyspace-events", "");
+            r.call("SET", "quiet", "1");
+            assertEquals("", sub.received(), "off means off");
+        }
+    }
+}
