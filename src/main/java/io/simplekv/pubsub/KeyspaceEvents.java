@@ -1,6 +1,7 @@
 package io.simplekv.pubsub;
 
 import io.simplekv.config.ConfigException;
+import io.simplekv.config.ServerConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
@@ -18,13 +19,14 @@ public final class KeyspaceEvents {
     private static final int ALL = GENERIC | STRING | LIST | SET | HASH | ZSET | EXPIRED | EVICTED | STREAM | MODULE;
 
     private final PubSub pubsub;
-    private final Supplier<String> setting;
-    private volatile String parsedFrom = "";
+    private final Supplier<ServerConfig> config;
+    /** The config snapshot the flags were read from; snapshots change only on CONFIG SET, so this is a pointer test. */
+    private volatile ServerConfig parsedFrom;
     private volatile int flags;
 
-    public KeyspaceEvents(PubSub pubsub, Supplier<String> setting) {
+    public KeyspaceEvents(PubSub pubsub, Supplier<ServerConfig> config) {
         this.pubsub = pubsub;
-        this.setting = setting;
+        this.config = config;
     }
 
     /** The flags of a setting, or ConfigException for a letter Redis would refuse. */
@@ -72,9 +74,9 @@ public final class KeyspaceEvents {
     }
 
     private int flags() {
-        String now = setting.get();
-        if (!now.equals(parsedFrom)) {
-            flags = parse(now);
+        ServerConfig now = config.get();
+        if (now != parsedFrom) {
+            flags = parse(now.get("notify-keyspace-events"));
             parsedFrom = now;
         }
         return flags;

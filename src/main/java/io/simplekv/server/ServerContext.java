@@ -49,7 +49,7 @@ public final class ServerContext {
 
     private ServerContext(LiveConfig config, Keyspace keyspace, ServerStats stats) {
         this.config = config;
-        this.events = new io.simplekv.pubsub.KeyspaceEvents(pubsub, () -> config.get().get("notify-keyspace-events"));
+        this.events = new io.simplekv.pubsub.KeyspaceEvents(pubsub, config::get);
         this.keyspace = keyspace;
         this.stats = stats;
         this.expirer = new ActiveExpirer(keyspace, 25);
