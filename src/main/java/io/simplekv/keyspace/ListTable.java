@@ -184,8 +184,9 @@ public final class ListTable {
     public void commit() {
         if (!changed) return;
         if (size == 0) {
-            if (small == null) releasePages();
+            // Deleting a stored paged list frees its pages; a list that never reached storage frees them here.
             if (existed) db.delete(key);
+            else if (small == null) releasePages();
             return;
         }
         byte[] payload;
