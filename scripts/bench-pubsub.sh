@@ -10,22 +10,35 @@ if ! command -v redis-server >/dev/null; then
 fi
 [ -f "$root/target/simplekv.jar" ] || (cd "$root" && mvn -B -q -DskipTests package >&2)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-work="$(mktemp -d)"; sk="$(free_port)"; rd="$(free_port)"
-trap 'redis-cli -p "$sk" shutdown >/dev/null 2>&1 || true; redis-cli -p "$rd" shutdown nosave >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
 ulimit -n 65536 2>/dev/null || true
-JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx1g}" "$root/scripts/simplekv-server" --port "$sk" --dir "$work/sk" >"$work/sk.log" 2>&1 &
-redis-server --port "$rd" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" --daemonize yes >/dev/null
-for p in "$sk" "$rd"; do for _ in $(seq 1 100); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done; done
 load() { java "$root/scripts/tools/PubSubLoad.java" "$@"; }
-load "$sk" 10 2000 64 >/dev/null; load "$rd" 10 2000 64 >/dev/null  # warm-up
+
+# One server at a time, so neither competes with the other for the 2 cores; writes $work/<name>.<subscribers>.
+measure() { # name start-command...
+  local name="$1"; shift
+  local port; port="$(free_port)"
+  mkdir -p "$work/$name"
+  "$@" "$port" "$work/$name" >"$work/$name.log" 2>&1
+  for _ in $(seq 1 150); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  load "$port" 10 2000 64 >/dev/null # warm-up
+  for n in 100 1000; do load "$port" "$n" $((messages * 100 / n)) 64 >"$work/$name.$n"; done
+  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  sleep 1
+}
+simplekv() { JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx1g}" "$root/scripts/simplekv-server" --port "$1" --dir "$2" & }
+redis() { redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no --dir "$2" --daemonize yes; }
+measure simplekv simplekv
+measure redis redis
+
 echo "| subscribers | simplekv msgs/s | redis msgs/s | ratio | simplekv p50/p99 µs | redis p50/p99 µs |"
 echo "|---|---|---|---|---|---|"
 for n in 100 1000; do
-  m=$((messages * 100 / n))
-  read -r s_rate s_p50 s_p99 < <(load "$sk" "$n" "$m" 64)
-  read -r r_rate r_p50 r_p99 < <(load "$rd" "$n" "$m" 64)
+  read -r s_rate s_p50 s_p99 < "$work/simplekv.$n"
+  read -r r_rate r_p50 r_p99 < "$work/redis.$n"
   printf '| %d | %d | %d | %s | %d / %d | %d / %d |\n' "$n" "$s_rate" "$r_rate" \
     "$(awk -v a="$s_rate" -v b="$r_rate" 'BEGIN { printf "%.2f", a / b }')" "$s_p50" "$s_p99" "$r_p50" "$r_p99"
 done
 echo
-echo "1 publisher (64 messages in flight), $messages messages × 100 subscribers' worth per row, 64-byte payloads; $(nproc) cores"
+echo "1 publisher (64 messages in flight), $messages messages × 100 subscribers' worth per row, 64-byte payloads; one server at a time; $(nproc) cores"
