@@ -13,16 +13,12 @@ public final class Database {
     private final int index;
     private final ServerStats stats;
     private final PageSpace space;
-    /** False until a big collection is written here, so string writes skip the check for one they replace. */
-    private volatile boolean hadPagedCollections;
     private volatile KeyEvents events = KeyEvents.NONE;
     private volatile Storage data;
     private volatile Storage expires;
     private volatile Storage pages;
 
-    Database(int index, Storage data, Storage expires, Storage pages, PageSpace space, ServerStats stats,
-             boolean mayHoldBigCollections) {
-        this.hadPagedCollections = mayHoldBigCollections;
+    Database(int index, Storage data, Storage expires, Storage pages, PageSpace space, ServerStats stats) {
         this.index = index;
         this.data = data;
         this.expires = expires;
@@ -77,10 +73,10 @@ public final class Database {
 
     /**
      * Stores a whole record and keeps the expiry index in step with its TTL. A big collection it replaces has its
-     * pages freed in the background; the extra read for that is skipped while this database never had one.
+     * pages freed in the background; the extra read for that is skipped while no big collection exists anywhere.
      */
     public void put(byte[] key, byte[] record) {
-        if (hadPagedCollections) {
+        if (space.anyPaged()) {
             byte[] previous = data.get(key);
             if (previous != null && FieldTable.isPagedCollection(previous)) releasePages(previous);
         }
@@ -89,7 +85,7 @@ public final class Database {
 
     /** Like {@link #put} for a collection rewriting its own record, which must not free its own pages. */
     void putCollection(byte[] key, byte[] record) {
-        if (!hadPagedCollections && FieldTable.isPagedCollection(record)) hadPagedCollections = true;
+        if (!space.anyPaged() && FieldTable.isPagedCollection(record)) space.markPaged();
         data.put(key, record);
         long at = Records.expireAt(record);
         if (at != Records.NO_EXPIRY) {
@@ -233,7 +229,5 @@ public final class Database {
         this.data = data;
         this.expires = expires;
         this.pages = pages;
-        // A persistent engine may reopen tables holding big collections from before.
-        this.hadPagedCollections = true;
     }
 }

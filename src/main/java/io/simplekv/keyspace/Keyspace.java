@@ -19,7 +19,7 @@ public final class Keyspace implements AutoCloseable {
         this.dbs = new Database[databases];
         for (int i = 0; i < databases; i++) {
             dbs[i] = new Database(i, engine.open(dataTable(i)), engine.open(expiresTable(i)), engine.open(pagesTable(i)),
-                    space, stats, engine.persistent());
+                    space, stats);
         }
     }
 

@@ -15,16 +15,22 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class PageSpace {
     private static final byte[] SEED_KEY = "bucket-seed".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PAGED_KEY = "paged-collections-exist".getBytes(StandardCharsets.US_ASCII);
     private static final int FREES_PER_TICK = 20_000;
 
     private final IdAllocator ids;
     private final long seed;
+    private final Storage meta;
+    /** Whether any big collection was ever written, persisted so a restart knows without scanning. */
+    private volatile boolean anyPaged;
     private final ArrayDeque<Garbage> garbage = new ArrayDeque<>();
 
     /** Pages [id][0..buckets) of a collection nobody can reach any more, in the table they were written to. */
     private record Garbage(Storage pages, long id, long buckets, long nextBucket) {}
 
     PageSpace(Storage meta) {
+        this.meta = meta;
+        this.anyPaged = meta.get(PAGED_KEY) != null;
         this.ids = new IdAllocator(meta);
         byte[] stored = meta.get(SEED_KEY);
         if (stored == null) {
@@ -32,6 +38,23 @@ public final class PageSpace {
             meta.put(SEED_KEY, stored);
         }
         this.seed = Records.getLong(stored, 0);
+    }
+
+    /**
+     * False until a big collection exists anywhere: until then a write that replaces a key cannot be replacing
+     * one, and skips reading the old record to check (a read that costs a copy on a persistent engine).
+     */
+    boolean anyPaged() {
+        return anyPaged;
+    }
+
+    void markPaged() {
+        if (anyPaged) return;
+        synchronized (this) {
+            if (anyPaged) return;
+            meta.put(PAGED_KEY, new byte[] {1});
+            anyPaged = true;
+        }
     }
 
     long allocateId() {

@@ -99,11 +99,6 @@ public final class ChronicleEngine implements StorageEngine {
     }
 
     @Override
-    public boolean persistent() {
-        return true;
-    }
-
-    @Override
     public String name() {
         return "chronicle";
     }

@@ -6,11 +6,6 @@ public interface StorageEngine extends AutoCloseable {
     /** Name shown in INFO and the startup line ("memory", "chronicle"). */
     String name();
 
-    /** True when tables keep their contents across restarts, so they may already hold data when opened. */
-    default boolean persistent() {
-        return false;
-    }
-
     /** Opens (or creates) the named table, e.g. "db0" or "db0.expires". */
     Storage open(String table);
 
