@@ -14,6 +14,11 @@ public final class Database {
     private final ServerStats stats;
     private final PageSpace space;
     private volatile KeyEvents events = KeyEvents.NONE;
+    /**
+     * Whether the expiry index may hold anything. Asking the index its size on every write is not free (a
+     * persistent engine sums its segments), and most keys never get a TTL, so writes test this instead.
+     */
+    private volatile boolean anyExpires;
     private volatile Storage data;
     private volatile Storage expires;
     private volatile Storage pages;
@@ -23,8 +28,10 @@ public final class Database {
         this.data = data;
         this.expires = expires;
         this.pages = pages;
+        this.anyExpires = expires.size() > 0;
         this.space = space;
         this.stats = stats;
+        this.anyExpires = expires.size() > 0;
     }
 
     public int index() {
@@ -89,8 +96,9 @@ public final class Database {
         data.put(key, record);
         long at = Records.expireAt(record);
         if (at != Records.NO_EXPIRY) {
+            anyExpires = true;
             expires.put(key, Records.longBytes(at));
-        } else if (expires.size() > 0) {
+        } else if (anyExpires) {
             expires.remove(key);
         }
     }
@@ -100,7 +108,7 @@ public final class Database {
         if (rec == null) return false;
         if (FieldTable.isPagedCollection(rec)) releasePages(rec);
         data.remove(key);
-        if (expires.size() > 0) expires.remove(key);
+        if (anyExpires) expires.remove(key);
         return true;
     }
 
@@ -128,7 +136,7 @@ public final class Database {
     /** Removes a key whose record now lives under another name (RENAME): its pages stay in use. */
     public void detach(byte[] key) {
         data.remove(key);
-        if (expires.size() > 0) expires.remove(key);
+        if (anyExpires) expires.remove(key);
     }
 
     /** A copy of a record for COPY/MOVE into {@code target}: a big collection gets its own pages there. */
@@ -229,5 +237,6 @@ public final class Database {
         this.data = data;
         this.expires = expires;
         this.pages = pages;
+        this.anyExpires = expires.size() > 0;
     }
 }
