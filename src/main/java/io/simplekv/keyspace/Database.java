@@ -28,7 +28,6 @@ public final class Database {
         this.data = data;
         this.expires = expires;
         this.pages = pages;
-        this.anyExpires = expires.size() > 0;
         this.space = space;
         this.stats = stats;
         this.anyExpires = expires.size() > 0;
