@@ -20,7 +20,14 @@ public final class WatchRegistry {
 
     void watch(ClientConnection c, int db, byte[] key) {
         Watched w = new Watched(db, ByteBuffer.wrap(key.clone()));
-        if (c.watched().add(w)) watchers.computeIfAbsent(w, k -> ConcurrentHashMap.newKeySet()).add(c);
+        if (!c.watched().add(w)) return;
+        // The add must happen inside the map's atomic step: added after computeIfAbsent returned, it could land in
+        // a set that another client's unwatch had just found empty and removed, and no write would ever reach us.
+        watchers.compute(w, (k, set) -> {
+            Set<ClientConnection> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+            s.add(c);
+            return s;
+        });
     }
 
     void unwatchAll(ClientConnection c) {
