@@ -77,11 +77,6 @@ public final class CommandTable {
         }
         return new String(c);
     }
-
-    public static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
     public static final class Builder {
         private final Map<String, CommandSpec> byName = new LinkedHashMap<>();
 

@@ -79,11 +79,6 @@ public final class FieldTable {
     public long size() {
         return size;
     }
-
-    public boolean isPacked() {
-        return run != null;
-    }
-
     // ---- reads ----
 
     /** The value of a hash field (or the member itself for sets), or null. */

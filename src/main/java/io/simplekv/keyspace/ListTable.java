@@ -4,7 +4,6 @@ import io.simplekv.protocol.RedisError;
 import io.simplekv.storage.Storage;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -326,20 +325,9 @@ public final class ListTable {
         }
         return out;
     }
-
-    static boolean isPaged(byte[] rec) {
-        return Records.type(rec) == KeyType.LIST && rec[Records.payloadOffset(rec)] == PAGED;
-    }
-
     /** {id, page-number bound} of a paged list record, for freeing and copying. */
     static long[] pagedLayout(byte[] rec) {
         int off = Records.payloadOffset(rec);
         return new long[] {Records.getLong(rec, off + 1), Records.getLong(rec, off + 33)};
-    }
-
-    static byte[] withId(byte[] rec, long newId) {
-        byte[] copy = Arrays.copyOf(rec, rec.length);
-        Records.putLong(copy, Records.payloadOffset(copy) + 1, newId);
-        return copy;
     }
 }

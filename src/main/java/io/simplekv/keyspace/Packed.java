@@ -76,11 +76,6 @@ public final class Packed {
             count++;
             return this;
         }
-
-        public int count() {
-            return count;
-        }
-
         public byte[] build() {
             byte[] out = new byte[varintSize(count) + used];
             int at = putVarint(out, 0, count);

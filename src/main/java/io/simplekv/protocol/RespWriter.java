@@ -110,16 +110,6 @@ public final class RespWriter {
         array(2 * n);
     }
 
-    /** A double reply; a bulk string in RESP2. */
-    public void dbl(String formatted) {
-        bulk(formatted);
-    }
-
-    /** Raw bytes already in RESP form (cached replies, verbatim forwarding). */
-    public void raw(byte[] resp) {
-        buf.writeBytes(resp);
-    }
-
     private void header(char type, long n) {
         if (type == '$' && n < CACHED_INTEGERS) {
             buf.writeBytes(BULK_HEADERS[(int) n]);

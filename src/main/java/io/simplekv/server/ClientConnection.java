@@ -37,7 +37,8 @@ public final class ClientConnection implements Subscriber {
     private volatile String lastCommand = "NULL";
     private volatile int protocolVersion = 2;
     private boolean closeAfterReply;
-    private volatile byte[][] executing;
+    /** Read only by CLIENT LIST, a diagnostic; plain, so the two writes per command cost no memory fence. */
+    private byte[][] executing;
     /** Commands queued since MULTI, or null outside a transaction. */
     private java.util.List<byte[][]> multiQueue;
     private boolean multiFailed;

@@ -112,16 +112,6 @@ public final class RedisNumbers {
             return Double.NaN;
         }
     }
-
-    /** Number of decimal digits of a non-negative long; used to size integer replies without a String. */
-    public static int digits(long v) {
-        if (v < 10) return 1;
-        int n = 1;
-        long p = 10;
-        while (n < 19 && v >= p) { n++; p *= 10; }
-        return n;
-    }
-
     public static byte[] toBytes(long v) {
         return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
     }
