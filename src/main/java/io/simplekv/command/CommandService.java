@@ -3,6 +3,7 @@ package io.simplekv.command;
 import io.simplekv.keyspace.ShardLocks;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.RespWriter;
+import io.simplekv.server.BlockedKeys;
 import io.simplekv.server.ClientConnection;
 import io.simplekv.server.ServerContext;
 import io.simplekv.server.WatchRegistry;
@@ -33,10 +34,12 @@ public final class CommandService {
         this.table = server.commands();
         this.locks = server.keyspace().locks();
         this.watches = server.watches();
+        this.blocking = server.blocking();
         server.transactions(this);
     }
 
     private final WatchRegistry watches;
+    private final BlockedKeys blocking;
 
     public void execute(ClientConnection client, byte[][] args, RespWriter out) {
         CommandSpec spec = table.lookup(args[0]);
@@ -85,6 +88,7 @@ public final class CommandService {
         }
         client.lastCommand(spec.fullName);
         run(spec, client, args, out);
+        if (blocking.anyReady()) blocking.serveReady(server.keyspace());
     }
 
     /** The spec a queued request names; queueing already checked that it exists and accepts its arity. */
@@ -126,12 +130,14 @@ public final class CommandService {
                 return;
             }
             out.array(queued.size());
+            client.denyBlocking(true);
             for (byte[][] args : queued) {
                 CommandSpec spec = specOf(args);
                 client.lastCommand(spec.fullName);
                 run(spec, client, args, out);
             }
         } finally {
+            client.denyBlocking(false);
             if (lockAll) locks.unlockEverything();
             else locks.unlockAll(shards, n);
             client.unwatchAll();
@@ -170,6 +176,7 @@ public final class CommandService {
             if (watched && spec.locksEverything()) touchBeforeFlushOrSwap(spec, client, args);
             spec.handler.execute(client, args, out);
             if (watched && !spec.locksEverything()) touchWatched(spec, client, args);
+            if (spec.has(CommandFlag.WRITE) && blocking.anyWaiting()) signalWaiters(spec, client, args);
         } catch (RedisError e) {
             failed = true;
             out.buffer().writerIndex(mark);
@@ -208,6 +215,21 @@ public final class CommandService {
             return;
         }
         watches.touchExisting(spec.name.equals("flushdb") ? client.dbIndex() : -1, (db, key) -> ks.db(db).exists(key));
+    }
+
+    /**
+     * Tells the blocking registry which waited-on keys a write may have filled. Commands that reach beyond their
+     * named keys (FLUSHALL, SWAPDB, MOVE, COPY ... DB) wake every waiter to look again, as Redis rescans on SWAPDB.
+     */
+    private void signalWaiters(CommandSpec spec, ClientConnection client, byte[][] args) {
+        if (spec.locksEverything() || spec.name.equals("move") || spec.name.equals("copy")) {
+            blocking.signalAll();
+            return;
+        }
+        int db = client.dbIndex();
+        for (int i = spec.firstKey; spec.firstKey > 0 && i <= spec.lastKeyIndex(args.length); i += spec.keyStep) {
+            blocking.signal(db, args[i]);
+        }
     }
 
     /** Marks watchers of the keys a write command named. */

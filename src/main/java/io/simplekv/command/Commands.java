@@ -11,6 +11,7 @@ public final class Commands {
         HashCommands.register(t);
         SetCommands.register(t);
         ListCommands.register(t);
+        BlockingCommands.register(t);
         BitCommands.register(t);
         KeyCommands.register(t);
         PubSubCommands.register(t);

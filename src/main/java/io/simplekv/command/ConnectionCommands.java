@@ -56,6 +56,9 @@ final class ConnectionCommands {
                 .sub(command("kill", -3, "admin noscript loading stale", ConnectionCommands::kill)
                         .docs(g, "2.4.0", "Terminates open connections.",
                                 "ip:port | [ID client-id] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes | no]"))
+                .sub(command("unblock", -3, "admin noscript loading stale", ConnectionCommands::unblock)
+                        .docs(g, "5.0.0", "Unblocks a client blocked by a blocking command from a different connection.",
+                                "client-id [TIMEOUT | ERROR]"))
                 .sub(command("reply", 3, "loading stale", ConnectionCommands::reply)
                         .docs(g, "3.2.0", "Instructs the server whether to reply to commands.", "ON | OFF | SKIP"))
                 .sub(command("no-evict", 3, "admin noscript loading stale", ConnectionCommands::onOff)
@@ -262,6 +265,18 @@ final class ConnectionCommands {
         StringBuilder b = new StringBuilder();
         for (ClientConnection x : chosen) b.append(x.info()).append('\n');
         out.bulk(b.toString());
+    }
+
+    /** CLIENT UNBLOCK id [TIMEOUT | ERROR]: ends another client's wait as a timeout would, or with an error. */
+    static void unblock(ClientConnection c, byte[][] a, RespWriter out) {
+        if (a.length > 4) throw Help.syntaxError(a[1], "CLIENT");
+        boolean withError = false;
+        if (a.length == 4) {
+            if (Args.is(a[3], "ERROR")) withError = true;
+            else if (!Args.is(a[3], "TIMEOUT")) throw RedisError.err("CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+        }
+        ClientConnection target = c.server().clients().get(Args.toLong(a[2]));
+        out.integer(target != null && c.server().blocking().unblock(target, withError) ? 1 : 0);
     }
 
     static void kill(ClientConnection c, byte[][] a, RespWriter out) {

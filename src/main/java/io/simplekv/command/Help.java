@@ -13,4 +13,10 @@ final class Help {
         out.simple("HELP");
         out.simple("    Prints this help.");
     }
+
+    /** Redis's addReplySubcommandSyntaxError, for a subcommand given arguments it does not take. */
+    static io.simplekv.protocol.RedisError syntaxError(byte[] subcommand, String container) {
+        return io.simplekv.protocol.RedisError.err("unknown subcommand or wrong number of arguments for '"
+                + Args.text(subcommand) + "'. Try " + container + " HELP.");
+    }
 }

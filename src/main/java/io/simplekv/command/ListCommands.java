@@ -95,7 +95,7 @@ final class ListCommands {
         for (byte[] e : popped) out.bulk(e);
     }
 
-    private static void popped(ClientConnection c, boolean left, ListTable l, byte[] key) {
+    static void popped(ClientConnection c, boolean left, ListTable l, byte[] key) {
         Notify.list(c, left ? "lpop" : "rpop", key);
         Notify.delIfEmptied(c, l.size(), key);
     }
@@ -273,7 +273,7 @@ final class ListCommands {
         move(c, a[1], a[2], side(a[3]), side(a[4]), out);
     }
 
-    private static boolean side(byte[] arg) {
+    static boolean side(byte[] arg) {
         if (Args.is(arg, "LEFT")) return true;
         if (Args.is(arg, "RIGHT")) return false;
         throw RedisError.SYNTAX;
@@ -298,39 +298,67 @@ final class ListCommands {
     }
 
     static void lmpop(ClientConnection c, byte[][] a, RespWriter out) {
-        long numkeys;
-        try {
-            numkeys = Args.toLong(a[1]);
-        } catch (RedisError e) {
-            throw RedisError.err("numkeys should be greater than 0");
-        }
-        if (numkeys <= 0) throw RedisError.err("numkeys should be greater than 0");
-        if (numkeys > a.length - 3) throw RedisError.SYNTAX;
-        int where = 2 + (int) numkeys;
-        boolean left = side(a[where]);
-        long count = 1;
-        if (a.length > where + 1) {
-            if (a.length != where + 3 || !Args.is(a[where + 1], "COUNT")) throw RedisError.SYNTAX;
+        MultiPop p = MultiPop.parse(a, 1, "LEFT", "RIGHT");
+        if (!popFirst(c, a, p, out)) out.nullArray();
+    }
+
+    /**
+     * LMPOP's and BLMPOP's arguments: numkeys at {@code numkeysAt}, the keys, a side word, then COUNT n.
+     * {@code first} is true for the first side word (LEFT here, MIN for ZMPOP).
+     */
+    record MultiPop(int firstKey, int endKey, boolean first, long count) {
+        static MultiPop parse(byte[][] a, int numkeysAt, String firstWord, String secondWord) {
+            long numkeys;
             try {
-                count = Args.toLong(a[where + 2]);
+                numkeys = Args.toLong(a[numkeysAt]);
             } catch (RedisError e) {
-                throw RedisError.err("count should be greater than 0");
+                throw RedisError.err("numkeys should be greater than 0");
             }
-            if (count <= 0) throw RedisError.err("count should be greater than 0");
+            if (numkeys <= 0) throw RedisError.err("numkeys should be greater than 0");
+            if (numkeys > a.length - numkeysAt - 2) throw RedisError.SYNTAX;
+            int where = numkeysAt + 1 + (int) numkeys;
+            boolean first;
+            if (Args.is(a[where], firstWord)) first = true;
+            else if (Args.is(a[where], secondWord)) first = false;
+            else throw RedisError.SYNTAX;
+            long count = 1;
+            if (a.length > where + 1) {
+                if (a.length != where + 3 || !Args.is(a[where + 1], "COUNT")) throw RedisError.SYNTAX;
+                try {
+                    count = Args.toLong(a[where + 2]);
+                } catch (RedisError e) {
+                    throw RedisError.err("count should be greater than 0");
+                }
+                if (count <= 0) throw RedisError.err("count should be greater than 0");
+            }
+            return new MultiPop(numkeysAt + 1, where, first, count);
         }
-        for (int i = 2; i < where; i++) {
-            ListTable l = ListTable.open(c.db(), a[i]);
-            if (l == null || l.size() == 0) continue;
-            List<byte[]> popped = new ArrayList<>();
-            while (popped.size() < count && l.size() > 0) popped.add(l.pop(left));
-            l.commit();
-            popped(c, left, l, a[i]);
-            out.array(2);
-            out.bulk(a[i]);
-            out.array(popped.size());
-            for (byte[] e : popped) out.bulk(e);
-            return;
+
+        java.util.List<byte[]> keys(byte[][] a) {
+            return Arrays.asList(a).subList(firstKey, endKey);
         }
-        out.nullArray();
+    }
+
+    /** Pops from the first non-empty list among the keys and replies [key, [elements]]; false when all are empty. */
+    static boolean popFirst(ClientConnection c, byte[][] a, MultiPop p, RespWriter out) {
+        for (int i = p.firstKey(); i < p.endKey(); i++) {
+            if (popCount(c, a[i], p.first(), p.count(), out)) return true;
+        }
+        return false;
+    }
+
+    /** Pops up to count from one list, replying [key, [elements]]; false (nothing written) when it is empty. */
+    static boolean popCount(ClientConnection c, byte[] key, boolean left, long count, RespWriter out) {
+        ListTable l = ListTable.open(c.db(), key);
+        if (l == null || l.size() == 0) return false;
+        List<byte[]> popped = new ArrayList<>();
+        while (popped.size() < count && l.size() > 0) popped.add(l.pop(left));
+        l.commit();
+        popped(c, left, l, key);
+        out.array(2);
+        out.bulk(key);
+        out.array(popped.size());
+        for (byte[] e : popped) out.bulk(e);
+        return true;
     }
 }

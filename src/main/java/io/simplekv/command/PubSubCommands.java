@@ -119,8 +119,7 @@ final class PubSubCommands {
 
     static void channels(ClientConnection c, byte[][] a, RespWriter out, boolean shard) {
         if (a.length > 3) {
-            throw RedisError.err("unknown subcommand or wrong number of arguments for '" + Args.text(a[1])
-                    + "'. Try PUBSUB HELP.");
+            throw Help.syntaxError(a[1], "PUBSUB");
         }
         List<byte[]> names = c.server().pubsub().channels(shard, a.length == 3 ? a[2] : null);
         out.array(names.size());

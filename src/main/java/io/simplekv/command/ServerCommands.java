@@ -205,8 +205,7 @@ final class ServerCommands {
                     "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background.",
                     "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.");
         } else {
-            throw RedisError.err("unknown subcommand or wrong number of arguments for '" + Args.text(a[1])
-                    + "'. Try DEBUG HELP.");
+            throw Help.syntaxError(a[1], "DEBUG");
         }
     }
 }

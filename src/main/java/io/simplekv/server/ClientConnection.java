@@ -42,7 +42,7 @@ public final class ClientConnection implements Subscriber {
     /** Commands queued since MULTI, or null outside a transaction. */
     private java.util.List<byte[][]> multiQueue;
     private boolean multiFailed;
-    private final java.util.Set<WatchRegistry.Watched> watched = new java.util.HashSet<>();
+    private final java.util.Set<DbKey> watched = new java.util.HashSet<>();
     private volatile boolean watchDirty;
     private boolean repliesOff;
     private boolean skipThisReply;
@@ -56,6 +56,12 @@ public final class ClientConnection implements Subscriber {
     /** When pending output first went over the soft limit; 0 while under it. */
     private volatile long overSoftLimitSince;
     private final AtomicBoolean outputLimitReached = new AtomicBoolean();
+    /** The wait this client is in (BLPOP...), or null; written on our loop when blocking, read by others. */
+    private volatile BlockedClient blocked;
+    /** Set while EXEC runs its queue: a blocking command there answers at once, as Redis's CLIENT_DENY_BLOCKING. */
+    private boolean denyBlocking;
+    /** Takes the reply that ends a wait, on our event loop; the handler sets it to resume held-back requests. */
+    private Consumer<ByteBuf> resumer;
 
     public ClientConnection(long id, Channel channel, ServerContext server) {
         this(id, channel, server, m -> channel.writeAndFlush(m));
@@ -66,6 +72,7 @@ public final class ClientConnection implements Subscriber {
         this.channel = channel;
         this.server = server;
         this.messageWriter = messageWriter;
+        this.resumer = m -> channel.writeAndFlush(m);
         this.authenticated = !server.config().requiresAuth();
     }
 
@@ -160,6 +167,25 @@ public final class ClientConnection implements Subscriber {
         channel.close();
     }
 
+    public BlockedClient blocked() { return blocked; }
+    void blocked(BlockedClient w) { this.blocked = w; }
+    public boolean denyBlocking() { return denyBlocking; }
+    public void denyBlocking(boolean v) { this.denyBlocking = v; }
+    void resumer(Consumer<ByteBuf> r) { this.resumer = r; }
+
+    /** Ends this client's wait with a reply, on its own event loop, which also lets its held-back requests run. */
+    void resume(ByteBuf reply) {
+        try {
+            channel.eventLoop().execute(() -> {
+                blocked = null;
+                if (channel.isActive()) resumer.accept(reply);
+                else reply.release();
+            });
+        } catch (RejectedExecutionException e) {
+            reply.release(); // the server is stopping
+        }
+    }
+
     public long id() { return id; }
     public Channel channel() { return channel; }
     public ServerContext server() { return server; }
@@ -197,7 +223,7 @@ public final class ClientConnection implements Subscriber {
         return q;
     }
 
-    java.util.Set<WatchRegistry.Watched> watched() { return watched; }
+    java.util.Set<DbKey> watched() { return watched; }
     public boolean watchDirty() { return watchDirty; }
     void markWatchDirty() { watchDirty = true; }
 
@@ -211,7 +237,7 @@ public final class ClientConnection implements Subscriber {
     /** The (db, key) pairs this client watches. */
     public java.util.List<Object[]> watchedKeys() {
         java.util.List<Object[]> out = new java.util.ArrayList<>();
-        for (WatchRegistry.Watched w : watched) out.add(new Object[] {w.db(), w.key().array()});
+        for (DbKey w : watched) out.add(new Object[] {w.db(), w.key().array()});
         return out;
     }
 
@@ -275,7 +301,7 @@ public final class ClientConnection implements Subscriber {
         long now = System.currentTimeMillis();
         return "id=" + id + " addr=" + address() + " laddr=" + localAddress() + " fd=" + (8 + id)
                 + " name=" + name + " age=" + (now - createdAt) / 1000 + " idle=" + (now - lastInteraction) / 1000
-                + " flags=" + (subscriptions.any() ? "P" : "N") + " db=" + db + " sub=" + subscriptions.channels()
+                + " flags=" + (subscriptions.any() ? "P" : blocked != null ? "b" : "N") + " db=" + db + " sub=" + subscriptions.channels()
                 + " psub=" + subscriptions.patterns() + " ssub=" + subscriptions.shardChannels()
                 + " multi=-1 qbuf=" + requestSize(executing)
                 + " qbuf-free=0 argv-mem=0 multi-mem=0"

@@ -29,6 +29,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private ClientConnection client;
     private ByteBuf pending;
     private final RespWriter writer = new RespWriter(null);
+    /** Requests that arrived while the client was blocked; Redis also reads nothing more from a blocked client. */
+    private final java.util.ArrayDeque<byte[][]> heldBack = new java.util.ArrayDeque<>();
 
     ClientHandler(ServerContext server, CommandService service) {
         this.server = server;
@@ -44,6 +46,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         client = new ClientConnection(server.clients().nextId(), ctx.channel(), server, m -> pushMessage(ctx, m));
+        client.resumer(reply -> resume(ctx, reply));
         server.clients().add(client);
         ctx.fireChannelActive();
     }
@@ -53,6 +56,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (client != null) {
             server.clients().remove(client);
             server.pubsub().unsubscribeAll(client);
+            server.blocking().disconnected(client);
             client.unwatchAll();
         }
         releasePending();
@@ -62,17 +66,40 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (client == null || client.closingAfterReply()) return;
+        byte[][] args = ((Command) msg).args();
+        client.touch(System.currentTimeMillis());
+        if (client.blocked() != null || !heldBack.isEmpty()) {
+            heldBack.add(args);
+            return;
+        }
+        run(ctx, args);
+    }
+
+    private void run(ChannelHandlerContext ctx, byte[][] args) {
         if (pending == null) {
             pending = ctx.alloc().ioBuffer(256);
             writer.buffer(pending);
         }
-        client.touch(System.currentTimeMillis());
-        byte[][] args = ((Command) msg).args();
         int mark = pending.writerIndex();
         client.executing(args);
         service.execute(client, args, writer);
         client.executing(null);
         if (client.dropReplyAndAdvance()) pending.writerIndex(mark);
+        // A blocked client reads nothing more until its wait ends, so a pipeline behind it waits too.
+        if (client.blocked() != null) ctx.channel().config().setAutoRead(false);
+    }
+
+    /** The reply that ends a wait, on our loop; then the requests held back meanwhile run, in order. */
+    private void resume(ChannelHandlerContext ctx, ByteBuf reply) {
+        if (pending == null) {
+            pending = ctx.alloc().ioBuffer(256);
+            writer.buffer(pending);
+        }
+        pending.writeBytes(reply);
+        reply.release();
+        while (client.blocked() == null && !heldBack.isEmpty() && !client.closingAfterReply()) run(ctx, heldBack.poll());
+        flushReplies(ctx);
+        if (client.blocked() == null && ctx.channel().isWritable()) ctx.channel().config().setAutoRead(true);
     }
 
     @Override
@@ -112,7 +139,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) ctx.channel().config().setAutoRead(true);
+        if (ctx.channel().isWritable() && (client == null || client.blocked() == null)) ctx.channel().config().setAutoRead(true);
         ctx.fireChannelWritabilityChanged();
     }
 

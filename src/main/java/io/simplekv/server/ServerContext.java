@@ -32,6 +32,7 @@ public final class ServerContext {
     private volatile int boundPort;
     private final RateMeter opsPerSecond = new RateMeter();
     private final WatchRegistry watches = new WatchRegistry();
+    private final BlockedKeys blocking = new BlockedKeys();
     private volatile io.simplekv.command.CommandService transactions;
     private volatile java.util.function.IntFunction<String> rebinder = port -> null;
 
@@ -81,6 +82,13 @@ public final class ServerContext {
     public int port() { return boundPort; }
     public RateMeter opsPerSecond() { return opsPerSecond; }
     public WatchRegistry watches() { return watches; }
+    public BlockedKeys blocking() { return blocking; }
+
+    /** A write made outside a command's own run (serving a blocked client): what CommandService does after one. */
+    public void keyWritten(int db, byte[] key) {
+        if (!watches.isEmpty()) watches.touch(db, key);
+        if (blocking.anyWaiting()) blocking.signal(db, key);
+    }
 
     /** EXEC runs its queue through the command service, which registers itself here when it is made. */
     public io.simplekv.command.CommandService transactions() { return transactions; }

@@ -1,6 +1,5 @@
 package io.simplekv.server;
 
-import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -9,9 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * here, which marks those clients dirty so their EXEC returns nil. Lives beside the storage, never inside it.
  */
 public final class WatchRegistry {
-    record Watched(int db, ByteBuffer key) {}
-
-    private final ConcurrentHashMap<Watched, Set<ClientConnection>> watchers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<DbKey, Set<ClientConnection>> watchers = new ConcurrentHashMap<>();
 
     /** Cheap test first: most servers have no watched key at all, and every write asks. */
     public boolean isEmpty() {
@@ -19,7 +16,7 @@ public final class WatchRegistry {
     }
 
     void watch(ClientConnection c, int db, byte[] key) {
-        Watched w = new Watched(db, ByteBuffer.wrap(key.clone()));
+        DbKey w = DbKey.copyOf(db, key);
         if (!c.watched().add(w)) return;
         // The add must happen inside the map's atomic step: added after computeIfAbsent returned, it could land in
         // a set that another client's unwatch had just found empty and removed, and no write would ever reach us.
@@ -31,7 +28,7 @@ public final class WatchRegistry {
     }
 
     void unwatchAll(ClientConnection c) {
-        for (Watched w : c.watched()) {
+        for (DbKey w : c.watched()) {
             watchers.computeIfPresent(w, (k, set) -> {
                 set.remove(c);
                 return set.isEmpty() ? null : set;
@@ -41,7 +38,7 @@ public final class WatchRegistry {
     }
 
     public void touch(int db, byte[] key) {
-        Set<ClientConnection> set = watchers.get(new Watched(db, ByteBuffer.wrap(key)));
+        Set<ClientConnection> set = watchers.get(DbKey.probe(db, key));
         if (set != null) for (ClientConnection c : set) c.markWatchDirty();
     }
 

@@ -58,6 +58,13 @@ public final class Wire implements AutoCloseable {
         return out.toString();
     }
 
+    /** Moves this connection's event-loop clock (EmbeddedChannel's is a mock ticker) and runs what fell due. */
+    public String advanceTime(long millis) {
+        channel.advanceTimeBy(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        channel.runPendingTasks(); // a timer that fired may have queued a task of its own
+        return received();
+    }
+
     public boolean isOpen() {
         channel.runPendingTasks();
         return channel.isOpen();

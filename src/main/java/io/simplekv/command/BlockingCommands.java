@@ -1,0 +1,132 @@
+package io.simplekv.command;
+
+import io.simplekv.keyspace.KeyType;
+import io.simplekv.keyspace.ListTable;
+import io.simplekv.keyspace.Records;
+import io.simplekv.protocol.RedisError;
+import io.simplekv.protocol.RespWriter;
+import io.simplekv.server.BlockedClient;
+import io.simplekv.server.ClientConnection;
+import io.simplekv.text.RedisNumbers;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static io.simplekv.command.CommandSpec.command;
+
+/**
+ * BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP: try at once like the non-blocking command; if every key is empty,
+ * park the client in the server's BlockedKeys with a serve action that does the same pop later, on whichever
+ * thread wrote the key. Inside EXEC they never wait (Redis's CLIENT_DENY_BLOCKING): an empty key answers nil.
+ */
+final class BlockingCommands {
+    private BlockingCommands() {}
+
+    static void register(CommandTable.Builder t) {
+        String g = "list";
+        t.add(command("blpop", -3, "write noscript blocking", (c, a, o) -> blockingPop(c, a, o, true)).keys(1, -2, 1)
+                .docs(g, "2.0.0", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "key [key ...] timeout"));
+        t.add(command("brpop", -3, "write noscript blocking", (c, a, o) -> blockingPop(c, a, o, false)).keys(1, -2, 1)
+                .docs(g, "2.0.0", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "key [key ...] timeout"));
+        t.add(command("blmove", 6, "write denyoom noscript blocking", (c, a, o) -> {
+            boolean from = ListCommands.side(a[3]), to = ListCommands.side(a[4]);
+            blockingMove(c, a, o, from, to, timeout(a[5]));
+        }).keys(1, 2, 1).docs(g, "6.2.0", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.", "source destination LEFT | RIGHT LEFT | RIGHT timeout"));
+        t.add(command("brpoplpush", 4, "write denyoom noscript blocking", (c, a, o) -> blockingMove(c, a, o, false, true, timeout(a[3])))
+                .keys(1, 2, 1).docs(g, "2.2.0", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.", "source destination timeout"));
+        t.add(command("blmpop", -5, "write blocking", BlockingCommands::blmpop).keys(3, -1, 1)
+                .docs(g, "7.0.0", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]"));
+    }
+
+    /** Redis's getTimeoutFromObjectOrReply in seconds: a float, rounded up to milliseconds; 0 waits forever. */
+    static long timeout(byte[] arg) {
+        double seconds = RedisNumbers.parseDouble(arg);
+        if (Double.isNaN(seconds)) throw RedisError.err("timeout is not a float or out of range");
+        double ms = Math.ceil(seconds * 1000.0);
+        // C's (long long) of an out-of-range value is LLONG_MIN on x86, which Redis then reports as negative.
+        if (ms < 0 || ms >= 0x1p63) throw RedisError.err("timeout is negative");
+        return (long) ms;
+    }
+
+    /** Parks the client; the caller holds the shard locks of every key (CommandService took them). */
+    static void block(ClientConnection c, List<byte[]> keys, byte[] target, long timeoutMs, BlockedClient.Server server) {
+        BlockedClient w = new BlockedClient(c, c.dbIndex(), keys, target, server);
+        c.server().blocking().block(w, timeoutMs);
+    }
+
+    /** Whether the key holds a non-empty list now; another type keeps a list waiter waiting, as in Redis. */
+    static boolean hasList(ClientConnection c, byte[] key) {
+        byte[] rec = c.db().lookup(key);
+        return rec != null && Records.type(rec) == KeyType.LIST;
+    }
+
+    static void blockingPop(ClientConnection c, byte[][] a, RespWriter out, boolean left) {
+        long timeout = timeout(a[a.length - 1]);
+        for (int i = 1; i < a.length - 1; i++) {
+            if (popOne(c, a[i], left, out)) return;
+        }
+        if (c.denyBlocking()) {
+            out.nullArray();
+            return;
+        }
+        block(c, Arrays.asList(a).subList(1, a.length - 1), null, timeout,
+                (w, key, o) -> hasList(w.client(), key) && popOne(w.client(), key, left, o));
+    }
+
+    private static boolean popOne(ClientConnection c, byte[] key, boolean left, RespWriter out) {
+        ListTable l = ListTable.open(c.db(), key);
+        if (l == null || l.size() == 0) return false;
+        byte[] e = l.pop(left);
+        l.commit();
+        ListCommands.popped(c, left, l, key);
+        touched(c, key);
+        out.array(2);
+        out.bulk(key);
+        out.bulk(e);
+        return true;
+    }
+
+    static void blockingMove(ClientConnection c, byte[][] a, RespWriter out, boolean fromLeft, boolean toLeft, long timeout) {
+        ListTable src = ListTable.open(c.db(), a[1]);
+        if (src != null) {
+            ListCommands.move(c, a[1], a[2], fromLeft, toLeft, out);
+            return;
+        }
+        if (c.denyBlocking()) {
+            out.nullBulk();
+            return;
+        }
+        block(c, List.of(a[1]), a[2], timeout, (w, key, o) -> {
+            ClientConnection wc = w.client();
+            if (!hasList(wc, key)) return false;
+            ListCommands.move(wc, key, w.target(), fromLeft, toLeft, o);
+            touched(wc, key);
+            wc.server().keyWritten(wc.dbIndex(), w.target());
+            return true;
+        });
+    }
+
+    static void blmpop(ClientConnection c, byte[][] a, RespWriter out) {
+        ListCommands.MultiPop p = ListCommands.MultiPop.parse(a, 2, "LEFT", "RIGHT");
+        long timeout = timeout(a[1]);
+        if (ListCommands.popFirst(c, a, p, out)) return;
+        if (c.denyBlocking()) {
+            out.nullArray();
+            return;
+        }
+        block(c, p.keys(a), null, timeout, (w, key, o) -> {
+            ClientConnection wc = w.client();
+            if (!hasList(wc, key) || !ListCommands.popCount(wc, key, p.first(), p.count(), o)) return false;
+            touched(wc, key);
+            return true;
+        });
+    }
+
+    /**
+     * WATCH must see a pop made for a blocked client as a write. When the command pops at once CommandService
+     * touches the key afterwards anyway; touching twice is harmless.
+     */
+    private static void touched(ClientConnection c, byte[] key) {
+        if (!c.server().watches().isEmpty()) c.server().watches().touch(c.dbIndex(), key);
+    }
+}

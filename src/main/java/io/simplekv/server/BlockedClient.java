@@ -1,0 +1,60 @@
+package io.simplekv.server;
+
+import io.simplekv.protocol.RespWriter;
+
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * A client waiting in BLPOP, BLMOVE, BZPOPMIN and the like: which keys of which database it waits on and how to
+ * serve it when one of them gets data. Whoever ends the wait (a server of a ready key, the timeout, CLIENT UNBLOCK
+ * or the disconnect) does so inside {@code synchronized (this)} by calling {@link #finish}, so exactly one of them
+ * answers the client.
+ */
+public final class BlockedClient {
+    /** Runs under the shard locks of the ready key and of {@link #target}: pops and writes the reply, or declines. */
+    public interface Server {
+        /** Returns false, having written nothing, when the key holds nothing this waiter can take. */
+        boolean serve(BlockedClient waiter, byte[] readyKey, RespWriter out);
+    }
+
+    private final ClientConnection client;
+    private final int db;
+    private final List<byte[]> keys;
+    private final byte[] target;
+    private final Server server;
+    private boolean finished;
+    private ScheduledFuture<?> timeout;
+
+    public BlockedClient(ClientConnection client, int db, List<byte[]> keys, byte[] target, Server server) {
+        this.client = client;
+        this.db = db;
+        this.keys = List.copyOf(keys);
+        this.target = target;
+        this.server = server;
+    }
+
+    public ClientConnection client() { return client; }
+    public int db() { return db; }
+    public List<byte[]> keys() { return keys; }
+    /** A second key the serve writes to (BLMOVE's destination), locked with the ready key; null if none. */
+    public byte[] target() { return target; }
+    Server server() { return server; }
+
+    /** Claims the right to answer; false when someone already did. Callers hold this object's monitor. */
+    boolean finish() {
+        if (finished) return false;
+        finished = true;
+        if (timeout != null) timeout.cancel(false);
+        return true;
+    }
+
+    boolean finished() {
+        return finished;
+    }
+
+    synchronized void timeout(ScheduledFuture<?> t) {
+        if (finished) t.cancel(false);
+        else timeout = t;
+    }
+}
