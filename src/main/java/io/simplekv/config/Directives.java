@@ -71,7 +71,7 @@ public final class Directives {
             integer("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, true),
             bool("activerehashing", true, true),
             // Netty event loops serving clients; 0 means one per core.
-            integer("io-threads", 0, 0, 128, false)));
+            integer("io-threads", 1, 0, 128, false)));
 
     /** Old names Redis 7 still accepts (and CONFIG GET still reports) for renamed directives. */
     public static final Map<String, String> ALIASES = Map.of(
