@@ -91,6 +91,7 @@ public final class Database {
 
     /** Like {@link #put} for a collection rewriting its own record, which must not free its own pages. */
     void putCollection(byte[] key, byte[] record) {
+        if (events.wantsCreated() && lookup(key) == null) events.created(index, key);
         if (!space.anyPaged() && FieldTable.isPagedCollection(record)) space.markPaged();
         data.put(key, record);
         long at = Records.expireAt(record);

@@ -82,6 +82,11 @@ public final class KeyspaceEvents {
         return flags;
     }
 
+    /** Whether events of class {@code type} are published now. */
+    public boolean enabled(int type) {
+        return (flags() & type) != 0;
+    }
+
     /** Publishes one event of class {@code type} about {@code key} in database {@code db}, if enabled. */
     public void notify(int type, String event, int db, byte[] key) {
         int f = flags();

@@ -40,9 +40,22 @@ public final class ServerContext {
     public static ServerContext create(ServerConfig config, StorageEngine engine) {
         ServerStats stats = new ServerStats();
         ServerContext context = new ServerContext(new LiveConfig(config), new Keyspace(engine, config.databases, stats), stats);
-        context.keyspace().events((db, key) -> {
-            context.watches.touch(db, key);
-            context.events.notify(io.simplekv.pubsub.KeyspaceEvents.EXPIRED, "expired", db, key);
+        context.keyspace().events(new io.simplekv.keyspace.KeyEvents() {
+            @Override
+            public void expired(int db, byte[] key) {
+                context.watches.touch(db, key);
+                context.events.notify(io.simplekv.pubsub.KeyspaceEvents.EXPIRED, "expired", db, key);
+            }
+
+            @Override
+            public boolean wantsCreated() {
+                return context.events.enabled(io.simplekv.pubsub.KeyspaceEvents.NEW);
+            }
+
+            @Override
+            public void created(int db, byte[] key) {
+                context.events.notify(io.simplekv.pubsub.KeyspaceEvents.NEW, "new", db, key);
+            }
         });
         context.commands(Commands.table());
         return context;

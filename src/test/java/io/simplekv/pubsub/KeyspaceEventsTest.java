@@ -53,4 +53,26 @@ class KeyspaceEventsTest extends ServerTestBase {
             assertEquals("", sub.received(), "off means off");
         }
     }
+
+    @Test
+    void theNewClassReportsKeysAWriteCreates() {
+        try (Wire sub = server.connect()) {
+            sub.call("PSUBSCRIBE", "*");
+            assertEquals(OK, r.call("CONFIG", "SET", "notify-keyspace-events", "En"));
+            r.call("SET", "foo", "bar");
+            r.call("SET", "foo", "baz");
+            r.call("HSET", "h", "f", "v");
+            r.call("HSET", "h", "g", "v");
+            r.call("RPUSH", "l", "a");
+            r.call("SADD", "s", "m");
+            r.call("SET", "e", "1", "PX", "1");
+            assertEquals(pmessage("*", "__keyevent@0__:new", "foo") + pmessage("*", "__keyevent@0__:new", "h")
+                    + pmessage("*", "__keyevent@0__:new", "l") + pmessage("*", "__keyevent@0__:new", "s")
+                    + pmessage("*", "__keyevent@0__:new", "e"), sub.received(), "a second write to a key is not new");
+            r.call("CONFIG", "SET", "notify-keyspace-events", "KEA");
+            r.call("SET", "other", "x");
+            assertEquals(pmessage("*", "__keyspace@0__:other", "set") + pmessage("*", "__keyevent@0__:set", "other"),
+                    sub.received(), "'A' does not include 'n', as in Redis");
+        }
+    }
 }
