@@ -243,7 +243,7 @@ final class CommandIntrospection {
         if (!spec.arityAccepts(cmd.length)) throw RedisError.err("Invalid number of arguments specified for command");
         if (spec.firstKey == 0) throw RedisError.err("The command has no key arguments");
         List<byte[]> keys = new ArrayList<>();
-        for (int i = spec.firstKey; i <= spec.lastKeyIndex(cmd.length); i += spec.keyStep) keys.add(cmd[i]);
+        for (int i : spec.keyPositions(cmd)) keys.add(cmd[i]);
         out.array(keys.size());
         for (byte[] k : keys) out.bulk(k);
     }

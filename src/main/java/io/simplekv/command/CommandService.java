@@ -8,7 +8,6 @@ import io.simplekv.server.ClientConnection;
 import io.simplekv.server.ServerContext;
 import io.simplekv.server.WatchRegistry;
 import io.simplekv.storage.StorageException;
-import io.simplekv.text.RedisNumbers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,9 +108,11 @@ public final class CommandService {
         int n = 0;
         for (byte[][] args : queued) {
             CommandSpec spec = specOf(args);
-            if (spec.locksEverything()) lockAll = true;
-            if (spec.firstKey <= 0) continue;
-            for (int i = spec.firstKey; i <= spec.lastKeyIndex(args.length); i += spec.keyStep) {
+            if (spec.needsEveryLock(args)) {
+                lockAll = true;
+                continue;
+            }
+            for (int i : spec.keyPositions(args)) {
                 if (n == shards.length) shards = Arrays.copyOf(shards, n * 2);
                 shards[n++] = ShardLocks.shardOf(args[i]);
             }
@@ -157,8 +158,20 @@ public final class CommandService {
         int[] shards = null;
         int shardCount = 0;
         int single = -1;
-        if (spec.locksEverything()) {
+        boolean all = spec.needsEveryLock(args);
+        if (spec.hasMovableKeys()) {
+            int[] keys = spec.keyPositions(args);
+            if (!all) {
+                shards = new int[keys.length];
+                for (int i : keys) shards[shardCount++] = ShardLocks.shardOf(args[i]);
+                shardCount = ShardLocks.normalize(shards, shardCount);
+                locks.lockAll(shards, shardCount);
+            }
+        }
+        if (all) {
             locks.lockEverything();
+        } else if (spec.hasMovableKeys()) {
+            // locked above
         } else if (spec.firstKey > 0) {
             int last = spec.lastKeyIndex(args.length);
             if (spec.firstKey == last) {
@@ -172,10 +185,9 @@ public final class CommandService {
             }
         }
         try {
-            boolean watched = spec.has(CommandFlag.WRITE) && !watches.isEmpty();
-            if (watched && spec.locksEverything()) touchBeforeFlushOrSwap(spec, client, args);
             spec.handler.execute(client, args, out);
-            if (watched && !spec.locksEverything()) touchWatched(spec, client, args);
+            // FLUSHDB, FLUSHALL and SWAPDB (lock_all) tell WATCH themselves which keys they change.
+            if (spec.has(CommandFlag.WRITE) && !spec.locksEverything() && !watches.isEmpty()) touchWatched(spec, client, args);
             if (spec.has(CommandFlag.WRITE) && blocking.anyWaiting()) signalWaiters(spec, client, args);
         } catch (RedisError e) {
             failed = true;
@@ -195,7 +207,7 @@ public final class CommandService {
             out.error("ERR internal error while running '" + spec.fullName + "'");
             server.stats().countError("ERR");
         } finally {
-            if (spec.locksEverything()) locks.unlockEverything();
+            if (all) locks.unlockEverything();
             else if (single >= 0) locks.unlock(single);
             else if (shards != null) locks.unlockAll(shards, shardCount);
         }
@@ -204,46 +216,24 @@ public final class CommandService {
         if (failed) spec.stats.failedCalls.increment();
     }
 
-    /** FLUSHDB/FLUSHALL touch watched keys that exist; SWAPDB those that exist in either of its two databases. */
-    private void touchBeforeFlushOrSwap(CommandSpec spec, ClientConnection client, byte[][] args) {
-        var ks = server.keyspace();
-        if (spec.name.equals("swapdb")) {
-            long x = RedisNumbers.atoi(args[1]), y = RedisNumbers.atoi(args[2]);
-            if (x < 0 || y < 0 || x >= ks.databases() || y >= ks.databases()) return;
-            watches.touchExisting(-1, (db, key) -> (db == x || db == y)
-                    && (ks.db((int) x).exists(key) || ks.db((int) y).exists(key)));
-            return;
-        }
-        watches.touchExisting(spec.name.equals("flushdb") ? client.dbIndex() : -1, (db, key) -> ks.db(db).exists(key));
-    }
-
     /**
-     * Tells the blocking registry which waited-on keys a write may have filled. Commands that reach beyond their
-     * named keys (FLUSHALL, SWAPDB, MOVE, COPY ... DB) wake every waiter to look again, as Redis rescans on SWAPDB.
+     * Tells the blocking registry which waited-on keys a write may have filled. Commands that change whole
+     * databases (lock_all: FLUSHALL, SWAPDB) wake every waiter to look again, as Redis rescans on SWAPDB; MOVE and
+     * COPY ... DB signal the key of the other database themselves (ServerContext.keyWritten).
      */
     private void signalWaiters(CommandSpec spec, ClientConnection client, byte[][] args) {
-        if (spec.locksEverything() || spec.name.equals("move") || spec.name.equals("copy")) {
+        if (spec.locksEverything()) {
             blocking.signalAll();
             return;
         }
         int db = client.dbIndex();
-        for (int i = spec.firstKey; spec.firstKey > 0 && i <= spec.lastKeyIndex(args.length); i += spec.keyStep) {
-            blocking.signal(db, args[i]);
-        }
+        for (int i : spec.keyPositions(args)) blocking.signal(db, args[i]);
     }
 
     /** Marks watchers of the keys a write command named. */
     private void touchWatched(CommandSpec spec, ClientConnection client, byte[][] args) {
         int db = client.dbIndex();
-        for (int i = spec.firstKey; spec.firstKey > 0 && i <= spec.lastKeyIndex(args.length); i += spec.keyStep) {
-            watches.touch(db, args[i]);
-        }
-        // MOVE and COPY ... DB also change the key in the other database.
-        if (spec.name.equals("move") || spec.name.equals("copy")) {
-            for (int other = 0; other < server.keyspace().databases(); other++) {
-                for (int i = 1; i <= 2 && i < args.length; i++) watches.touch(other, args[i]);
-            }
-        }
+        for (int i : spec.keyPositions(args)) watches.touch(db, args[i]);
     }
 
     private void reject(RespWriter out, CommandSpec spec, String message) {

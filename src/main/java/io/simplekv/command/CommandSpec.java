@@ -25,6 +25,18 @@ public final class CommandSpec {
     public final CommandDocs docs;
     public final CommandStats stats = new CommandStats();
     private final boolean lockAll;
+    /** For commands whose keys depend on their arguments (SORT ... STORE), else null: then first/last/step say. */
+    private final KeyFinder keyFinder;
+
+    /** Redis's getkeys_proc: the argument positions holding keys. */
+    public interface KeyFinder {
+        int[] find(byte[][] args);
+
+        /** Whether this request also reads keys it does not name (SORT's BY/GET patterns): then it locks all. */
+        default boolean readsOtherKeys(byte[][] args) {
+            return false;
+        }
+    }
 
     private CommandSpec(Builder b, String fullName, Map<String, CommandSpec> subs) {
         this.name = b.name;
@@ -38,6 +50,27 @@ public final class CommandSpec {
         this.subcommands = Collections.unmodifiableMap(subs);
         this.docs = b.docs;
         this.lockAll = b.flags.contains(CommandFlag.LOCK_ALL);
+        this.keyFinder = b.keyFinder;
+    }
+
+    public boolean hasMovableKeys() {
+        return keyFinder != null;
+    }
+
+    /** Whether this request must hold every shard lock: FLUSHALL and the like, or a SORT BY/GET pattern. */
+    public boolean needsEveryLock(byte[][] args) {
+        return lockAll || (keyFinder != null && keyFinder.readsOtherKeys(args));
+    }
+
+    /** The positions of the keys this request names (empty for keyless commands). */
+    public int[] keyPositions(byte[][] args) {
+        if (keyFinder != null) return keyFinder.find(args);
+        if (firstKey <= 0) return new int[0];
+        int last = lastKeyIndex(args.length);
+        if (last < firstKey) return new int[0];
+        int[] p = new int[(last - firstKey) / keyStep + 1];
+        for (int i = 0; i < p.length; i++) p[i] = firstKey + i * keyStep;
+        return p;
     }
 
     public boolean arityAccepts(int argc) {
@@ -75,6 +108,7 @@ public final class CommandSpec {
         private int keyStep;
         private final Map<String, Builder> subs = new LinkedHashMap<>();
         private CommandDocs docs = CommandDocs.NONE;
+        private KeyFinder keyFinder;
 
         private Builder(String name, int arity, String flagList, CommandHandler handler) {
             this.name = name;
@@ -89,6 +123,12 @@ public final class CommandSpec {
             this.firstKey = first;
             this.lastKey = last;
             this.keyStep = step;
+            return this;
+        }
+
+        /** Keys found per request; first/last/step stay what COMMAND INFO reports, as Redis's legacy key spec. */
+        public Builder movableKeys(KeyFinder finder) {
+            this.keyFinder = finder;
             return this;
         }
 

@@ -286,6 +286,7 @@ final class KeyCommands {
             dst.delete(a[2]);
         }
         dst.put(a[2], c.db().copyFor(rec, dst));
+        c.server().keyWritten(targetDb, a[2]);
         Notify.generic(c, targetDb, "copy_to", a[2]);
         out.integer(1);
     }
@@ -304,6 +305,7 @@ final class KeyCommands {
         }
         dst.put(a[1], src.copyFor(rec, dst));
         src.delete(a[1]);
+        c.server().keyWritten(target, a[1]);
         Notify.generic(c, "move_from", a[1]);
         Notify.generic(c, target, "move_to", a[1]);
         out.integer(1);
@@ -311,14 +313,22 @@ final class KeyCommands {
 
     static void flushdb(ClientConnection c, byte[][] a, RespWriter out) {
         checkFlushMode(a);
+        touchExistingWatched(c, c.dbIndex());
         c.server().keyspace().flush(c.dbIndex());
         out.ok();
     }
 
     static void flushall(ClientConnection c, byte[][] a, RespWriter out) {
         checkFlushMode(a);
+        touchExistingWatched(c, -1);
         c.server().keyspace().flushAll();
         out.ok();
+    }
+
+    /** Before a flush of db (-1: all): a watched key counts as changed only if it exists, as in Redis. */
+    private static void touchExistingWatched(ClientConnection c, int db) {
+        Keyspace ks = c.server().keyspace();
+        if (!c.server().watches().isEmpty()) c.server().watches().touchExisting(db, (d, key) -> ks.db(d).exists(key));
     }
 
     private static void checkFlushMode(byte[][] a) {
