@@ -14,6 +14,7 @@ public final class Commands {
         BlockingCommands.register(t);
         BitCommands.register(t);
         KeyCommands.register(t);
+        SortCommand.register(t);
         PubSubCommands.register(t);
         TransactionCommands.register(t);
         ServerCommands.register(t);
