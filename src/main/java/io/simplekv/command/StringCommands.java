@@ -81,7 +81,8 @@ final class StringCommands {
     static void set(ClientConnection c, byte[][] a, RespWriter out) {
         ExpireOptions o = ExpireOptions.parse(a, 3, true, "set");
         Database db = c.db();
-        byte[] old = o.get ? db.lookupString(a[1]) : db.lookup(a[1]);
+        // A plain SET never needs the old value: skipping the read saves a hash lookup on the hottest write.
+        byte[] old = o.get ? db.lookupString(a[1]) : o.nx || o.xx || o.keepTtl ? db.lookup(a[1]) : null;
         if ((o.nx && old != null) || (o.xx && old == null)) {
             if (o.get) replyOld(old, out);
             else out.nullBulk();
