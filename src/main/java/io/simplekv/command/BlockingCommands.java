@@ -49,8 +49,9 @@ final class BlockingCommands {
     }
 
     /** Parks the client; the caller holds the shard locks of every key (CommandService took them). */
-    static void block(ClientConnection c, List<byte[]> keys, byte[] target, long timeoutMs, BlockedClient.Server server) {
-        BlockedClient w = new BlockedClient(c, c.dbIndex(), keys, target, server);
+    static void block(ClientConnection c, byte[][] request, List<byte[]> keys, byte[] target, long timeoutMs,
+                      BlockedClient.Server server) {
+        BlockedClient w = new BlockedClient(c, request, c.dbIndex(), keys, target, server);
         c.server().blocking().block(w, timeoutMs);
     }
 
@@ -69,7 +70,7 @@ final class BlockingCommands {
             out.nullArray();
             return;
         }
-        block(c, Arrays.asList(a).subList(1, a.length - 1), null, timeout,
+        block(c, a, Arrays.asList(a).subList(1, a.length - 1), null, timeout,
                 (w, key, o) -> hasList(w.client(), key) && popOne(w.client(), key, left, o));
     }
 
@@ -96,7 +97,7 @@ final class BlockingCommands {
             out.nullBulk();
             return;
         }
-        block(c, List.of(a[1]), a[2], timeout, (w, key, o) -> {
+        block(c, a, List.of(a[1]), a[2], timeout, (w, key, o) -> {
             ClientConnection wc = w.client();
             if (!hasList(wc, key)) return false;
             ListCommands.move(wc, key, w.target(), fromLeft, toLeft, o);
@@ -114,7 +115,7 @@ final class BlockingCommands {
             out.nullArray();
             return;
         }
-        block(c, p.keys(a), null, timeout, (w, key, o) -> {
+        block(c, a, p.keys(a), null, timeout, (w, key, o) -> {
             ClientConnection wc = w.client();
             if (!hasList(wc, key) || !ListCommands.popCount(wc, key, p.first(), p.count(), o)) return false;
             touched(wc, key);

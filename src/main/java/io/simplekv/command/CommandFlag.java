@@ -12,6 +12,7 @@ public enum CommandFlag {
     LOADING("loading"),
     STALE("stale"),
     SKIP_MONITOR("skip_monitor"),
+    SKIP_SLOWLOG("skip_slowlog"),
     FAST("fast"),
     NO_AUTH("no_auth"),
     ALLOW_BUSY("allow_busy"),

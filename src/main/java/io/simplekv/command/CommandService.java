@@ -211,9 +211,26 @@ public final class CommandService {
             else if (single >= 0) locks.unlock(single);
             else if (shards != null) locks.unlockAll(shards, shardCount);
         }
+        long nanos = System.nanoTime() - start;
         spec.stats.calls.increment();
-        spec.stats.nanos.add(System.nanoTime() - start);
+        spec.stats.nanos.add(nanos);
         if (failed) spec.stats.failedCalls.increment();
+        observe(spec, client, args, nanos / 1000);
+    }
+
+    /**
+     * The slow log and MONITOR see a command once it has run, as in Redis's call(): not a rejected one, not one
+     * still blocked (the slow log gets that when it is served), never an admin command on MONITOR.
+     */
+    private void observe(CommandSpec spec, ClientConnection client, byte[][] args, long micros) {
+        var config = server.config();
+        if (config.slowlogSlowerThan >= 0 && micros >= config.slowlogSlowerThan && !spec.has(CommandFlag.SKIP_SLOWLOG)
+                && client.blocked() == null) {
+            server.slowLog().add(SensitiveArgs.redacted(args), micros, client.address(), client.name(), config.slowlogMaxLen);
+        }
+        if (server.monitors().any() && !spec.has(CommandFlag.ADMIN) && !spec.has(CommandFlag.SKIP_MONITOR)) {
+            server.monitors().feed(client, SensitiveArgs.redacted(args));
+        }
     }
 
     /**

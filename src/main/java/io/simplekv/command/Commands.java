@@ -19,6 +19,7 @@ public final class Commands {
         TransactionCommands.register(t);
         ServerCommands.register(t);
         CommandIntrospection.register(t);
+        DiagnosticCommands.register(t);
         return t.build();
     }
 }

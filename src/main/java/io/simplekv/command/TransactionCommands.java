@@ -14,7 +14,7 @@ final class TransactionCommands {
         String g = "transactions";
         t.add(command("multi", 1, "noscript loading stale fast allow_busy not_queued", TransactionCommands::multi)
                 .docs(g, "1.2.0", "Starts a transaction.", ""));
-        t.add(command("exec", 1, "noscript loading stale skip_monitor not_queued", (c, a, o) -> {
+        t.add(command("exec", 1, "noscript loading stale skip_slowlog not_queued", (c, a, o) -> {
             if (!c.inMulti()) throw RedisError.err("EXEC without MULTI");
             if (c.multiFailed()) {
                 c.endMulti();

@@ -35,6 +35,9 @@ public final class ServerConfig {
     public final CollectionLimits hashLimits;
     public final CollectionLimits setLimits;
     public final OutputLimit pubsubOutputLimit;
+    /** Microseconds; negative turns the slow log off, 0 logs every command. */
+    public final long slowlogSlowerThan;
+    public final int slowlogMaxLen;
 
     private ServerConfig(Map<String, String> values) {
         this.values = Collections.unmodifiableMap(values);
@@ -59,6 +62,8 @@ public final class ServerConfig {
         // Redis 7.0 keeps small sets as intsets; one packed run serves any small set here, within the same bounds.
         setLimits = new CollectionLimits(intValue(values, "set-max-intset-entries"), hashLimits.maxPackedValue());
         pubsubOutputLimit = OutputLimit.of(values.get("client-output-buffer-limit"), "pubsub");
+        slowlogSlowerThan = Long.parseLong(values.get("slowlog-log-slower-than"));
+        slowlogMaxLen = intValue(values, "slowlog-max-len");
     }
 
     private static int intValue(Map<String, String> values, String name) {

@@ -23,11 +23,13 @@ public final class BlockedClient {
     private final List<byte[]> keys;
     private final byte[] target;
     private final Server server;
+    private final byte[][] request;
     private boolean finished;
     private ScheduledFuture<?> timeout;
 
-    public BlockedClient(ClientConnection client, int db, List<byte[]> keys, byte[] target, Server server) {
+    public BlockedClient(ClientConnection client, byte[][] request, int db, List<byte[]> keys, byte[] target, Server server) {
         this.client = client;
+        this.request = request;
         this.db = db;
         this.keys = List.copyOf(keys);
         this.target = target;
@@ -40,6 +42,8 @@ public final class BlockedClient {
     /** A second key the serve writes to (BLMOVE's destination), locked with the ready key; null if none. */
     public byte[] target() { return target; }
     Server server() { return server; }
+    /** The blocking command as the client sent it, for the slow log once it is served. */
+    public byte[][] request() { return request; }
 
     /** Claims the right to answer; false when someone already did. Callers hold this object's monitor. */
     boolean finish() {

@@ -34,6 +34,12 @@ public final class BlockedKeys {
     private final ConcurrentLinkedQueue<DbKey> ready = new ConcurrentLinkedQueue<>();
     private final Set<DbKey> readySet = ConcurrentHashMap.newKeySet();
     private final AtomicInteger blocked = new AtomicInteger();
+    /** Told of each waiter served and how long its serve took (µs): Redis slow-logs a blocked command then. */
+    private final java.util.function.ObjLongConsumer<BlockedClient> onServed;
+
+    public BlockedKeys(java.util.function.ObjLongConsumer<BlockedClient> onServed) {
+        this.onServed = onServed;
+    }
 
     /** INFO's blocked_clients. */
     public int blockedClients() {
@@ -104,6 +110,7 @@ public final class BlockedKeys {
                 int n = ShardLocks.normalize(shards, shards.length);
                 ByteBuf reply = null;
                 boolean keyLeft;
+                long start = System.nanoTime();
                 locks.lockAll(shards, n);
                 try {
                     reply = serveOne(w, key);
@@ -113,6 +120,7 @@ public final class BlockedKeys {
                 }
                 if (reply != null) {
                     forget(w);
+                    onServed.accept(w, (System.nanoTime() - start) / 1000);
                     w.client().resume(reply);
                 }
                 if (!keyLeft) break;

@@ -301,7 +301,7 @@ public final class ClientConnection implements Subscriber {
         long now = System.currentTimeMillis();
         return "id=" + id + " addr=" + address() + " laddr=" + localAddress() + " fd=" + (8 + id)
                 + " name=" + name + " age=" + (now - createdAt) / 1000 + " idle=" + (now - lastInteraction) / 1000
-                + " flags=" + (subscriptions.any() ? "P" : blocked != null ? "b" : "N") + " db=" + db + " sub=" + subscriptions.channels()
+                + " flags=" + (subscriptions.any() ? "P" : blocked != null ? "b" : server.monitors().contains(this) ? "O" : "N") + " db=" + db + " sub=" + subscriptions.channels()
                 + " psub=" + subscriptions.patterns() + " ssub=" + subscriptions.shardChannels()
                 + " multi=-1 qbuf=" + requestSize(executing)
                 + " qbuf-free=0 argv-mem=0 multi-mem=0"

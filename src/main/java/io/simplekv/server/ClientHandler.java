@@ -57,6 +57,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             server.clients().remove(client);
             server.pubsub().unsubscribeAll(client);
             server.blocking().disconnected(client);
+            server.monitors().remove(client);
             client.unwatchAll();
         }
         releasePending();

@@ -32,7 +32,9 @@ public final class ServerContext {
     private volatile int boundPort;
     private final RateMeter opsPerSecond = new RateMeter();
     private final WatchRegistry watches = new WatchRegistry();
-    private final BlockedKeys blocking = new BlockedKeys();
+    private final BlockedKeys blocking = new BlockedKeys(this::servedAfterBlocking);
+    private final Monitors monitors = new Monitors();
+    private final io.simplekv.observe.SlowLog slowLog = new io.simplekv.observe.SlowLog();
     private volatile io.simplekv.command.CommandService transactions;
     private volatile java.util.function.IntFunction<String> rebinder = port -> null;
 
@@ -96,6 +98,16 @@ public final class ServerContext {
     public RateMeter opsPerSecond() { return opsPerSecond; }
     public WatchRegistry watches() { return watches; }
     public BlockedKeys blocking() { return blocking; }
+    public Monitors monitors() { return monitors; }
+    public io.simplekv.observe.SlowLog slowLog() { return slowLog; }
+
+    private void servedAfterBlocking(BlockedClient w, long micros) {
+        ServerConfig c = config();
+        if (c.slowlogSlowerThan >= 0 && micros >= c.slowlogSlowerThan) {
+            ClientConnection client = w.client();
+            slowLog.add(w.request(), micros, client.address(), client.name(), c.slowlogMaxLen);
+        }
+    }
 
     /** A write made outside a command's own run (serving a blocked client): what CommandService does after one. */
     public void keyWritten(int db, byte[] key) {
