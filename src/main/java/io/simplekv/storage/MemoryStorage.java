@@ -92,7 +92,19 @@ public final class MemoryStorage implements Storage {
     public byte[] randomKey() {
         if (size() == 0) return null;
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        int start = rnd.nextInt(SEGMENTS);
+        // Pick the segment in proportion to its size (counts read without locks: a hint is enough), so every key is
+        // about equally likely; taking the next non-empty segment after a random one favoured keys behind gaps.
+        long total = 0;
+        for (Segment s : segments) total += s.count;
+        long pick = total > 0 ? rnd.nextLong(total) : 0;
+        int start = SEGMENTS - 1;
+        for (int i = 0; i < SEGMENTS; i++) {
+            pick -= segments[i].count;
+            if (pick < 0) {
+                start = i;
+                break;
+            }
+        }
         for (int i = 0; i < SEGMENTS; i++) {
             Segment s = segments[(start + i) & (SEGMENTS - 1)];
             synchronized (s) {

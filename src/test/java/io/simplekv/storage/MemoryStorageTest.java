@@ -220,4 +220,23 @@ class MemoryStorageTest {
         assertArrayEquals(b("v"), s.get(b("again")));
         assertEquals(Set.of("again"), scanAll(10));
     }
+
+    @Test
+    void randomKeyIsFairEvenForKeysInNeighbouringSegments() {
+        // Two keys in adjacent segments: choosing "the first non-empty segment after a random one" picked the second
+        // only 1 time in 64; every key must be about equally likely.
+        byte[] first = null, second = null;
+        for (int i = 0; second == null; i++) {
+            byte[] k = ("k" + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            long seg = ByteHash.hash(k) & 63;
+            if (first == null && seg == 10) first = k;
+            else if (first != null && seg == 11) second = k;
+        }
+        MemoryStorage s = new MemoryStorage();
+        s.put(first, new byte[] {1});
+        s.put(second, new byte[] {2});
+        int seen = 0;
+        for (int i = 0; i < 640; i++) if (java.util.Arrays.equals(s.randomKey(), second)) seen++;
+        assertTrue(seen > 200 && seen < 440, "second key picked " + seen + " times of 640");
+    }
 }
