@@ -18,6 +18,7 @@ public final class Wire implements AutoCloseable {
 
     public Wire(ServerContext context) {
         this.channel = new EmbeddedChannel();
+        channel.freezeTime(); // timers (blocking timeouts) fire only when a test moves the clock: see advanceTime
         Pipeline.install(channel, context, new CommandService(context));
         channel.pipeline().fireChannelActive();
     }
@@ -58,7 +59,7 @@ public final class Wire implements AutoCloseable {
         return out.toString();
     }
 
-    /** Moves this connection's event-loop clock (EmbeddedChannel's is a mock ticker) and runs what fell due. */
+    /** Moves this connection's (frozen) event-loop clock and runs what fell due. */
     public String advanceTime(long millis) {
         channel.advanceTimeBy(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
         channel.runPendingTasks(); // a timer that fired may have queued a task of its own
