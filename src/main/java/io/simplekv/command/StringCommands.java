@@ -79,6 +79,12 @@ final class StringCommands {
     }
 
     static void set(ClientConnection c, byte[][] a, RespWriter out) {
+        if (a.length == 3) { // the common SET key value: no options to parse, no old value to read
+            c.db().put(a[1], Records.string(a[2], Records.NO_EXPIRY));
+            Notify.string(c, "set", a[1]);
+            out.ok();
+            return;
+        }
         ExpireOptions o = ExpireOptions.parse(a, 3, true, "set");
         Database db = c.db();
         // A plain SET never needs the old value: skipping the read saves a hash lookup on the hottest write.
