@@ -115,7 +115,9 @@ final class ServerCommands {
             }
             byte[] pattern = Args.bytes(lower);
             for (Map.Entry<String, String> e : values.entrySet()) {
-                if (Glob.matches(pattern, Args.bytes(e.getKey()))) found.put(e.getKey(), e.getValue());
+                if (Directives.listed(e.getKey()) && Glob.matches(pattern, Args.bytes(e.getKey()))) {
+                    found.put(e.getKey(), e.getValue());
+                }
             }
             for (Map.Entry<String, String> alias : Directives.ALIASES.entrySet()) {
                 String target = values.get(alias.getValue());

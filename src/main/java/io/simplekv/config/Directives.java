@@ -74,13 +74,24 @@ public final class Directives {
             integer("io-threads", 1, 0, 128, false)));
 
     /** Old names Redis 7 still accepts (and CONFIG GET still reports) for renamed directives. */
-    public static final Map<String, String> ALIASES = Map.of(
+    public static final Map<String, String> ALIASES = aliases(Map.of(
             "hash-max-ziplist-entries", "hash-max-listpack-entries",
             "hash-max-ziplist-value", "hash-max-listpack-value",
             "zset-max-ziplist-entries", "zset-max-listpack-entries",
             "zset-max-ziplist-value", "zset-max-listpack-value",
             "list-max-ziplist-size", "list-max-listpack-size",
-            "slaveof", "replicaof");
+            "slaveof", "replicaof"));
+
+    /** Whether CONFIG GET may return the directive for a pattern (Redis hides some unless named exactly). */
+    public static boolean listed(String name) {
+        return !CompatDirectives.HIDDEN.contains(name);
+    }
+
+    private static Map<String, String> aliases(Map<String, String> own) {
+        Map<String, String> m = new LinkedHashMap<>(own);
+        m.putAll(CompatDirectives.ALIASES);
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     /** The directive by name or alias, case-insensitive; null if unknown. */
     public static Directive find(String name) {
@@ -91,6 +102,7 @@ public final class Directives {
     private static Map<String, Directive> index(List<Directive> list) {
         Map<String, Directive> m = new LinkedHashMap<>();
         for (Directive d : list) m.put(d.name(), d);
-        return m;
+        for (Directive d : CompatDirectives.ALL) m.putIfAbsent(d.name(), d);
+        return java.util.Collections.unmodifiableMap(m);
     }
 }
