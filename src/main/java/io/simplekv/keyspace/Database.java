@@ -84,7 +84,9 @@ public final class Database {
     public void put(byte[] key, byte[] record) {
         if (space.anyPaged()) {
             byte[] previous = data.get(key);
-            if (previous != null && FieldTable.isPagedCollection(previous)) releasePages(previous);
+            if (previous != null && FieldTable.isPagedCollection(previous) && !sharesPages(previous, record)) {
+                releasePages(previous);
+            }
         }
         putCollection(key, record);
     }
@@ -206,6 +208,12 @@ public final class Database {
             if (at == Records.NO_EXPIRY || now() <= at) return k;
         }
         return null;
+    }
+
+    /** EXPIRE and PERSIST rewrite a big collection's record around the same pages, which must stay. */
+    private static boolean sharesPages(byte[] previous, byte[] record) {
+        return FieldTable.isPagedCollection(record)
+                && FieldTable.pagedLayout(previous)[0] == FieldTable.pagedLayout(record)[0];
     }
 
     private void releasePages(byte[] rec) {

@@ -701,4 +701,27 @@ class KeyCommandsTest extends ServerTestBase {
                 + "+HELP\r\n"
                 + "+    Prints this help.\r\n", r.call("OBJECT", "HELP"));
     }
+
+    @Test
+    void expireAndPersistKeepABigCollectionsPages() {
+        String[] hset = new String[2 + 2 * 300];
+        hset[0] = "HSET";
+        hset[1] = "h";
+        for (int i = 0; i < 300; i++) {
+            hset[2 + 2 * i] = "f" + i;
+            hset[3 + 2 * i] = "v" + i;
+        }
+        r.call(hset);
+        for (int i = 0; i < 300; i++) r.call("RPUSH", "l", "e" + i);
+        for (String key : new String[] {"h", "l"}) {
+            assertEquals(integer(1), r.call("EXPIRE", key, "1000"));
+            assertEquals(integer(1), r.call("PERSIST", key));
+            assertEquals(OK, r.call("SET", "other", "x", "EX", "100"));
+        }
+        server.context().keyspace().space().reclaim();
+        assertEquals(0, server.context().keyspace().space().pending());
+        assertEquals(integer(300), r.call("HLEN", "h"));
+        assertEquals(bulk("v299"), r.call("HGET", "h", "f299"));
+        assertEquals(bulk("e150"), r.call("LINDEX", "l", "150"));
+    }
 }
