@@ -92,26 +92,11 @@ public final class RedisNumbers {
         return r.toPlainString();
     }
 
-    /** A double as Redis's strtod-based parser accepts it (scores, float arguments), or NaN when invalid. */
+    /** A double as Redis's getDoubleFromObject accepts it (scores, float arguments), or NaN when invalid. */
     public static double parseDouble(byte[] b) {
-        if (b.length == 0 || b.length > 5000) return Double.NaN;
-        String s = new String(b, StandardCharsets.US_ASCII);
-        String lower = s.toLowerCase();
-        switch (lower) {
-            case "inf", "+inf", "infinity", "+infinity": return Double.POSITIVE_INFINITY;
-            case "-inf", "-infinity": return Double.NEGATIVE_INFINITY;
-            default: break;
-        }
-        char first = s.charAt(0), last = s.charAt(s.length() - 1);
-        if (Character.isWhitespace(first) || Character.isWhitespace(last)) return Double.NaN;
-        if (!Character.isDigit(last) && last != '.') return Double.NaN;
-        if (lower.contains("x") || lower.contains("n")) return Double.NaN;
-        try {
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
+        return Strtod.parseStrict(b);
     }
+
     public static byte[] toBytes(long v) {
         return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
     }
