@@ -34,8 +34,64 @@ final class BlockingCommands {
         }).keys(1, 2, 1).docs(g, "6.2.0", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.", "source destination LEFT | RIGHT LEFT | RIGHT timeout"));
         t.add(command("brpoplpush", 4, "write denyoom noscript blocking", (c, a, o) -> blockingMove(c, a, o, false, true, timeout(a[3])))
                 .keys(1, 2, 1).docs(g, "2.2.0", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.", "source destination timeout"));
-        t.add(command("blmpop", -5, "write blocking", BlockingCommands::blmpop).keys(3, -1, 1)
+        t.add(command("blmpop", -5, "write blocking", BlockingCommands::blmpop).keys(3, -1, 1).movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 2))
                 .docs(g, "7.0.0", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]"));
+        String z = ZSetCommands.GROUP;
+        t.add(command("bzpopmin", -3, "write noscript blocking fast", (c, a, o) -> blockingZPop(c, a, o, true)).keys(1, -2, 1)
+                .docs(z, "5.0.0", "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", "key [key ...] timeout"));
+        t.add(command("bzpopmax", -3, "write noscript blocking fast", (c, a, o) -> blockingZPop(c, a, o, false)).keys(1, -2, 1)
+                .docs(z, "5.0.0", "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.", "key [key ...] timeout"));
+        t.add(command("bzmpop", -5, "write blocking", BlockingCommands::bzmpop).keys(3, -1, 1)
+                .movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 2))
+                .docs(z, "7.0.0", "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", "timeout numkeys key [key ...] MIN | MAX [COUNT count]"));
+    }
+
+    private static boolean hasZSet(ClientConnection c, byte[] key) {
+        byte[] rec = c.db().lookup(key);
+        return rec != null && Records.type(rec) == KeyType.ZSET;
+    }
+
+    static void blockingZPop(ClientConnection c, byte[][] a, RespWriter out, boolean min) {
+        long timeout = timeout(a[a.length - 1]);
+        for (int i = 1; i < a.length - 1; i++) {
+            if (zpopOne(c, a[i], min, out)) return;
+        }
+        if (c.denyBlocking()) {
+            out.nullArray();
+            return;
+        }
+        block(c, a, Arrays.asList(a).subList(1, a.length - 1), null, timeout,
+                (w, key, o) -> hasZSet(w.client(), key) && zpopOne(w.client(), key, min, o));
+    }
+
+    /** BZPOPMIN/BZPOPMAX's reply: a flat [key, member, score]. */
+    private static boolean zpopOne(ClientConnection c, byte[] key, boolean min, RespWriter out) {
+        io.simplekv.keyspace.ZSetTable z = ZSetCommands.read(c, key);
+        if (z == null) return false;
+        io.simplekv.keyspace.ZSetTable.Entry e = ZSetCommands.pop(c, key, z, min, 1).get(0);
+        touched(c, key);
+        out.array(3);
+        out.bulk(key);
+        out.bulk(e.member());
+        ZSetCommands.score(out, e.score());
+        return true;
+    }
+
+    static void bzmpop(ClientConnection c, byte[][] a, RespWriter out) {
+        ListCommands.MultiPop p = ListCommands.MultiPop.parse(a, 2, "MIN", "MAX");
+        long timeout = timeout(a[1]);
+        if (ZSetCommands.popFirst(c, a, p, out)) return;
+        if (c.denyBlocking()) {
+            out.nullArray();
+            return;
+        }
+        block(c, a, p.keys(a), null, timeout, (w, key, o) -> {
+            ClientConnection wc = w.client();
+            if (!hasZSet(wc, key)) return false;
+            ZSetCommands.popNested(wc, key, ZSetCommands.read(wc, key), p.first(), p.count(), o);
+            touched(wc, key);
+            return true;
+        });
     }
 
     /** Redis's getTimeoutFromObjectOrReply in seconds: a float, rounded up to milliseconds; 0 waits forever. */

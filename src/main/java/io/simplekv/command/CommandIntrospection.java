@@ -97,6 +97,7 @@ final class CommandIntrospection {
         cats.add(switch (spec.docs.group()) {
             case "generic" -> "@keyspace";
             case "server" -> "@admin";
+            case "sorted_set" -> "@sortedset";
             default -> "@" + spec.docs.group();
         });
         if (spec.has(CommandFlag.ADMIN)) cats.add("@admin");

@@ -11,6 +11,10 @@ public final class Commands {
         HashCommands.register(t);
         SetCommands.register(t);
         ListCommands.register(t);
+        ZSetCommands.register(t);
+        ZRangeCommands.register(t);
+        ZSetAlgebra.register(t);
+        ZRandomMember.register(t);
         BlockingCommands.register(t);
         BitCommands.register(t);
         KeyCommands.register(t);

@@ -350,7 +350,7 @@ final class KeyCommands {
     static String encodingOf(byte[] rec) {
         if (Records.type(rec) == KeyType.HASH || Records.type(rec) == KeyType.SET) return FieldTable.encodingOf(rec);
         if (Records.type(rec) == KeyType.LIST) return "quicklist"; // what Redis 7.0 reports for every list
-        if (Records.type(rec) != KeyType.STRING) return "listpack";
+        if (Records.type(rec) == KeyType.ZSET) return io.simplekv.keyspace.ZSetTable.encodingOf(rec);
         int off = Records.payloadOffset(rec), len = rec.length - off;
         if (!Records.isRaw(rec) && len <= 20 && RedisNumbers.isLong(rec, off, len)) return "int";
         if (!Records.isRaw(rec) && len <= 44) return "embstr";

@@ -52,7 +52,7 @@ final class ListCommands {
                 .docs(g, "6.2.0", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", "source destination LEFT | RIGHT LEFT | RIGHT"));
         t.add(command("rpoplpush", 3, "write denyoom", (c, a, o) -> move(c, a[1], a[2], false, true, o)).keys(1, 2, 1)
                 .docs(g, "1.2.0", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.", "source destination"));
-        t.add(command("lmpop", -4, "write", ListCommands::lmpop).keys(2, -1, 1)
+        t.add(command("lmpop", -4, "write", ListCommands::lmpop).keys(2, -1, 1).movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 1))
                 .docs(g, "7.0.0", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", "numkeys key [key ...] LEFT | RIGHT [COUNT count]"));
     }
 

@@ -31,6 +31,10 @@ final class Notify {
         c.server().notify(KeyspaceEvents.LIST, event, c.dbIndex(), key);
     }
 
+    static void zset(ClientConnection c, String event, byte[] key) {
+        c.server().notify(KeyspaceEvents.ZSET, event, c.dbIndex(), key);
+    }
+
     /** A collection command that emptied its key also reports the key's deletion, as Redis does. */
     static void delIfEmptied(ClientConnection c, long sizeAfter, byte[] key) {
         if (sizeAfter == 0) generic(c, "del", key);

@@ -55,7 +55,7 @@ final class SetCommands {
                 .docs(g, "1.0.0", "Stores the union of multiple sets in a key.", "destination key [key ...]"));
         t.add(command("sdiffstore", -3, "write denyoom", (c, a, o) -> store(c, a, o, diff(c, a, 2))).keys(1, -1, 1)
                 .docs(g, "1.0.0", "Stores the difference of multiple sets in a key.", "destination key [key ...]"));
-        t.add(command("sintercard", -3, "readonly", SetCommands::sintercard).keys(2, -1, 1)
+        t.add(command("sintercard", -3, "readonly", SetCommands::sintercard).keys(2, -1, 1).movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 1))
                 .docs(g, "7.0.0", "Returns the number of members of the intersect of multiple sets.", "numkeys key [key ...] [LIMIT limit]"));
         t.add(command("sscan", -3, "readonly", SetCommands::sscan).keys(1, 1, 1)
                 .docs(g, "2.8.0", "Iterates over members of a set.", "key cursor [MATCH pattern] [COUNT count]"));

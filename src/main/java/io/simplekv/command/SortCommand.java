@@ -92,7 +92,7 @@ final class SortCommand {
         Database db = c.db();
         byte[] rec = db.read(a[1]);
         KeyType type = rec == null ? KeyType.LIST : Records.type(rec);
-        if (type != KeyType.LIST && type != KeyType.SET) throw RedisError.WRONGTYPE;
+        if (type != KeyType.LIST && type != KeyType.SET && type != KeyType.ZSET) throw RedisError.WRONGTYPE;
         List<byte[]> elements = elements(c, a[1], type);
         // A set has no order of its own: sorting it BY a constant would not be repeatable, so Redis sorts by bytes.
         if (dontSort && type == KeyType.SET && store != null) {
@@ -110,7 +110,7 @@ final class SortCommand {
         }
         if (end >= n) end = n - 1;
         List<Item> items = new ArrayList<>(n);
-        if (dontSort && type == KeyType.LIST && desc) {
+        if (dontSort && type != KeyType.SET && desc) { // lists and sorted sets keep their own order
             for (int i = n - 1; i >= 0; i--) items.add(new Item(elements.get(i)));
         } else {
             for (byte[] e : elements) items.add(new Item(e));
@@ -127,6 +127,12 @@ final class SortCommand {
             List<byte[]> members = new ArrayList<>();
             FieldTable s = FieldTable.open(c.db(), key, KeyType.SET, c.server().config().setLimits);
             if (s != null) s.forEach((m, v) -> members.add(m));
+            return members;
+        }
+        if (type == KeyType.ZSET) {
+            List<byte[]> members = new ArrayList<>();
+            io.simplekv.keyspace.ZSetTable z = ZSetCommands.read(c, key);
+            if (z != null) z.forEach((m, score) -> members.add(m));
             return members;
         }
         ListTable l = ListTable.open(c.db(), key);

@@ -1,0 +1,345 @@
+package io.simplekv.command;
+
+import io.simplekv.keyspace.CollectionLimits;
+import io.simplekv.keyspace.ZSetTable;
+import io.simplekv.protocol.RedisError;
+import io.simplekv.protocol.RespWriter;
+import io.simplekv.server.ClientConnection;
+import io.simplekv.text.DoubleText;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.simplekv.command.CommandSpec.command;
+
+/**
+ * ZADD, ZINCRBY, ZREM, the point reads (ZSCORE, ZRANK ...), counts, pops and ZREMRANGEBY*, over {@link ZSetTable}.
+ * Ranges by score or member become rank intervals (ScoreRange, LexRange), so every read is O(log n) plus output.
+ * Ranges, algebra and random picks are in ZRangeCommands, ZSetAlgebra and ZRandomMember.
+ */
+final class ZSetCommands {
+    private ZSetCommands() {}
+
+    static final String GROUP = "sorted_set";
+    private static final RedisError NAN_RESULT = RedisError.err("resulting score is not a number (NaN)");
+    private static final RedisError NOT_FLOAT = RedisError.err("value is not a valid float");
+
+    static void register(CommandTable.Builder t) {
+        String g = GROUP;
+        t.add(command("zadd", -4, "write denyoom fast", ZSetCommands::zadd).keys(1, 1, 1)
+                .docs(g, "1.2.0", "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.",
+                        "key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...]"));
+        t.add(command("zincrby", 4, "write denyoom fast", ZSetCommands::zincrby).keys(1, 1, 1)
+                .docs(g, "1.2.0", "Increments the score of a member in a sorted set.", "key increment member"));
+        t.add(command("zrem", -3, "write fast", ZSetCommands::zrem).keys(1, 1, 1)
+                .docs(g, "1.2.0", "Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.", "key member [member ...]"));
+        t.add(command("zscore", 3, "readonly fast", ZSetCommands::zscore).keys(1, 1, 1)
+                .docs(g, "1.2.0", "Returns the score of a member in a sorted set.", "key member"));
+        t.add(command("zmscore", -3, "readonly fast", ZSetCommands::zmscore).keys(1, 1, 1)
+                .docs(g, "6.2.0", "Returns the score of one or more members in a sorted set.", "key member [member ...]"));
+        t.add(command("zcard", 2, "readonly fast", ZSetCommands::zcard).keys(1, 1, 1)
+                .docs(g, "1.2.0", "Returns the number of members in a sorted set.", "key"));
+        t.add(command("zcount", 4, "readonly fast", ZSetCommands::zcount).keys(1, 1, 1)
+                .docs(g, "2.0.0", "Returns the count of members in a sorted set that have scores within a range.", "key min max"));
+        t.add(command("zlexcount", 4, "readonly fast", ZSetCommands::zlexcount).keys(1, 1, 1)
+                .docs(g, "2.8.9", "Returns the number of members in a sorted set within a lexicographical range.", "key min max"));
+        t.add(command("zrank", 3, "readonly fast", (c, a, o) -> zrank(c, a, o, false)).keys(1, 1, 1)
+                .docs(g, "2.0.0", "Returns the index of a member in a sorted set ordered by ascending scores.", "key member"));
+        t.add(command("zrevrank", 3, "readonly fast", (c, a, o) -> zrank(c, a, o, true)).keys(1, 1, 1)
+                .docs(g, "2.0.0", "Returns the index of a member in a sorted set ordered by descending scores.", "key member"));
+        t.add(command("zpopmin", -2, "write fast", (c, a, o) -> zpop(c, a, o, true)).keys(1, 1, 1)
+                .docs(g, "5.0.0", "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", "key [count]"));
+        t.add(command("zpopmax", -2, "write fast", (c, a, o) -> zpop(c, a, o, false)).keys(1, 1, 1)
+                .docs(g, "5.0.0", "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", "key [count]"));
+        t.add(command("zmpop", -4, "write", ZSetCommands::zmpop).keys(2, -1, 1).movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 1))
+                .docs(g, "7.0.0", "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.",
+                        "numkeys key [key ...] MIN | MAX [COUNT count]"));
+        t.add(command("zremrangebyscore", 4, "write", ZSetCommands::zremrangebyscore).keys(1, 1, 1)
+                .docs(g, "1.2.0", "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.", "key min max"));
+        t.add(command("zremrangebyrank", 4, "write", ZSetCommands::zremrangebyrank).keys(1, 1, 1)
+                .docs(g, "2.0.0", "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.", "key start stop"));
+        t.add(command("zremrangebylex", 4, "write", ZSetCommands::zremrangebylex).keys(1, 1, 1)
+                .docs(g, "2.8.9", "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.", "key min max"));
+        t.add(command("zscan", -3, "readonly", ZSetCommands::zscan).keys(1, 1, 1)
+                .docs(g, "2.8.0", "Iterates over members and scores of a sorted set.", "key cursor [MATCH pattern] [COUNT count]"));
+    }
+
+    static CollectionLimits limits(ClientConnection c) {
+        return c.server().config().zsetLimits;
+    }
+
+    static ZSetTable read(ClientConnection c, byte[] key) {
+        return ZSetTable.open(c.db(), key, limits(c));
+    }
+
+    static void score(RespWriter out, double score) {
+        out.bulk(DoubleText.bytes(score));
+    }
+
+    static double toScore(byte[] arg) {
+        double d = io.simplekv.text.RedisNumbers.parseDouble(arg);
+        if (Double.isNaN(d)) throw NOT_FLOAT;
+        return d;
+    }
+
+    // ---- ZADD / ZINCRBY ----
+
+    private static void zadd(ClientConnection c, byte[][] a, RespWriter out) {
+        boolean nx = false, xx = false, gt = false, lt = false, ch = false, incr = false;
+        int at = 2;
+        for (; at < a.length; at++) {
+            if (Args.is(a[at], "NX")) nx = true;
+            else if (Args.is(a[at], "XX")) xx = true;
+            else if (Args.is(a[at], "CH")) ch = true;
+            else if (Args.is(a[at], "INCR")) incr = true;
+            else if (Args.is(a[at], "GT")) gt = true;
+            else if (Args.is(a[at], "LT")) lt = true;
+            else break;
+        }
+        int elements = a.length - at;
+        if (elements == 0 || elements % 2 != 0) throw RedisError.SYNTAX;
+        if (nx && xx) throw RedisError.err("XX and NX options at the same time are not compatible");
+        if ((gt && nx) || (lt && nx) || (gt && lt)) {
+            throw RedisError.err("GT, LT, and/or NX options at the same time are not compatible");
+        }
+        if (incr && elements > 2) throw RedisError.err("INCR option supports a single increment-element pair");
+        double[] scores = new double[elements / 2];
+        for (int i = 0; i < scores.length; i++) scores[i] = toScore(a[at + 2 * i]);
+        add(c, a[1], a, at, scores, new AddMode(nx, xx, gt, lt, ch, incr), out);
+    }
+
+    private static void zincrby(ClientConnection c, byte[][] a, RespWriter out) {
+        add(c, a[1], a, 2, new double[] {toScore(a[2])}, new AddMode(false, false, false, false, false, true), out);
+    }
+
+    private record AddMode(boolean nx, boolean xx, boolean gt, boolean lt, boolean ch, boolean incr) {}
+
+    /** zaddGenericCommand: members at a[at+1], a[at+3] ...; scores already parsed so a bad one changes nothing. */
+    private static void add(ClientConnection c, byte[] key, byte[][] a, int at, double[] scores, AddMode m, RespWriter out) {
+        ZSetTable z = read(c, key);
+        if (z == null) {
+            if (m.xx()) {
+                if (m.incr()) out.nullBulk();
+                else out.integer(0);
+                return;
+            }
+            z = ZSetTable.openOrCreate(c.db(), key, limits(c));
+        }
+        long added = 0, updated = 0, processed = 0;
+        double last = 0;
+        RedisError failure = null;
+        for (int i = 0; i < scores.length; i++) {
+            byte[] member = a[at + 1 + 2 * i];
+            double score = scores[i];
+            double current = z.score(member);
+            if (Double.isNaN(current)) {
+                if (m.xx()) continue;
+                z.put(member, score);
+                added++;
+            } else {
+                if (m.nx()) continue;
+                if (m.incr()) {
+                    score += current;
+                    if (Double.isNaN(score)) {
+                        failure = NAN_RESULT;
+                        break;
+                    }
+                }
+                if ((m.lt() && score >= current) || (m.gt() && score <= current)) continue;
+                if (score != current) {
+                    z.put(member, score);
+                    updated++;
+                }
+            }
+            processed++;
+            last = score;
+        }
+        z.commit();
+        if (added + updated > 0) Notify.zset(c, m.incr() ? "zincr" : "zadd", key);
+        if (failure != null) throw failure;
+        if (m.incr()) {
+            if (processed > 0) score(out, last);
+            else out.nullBulk();
+        } else {
+            out.integer(m.ch() ? added + updated : added);
+        }
+    }
+
+    // ---- removals ----
+
+    private static void zrem(ClientConnection c, byte[][] a, RespWriter out) {
+        ZSetTable z = read(c, a[1]);
+        long removed = 0;
+        if (z != null) {
+            for (int i = 2; i < a.length && z.size() > 0; i++) if (z.remove(a[i])) removed++;
+            z.commit();
+            if (removed > 0) {
+                Notify.zset(c, "zrem", a[1]);
+                Notify.delIfEmptied(c, z.size(), a[1]);
+            }
+        }
+        out.integer(removed);
+    }
+
+    private static void zremrangebyrank(ClientConnection c, byte[][] a, RespWriter out) {
+        long start = Args.toLong(a[2]), stop = Args.toLong(a[3]);
+        ZSetTable z = read(c, a[1]);
+        if (z == null) {
+            out.integer(0);
+            return;
+        }
+        long[] r = ZRangeCommands.rankRange(start, stop, z.size());
+        removeRanks(c, a[1], z, r == null ? 0 : r[0], r == null ? 0 : r[1] + 1, "zremrangebyrank", out);
+    }
+
+    private static void zremrangebyscore(ClientConnection c, byte[][] a, RespWriter out) {
+        ScoreRange range = ScoreRange.parse(a[2], a[3]);
+        ZSetTable z = read(c, a[1]);
+        if (z == null) {
+            out.integer(0);
+            return;
+        }
+        removeRanks(c, a[1], z, range.first(z), range.end(z), "zremrangebyscore", out);
+    }
+
+    private static void zremrangebylex(ClientConnection c, byte[][] a, RespWriter out) {
+        LexRange range = LexRange.parse(a[2], a[3]);
+        ZSetTable z = read(c, a[1]);
+        if (z == null) {
+            out.integer(0);
+            return;
+        }
+        removeRanks(c, a[1], z, range.first(z), range.end(z), "zremrangebylex", out);
+    }
+
+    /** Removes ranks [from, end) and reports it as Redis does. */
+    private static void removeRanks(ClientConnection c, byte[] key, ZSetTable z, long from, long end, String event, RespWriter out) {
+        long removed = end > from ? z.removeRange(from, end - 1) : 0;
+        z.commit();
+        if (removed > 0) {
+            Notify.zset(c, event, key);
+            Notify.delIfEmptied(c, z.size(), key);
+        }
+        out.integer(removed);
+    }
+
+    // ---- point reads and counts ----
+
+    private static void zscore(ClientConnection c, byte[][] a, RespWriter out) {
+        ZSetTable z = read(c, a[1]);
+        double s = z == null ? Double.NaN : z.score(a[2]);
+        if (Double.isNaN(s)) out.nullBulk();
+        else score(out, s);
+    }
+
+    private static void zmscore(ClientConnection c, byte[][] a, RespWriter out) {
+        ZSetTable z = read(c, a[1]);
+        out.array(a.length - 2);
+        for (int i = 2; i < a.length; i++) {
+            double s = z == null ? Double.NaN : z.score(a[i]);
+            if (Double.isNaN(s)) out.nullBulk();
+            else score(out, s);
+        }
+    }
+
+    private static void zcard(ClientConnection c, byte[][] a, RespWriter out) {
+        ZSetTable z = read(c, a[1]);
+        out.integer(z == null ? 0 : z.size());
+    }
+
+    private static void zcount(ClientConnection c, byte[][] a, RespWriter out) {
+        ScoreRange range = ScoreRange.parse(a[2], a[3]);
+        ZSetTable z = read(c, a[1]);
+        out.integer(z == null ? 0 : range.end(z) - range.first(z));
+    }
+
+    private static void zlexcount(ClientConnection c, byte[][] a, RespWriter out) {
+        LexRange range = LexRange.parse(a[2], a[3]);
+        ZSetTable z = read(c, a[1]);
+        out.integer(z == null ? 0 : range.end(z) - range.first(z));
+    }
+
+    private static void zrank(ClientConnection c, byte[][] a, RespWriter out, boolean reverse) {
+        ZSetTable z = read(c, a[1]);
+        long rank = z == null ? -1 : z.rank(a[2]);
+        if (rank < 0) out.nullBulk();
+        else out.integer(reverse ? z.size() - 1 - rank : rank);
+    }
+
+    private static void zscan(ClientConnection c, byte[][] a, RespWriter out) {
+        long cursor = KeyCommands.parseCursor(a[2]);
+        ScanOptions o = ScanOptions.parse(a, 3, false);
+        ZSetTable z = read(c, a[1]);
+        List<byte[]> found = new ArrayList<>();
+        long next = z == null ? 0 : z.scan(cursor, o.count(), (m, s) -> {
+            if (o.pattern() != null && !io.simplekv.text.Glob.matches(o.pattern(), m)) return;
+            found.add(m);
+            found.add(DoubleText.bytes(s));
+        });
+        ScanOptions.reply(out, next, found);
+    }
+
+    // ---- pops ----
+
+    private static void zpop(ClientConnection c, byte[][] a, RespWriter out, boolean min) {
+        if (a.length > 3) throw RedisError.SYNTAX;
+        long count = -1;
+        if (a.length == 3) {
+            count = Args.toLong(a[2]);
+            if (count < 0) throw RedisError.err("value is out of range, must be positive");
+        }
+        ZSetTable z = read(c, a[1]);
+        if (z == null || count == 0) {
+            out.array(0);
+            return;
+        }
+        List<ZSetTable.Entry> popped = pop(c, a[1], z, min, count < 0 ? 1 : count);
+        out.array(popped.size() * 2);
+        for (ZSetTable.Entry e : popped) {
+            out.bulk(e.member());
+            score(out, e.score());
+        }
+    }
+
+    private static void zmpop(ClientConnection c, byte[][] a, RespWriter out) {
+        ListCommands.MultiPop p = ListCommands.MultiPop.parse(a, 1, "MIN", "MAX");
+        if (!popFirst(c, a, p, out)) out.nullArray();
+    }
+
+    /** ZMPOP/BZMPOP: pops from the first existing sorted set, replying [key, [[member, score] ...]]. */
+    static boolean popFirst(ClientConnection c, byte[][] a, ListCommands.MultiPop p, RespWriter out) {
+        for (int i = p.firstKey(); i < p.endKey(); i++) {
+            ZSetTable z = read(c, a[i]);
+            if (z == null) continue;
+            popNested(c, a[i], z, p.first(), p.count(), out);
+            return true;
+        }
+        return false;
+    }
+
+    static void popNested(ClientConnection c, byte[] key, ZSetTable z, boolean min, long count, RespWriter out) {
+        List<ZSetTable.Entry> popped = pop(c, key, z, min, count);
+        out.array(2);
+        out.bulk(key);
+        out.array(popped.size());
+        for (ZSetTable.Entry e : popped) {
+            out.array(2);
+            out.bulk(e.member());
+            score(out, e.score());
+        }
+    }
+
+    /** Removes up to count members from the low (min) or high end, with Redis's notifications. */
+    static List<ZSetTable.Entry> pop(ClientConnection c, byte[] key, ZSetTable z, boolean min, long count) {
+        long n = Math.min(count, z.size());
+        List<ZSetTable.Entry> popped = z.range(0, n, !min);
+        if (min) z.removeRange(0, n - 1);
+        else z.removeRange(z.size() - n, z.size() - 1);
+        z.commit();
+        if (n > 0) {
+            Notify.zset(c, min ? "zpopmin" : "zpopmax", key);
+            Notify.delIfEmptied(c, z.size(), key);
+        }
+        return popped;
+    }
+}
