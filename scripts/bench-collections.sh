@@ -30,6 +30,8 @@ for start in range(0, n, batch):
     members = ["m:%012d" % i for i in range(start, min(n, start + batch))]
     if cmd == "HSET":
         resp("HSET", key, *[x for m in members for x in (m, "v")])
+    elif cmd == "ZADD":
+        resp("ZADD", key, *[x for i, m in enumerate(members, start) for x in (str(i), m)])
     else:
         resp(cmd, key, *members)
 PY
@@ -37,6 +39,7 @@ PY
 fill HSET small:hash 10; fill HSET big:hash "$big"
 fill SADD small:set 10; fill SADD big:set "$big"
 fill RPUSH small:list 10; fill RPUSH big:list "$big"
+fill ZADD small:zset 10; fill ZADD big:zset "$big"
 
 rate() { # keyspace-size command...
   local r="$1"; shift
@@ -57,7 +60,10 @@ row "SISMEMBER" "SISMEMBER small:set m:__rand_int__" "SISMEMBER big:set m:__rand
 row "LINDEX 0" "LINDEX small:list 0" "LINDEX big:list 0"
 row "LINDEX -1" "LINDEX small:list -1" "LINDEX big:list -1"
 row "LSET -1" "LSET small:list -1 v" "LSET big:list -1 v"
+row "ZADD (update)" "ZADD small:zset __rand_int__ m:__rand_int__" "ZADD big:zset __rand_int__ m:__rand_int__"
+row "ZSCORE" "ZSCORE small:zset m:__rand_int__" "ZSCORE big:zset m:__rand_int__"
+row "ZRANK" "ZRANK small:zset m:__rand_int__" "ZRANK big:zset m:__rand_int__"
 # Last, as it grows both lists (by 200,000 each): the "small" one ends far from 10 members.
 row "RPUSH" "RPUSH small:list v" "RPUSH big:list v"
 echo
-echo "engine $engine; HLEN big:hash = $(redis-cli -p "$port" hlen big:hash); SCARD big:set = $(redis-cli -p "$port" scard big:set); LLEN big:list = $(redis-cli -p "$port" llen big:list); $(nproc) cores"
+echo "engine $engine; HLEN big:hash = $(redis-cli -p "$port" hlen big:hash); SCARD big:set = $(redis-cli -p "$port" scard big:set); LLEN big:list = $(redis-cli -p "$port" llen big:list); ZCARD big:zset = $(redis-cli -p "$port" zcard big:zset); $(nproc) cores"

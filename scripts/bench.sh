@@ -3,6 +3,8 @@
 # (no persistence, and AOF with appendfsync everysec), the same redis-benchmark run against each.
 # Usage: scripts/bench.sh [requests] [clients] [keyspace]   (defaults 200000 50 0). Prints a markdown table.
 # keyspace > 0 passes -r keyspace to redis-benchmark (random keys; the default hits one key per test).
+# BENCH_TESTS picks redis-benchmark's tests, e.g. the collection ones:
+#   BENCH_TESTS=hset,lpush,rpush,lpop,rpop,sadd,spop,zadd,zpopmin,lrange_100 scripts/bench.sh
 # Not part of the test suite: numbers depend on the machine, so they belong in docs/benchmarks.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,7 +12,7 @@ requests="${1:-200000}"
 clients="${2:-50}"
 keyspace="${3:-0}"
 random=(); [ "$keyspace" -gt 0 ] && random=(-r "$keyspace")
-tests="ping,set,get,incr,mset"
+tests="${BENCH_TESTS:-ping,set,get,incr,mset}"
 
 if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
   echo "Installing Debian's redis-server and redis-tools..." >&2
@@ -24,7 +26,7 @@ trap 'rm -rf "$work"' EXIT
 
 run() { # port pipeline -> "TEST ops" lines
   redis-benchmark -p "$1" -t "$tests" -n "$requests" -c "$clients" -P "$2" "${random[@]}" -q 2>/dev/null \
-    | tr '\r' '\n' | grep "requests per second" | sed -E 's/^([A-Z_]+)[^:]*: ([0-9.]+) requests per second.*/\1 \2/'
+    | tr '\r' '\n' | grep "requests per second" | sed -E 's/^([A-Z0-9_]+)[^:]*: ([0-9.]+) requests per second.*/\1 \2/'
 }
 
 # One server at a time, so none competes with another for the 2 cores: start, warm up the same way (the JVM
