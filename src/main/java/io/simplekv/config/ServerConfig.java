@@ -34,6 +34,7 @@ public final class ServerConfig {
     public final int ioThreads;
     public final CollectionLimits hashLimits;
     public final CollectionLimits setLimits;
+    public final CollectionLimits zsetLimits;
     public final OutputLimit pubsubOutputLimit;
     /** Microseconds; negative turns the slow log off, 0 logs every command. */
     public final long slowlogSlowerThan;
@@ -61,6 +62,7 @@ public final class ServerConfig {
         hashLimits = new CollectionLimits(intValue(values, "hash-max-listpack-entries"), intValue(values, "hash-max-listpack-value"));
         // Redis 7.0 keeps small sets as intsets; one packed run serves any small set here, within the same bounds.
         setLimits = new CollectionLimits(intValue(values, "set-max-intset-entries"), hashLimits.maxPackedValue());
+        zsetLimits = new CollectionLimits(intValue(values, "zset-max-listpack-entries"), intValue(values, "zset-max-listpack-value"));
         pubsubOutputLimit = OutputLimit.of(values.get("client-output-buffer-limit"), "pubsub");
         slowlogSlowerThan = Long.parseLong(values.get("slowlog-log-slower-than"));
         slowlogMaxLen = intValue(values, "slowlog-max-len");
