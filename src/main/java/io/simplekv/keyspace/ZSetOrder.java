@@ -8,7 +8,8 @@ final class ZSetOrder {
 
     /** A test that holds for a prefix of the order and fails for the rest, so counting it is a binary search. */
     interface Below {
-        boolean test(double score, byte[] member);
+        /** Whether the entry (score, member bytes buf[off, off + len)) is in the prefix. */
+        boolean test(double score, byte[] buf, int off, int len);
     }
 
     static int compare(double s1, byte[] m1, double s2, byte[] m2) {
@@ -23,16 +24,17 @@ final class ZSetOrder {
 
     /** Entries ordered before (score, member): how many there are is the member's rank. */
     static Below before(double score, byte[] member) {
-        return (s, m) -> compare(s, m, score, member) < 0;
+        return (s, b, off, len) -> s < score
+                || s == score && Arrays.compareUnsigned(b, off, off + len, member, 0, member.length) < 0;
     }
 
     static Below scoreBelow(double score, boolean inclusive) {
-        return inclusive ? (s, m) -> s <= score : (s, m) -> s < score;
+        return inclusive ? (s, b, off, len) -> s <= score : (s, b, off, len) -> s < score;
     }
 
     static Below memberBelow(byte[] member, boolean inclusive) {
-        return inclusive ? (s, m) -> Arrays.compareUnsigned(m, member) <= 0
-                : (s, m) -> Arrays.compareUnsigned(m, member) < 0;
+        return inclusive ? (s, b, off, len) -> Arrays.compareUnsigned(b, off, off + len, member, 0, member.length) <= 0
+                : (s, b, off, len) -> Arrays.compareUnsigned(b, off, off + len, member, 0, member.length) < 0;
     }
 
     static byte[] scoreBytes(double score) {

@@ -200,8 +200,9 @@ public final class ZSetTable {
         if (!changed) return;
         changed = false;
         if (size() == 0) {
-            if (existed) db.delete(key);
-            else if (big != null) big.release();
+            // The pages as they are now, not as the stored record names them: this command may have added some.
+            if (big != null) big.release();
+            if (existed) db.detach(key);
             return;
         }
         byte[] payload;
@@ -258,15 +259,13 @@ public final class ZSetTable {
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             Entry e = small.get(mid);
-            if (below.test(e.score(), e.member())) lo = mid + 1;
+            if (below.test(e.score(), e.member(), 0, e.member().length)) lo = mid + 1;
             else hi = mid;
         }
         return lo;
     }
 
     private void convertToPaged() {
-        // TEMPORARY (packed-only milestone): the paged form is not written yet, so the zset stays packed.
-        if (ZSetPages.create(db, shape, small) == null) return;
         big = ZSetPages.create(db, shape, small);
         small = null;
     }
