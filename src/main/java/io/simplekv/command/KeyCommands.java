@@ -5,6 +5,7 @@ import io.simplekv.keyspace.FieldTable;
 import io.simplekv.keyspace.KeyType;
 import io.simplekv.keyspace.Keyspace;
 import io.simplekv.keyspace.Records;
+import io.simplekv.keyspace.ZSetTable;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.RespWriter;
 import io.simplekv.server.ClientConnection;
@@ -350,7 +351,7 @@ final class KeyCommands {
     static String encodingOf(byte[] rec) {
         if (Records.type(rec) == KeyType.HASH || Records.type(rec) == KeyType.SET) return FieldTable.encodingOf(rec);
         if (Records.type(rec) == KeyType.LIST) return "quicklist"; // what Redis 7.0 reports for every list
-        if (Records.type(rec) == KeyType.ZSET) return io.simplekv.keyspace.ZSetTable.encodingOf(rec);
+        if (Records.type(rec) == KeyType.ZSET) return ZSetTable.encodingOf(rec);
         int off = Records.payloadOffset(rec), len = rec.length - off;
         if (!Records.isRaw(rec) && len <= 20 && RedisNumbers.isLong(rec, off, len)) return "int";
         if (!Records.isRaw(rec) && len <= 44) return "embstr";

@@ -130,7 +130,8 @@ public final class Database {
         for (long b = 0; b < buckets; b += step, measured++) {
             Records.putLong(k, 8, b);
             byte[] page = pages.get(k);
-            pageBytes += entryOverhead + k.length + (page == null ? 0 : page.length);
+            // Page numbers may have gaps (empty buckets, a zset's interleaved tree nodes): those cost nothing.
+            if (page != null) pageBytes += entryOverhead + k.length + page.length;
         }
         return bytes + (measured == 0 ? 0 : pageBytes * buckets / measured);
     }

@@ -8,164 +8,278 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * A sorted set opened for one command, under its key's lock: for now one packed record of (member, score) pairs
- * kept in order, rewritten whole on every change (O(n) per write). The paged, O(log n) form replaces this.
+ * A sorted set opened for the length of one command, under its key's lock. Order is Redis's: by score, then by
+ * member bytes compared unsigned.
+ *
+ * <p>Small: the key's record holds one {@link Packed} run of (member, score) pairs kept in order, Redis's listpack.
+ * Past the limits it becomes paged, once and for good: {@link ZSetPages} keeps a member → score hash in buckets (one
+ * record read for ZSCORE, one or two written for ZADD) beside an order-statistic B+tree of (score, member) whose
+ * nodes count their subtrees, so rank, range and count by score cost O(log n) record reads however big it grows.
+ *
+ * <p>Record payload: {@code [0 packed][run]} or {@code [1 paged]} then {@link ZSetPages}'s metadata.
  */
 public final class ZSetTable {
     public record Entry(byte[] member, double score) {}
 
+    static final int PACKED = 0;
+    static final int PAGED = 1;
+
     private final Database db;
     private final byte[] key;
     private final long expireAt;
+    private final CollectionLimits limits;
     private final boolean existed;
-    private final List<Entry> entries = new ArrayList<>();
+    private final ZSetPages.Shape shape;
+
+    private List<Entry> small; // packed state, in order; null once paged
+    private ZSetPages big;
     private boolean changed;
 
-    private ZSetTable(Database db, byte[] key, long expireAt, boolean existed) {
+    private ZSetTable(Database db, byte[] key, long expireAt, CollectionLimits limits, boolean existed,
+            ZSetPages.Shape shape) {
         this.db = db;
         this.key = key;
         this.expireAt = expireAt;
+        this.limits = limits;
         this.existed = existed;
+        this.shape = shape;
     }
 
+    /** The zset at key, or null if there is none; WRONGTYPE for a key of another type. */
     public static ZSetTable open(Database db, byte[] key, CollectionLimits limits) {
+        return open(db, key, limits, ZSetPages.Shape.DEFAULT);
+    }
+
+    /** The zset at key, created empty (not stored until {@link #commit}) if absent. */
+    public static ZSetTable openOrCreate(Database db, byte[] key, CollectionLimits limits) {
+        return openOrCreate(db, key, limits, ZSetPages.Shape.DEFAULT);
+    }
+
+    static ZSetTable open(Database db, byte[] key, CollectionLimits limits, ZSetPages.Shape shape) {
         byte[] rec = db.lookup(key);
         if (rec == null) return null;
         if (Records.type(rec) != KeyType.ZSET) throw RedisError.WRONGTYPE;
-        return open(db, key, rec);
-    }
-
-    private static ZSetTable open(Database db, byte[] key, byte[] rec) {
-        ZSetTable t = new ZSetTable(db, key, Records.expireAt(rec), true);
-        int off = Records.payloadOffset(rec) + 1;
-        byte[] run = Arrays.copyOfRange(rec, off, rec.length);
-        int n = Packed.count(run, 0);
-        int at = Packed.first(run, 0);
-        for (int i = 0; i < n; i += 2) {
-            byte[] m = Packed.element(run, at);
-            at = Packed.next(run, at);
-            byte[] s = Packed.element(run, at);
-            at = Packed.next(run, at);
-            t.entries.add(new Entry(m, Double.longBitsToDouble(Records.getLong(s, 0))));
-        }
+        ZSetTable t = new ZSetTable(db, key, Records.expireAt(rec), limits, true, shape);
+        int off = Records.payloadOffset(rec);
+        if (rec[off] == PACKED) t.small = decode(rec, off + 1);
+        else t.big = ZSetPages.load(db, shape, rec, off + 1);
         return t;
     }
 
-    public static ZSetTable openOrCreate(Database db, byte[] key, CollectionLimits limits) {
-        ZSetTable t = open(db, key, limits);
-        return t != null ? t : new ZSetTable(db, key, Records.NO_EXPIRY, false);
+    static ZSetTable openOrCreate(Database db, byte[] key, CollectionLimits limits, ZSetPages.Shape shape) {
+        ZSetTable t = open(db, key, limits, shape);
+        if (t != null) return t;
+        t = new ZSetTable(db, key, Records.NO_EXPIRY, limits, false, shape);
+        t.small = new ArrayList<>();
+        return t;
     }
 
     public long size() {
-        return entries.size();
+        return small != null ? small.size() : big.size();
     }
 
-    private int find(byte[] member) {
-        for (int i = 0; i < entries.size(); i++) if (Arrays.equals(entries.get(i).member(), member)) return i;
-        return -1;
-    }
+    // ---- reads ----
 
-    private static int compare(Entry a, Entry b) {
-        int c = Double.compare(a.score() == 0 ? 0.0 : a.score(), b.score() == 0 ? 0.0 : b.score());
-        return c != 0 ? c : Arrays.compareUnsigned(a.member(), b.member());
-    }
-
+    /** The member's score, or NaN when it is not there. */
     public double score(byte[] member) {
-        int i = find(member);
-        return i < 0 ? Double.NaN : entries.get(i).score();
+        if (small == null) return big.score(member);
+        int i = indexOf(member);
+        return i < 0 ? Double.NaN : small.get(i).score();
     }
 
-    public boolean put(byte[] member, double score) {
-        changed = true;
-        int i = find(member);
-        if (i >= 0) entries.remove(i);
-        Entry e = new Entry(member, score == 0 ? 0.0 : score);
-        int at = 0;
-        while (at < entries.size() && compare(entries.get(at), e) < 0) at++;
-        entries.add(at, e);
-        return i < 0;
-    }
-
-    public boolean remove(byte[] member) {
-        int i = find(member);
-        if (i < 0) return false;
-        entries.remove(i);
-        changed = true;
-        return true;
-    }
-
+    /** 0-based rank in ascending order, or -1 when absent. */
     public long rank(byte[] member) {
-        return find(member);
+        if (small == null) return big.rank(member);
+        return indexOf(member);
     }
 
+    /** How many entries have a score below {@code score} (or equal to it, when inclusive). */
     public long countBelow(double score, boolean inclusive) {
-        long n = 0;
-        for (Entry e : entries) if (e.score() < score || (inclusive && e.score() == score)) n++;
-        return n;
+        if (small == null) return big.countWhile(ZSetOrder.scoreBelow(score, inclusive));
+        return countWhile(ZSetOrder.scoreBelow(score, inclusive));
     }
 
+    /** How many entries have a member below {@code member} (or equal), assuming all scores are equal (ZRANGEBYLEX). */
     public long countBelowLex(byte[] member, boolean inclusive) {
-        long n = 0;
-        for (Entry e : entries) {
-            int c = Arrays.compareUnsigned(e.member(), member);
-            if (c < 0 || (inclusive && c == 0)) n++;
-        }
-        return n;
+        if (small == null) return big.countWhile(ZSetOrder.memberBelow(member, inclusive));
+        return countWhile(ZSetOrder.memberBelow(member, inclusive));
     }
 
+    /**
+     * Up to {@code count} entries by rank: ascending from rank {@code start}, or, when descending, from reverse rank
+     * {@code start} (0 is the highest) downwards.
+     */
     public List<Entry> range(long start, long count, boolean descending) {
-        List<Entry> out = new ArrayList<>();
-        for (long i = start; i < entries.size() && out.size() < count; i++) {
-            out.add(entries.get((int) (descending ? entries.size() - 1 - i : i)));
+        long n = size();
+        if (start < 0 || start >= n || count <= 0) return new ArrayList<>();
+        count = Math.min(count, n - start);
+        if (small == null) return big.range(start, count, descending);
+        List<Entry> out = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) {
+            out.add(small.get((int) (descending ? n - 1 - start - i : start + i)));
         }
         return out;
     }
 
+    /** The entry at an ascending rank, or null when out of range. */
     public Entry at(long rank) {
-        return rank < 0 || rank >= entries.size() ? null : entries.get((int) rank);
+        if (rank < 0 || rank >= size()) return null;
+        if (small == null) return big.at(rank);
+        return small.get((int) rank);
     }
 
-    public long removeRange(long from, long toInclusive) {
-        long n = 0;
-        for (long i = toInclusive; i >= from; i--) {
-            entries.remove((int) i);
-            n++;
-        }
-        changed |= n > 0;
-        return n;
-    }
-
+    /** ZSCAN: like {@link FieldTable#scan}; a packed zset is returned whole, cursor 0. */
     public long scan(long cursor, int count, BiConsumer<byte[], Double> visitor) {
+        if (small == null) return big.scan(cursor, count, visitor);
         forEach(visitor);
         return 0;
     }
 
+    /** Visits every entry in ascending order. */
     public void forEach(BiConsumer<byte[], Double> visitor) {
-        for (Entry e : entries) visitor.accept(e.member(), e.score());
+        if (small == null) {
+            big.forEach(visitor);
+            return;
+        }
+        for (Entry e : small) visitor.accept(e.member(), e.score());
     }
 
+    // ---- writes ----
+
+    /** Adds a member or changes its score; returns true when the member is new. */
+    public boolean put(byte[] member, double score) {
+        if (score == 0) score = 0.0; // -0.0 and 0.0 are one score, as in Redis
+        if (small == null) {
+            int r = big.put(member, score);
+            if (r != ZSetPages.UNCHANGED) changed = true;
+            return r == ZSetPages.ADDED;
+        }
+        int i = indexOf(member);
+        if (i >= 0) {
+            if (Double.compare(small.get(i).score(), score) == 0) return false;
+            small.remove(i);
+        }
+        Entry e = new Entry(member, score);
+        small.add(insertionPoint(e), e);
+        changed = true;
+        if (small.size() > limits.maxPackedEntries() || member.length > limits.maxPackedValue()) convertToPaged();
+        return i < 0;
+    }
+
+    /** Removes a member; returns true when it was there. */
+    public boolean remove(byte[] member) {
+        if (small == null) {
+            boolean was = big.remove(member);
+            changed |= was;
+            return was;
+        }
+        int i = indexOf(member);
+        if (i < 0) return false;
+        small.remove(i);
+        changed = true;
+        return true;
+    }
+
+    /** Removes ascending ranks from..toInclusive (clamped to the zset); returns how many went. */
+    public long removeRange(long from, long toInclusive) {
+        from = Math.max(0, from);
+        toInclusive = Math.min(size() - 1, toInclusive);
+        if (from > toInclusive) return 0;
+        long n = toInclusive - from + 1;
+        changed = true;
+        if (small == null) {
+            big.removeRange(from, n);
+        } else {
+            small.subList((int) from, (int) toInclusive + 1).clear();
+        }
+        return n;
+    }
+
+    /** Writes the key's record back after changes; an emptied zset disappears, as in Redis. */
+    public void commit() {
+        if (!changed) return;
+        changed = false;
+        if (size() == 0) {
+            // The pages as they are now, not as the stored record names them: this command may have added some.
+            if (big != null) big.release();
+            if (existed) db.detach(key);
+            return;
+        }
+        byte[] payload;
+        if (small != null) {
+            Packed.Builder b = new Packed.Builder();
+            for (Entry e : small) {
+                b.add(e.member());
+                b.add(ZSetOrder.scoreBytes(e.score()));
+            }
+            byte[] run = b.build();
+            payload = new byte[run.length + 1];
+            payload[0] = PACKED;
+            System.arraycopy(run, 0, payload, 1, run.length);
+        } else {
+            payload = big.meta(PAGED);
+        }
+        db.putCollection(key, Records.encode(KeyType.ZSET, expireAt, payload, 0, payload.length, false));
+    }
+
+    /** The Redis 7.0 name OBJECT ENCODING reports. */
     public String encoding() {
-        return entries.size() > CollectionLimits.REDIS_DEFAULTS.maxPackedEntries() ? "skiplist" : "listpack";
+        return small != null ? "listpack" : "skiplist";
     }
 
     public static String encodingOf(byte[] rec) {
-        return open(null, null, rec).encoding();
+        return rec[Records.payloadOffset(rec)] == PACKED ? "listpack" : "skiplist";
     }
 
-    public void commit() {
-        if (!changed) return;
-        if (entries.isEmpty()) {
-            if (existed) db.delete(key);
-            return;
+    /** {id, page-number bound} of a paged zset record, for freeing and copying. */
+    static long[] pagedLayout(byte[] rec) {
+        return ZSetPages.layout(rec, Records.payloadOffset(rec) + 1);
+    }
+
+    // ---- packed ----
+
+    private int indexOf(byte[] member) {
+        for (int i = 0; i < small.size(); i++) if (Arrays.equals(small.get(i).member(), member)) return i;
+        return -1;
+    }
+
+    private int insertionPoint(Entry e) {
+        int lo = 0, hi = small.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ZSetOrder.compare(small.get(mid), e) < 0) lo = mid + 1;
+            else hi = mid;
         }
-        Packed.Builder b = new Packed.Builder();
-        for (Entry e : entries) {
-            b.add(e.member());
-            b.add(Records.longBytes(Double.doubleToLongBits(e.score())));
+        return lo;
+    }
+
+    /** Entries at the start of the order for which {@code below} holds (it holds on a prefix of the order). */
+    private long countWhile(ZSetOrder.Below below) {
+        int lo = 0, hi = small.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            Entry e = small.get(mid);
+            if (below.test(e.score(), e.member(), 0, e.member().length)) lo = mid + 1;
+            else hi = mid;
         }
-        byte[] run = b.build();
-        byte[] p = new byte[run.length + 1];
-        System.arraycopy(run, 0, p, 1, run.length);
-        db.putCollection(key, Records.encode(KeyType.ZSET, expireAt, p, 0, p.length, false));
+        return lo;
+    }
+
+    private void convertToPaged() {
+        big = ZSetPages.create(db, shape, small);
+        small = null;
+    }
+
+    static List<Entry> decode(byte[] b, int off) {
+        int n = Packed.count(b, off) / 2;
+        List<Entry> out = new ArrayList<>(n + 1);
+        int at = Packed.first(b, off);
+        for (int i = 0; i < n; i++) {
+            byte[] member = Packed.element(b, at);
+            at = Packed.next(b, at);
+            out.add(new Entry(member, ZSetOrder.score(b, Packed.dataOffset(b, at))));
+            at = Packed.next(b, at);
+        }
+        return out;
     }
 }

@@ -1,0 +1,544 @@
+package io.simplekv.keyspace;
+
+import io.simplekv.keyspace.ZSetTable.Entry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * A big zset in the pages table, under one collection id: member → score in {@link Buckets} on the even page
+ * numbers, and an order-statistic B+tree of (score, member) on the odd ones (node n is page 2n + 1). ZSCORE reads
+ * one bucket; ZADD and ZREM rewrite one bucket plus the root-to-leaf path (the path's counts change); rank, range
+ * and count by score or member read one path. Every internal entry holds its child's entry count and a lower bound
+ * of the child's keys (exact when set, a bound after deletions), so descending by rank or by key needs no sibling.
+ *
+ * <p>Node pages: leaf {@code [0][run of member, score]}; internal {@code [1][run of (child, count, separator
+ * score), separator member]}; free {@code [2][next free node]}. Freed nodes are reused from that free list, so
+ * the node numbers (and the page range freed on delete) stay bounded by the tree's peak size, not its churn.
+ */
+final class ZSetPages {
+    static final int UNCHANGED = 0, UPDATED = 1, ADDED = 2;
+    private static final byte LEAF = 0, INTERNAL = 1, FREE = 2;
+    private static final long NONE = -1;
+    private static final int META_BYTES = 1 + 8 * 6 + 1;
+
+    /** Most entries in a leaf and most children of an internal node; tests use tiny ones to get deep trees. */
+    record Shape(int leafMax, int fanout) {
+        static final Shape DEFAULT = new Shape(64, 96);
+
+        int min(boolean leaf) {
+            return leaf ? Math.max(1, leafMax / 3) : Math.max(2, fanout / 3);
+        }
+
+        int max(boolean leaf) {
+            return leaf ? leafMax : fanout;
+        }
+    }
+
+    private final Database db;
+    private final Shape shape;
+    private final long id;
+    private final Buckets members;
+    private long size;
+    private long root;
+    private long nextNode;
+    private long freeHead;
+
+    private ZSetPages(Database db, Shape shape, long id, Buckets members, long size, long root, long nextNode,
+            long freeHead) {
+        this.db = db;
+        this.shape = shape;
+        this.id = id;
+        this.members = members;
+        this.size = size;
+        this.root = root;
+        this.nextNode = nextNode;
+        this.freeHead = freeHead;
+    }
+
+    /** The paged zset whose metadata starts at {@code off} (just after the encoding tag) of its record. */
+    static ZSetPages load(Database db, Shape shape, byte[] rec, int off) {
+        long id = Records.getLong(rec, off);
+        Buckets members = new Buckets(db, id, true, 2, rec[off + 16], Records.getLong(rec, off + 17));
+        return new ZSetPages(db, shape, id, members, Records.getLong(rec, off + 8), Records.getLong(rec, off + 25),
+                Records.getLong(rec, off + 33), Records.getLong(rec, off + 41));
+    }
+
+    /** Pages for a zset that outgrew its packed form, built bottom-up from its entries in order. */
+    static ZSetPages create(Database db, Shape shape, List<Entry> entries) {
+        long id = db.space().allocateId();
+        Packed.Builder all = new Packed.Builder();
+        for (Entry e : entries) all.add(e.member()).add(ZSetOrder.scoreBytes(e.score()));
+        Buckets members = Buckets.create(db, id, true, 2, all.build());
+        ZSetPages z = new ZSetPages(db, shape, id, members, entries.size(), NONE, 0, NONE);
+        z.root = z.build(entries);
+        return z;
+    }
+
+    /** {id, page-number bound} of a paged zset record given where its metadata starts. */
+    static long[] layout(byte[] rec, int off) {
+        long buckets = Buckets.count(rec[off + 16], Records.getLong(rec, off + 17));
+        return new long[] {Records.getLong(rec, off), Math.max(2 * buckets, 2 * Records.getLong(rec, off + 33))};
+    }
+
+    byte[] meta(int tag) {
+        byte[] p = new byte[META_BYTES];
+        p[0] = (byte) tag;
+        Records.putLong(p, 1, id);
+        Records.putLong(p, 9, size);
+        p[17] = (byte) members.level();
+        Records.putLong(p, 18, members.split());
+        Records.putLong(p, 26, root);
+        Records.putLong(p, 34, nextNode);
+        Records.putLong(p, 42, freeHead);
+        return p;
+    }
+
+    /** Frees every page in the background (a zset emptied before it was ever stored). */
+    void release() {
+        db.space().release(db.pagesTable(), id, Math.max(2 * members.count(), 2 * nextNode));
+    }
+
+    long size() {
+        return size;
+    }
+
+    // ---- reads ----
+
+    double score(byte[] member) {
+        byte[] s = members.get(member);
+        return s == null ? Double.NaN : ZSetOrder.score(s, 0);
+    }
+
+    long rank(byte[] member) {
+        byte[] s = members.get(member);
+        return s == null ? -1 : countWhile(ZSetOrder.before(ZSetOrder.score(s, 0), member));
+    }
+
+    /** How many entries, from the lowest, satisfy {@code below}: one root-to-leaf walk over the raw pages. */
+    long countWhile(ZSetOrder.Below below) {
+        long counted = 0;
+        long node = root;
+        while (true) {
+            byte[] raw = page(node);
+            int n = Packed.count(raw, 1);
+            int at = Packed.first(raw, 1);
+            if (raw[0] == LEAF) {
+                for (int i = 0; i < n; i += 2) {
+                    int mo = Packed.dataOffset(raw, at), ml = Packed.length(raw, at);
+                    at = Packed.next(raw, at);
+                    if (!below.test(ZSetOrder.score(raw, Packed.dataOffset(raw, at)), raw, mo, ml)) break;
+                    counted++;
+                    at = Packed.next(raw, at);
+                }
+                return counted;
+            }
+            // The last child whose lower bound is below holds the boundary; every child before it is wholly below.
+            long child = NONE, childCount = 0;
+            for (int i = 0; i < n; i += 2) {
+                int head = Packed.dataOffset(raw, at);
+                at = Packed.next(raw, at);
+                int mo = Packed.dataOffset(raw, at), ml = Packed.length(raw, at);
+                at = Packed.next(raw, at);
+                if (child != NONE && !below.test(ZSetOrder.score(raw, head + 16), raw, mo, ml)) break;
+                counted += childCount;
+                child = Records.getLong(raw, head);
+                childCount = Records.getLong(raw, head + 8);
+            }
+            node = child;
+        }
+    }
+
+    Entry at(long rank) {
+        long[] where = locate(rank);
+        List<Entry> leaf = readLeaf(where[0]);
+        return leaf.get((int) where[1]);
+    }
+
+    List<Entry> range(long start, long count, boolean descending) {
+        List<Entry> out = new ArrayList<>((int) Math.min(count, 1024));
+        long rank = descending ? size - 1 - start : start;
+        while (out.size() < count) {
+            long[] where = locate(rank);
+            List<Entry> leaf = readLeaf(where[0]);
+            int i = (int) where[1];
+            if (descending) {
+                for (; i >= 0 && out.size() < count; i--, rank--) out.add(leaf.get(i));
+            } else {
+                for (; i < leaf.size() && out.size() < count; i++, rank++) out.add(leaf.get(i));
+            }
+        }
+        return out;
+    }
+
+    long scan(long cursor, int count, BiConsumer<byte[], Double> visitor) {
+        return members.scan(cursor, count, (m, s) -> visitor.accept(m, ZSetOrder.score(s, 0)));
+    }
+
+    void forEach(BiConsumer<byte[], Double> visitor) {
+        forEach(root, visitor);
+    }
+
+    private void forEach(long node, BiConsumer<byte[], Double> visitor) {
+        Node n = read(node);
+        if (n.leaf) for (Entry e : n.entries) visitor.accept(e.member(), e.score());
+        else for (Child c : n.children) forEach(c.node, visitor);
+    }
+
+    /** {leaf node, index in it} of an ascending rank within the zset. */
+    private long[] locate(long rank) {
+        long node = root;
+        while (true) {
+            byte[] raw = page(node);
+            if (raw[0] == LEAF) return new long[] {node, rank};
+            int n = Packed.count(raw, 1);
+            int at = Packed.first(raw, 1);
+            for (int i = 0; i < n; i += 2) {
+                int head = Packed.dataOffset(raw, at);
+                at = Packed.next(raw, Packed.next(raw, at));
+                node = Records.getLong(raw, head);
+                long c = Records.getLong(raw, head + 8);
+                if (rank < c || i + 2 >= n) break;
+                rank -= c;
+            }
+        }
+    }
+
+    // ---- writes ----
+
+    /** Adds or rescores a member: {@link #ADDED}, {@link #UPDATED} or {@link #UNCHANGED}. */
+    int put(byte[] member, double score) {
+        byte[] old = members.replace(member, ZSetOrder.scoreBytes(score));
+        if (old != null) {
+            double was = ZSetOrder.score(old, 0);
+            if (Double.compare(was, score) == 0) return UNCHANGED;
+            delete(was, member);
+            insert(score, member);
+            return UPDATED;
+        }
+        members.grow(++size);
+        insert(score, member);
+        return ADDED;
+    }
+
+    boolean remove(byte[] member) {
+        byte[] old = members.remove(member);
+        if (old == null) return false;
+        size--;
+        delete(ZSetOrder.score(old, 0), member);
+        return true;
+    }
+
+    /** Removes {@code count} entries from ascending rank {@code from}, a batch of them at a time. */
+    void removeRange(long from, long count) {
+        while (count > 0) {
+            List<Entry> batch = range(from, Math.min(count, 1024), false);
+            for (Entry e : batch) remove(e.member());
+            count -= batch.size();
+        }
+    }
+
+    // ---- the tree ----
+
+    /** An internal node's entry: the child node, how many entries its subtree holds, a lower bound of its keys. */
+    private static final class Child {
+        final long node;
+        long count;
+        double score;
+        byte[] member;
+
+        Child(long node, long count, double score, byte[] member) {
+            this.node = node;
+            this.count = count;
+            this.score = score;
+            this.member = member;
+        }
+    }
+
+    private static final class Node {
+        final long no;
+        final boolean leaf;
+        final List<Entry> entries;
+        final List<Child> children;
+
+        Node(long no, boolean leaf, List<Entry> entries, List<Child> children) {
+            this.no = no;
+            this.leaf = leaf;
+            this.entries = entries;
+            this.children = children;
+        }
+
+        int width() {
+            return leaf ? entries.size() : children.size();
+        }
+
+        long count() {
+            if (leaf) return entries.size();
+            long n = 0;
+            for (Child c : children) n += c.count;
+            return n;
+        }
+
+        /** A lower bound of every key in this node, as its parent's separator. */
+        Child asChild() {
+            if (leaf) {
+                Entry first = entries.get(0);
+                return new Child(no, count(), first.score(), first.member());
+            }
+            Child first = children.get(0);
+            return new Child(no, count(), first.score, first.member);
+        }
+    }
+
+    private void insert(double score, byte[] member) {
+        Node right = insert(root, score, member);
+        if (right == null) return;
+        Node left = read(root);
+        Node top = new Node(allocate(), false, null, new ArrayList<>(List.of(left.asChild(), right.asChild())));
+        write(top);
+        root = top.no;
+    }
+
+    /** Inserts into a subtree; returns the new right sibling when the subtree's top node split, else null. */
+    private Node insert(long node, double score, byte[] member) {
+        Node n = read(node);
+        if (n.leaf) {
+            n.entries.add(leafPosition(n.entries, score, member), new Entry(member, score));
+        } else {
+            int ci = childFor(n, score, member);
+            Child c = n.children.get(ci);
+            Node right = insert(c.node, score, member);
+            c.count++;
+            if (right != null) {
+                Child r = right.asChild();
+                c.count -= r.count;
+                n.children.add(ci + 1, r);
+            }
+        }
+        if (n.width() <= shape.max(n.leaf)) {
+            write(n);
+            return null;
+        }
+        int half = n.width() / 2;
+        Node right = n.leaf
+                ? new Node(allocate(), true, tail(n.entries, half), null)
+                : new Node(allocate(), false, null, tail(n.children, half));
+        write(n);
+        write(right);
+        return right;
+    }
+
+    private void delete(double score, byte[] member) {
+        delete(root, score, member);
+        Node top = read(root);
+        if (!top.leaf && top.children.size() == 1) {
+            free(root);
+            root = top.children.get(0).node;
+        }
+    }
+
+    /** Removes an entry known to be there from a subtree; returns the subtree's top node as written. */
+    private Node delete(long node, double score, byte[] member) {
+        Node n = read(node);
+        if (n.leaf) {
+            int i = leafPosition(n.entries, score, member);
+            n.entries.remove(i);
+        } else {
+            int ci = childFor(n, score, member);
+            Node child = delete(n.children.get(ci).node, score, member);
+            n.children.get(ci).count--;
+            if (child.width() < shape.min(child.leaf)) rebalance(n, ci, child);
+        }
+        write(n);
+        return n;
+    }
+
+    /** Merges an underfull child with a sibling, or evens the two out when together they are too many for one. */
+    private void rebalance(Node parent, int ci, Node child) {
+        int li = ci > 0 ? ci - 1 : ci;
+        Child lc = parent.children.get(li), rc = parent.children.get(li + 1);
+        Node left = li == ci ? child : read(lc.node);
+        Node right = li == ci ? read(rc.node) : child;
+        if (!right.leaf) {
+            // The right node's first child stops being first: its lower bound becomes the parent's separator.
+            Child first = right.children.get(0);
+            first.score = rc.score;
+            first.member = rc.member;
+        }
+        if (left.width() + right.width() <= shape.max(left.leaf)) {
+            if (left.leaf) left.entries.addAll(right.entries);
+            else left.children.addAll(right.children);
+            lc.count += rc.count;
+            parent.children.remove(li + 1);
+            write(left);
+            free(right.no);
+            return;
+        }
+        int total = left.width() + right.width(), half = total / 2;
+        if (left.leaf) {
+            List<Entry> all = new ArrayList<>(left.entries);
+            all.addAll(right.entries);
+            left.entries.clear();
+            left.entries.addAll(all.subList(0, half));
+            right.entries.clear();
+            right.entries.addAll(all.subList(half, total));
+        } else {
+            List<Child> all = new ArrayList<>(left.children);
+            all.addAll(right.children);
+            left.children.clear();
+            left.children.addAll(all.subList(0, half));
+            right.children.clear();
+            right.children.addAll(all.subList(half, total));
+        }
+        write(left);
+        write(right);
+        Child bound = right.asChild();
+        lc.count = left.count();
+        rc.count = bound.count;
+        rc.score = bound.score;
+        rc.member = bound.member;
+    }
+
+    /** The child whose key range holds (score, member): the last whose lower bound is not above it. */
+    private static int childFor(Node n, double score, byte[] member) {
+        int i = 1;
+        while (i < n.children.size()) {
+            Child c = n.children.get(i);
+            if (ZSetOrder.compare(c.score, c.member, score, member) > 0) break;
+            i++;
+        }
+        return i - 1;
+    }
+
+    /** Where (score, member) is or would go in a leaf's entries. */
+    private static int leafPosition(List<Entry> entries, double score, byte[] member) {
+        int lo = 0, hi = entries.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            Entry e = entries.get(mid);
+            if (ZSetOrder.compare(e.score(), e.member(), score, member) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    private static <T> List<T> tail(List<T> list, int from) {
+        List<T> moved = new ArrayList<>(list.subList(from, list.size()));
+        list.subList(from, list.size()).clear();
+        return moved;
+    }
+
+    /** The tree over entries already in order: full-ish leaves, then levels of internal nodes up to one root. */
+    private long build(List<Entry> entries) {
+        List<Node> level = new ArrayList<>();
+        for (List<Entry> part : split(entries, shape.leafMax())) {
+            level.add(new Node(allocate(), true, new ArrayList<>(part), null));
+        }
+        if (level.isEmpty()) level.add(new Node(allocate(), true, new ArrayList<>(), null));
+        while (true) {
+            for (Node n : level) write(n);
+            if (level.size() == 1) return level.get(0).no;
+            List<Child> children = new ArrayList<>();
+            for (Node n : level) children.add(n.asChild());
+            level = new ArrayList<>();
+            for (List<Child> part : split(children, shape.fanout())) {
+                level.add(new Node(allocate(), false, null, new ArrayList<>(part)));
+            }
+        }
+    }
+
+    /** Consecutive parts of at most {@code max} items, as even as can be (so none is underfull). */
+    private static <T> List<List<T>> split(List<T> items, int max) {
+        List<List<T>> parts = new ArrayList<>();
+        int n = items.size();
+        if (n == 0) return parts;
+        int count = (n + max - 1) / max;
+        for (int p = 0, from = 0; p < count; p++) {
+            int to = from + (n - from) / (count - p);
+            parts.add(items.subList(from, to));
+            from = to;
+        }
+        return parts;
+    }
+
+    // ---- node pages ----
+
+    private byte[] pageKey(long node) {
+        byte[] k = new byte[16];
+        Records.putLong(k, 0, id);
+        Records.putLong(k, 8, 2 * node + 1);
+        return k;
+    }
+
+    private byte[] page(long node) {
+        return db.pagesTable().get(pageKey(node));
+    }
+
+    private Node read(long node) {
+        byte[] raw = page(node);
+        int n = Packed.count(raw, 1);
+        int at = Packed.first(raw, 1);
+        if (raw[0] == LEAF) return new Node(node, true, readLeaf(raw, n, at), null);
+        List<Child> children = new ArrayList<>(n / 2 + 1);
+        for (int i = 0; i < n; i += 2) {
+            int head = Packed.dataOffset(raw, at);
+            at = Packed.next(raw, at);
+            children.add(new Child(Records.getLong(raw, head), Records.getLong(raw, head + 8),
+                    ZSetOrder.score(raw, head + 16), Packed.element(raw, at)));
+            at = Packed.next(raw, at);
+        }
+        return new Node(node, false, null, children);
+    }
+
+    private List<Entry> readLeaf(long node) {
+        byte[] raw = page(node);
+        return readLeaf(raw, Packed.count(raw, 1), Packed.first(raw, 1));
+    }
+
+    private static List<Entry> readLeaf(byte[] raw, int n, int at) {
+        List<Entry> entries = new ArrayList<>(n / 2 + 1);
+        for (int i = 0; i < n; i += 2) {
+            byte[] member = Packed.element(raw, at);
+            at = Packed.next(raw, at);
+            entries.add(new Entry(member, ZSetOrder.score(raw, Packed.dataOffset(raw, at))));
+            at = Packed.next(raw, at);
+        }
+        return entries;
+    }
+
+    private void write(Node n) {
+        Packed.Builder b = new Packed.Builder();
+        if (n.leaf) {
+            for (Entry e : n.entries) b.add(e.member()).add(ZSetOrder.scoreBytes(e.score()));
+        } else {
+            byte[] head = new byte[24];
+            for (Child c : n.children) {
+                Records.putLong(head, 0, c.node);
+                Records.putLong(head, 8, c.count);
+                Records.putLong(head, 16, Double.doubleToRawLongBits(c.score));
+                b.add(head).add(c.member);
+            }
+        }
+        byte[] run = b.build();
+        byte[] raw = new byte[run.length + 1];
+        raw[0] = n.leaf ? LEAF : INTERNAL;
+        System.arraycopy(run, 0, raw, 1, run.length);
+        db.pagesTable().put(pageKey(n.no), raw);
+    }
+
+    private long allocate() {
+        if (freeHead == NONE) return nextNode++;
+        long node = freeHead;
+        freeHead = Records.getLong(page(node), 1);
+        return node;
+    }
+
+    private void free(long node) {
+        byte[] raw = new byte[9];
+        raw[0] = FREE;
+        Records.putLong(raw, 1, freeHead);
+        db.pagesTable().put(pageKey(node), raw);
+        freeHead = node;
+    }
+}

@@ -1,0 +1,60 @@
+package io.simplekv.keyspace;
+
+import io.simplekv.observe.ServerStats;
+import io.simplekv.storage.MemoryEngine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+/**
+ * Not a check, a measurement: ns per ZADD-like put (rescoring a member), ZSCORE-like score and ZRANK-like rank,
+ * each with the open and commit a command does, on a 10-member and a 1,000,000-member zset over the memory engine.
+ * Run with {@code mvn -o test -Dtest=ZSetTableBenchmark -Dbench=true}; numbers go to stdout.
+ */
+@EnabledIfSystemProperty(named = "bench", matches = "true")
+class ZSetTableBenchmark {
+    private static final CollectionLimits LIMITS = CollectionLimits.REDIS_DEFAULTS;
+
+    @Test
+    void costPerOperationDoesNotGrowWithTheZSet() {
+        try (Keyspace ks = new Keyspace(new MemoryEngine(), 1, new ServerStats())) {
+            Database db = ks.db(0);
+            for (int members : new int[] {10, 1_000_000}) {
+                byte[] key = ("z" + members).getBytes(StandardCharsets.US_ASCII);
+                long t0 = System.nanoTime();
+                for (int i = 0; i < members; i++) {
+                    ZSetTable t = ZSetTable.openOrCreate(db, key, LIMITS);
+                    t.put(member(i), i);
+                    t.commit();
+                }
+                long build = System.nanoTime() - t0;
+                String encoding = ZSetTable.open(db, key, LIMITS).encoding();
+                for (int round = 0; round < 3; round++) {
+                    Random rnd = new Random(round);
+                    int ops = 200_000;
+                    long put = time(ops, () -> {
+                        ZSetTable t = ZSetTable.open(db, key, LIMITS);
+                        t.put(member(rnd.nextInt(members)), rnd.nextInt(1_000_000));
+                        t.commit();
+                    });
+                    long score = time(ops, () -> ZSetTable.open(db, key, LIMITS).score(member(rnd.nextInt(members))));
+                    long rank = time(ops, () -> ZSetTable.open(db, key, LIMITS).rank(member(rnd.nextInt(members))));
+                    System.out.printf("zset of %,d (%s): build %d ns/member; put %d, score %d, rank %d ns/op%n",
+                            members, encoding, build / members, put / ops, score / ops, rank / ops);
+                }
+            }
+        }
+    }
+
+    private static byte[] member(int i) {
+        return ("member:" + i).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static long time(int ops, Runnable op) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < ops; i++) op.run();
+        return System.nanoTime() - t0;
+    }
+}
