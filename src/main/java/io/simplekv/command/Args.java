@@ -27,6 +27,18 @@ public final class Args {
         return (int) v;
     }
 
+    /** Redis's getPositiveLongFromObjectOrReply with a message: a non-number and a negative get the same error. */
+    public static long nonNegative(byte[] arg, String message) {
+        long v;
+        try {
+            v = RedisNumbers.parseLong(arg);
+        } catch (RedisNumbers.NotAnInteger e) {
+            throw RedisError.err(message);
+        }
+        if (v < 0) throw RedisError.err(message);
+        return v;
+    }
+
     public static double toDouble(byte[] arg) {
         double d = RedisNumbers.parseDouble(arg);
         if (Double.isNaN(d)) throw RedisError.NOT_FLOAT;

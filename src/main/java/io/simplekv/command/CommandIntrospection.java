@@ -71,6 +71,7 @@ final class CommandIntrospection {
         out.integer(spec.arity);
         List<String> flags = new ArrayList<>();
         for (CommandFlag f : spec.flags) if (f.redisName != null) flags.add(f.redisName);
+        if (spec.hasMovableKeys()) flags.add("movablekeys");
         out.array(flags.size());
         for (String f : flags) out.simple(f);
         out.integer(spec.firstKey);

@@ -72,8 +72,7 @@ final class ListCommands {
         if (a.length > 3) throw RedisError.err("wrong number of arguments for '" + (left ? "lpop" : "rpop") + "' command");
         long count = -1;
         if (a.length == 3) {
-            count = Args.toLong(a[2]);
-            if (count < 0) throw RedisError.err("value is out of range, must be positive");
+            count = Args.nonNegative(a[2], "value is out of range, must be positive");
         }
         ListTable l = ListTable.open(c.db(), a[1]);
         if (l == null) {

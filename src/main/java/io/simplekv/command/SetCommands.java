@@ -122,8 +122,7 @@ final class SetCommands {
         if (a.length > 3) throw RedisError.SYNTAX;
         long count = -1;
         if (a.length == 3) {
-            count = Args.toLong(a[2]);
-            if (count < 0) throw RedisError.err("value is out of range, must be positive");
+            count = Args.nonNegative(a[2], "value is out of range, must be positive");
         }
         FieldTable s = read(c, a[1]);
         if (count < 0) {
@@ -262,8 +261,7 @@ final class SetCommands {
         long limit = 0;
         for (int i = end; i < a.length; i++) {
             if (Args.is(a[i], "LIMIT") && i + 1 < a.length) {
-                limit = Args.toLong(a[++i]);
-                if (limit < 0) throw RedisError.err("LIMIT can't be negative");
+                limit = Args.nonNegative(a[++i], "LIMIT can't be negative");
             } else {
                 throw RedisError.SYNTAX;
             }

@@ -109,13 +109,7 @@ final class ZSetAlgebra {
                 withScores = true;
                 j++;
             } else if (cardinalityOnly && remaining >= 2 && Args.is(a[j], "LIMIT")) {
-                RedisError negative = RedisError.err("LIMIT can't be negative");
-                try {
-                    limit = Args.toLong(a[j + 1]);
-                } catch (RedisError e) {
-                    throw negative;
-                }
-                if (limit < 0) throw negative;
+                limit = Args.nonNegative(a[j + 1], "LIMIT can't be negative");
                 j += 2;
             } else {
                 throw RedisError.SYNTAX;

@@ -285,8 +285,7 @@ final class ZSetCommands {
         if (a.length > 3) throw RedisError.SYNTAX;
         long count = -1;
         if (a.length == 3) {
-            count = Args.toLong(a[2]);
-            if (count < 0) throw RedisError.err("value is out of range, must be positive");
+            count = Args.nonNegative(a[2], "value is out of range, must be positive");
         }
         ZSetTable z = read(c, a[1]);
         if (z == null || count == 0) {

@@ -16,6 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class FieldTable {
     static final int PACKED = 0;
+    /** A packed set that once held a non-integer: Redis converted it to a hashtable for good, so OBJECT ENCODING says so. */
+    static final int PACKED_NOT_INTSET = 2;
     static final int PAGED = 1;
 
     private final Database db;
@@ -27,6 +29,7 @@ public final class FieldTable {
     private final boolean existed;
 
     private byte[] run; // packed state; null once paged
+    private boolean notIntset;
     private long id;
     private long size;
     private Buckets buckets; // paged state
@@ -49,7 +52,8 @@ public final class FieldTable {
         if (Records.type(rec) != type) throw RedisError.WRONGTYPE;
         FieldTable t = new FieldTable(db, key, type, Records.expireAt(rec), limits, true);
         int off = Records.payloadOffset(rec);
-        if (rec[off] == PACKED) {
+        if (rec[off] == PACKED || rec[off] == PACKED_NOT_INTSET) {
+            t.notIntset = rec[off] == PACKED_NOT_INTSET;
             t.run = java.util.Arrays.copyOfRange(rec, off + 1, rec.length);
             t.size = Packed.count(t.run, 0) / (t.pairs ? 2 : 1);
         } else {
@@ -121,6 +125,7 @@ public final class FieldTable {
     public boolean put(byte[] field, byte[] value) {
         changed = true;
         if (run != null) {
+            if (!pairs && !notIntset) notIntset = !io.simplekv.text.RedisNumbers.isLong(field, 0, field.length);
             int at = Buckets.find(run, field, pairs);
             byte[] next = Buckets.rewrite(run, at, field, value, pairs);
             if (at < 0) size++;
@@ -167,7 +172,7 @@ public final class FieldTable {
     private byte[] payload() {
         if (run != null) {
             byte[] p = new byte[run.length + 1];
-            p[0] = PACKED;
+            p[0] = (byte) (notIntset ? PACKED_NOT_INTSET : PACKED);
             System.arraycopy(run, 0, p, 1, run.length);
             return p;
         }
@@ -189,7 +194,7 @@ public final class FieldTable {
         if (run == null) return "hashtable";
         if (pairs) return "listpack";
         // Redis 7.0 keeps small all-integer sets as an intset and every other set as a hashtable.
-        boolean allIntegers = true;
+        boolean allIntegers = !notIntset;
         for (int at = Packed.first(run, 0), i = 0; i < size && allIntegers; i++, at = Packed.next(run, at)) {
             int off = Packed.dataOffset(run, at), len = Packed.length(run, at);
             allIntegers = io.simplekv.text.RedisNumbers.isLong(run, off, len);
@@ -224,6 +229,7 @@ public final class FieldTable {
         if (isPagedCollection(rec)) return "hashtable";
         FieldTable t = new FieldTable(null, null, Records.type(rec), Records.NO_EXPIRY, CollectionLimits.REDIS_DEFAULTS, true);
         int off = Records.payloadOffset(rec);
+        t.notIntset = rec[off] == PACKED_NOT_INTSET;
         t.run = java.util.Arrays.copyOfRange(rec, off + 1, rec.length);
         t.size = Packed.count(t.run, 0) / (t.pairs ? 2 : 1);
         return t.encoding();

@@ -51,6 +51,8 @@ class SetCommandsTest extends ServerTestBase {
         assertEquals(bulk("intset"), r.call("OBJECT", "ENCODING", "ints"));
         r.call("SADD", "ints", "x");
         assertEquals(bulk("hashtable"), r.call("OBJECT", "ENCODING", "ints"));
+        r.call("SREM", "ints", "x");
+        assertEquals(bulk("hashtable"), r.call("OBJECT", "ENCODING", "ints"), "a set never goes back to intset, as in Redis");
     }
 
     @Test

@@ -179,6 +179,7 @@ class ZSetCommandsTest extends ServerTestBase {
         assertEquals(integer(0), r.call("EXISTS", "z"));
         assertEquals(EMPTY, r.call("ZPOPMIN", "z"));
         assertEquals(error("ERR value is out of range, must be positive"), r.call("ZPOPMIN", "z", "-1"));
+        assertEquals(error("ERR value is out of range, must be positive"), r.call("ZPOPMIN", "z", "x"));
         assertEquals(SYNTAX, r.call("ZPOPMIN", "z", "1", "2"));
         r.call("ZADD", "z", "1", "a", "2", "b", "3", "c");
         assertEquals(EMPTY, r.call("ZPOPMAX", "z", "0"));
@@ -221,6 +222,9 @@ class ZSetCommandsTest extends ServerTestBase {
         assertEquals(SYNTAX, r.call("ZUNIONSTORE", "out", "1", "z1", "WITHSCORES"));
         assertEquals(error("ERR weight value is not a float"), r.call("ZUNION", "1", "z1", "WEIGHTS", "x"));
         assertEquals(error("ERR LIMIT can't be negative"), r.call("ZINTERCARD", "1", "z1", "LIMIT", "-1"));
+        assertEquals(error("ERR LIMIT can't be negative"), r.call("SINTERCARD", "1", "s", "LIMIT", "x"));
+        assertTrue(r.call("COMMAND", "INFO", "ZUNIONSTORE").contains("+movablekeys"));
+        assertEquals(array("out", "z1", "z2"), r.call("COMMAND", "GETKEYS", "ZUNIONSTORE", "out", "2", "z1", "z2", "WEIGHTS", "1", "2"));
         assertEquals(NOT_INT, r.call("ZUNION", "x", "z1"));
         r.call("SET", "str", "x");
         assertEquals(WRONGTYPE, r.call("ZUNION", "2", "z1", "str"));
