@@ -75,6 +75,15 @@ public final class CommandService {
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
         }
+        // As Redis refuses a denyoom command when memory is full: here when the engine can't grow (disk full).
+        if (spec.has(CommandFlag.DENYOOM)) {
+            String refusal = server.keyspace().engine().writeRefusal();
+            if (refusal != null) {
+                client.failMulti();
+                reject(out, spec, "ERR " + refusal);
+                return;
+            }
+        }
         if (client.inMulti() && !spec.has(CommandFlag.NOT_QUEUED)) {
             if (spec.has(CommandFlag.NO_MULTI)) {
                 client.failMulti();
@@ -103,6 +112,11 @@ public final class CommandService {
      */
     public void exec(ClientConnection client, RespWriter out) {
         List<byte[][]> queued = client.endMulti();
+        String refusal = server.keyspace().engine().writeRefusal();
+        if (refusal != null && queued.stream().anyMatch(q -> specOf(q).has(CommandFlag.DENYOOM))) {
+            client.unwatchAll();
+            throw new RedisError("EXECABORT Transaction discarded because of: ERR " + refusal);
+        }
         boolean lockAll = false;
         int[] shards = new int[16];
         int n = 0;
@@ -184,8 +198,10 @@ public final class CommandService {
                 locks.lockAll(shards, shardCount);
             }
         }
+        if (spec.has(CommandFlag.WRITE)) client.wroteInBatch(true);
         try {
             spec.handler.execute(client, args, out);
+            if (spec.has(CommandFlag.WRITE)) server.persistence().changed();
             // FLUSHDB, FLUSHALL and SWAPDB (lock_all) tell WATCH themselves which keys they change.
             if (spec.has(CommandFlag.WRITE) && !spec.locksEverything() && !watches.isEmpty()) touchWatched(spec, client, args);
             if (spec.has(CommandFlag.WRITE) && blocking.anyWaiting()) signalWaiters(spec, client, args);

@@ -133,17 +133,39 @@ final class InfoReport {
         field(b, "jvm_heap_max", rt.maxMemory());
     }
 
+    /**
+     * Redis's fields, truthful for our engines: a "save" is a force of the chronicle files to disk (SAVE, BGSAVE,
+     * or appendfsync), so rdb_changes_since_last_save counts write commands not yet known to be on disk. The
+     * memory engine never saves: its count only grows and its last save time is the start. There is no append-only
+     * file (aof_enabled:0); storage_* fields say what the engine does instead.
+     */
     private static void persistence(StringBuilder b, ServerContext s) {
+        io.simplekv.server.Persistence p = s.persistence();
         header(b, "Persistence");
         field(b, "loading", 0);
         field(b, "async_loading", 0);
-        field(b, "rdb_changes_since_last_save", 0);
-        field(b, "rdb_bgsave_in_progress", 0);
-        field(b, "rdb_last_save_time", s.startedAt() / 1000);
-        field(b, "rdb_last_bgsave_status", "ok");
+        field(b, "rdb_changes_since_last_save", p.changesSinceLastSave());
+        field(b, "rdb_bgsave_in_progress", p.bgsaveInProgress() ? 1 : 0);
+        field(b, "rdb_last_save_time", p.lastSaveMillis() / 1000);
+        field(b, "rdb_last_bgsave_status", p.lastBgsaveOk() ? "ok" : "err");
+        field(b, "rdb_last_bgsave_time_sec", p.lastBgsaveSeconds());
+        field(b, "rdb_current_bgsave_time_sec", p.bgsaveRunningSeconds());
+        field(b, "rdb_saves", p.saves());
         field(b, "aof_enabled", 0);
         field(b, "aof_rewrite_in_progress", 0);
+        field(b, "aof_rewrite_scheduled", 0);
         field(b, "aof_last_write_status", "ok");
+        field(b, "storage_engine", s.keyspace().engine().name());
+        field(b, "storage_persistent", p.persistent() ? 1 : 0);
+        if (p.persistent()) {
+            field(b, "storage_fsync", p.policy().name().toLowerCase(Locale.ROOT));
+            field(b, "storage_fsyncs", p.fsyncs());
+            field(b, "storage_last_fsync_status", p.lastFsyncOk() ? "ok" : "err");
+            field(b, "storage_last_fsync_usec", p.lastFsyncMicros());
+            field(b, "storage_max_fsync_usec", p.maxFsyncMicros());
+            String refusal = s.keyspace().engine().writeRefusal();
+            field(b, "storage_disk_full", refusal == null ? 0 : 1);
+        }
     }
 
     private static void stats(StringBuilder b, ServerStats st, ServerContext s) {

@@ -19,7 +19,7 @@ import java.util.Set;
 
 import static io.simplekv.command.CommandSpec.command;
 
-/** INFO, CONFIG, TIME, SHUTDOWN, LASTSAVE and the DEBUG subcommands Redis's own test suite relies on. */
+/** INFO, CONFIG, TIME, SHUTDOWN, SAVE, BGSAVE, LASTSAVE and the DEBUG subcommands Redis's own test suite relies on. */
 final class ServerCommands {
     private ServerCommands() {}
 
@@ -29,8 +29,14 @@ final class ServerCommands {
                 .docs(g, "1.0.0", "Returns information and statistics about the server.", "[section [section ...]]"));
         t.add(command("time", 1, "loading stale fast", ServerCommands::time)
                 .docs(g, "2.6.0", "Returns the server time.", ""));
-        t.add(command("lastsave", 1, "loading stale fast", (c, a, o) -> o.integer(c.server().startedAt() / 1000))
+        t.add(command("lastsave", 1, "loading stale fast", (c, a, o) -> o.integer(c.server().persistence().lastSaveMillis() / 1000))
                 .docs(g, "1.0.0", "Returns the Unix timestamp of the last successful save to disk.", ""));
+        t.add(command("save", 1, "admin noscript no_multi", (c, a, o) -> {
+            c.server().persistence().save();
+            o.ok();
+        }).docs(g, "1.0.0", "Synchronously saves the database(s) to disk.", ""));
+        t.add(command("bgsave", -1, "admin noscript", ServerCommands::bgsave)
+                .docs(g, "1.0.0", "Asynchronously saves the database(s) to disk.", "[SCHEDULE]"));
         t.add(command("shutdown", -1, "admin noscript loading stale no_multi allow_busy", ServerCommands::shutdown)
                 .docs(g, "1.0.0", "Synchronously saves the database(s) to disk and shuts down the Redis server.",
                         "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"));
@@ -81,11 +87,49 @@ final class ServerCommands {
         out.bulk(Long.toString(micros % 1_000_000));
     }
 
+    static void bgsave(ClientConnection c, byte[][] a, RespWriter out) {
+        boolean schedule = false;
+        if (a.length == 2 && Args.is(a[1], "SCHEDULE")) schedule = true;
+        else if (a.length > 1) throw RedisError.SYNTAX;
+        out.simple(c.server().persistence().bgsave(schedule));
+    }
+
+    /**
+     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], parsed as Redis 7.0 does. Shutting down always forces a
+     * persistent engine's files to disk before they are marked cleanly closed, so NOSAVE saves nothing it could
+     * skip; NOW has no replicas to skip waiting for. A failed force stops the shutdown unless FORCE is given, as
+     * a failed final RDB save does in Redis; SAVE on the memory engine fails the same way, since it has nowhere
+     * to save to.
+     */
     static void shutdown(ClientConnection c, byte[][] a, RespWriter out) {
+        if (a.length > 5) throw RedisError.SYNTAX;
+        boolean nosave = false, save = false, force = false, abort = false, now = false;
         for (int i = 1; i < a.length; i++) {
-            if (Args.is(a[i], "ABORT")) throw RedisError.err("No shutdown in progress.");
-            if (!Args.is(a[i], "NOSAVE") && !Args.is(a[i], "SAVE") && !Args.is(a[i], "NOW") && !Args.is(a[i], "FORCE")) {
-                throw RedisError.SYNTAX;
+            if (Args.is(a[i], "NOSAVE")) nosave = true;
+            else if (Args.is(a[i], "SAVE")) save = true;
+            else if (Args.is(a[i], "NOW")) now = true;
+            else if (Args.is(a[i], "FORCE")) force = true;
+            else if (Args.is(a[i], "ABORT")) abort = true;
+            else throw RedisError.SYNTAX;
+        }
+        if ((abort && (nosave || save || now || force)) || (nosave && save)) throw RedisError.SYNTAX;
+        // A shutdown here never waits (no replicas), so there is never one in progress to abort.
+        if (abort) throw RedisError.err("No shutdown in progress.");
+        var persistence = c.server().persistence();
+        if (!nosave) {
+            String failure = null;
+            if (persistence.persistent()) {
+                try {
+                    persistence.syncForShutdown();
+                } catch (RuntimeException e) {
+                    failure = "forcing the data to disk failed: " + e.getMessage();
+                }
+            } else if (save) {
+                failure = "SHUTDOWN SAVE: " + io.simplekv.server.Persistence.MEMORY_ENGINE_SAVE;
+            }
+            if (failure != null && !force) {
+                org.slf4j.LoggerFactory.getLogger(ServerCommands.class).warn("Errors trying to shut down: {}", failure);
+                throw RedisError.err("Errors trying to SHUTDOWN. Check logs.");
             }
         }
         // Like Redis, a successful SHUTDOWN sends no reply: the client sees the connection close.

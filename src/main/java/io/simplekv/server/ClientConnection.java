@@ -186,6 +186,12 @@ public final class ClientConnection implements Subscriber {
         }
     }
 
+    private boolean wroteInBatch;
+
+    /** Whether a write command ran since the last flush of replies (appendfsync always forces before it). */
+    public boolean wroteInBatch() { return wroteInBatch; }
+    public void wroteInBatch(boolean v) { this.wroteInBatch = v; }
+
     public long id() { return id; }
     public Channel channel() { return channel; }
     public ServerContext server() { return server; }

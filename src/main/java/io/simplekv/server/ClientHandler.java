@@ -98,6 +98,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         pending.writeBytes(reply);
         reply.release();
+        client.wroteInBatch(true); // the command that ended the wait (a pop) changed the data
         while (client.blocked() == null && !heldBack.isEmpty() && !client.closingAfterReply()) run(ctx, heldBack.poll());
         flushReplies(ctx);
         if (client.blocked() == null && ctx.channel().isWritable()) ctx.channel().config().setAutoRead(true);
@@ -114,6 +115,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         ByteBuf out = pending;
         pending = null;
         writer.buffer(null);
+        if (client != null && client.wroteInBatch()) {
+            client.wroteInBatch(false);
+            if (!server.persistence().beforeReplies()) {
+                // The batch's writes are not known to be on disk: no reply may say they are.
+                out.release();
+                ctx.close();
+                return;
+            }
+        }
         server.stats().netOutputBytes.add(out.readableBytes());
         var future = ctx.writeAndFlush(out);
         if (client != null && client.closingAfterReply()) future.addListener(ChannelFutureListener.CLOSE);

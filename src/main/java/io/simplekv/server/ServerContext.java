@@ -36,6 +36,7 @@ public final class ServerContext {
     private final Monitors monitors = new Monitors();
     private final io.simplekv.observe.SlowLog slowLog = new io.simplekv.observe.SlowLog();
     private volatile io.simplekv.command.CommandService transactions;
+    private final Persistence persistence;
     private volatile java.util.function.IntFunction<String> rebinder = port -> null;
 
     /** Wires a keyspace over the engine and the command table; starts no threads. */
@@ -69,6 +70,7 @@ public final class ServerContext {
         this.keyspace = keyspace;
         this.stats = stats;
         this.expirer = new ActiveExpirer(keyspace, 25);
+        this.persistence = new Persistence(keyspace, config::get);
         this.runId = randomHex(40);
     }
 
@@ -89,6 +91,7 @@ public final class ServerContext {
     /** Shorthand for handlers: one keyspace notification (no-op unless notify-keyspace-events enables it). */
     public void notify(int type, String event, int db, byte[] key) { events.notify(type, event, db, key); }
     public ServerStats stats() { return stats; }
+    public Persistence persistence() { return persistence; }
     public ActiveExpirer expirer() { return expirer; }
     public long startedAt() { return startedAt; }
     public String runId() { return runId; }

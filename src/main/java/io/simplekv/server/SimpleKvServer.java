@@ -100,6 +100,7 @@ public final class SimpleKvServer implements AutoCloseable {
         context.port(port);
         context.rebinder(this::rebind);
         scheduleCron(config.hz);
+        context.persistence().start();
         return port;
     }
 
@@ -181,8 +182,18 @@ public final class SimpleKvServer implements AutoCloseable {
             cron.shutdownNow();
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-            context.keyspace().sync();
-            context.keyspace().close();
+            context.persistence().stop();
+            try {
+                context.persistence().syncForShutdown();
+            } catch (RuntimeException e) {
+                log.warn("Forcing the data to disk at shutdown failed: {}", e.getMessage());
+            }
+            try {
+                context.keyspace().close();
+            } catch (RuntimeException e) {
+                // The engine leaves its clean-shutdown marker out, so the next start recovers.
+                log.warn("Closing the storage failed; the next start will recover it: {}", e.getMessage());
+            }
             log.info("simplekv is now ready to exit, bye bye...");
         } finally {
             stopped.countDown();

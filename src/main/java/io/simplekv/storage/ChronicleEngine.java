@@ -58,6 +58,7 @@ public final class ChronicleEngine implements StorageEngine {
     private final FileLock lock;
     private final boolean recover;
     private final Set<ChronicleStorage> open = ConcurrentHashMap.newKeySet();
+    private final DiskGuard disk;
     private volatile boolean closed;
 
     private ChronicleEngine(Path dir, Sizing sizing, FileChannel lockChannel, FileLock lock, boolean recover) {
@@ -66,6 +67,7 @@ public final class ChronicleEngine implements StorageEngine {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.recover = recover;
+        this.disk = new DiskGuard(dir);
     }
 
     /** Locks {@code dir} and decides between a plain open and recovery; throws DirectoryLockedException if in use. */
@@ -103,6 +105,16 @@ public final class ChronicleEngine implements StorageEngine {
         return "chronicle";
     }
 
+    @Override
+    public boolean persistent() {
+        return true;
+    }
+
+    @Override
+    public String writeRefusal() {
+        return disk.refusal();
+    }
+
     /** Whether tables are opened with recovery because the last process did not shut down cleanly. */
     public boolean recovering() {
         return recover;
@@ -120,7 +132,7 @@ public final class ChronicleEngine implements StorageEngine {
     private ChronicleStorage track(Path tableDir, boolean recoverTable) {
         if (closed) throw new IllegalStateException("engine closed");
         ChronicleStorage[] self = new ChronicleStorage[1];
-        ChronicleStorage s = new ChronicleStorage(tableDir, sizing, recoverTable, () -> open.remove(self[0]));
+        ChronicleStorage s = new ChronicleStorage(tableDir, sizing, recoverTable, disk, () -> open.remove(self[0]));
         self[0] = s;
         open.add(s);
         return s;
@@ -135,7 +147,7 @@ public final class ChronicleEngine implements StorageEngine {
     public Storage recreate(String table, Storage old) {
         if (!(old instanceof ChronicleStorage cs)) throw new IllegalArgumentException("not a chronicle table: " + table);
         Path d = cs.dir();
-        cs.close();
+        cs.discard();
         try {
             if (Files.exists(d)) {
                 Path trash = dir.resolve(TRASH_PREFIX + d.getFileName() + "-" + System.nanoTime());
@@ -148,12 +160,26 @@ public final class ChronicleEngine implements StorageEngine {
         return track(d, false);
     }
 
+    /**
+     * Forces and closes every table, then writes the clean-shutdown marker, which promises the next start that
+     * every file is whole on disk. If any table could not be forced the marker is not written (the next start
+     * recovers) and the failure is rethrown after everything is closed.
+     */
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
         try {
-            for (ChronicleStorage s : List.copyOf(open)) s.close();
+            RuntimeException failed = null;
+            for (ChronicleStorage s : List.copyOf(open)) {
+                try {
+                    s.close();
+                } catch (RuntimeException e) {
+                    if (failed == null) failed = e;
+                    else failed.addSuppressed(e);
+                }
+            }
+            if (failed != null) throw failed;
             Files.createFile(dir.resolve(CLEAN_MARKER));
             fsyncDirectory(dir);
         } catch (IOException e) {

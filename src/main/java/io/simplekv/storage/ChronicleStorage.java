@@ -39,12 +39,21 @@ public final class ChronicleStorage implements Storage {
     private final MapChain records;
     private final MapChain chunks;
     private final Object[] stripes = new Object[STRIPES];
+    private final DiskGuard disk;
     private final Runnable onClose;
     private volatile boolean closed;
+    /**
+     * Set after every change to the maps and cleared just before a sync forces them, so a sync skips a table
+     * nothing touched, and a change made while a sync runs is forced by the next one. (Set after the change, not
+     * before: a sync that saw the flag clear must not be able to miss a change it did not wait for.)
+     */
+    private volatile boolean dirty;
+    private final Object syncLock = new Object();
 
-    ChronicleStorage(Path dir, ChronicleEngine.Sizing sizing, boolean recover, Runnable onClose) {
+    ChronicleStorage(Path dir, ChronicleEngine.Sizing sizing, boolean recover, DiskGuard disk, Runnable onClose) {
         this.dir = dir;
         this.sizing = sizing;
+        this.disk = disk;
         this.onClose = onClose;
         for (int i = 0; i < STRIPES; i++) stripes[i] = new Object();
         // +1 for the tag byte.
@@ -159,6 +168,12 @@ public final class ChronicleStorage implements Storage {
             // Values are chunked, so only a key can be too large for one entry of a map.
             throw new StorageException("key of " + key.length + " bytes is too large for the chronicle engine "
                     + "(raise chronicle-average-key-size)");
+        } catch (RuntimeException | InternalError e) {
+            StorageException diskFull = disk.onWriteFailure(e);
+            if (diskFull == null) throw e;
+            throw diskFull;
+        } finally {
+            dirty = true;
         }
     }
 
@@ -282,6 +297,8 @@ public final class ChronicleStorage implements Storage {
                 for (MapChain.Generation g : records.generations()) found |= removeFrom(g.map(), key);
             } catch (ChronicleHashClosedException e) {
                 return false;
+            } finally {
+                dirty = true;
             }
             return found;
         }
@@ -366,26 +383,55 @@ public final class ChronicleStorage implements Storage {
 
     @Override
     public void clear() {
-        records.clear();
-        chunks.clear();
+        try {
+            records.clear();
+            chunks.clear();
+        } finally {
+            dirty = true;
+        }
     }
 
+    /**
+     * Forces both chains when anything changed since the last sync; on failure the table stays dirty. Syncs are
+     * serialised: a caller that finds the flag clear because another sync just took it must still wait for that
+     * sync's force to finish before it may count its own writes as on disk.
+     */
     @Override
     public void sync() {
-        if (closed) return;
-        records.sync();
-        chunks.sync();
+        synchronized (syncLock) {
+            if (closed || !dirty) return;
+            dirty = false;
+            try {
+                records.sync();
+                chunks.sync();
+            } catch (RuntimeException e) {
+                dirty = true;
+                throw e;
+            }
+        }
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        close(true);
+    }
+
+    /** Closes without forcing the files to disk: FLUSHDB deletes them next. */
+    void discard() {
+        close(false);
+    }
+
+    private synchronized void close(boolean force) {
         if (closed) return;
         closed = true;
         try {
-            records.close();
+            records.close(force);
         } finally {
-            chunks.close();
-            onClose.run();
+            try {
+                chunks.close(force);
+            } finally {
+                onClose.run();
+            }
         }
     }
 }

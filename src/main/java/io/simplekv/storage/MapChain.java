@@ -1,14 +1,15 @@
 package io.simplekv.storage;
 
 import net.openhft.chronicle.hash.ChronicleHashClosedException;
-import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -20,12 +21,17 @@ import java.util.stream.Stream;
  * is fixed when its file is made, so instead of failing a put when the newest map is full the chain opens a
  * larger one; callers write to the newest and look a key up newest to oldest. Nothing is created until the
  * first write, so the tables a server never uses cost no file and no start-up time.
+ *
+ * <p>{@link #sync} forces a generation with fdatasync on its file rather than Chronicle's {@code msync()}: on
+ * Linux both write back the pages dirtied through the mapping, but {@code msync()} covers only the first mapping
+ * (not the extra segment tiers a map adds as it fills) and ignores msync's result, while fdatasync covers the
+ * whole file and reports a failure as an IOException.
  */
 final class MapChain implements AutoCloseable {
     private static final String SUFFIX = ".cmap";
     private static final String CREATING = ".creating";
 
-    record Generation(int number, ChronicleMap<byte[], byte[]> map) {}
+    record Generation(int number, ChronicleMap<byte[], byte[]> map, FileChannel file) {}
 
     private final Path dir;
     private final String prefix;
@@ -62,10 +68,11 @@ final class MapChain implements AutoCloseable {
                 }
                 int n = Integer.parseInt(m.group(1));
                 ChronicleMapBuilder<byte[], byte[]> b = builder(n);
-                found.add(new Generation(n, recover ? b.recoverPersistedTo(f.toFile(), false) : b.createPersistedTo(f.toFile())));
+                ChronicleMap<byte[], byte[]> map = recover ? b.recoverPersistedTo(f.toFile(), false) : b.createPersistedTo(f.toFile());
+                found.add(new Generation(n, map, FileChannel.open(f, StandardOpenOption.READ)));
             }
         } catch (IOException e) {
-            for (Generation g : found) g.map().close();
+            for (Generation g : found) closeQuietly(g);
             throw new UncheckedIOException("can't open " + dir.resolve(prefix), e);
         }
         found.sort((a, b) -> Integer.compare(a.number(), b.number()));
@@ -106,19 +113,35 @@ final class MapChain implements AutoCloseable {
         int n = last == null ? 0 : last.number() + 1;
         Path target = dir.resolve(prefix + ".g" + n + SUFFIX);
         Path creating = dir.resolve(prefix + ".g" + n + SUFFIX + CREATING);
-        ChronicleMap<byte[], byte[]> map;
+        ChronicleMap<byte[], byte[]> map = null;
+        FileChannel file;
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                fsyncDirectory(dir.getParent());
+            }
             // Chronicle keeps using the file's path after creation, so the map can't be made under a temporary
             // name and renamed; a marker around its creation lets the next open drop a half-made file instead.
             Files.write(creating, new byte[0]);
             map = builder(n).createPersistedTo(target.toFile());
+            file = FileChannel.open(target, StandardOpenOption.READ);
             Files.delete(creating);
-        } catch (IOException e) {
-            throw new UncheckedIOException("can't create " + target, e);
+            // The new file's name must reach the disk with it, or a power cut could lose a whole generation.
+            fsyncDirectory(dir);
+        } catch (IOException | RuntimeException e) {
+            // Typically a full disk: Chronicle fallocates the whole file. Nothing was written to it yet.
+            if (map != null) map.close();
+            try {
+                Files.deleteIfExists(target);
+                Files.deleteIfExists(creating);
+            } catch (IOException ignored) {
+                // the next open drops the file, since its marker is still there
+            }
+            if (e instanceof RuntimeException r) throw r;
+            throw new UncheckedIOException("can't create " + target + ": " + e.getMessage(), (IOException) e);
         }
         List<Generation> next = new ArrayList<>(g);
-        Generation created = new Generation(n, map);
+        Generation created = new Generation(n, map, file);
         next.add(created);
         generations = List.copyOf(next);
         return created;
@@ -138,16 +161,48 @@ final class MapChain implements AutoCloseable {
         for (Generation g : generations) g.map().clear();
     }
 
+    /** Forces every generation's file to disk; throws UncheckedIOException when the file system refuses. */
     void sync() {
         for (Generation g : generations) {
-            if (g.map() instanceof VanillaChronicleHash<?, ?, ?, ?> h && h.isOpen()) h.msync();
+            try {
+                g.file().force(false);
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // closed by FLUSHDB's swap to a new table; its files are being deleted
+            } catch (IOException e) {
+                throw new UncheckedIOException("fdatasync of " + dir.resolve(prefix + ".g" + g.number() + SUFFIX)
+                        + " failed: " + e.getMessage(), e);
+            }
         }
     }
 
+    static void fsyncDirectory(Path d) throws IOException {
+        try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /** Forces and closes every generation; the maps are closed even when the force fails, which is rethrown. */
     @Override
-    public synchronized void close() {
-        sync();
-        for (Generation g : generations) g.map().close();
-        generations = List.of();
+    public void close() {
+        close(true);
+    }
+
+    /** {@code force} false is for files about to be deleted (FLUSHDB), whose pages need not reach the disk. */
+    synchronized void close(boolean force) {
+        try {
+            if (force) sync();
+        } finally {
+            for (Generation g : generations) closeQuietly(g);
+            generations = List.of();
+        }
+    }
+
+    private static void closeQuietly(Generation g) {
+        g.map().close();
+        try {
+            g.file().close();
+        } catch (IOException ignored) {
+            // a read-only descriptor: nothing can be lost by failing to close it
+        }
     }
 }

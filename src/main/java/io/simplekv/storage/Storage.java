@@ -34,7 +34,10 @@ public interface Storage extends AutoCloseable {
     /** Removes everything. */
     void clear();
 
-    /** Forces written data to durable media, where the engine has any. */
+    /**
+     * Forces data written before this call to durable media, where the engine has any; returns at once when
+     * nothing changed since the last sync. Throws {@link java.io.UncheckedIOException} when the media refuses.
+     */
     default void sync() {}
 
     @Override

@@ -15,6 +15,19 @@ public interface StorageEngine extends AutoCloseable {
         return old;
     }
 
+    /** Whether tables live on disk, so SAVE, BGSAVE and appendfsync have something to force. */
+    default boolean persistent() {
+        return false;
+    }
+
+    /**
+     * Why a command that may grow the data must be refused right now (e.g. the disk is full), or null. The
+     * command service asks before running such a command, so it is refused whole, never half applied.
+     */
+    default String writeRefusal() {
+        return null;
+    }
+
     @Override
     default void close() {}
 }

@@ -12,12 +12,17 @@ public final class ServerFixture implements AutoCloseable {
     private final ServerContext context;
 
     public ServerFixture(EngineKind engine, Path dir, Map<String, String> overrides) {
+        this(engine.open(dir), dir, overrides);
+    }
+
+    /** Over an engine made by the test itself (e.g. one that fails on cue). */
+    public ServerFixture(io.simplekv.storage.StorageEngine engine, Path dir, Map<String, String> overrides) {
         ServerConfig config = ServerConfig.defaults().with("dir", List.of(dir.toString()));
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             String v = e.getValue();
             config = config.with(e.getKey(), v.isEmpty() ? List.of() : List.of(v.split(" ")));
         }
-        this.context = ServerContext.create(config, engine.open(dir));
+        this.context = ServerContext.create(config, engine);
     }
 
     public ServerFixture(EngineKind engine, Path dir) {
@@ -34,6 +39,7 @@ public final class ServerFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        context.persistence().stop();
         context.keyspace().close();
     }
 }

@@ -1,0 +1,141 @@
+"""kill -9 under load, restart, and check every acknowledged write. Driven by scripts/crash-test.sh."""
+import os, random, shutil, signal, socket, subprocess, sys, tempfile, threading, time
+from resp import Conn, RespError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WRITERS = 6
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def start(port, data, log):
+    t0 = time.time()
+    proc = subprocess.Popen([os.path.join(ROOT, "scripts/simplekv-server"), "--port", str(port), "--dir", data,
+                             "--storage", "chronicle"], stdout=log, stderr=subprocess.STDOUT)
+    while True:
+        try:
+            c = Conn(port, timeout=5)
+            if c.call("PING") == "PONG":
+                return proc, c, time.time() - t0
+        except (OSError, RespError):
+            if proc.poll() is not None:
+                raise SystemExit("server exited with %s; see %s" % (proc.returncode, log.name))
+            time.sleep(0.02)
+
+
+class Writer(threading.Thread):
+    """One client writing strings, a counter, a list and a hash, one command at a time, noting each acknowledgement."""
+
+    def __init__(self, port, run, w, stop):
+        super().__init__(daemon=True)
+        self.port, self.run_, self.w, self.stop = port, run, w, stop
+        self.sets = {}            # key -> value, acknowledged
+        self.incr_acked = 0       # last counter value acknowledged
+        self.incr_sent = 0
+        self.rpush_acked = 0      # list length acknowledged
+        self.rpush_sent = 0
+        self.hset_acked = 0       # fields f0..f(n-1) acknowledged
+        self.hset_sent = 0
+        self.p = "r%d:w%d:" % (run, w)
+
+    def run(self):
+        try:
+            c = Conn(self.port, timeout=10)
+            i = 0
+            while not self.stop.is_set():
+                k, v = self.p + "k:%d" % i, ("v:%d:" % i) + ("x" * 20000 if i % 200 == 0 else "")
+                c.call("SET", k, v)
+                self.sets[k] = v
+                self.incr_sent += 1
+                self.incr_acked = c.call("INCR", self.p + "ctr")
+                self.rpush_sent += 1
+                self.rpush_acked = c.call("RPUSH", self.p + "list", i)
+                self.hset_sent += 1
+                c.call("HSET", self.p + "hash", "f%d" % i, i)
+                self.hset_acked = i + 1
+                i += 1
+        except (OSError, ConnectionError, RespError):
+            pass  # the server was killed under us
+
+
+def verify(c, writers):
+    """Returns (acknowledged writes checked, problems)."""
+    problems, checked = [], 0
+    for wr in writers:
+        keys = list(wr.sets)
+        for lo in range(0, len(keys), 2000):
+            batch = keys[lo:lo + 2000]
+            got = c.call("MGET", *batch)
+            for k, g in zip(batch, got):
+                checked += 1
+                if g is None or g.decode() != wr.sets[k]:
+                    problems.append("SET %s: %r" % (k, None if g is None else g[:40]))
+        ctr = int(c.call("GET", wr.p + "ctr") or 0)
+        checked += wr.incr_acked
+        if not wr.incr_acked <= ctr <= wr.incr_sent:
+            problems.append("INCR %sctr = %d, acknowledged %d, sent %d" % (wr.p, ctr, wr.incr_acked, wr.incr_sent))
+        items = c.call("LRANGE", wr.p + "list", 0, -1)
+        checked += wr.rpush_acked
+        if not wr.rpush_acked <= len(items) <= wr.rpush_sent or [int(x) for x in items] != list(range(len(items))):
+            problems.append("list %slist: %d items (acknowledged %d), in order: %s" % (
+                wr.p, len(items), wr.rpush_acked, [int(x) for x in items] == list(range(len(items)))))
+        h = c.call("HGETALL", wr.p + "hash")
+        fields = dict(zip(h[0::2], h[1::2]))
+        checked += wr.hset_acked
+        for n in range(wr.hset_acked):
+            if fields.get(b"f%d" % n) != str(n).encode():
+                problems.append("HSET %shash f%d missing" % (wr.p, n))
+                break
+        if not wr.hset_acked <= len(fields) <= wr.hset_sent:
+            problems.append("hash %shash has %d fields, acknowledged %d" % (wr.p, len(fields), wr.hset_acked))
+    return checked, problems
+
+
+def main():
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    work = tempfile.mkdtemp(prefix="skv-crash.")
+    data = os.path.join(work, "data")
+    log = open(os.path.join(work, "server.log"), "ab")
+    port = free_port()
+    all_writers, total_lost, t_all = [], 0, time.time()
+    print("crash test: %d runs, %d writers, data in %s" % (runs, WRITERS, data))
+    for run in range(runs + 1):
+        proc, c, ready = start(port, data, log)
+        checked, problems = verify(c, all_writers)
+        total_lost += len(problems)
+        if run > 0:
+            print("run %2d: restart after kill -9 served PING in %.2fs; %d acknowledged writes checked, lost=%d%s" % (
+                run, ready, checked, len(problems), "" if not problems else " " + "; ".join(problems[:5])), flush=True)
+        if run == runs:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(60)
+            break
+        stop = threading.Event()
+        writers = [Writer(port, run, w, stop) for w in range(WRITERS)]
+        for w in writers:
+            w.start()
+        time.sleep(random.uniform(1.0, 3.0))
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        stop.set()
+        for w in writers:
+            w.join(15)
+        all_writers.extend(writers)
+        c.close()
+    print("crash test: %d runs, lost=%d in total, %.0fs" % (runs, total_lost, time.time() - t_all))
+    log.close()
+    if total_lost == 0:
+        shutil.rmtree(work)
+    else:
+        print("kept", work)
+    sys.exit(1 if total_lost else 0)
+
+
+if __name__ == "__main__":
+    main()
