@@ -65,7 +65,11 @@ class ChronicleCrashIT {
             t.start();
             writers.add(t);
         }
-        ServerProcess.sleep(1500);
+        // Kill once enough writes were acknowledged, not after a fixed time: a busy machine acknowledges fewer.
+        int before = acked.size();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        ServerProcess.sleep(500);
+        while (acked.size() - before < 1500 && System.nanoTime() < deadline) ServerProcess.sleep(20);
         s.kill9();
         stop.set(true);
         for (Thread t : writers) t.join(10_000);
