@@ -24,9 +24,9 @@ final class BlockingCommands {
 
     static void register(CommandTable.Builder t) {
         String g = "list";
-        t.add(command("blpop", -3, "write noscript blocking", (c, a, o) -> blockingPop(c, a, o, true)).keys(1, -2, 1)
+        t.add(command("blpop", -3, "write noscript blocking", (c, a, o) -> blockingPopOne(c, a, o, KeyType.LIST, (cc, key, oo) -> popOne(cc, key, true, oo))).keys(1, -2, 1)
                 .docs(g, "2.0.0", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "key [key ...] timeout"));
-        t.add(command("brpop", -3, "write noscript blocking", (c, a, o) -> blockingPop(c, a, o, false)).keys(1, -2, 1)
+        t.add(command("brpop", -3, "write noscript blocking", (c, a, o) -> blockingPopOne(c, a, o, KeyType.LIST, (cc, key, oo) -> popOne(cc, key, false, oo))).keys(1, -2, 1)
                 .docs(g, "2.0.0", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "key [key ...] timeout"));
         t.add(command("blmove", 6, "write denyoom noscript blocking", (c, a, o) -> {
             boolean from = ListCommands.side(a[3]), to = ListCommands.side(a[4]);
@@ -37,9 +37,9 @@ final class BlockingCommands {
         t.add(command("blmpop", -5, "write blocking", BlockingCommands::blmpop).keys(3, -1, 1).movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 2))
                 .docs(g, "7.0.0", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]"));
         String z = ZSetCommands.GROUP;
-        t.add(command("bzpopmin", -3, "write noscript blocking fast", (c, a, o) -> blockingZPop(c, a, o, true)).keys(1, -2, 1)
+        t.add(command("bzpopmin", -3, "write noscript blocking fast", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, true, oo))).keys(1, -2, 1)
                 .docs(z, "5.0.0", "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", "key [key ...] timeout"));
-        t.add(command("bzpopmax", -3, "write noscript blocking fast", (c, a, o) -> blockingZPop(c, a, o, false)).keys(1, -2, 1)
+        t.add(command("bzpopmax", -3, "write noscript blocking fast", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, false, oo))).keys(1, -2, 1)
                 .docs(z, "5.0.0", "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.", "key [key ...] timeout"));
         t.add(command("bzmpop", -5, "write blocking", BlockingCommands::bzmpop).keys(3, -1, 1)
                 .movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 2))
@@ -47,21 +47,26 @@ final class BlockingCommands {
     }
 
     private static boolean hasZSet(ClientConnection c, byte[] key) {
-        byte[] rec = c.db().lookup(key);
-        return rec != null && Records.type(rec) == KeyType.ZSET;
+        return holds(c, key, KeyType.ZSET);
     }
 
-    static void blockingZPop(ClientConnection c, byte[][] a, RespWriter out, boolean min) {
+    /** One pop from one key, writing the reply; false (nothing written) when the key holds nothing to pop. */
+    private interface OnePop {
+        boolean pop(ClientConnection c, byte[] key, RespWriter out);
+    }
+
+    /** BLPOP, BRPOP, BZPOPMIN, BZPOPMAX: keys then a timeout; the first key with something to pop answers. */
+    private static void blockingPopOne(ClientConnection c, byte[][] a, RespWriter out, KeyType type, OnePop pop) {
         long timeout = timeout(a[a.length - 1]);
         for (int i = 1; i < a.length - 1; i++) {
-            if (zpopOne(c, a[i], min, out)) return;
+            if (pop.pop(c, a[i], out)) return;
         }
         if (c.denyBlocking()) {
             out.nullArray();
             return;
         }
         block(c, a, Arrays.asList(a).subList(1, a.length - 1), null, timeout,
-                (w, key, o) -> hasZSet(w.client(), key) && zpopOne(w.client(), key, min, o));
+                (w, key, o) -> holds(w.client(), key, type) && pop.pop(w.client(), key, o));
     }
 
     /** BZPOPMIN/BZPOPMAX's reply: a flat [key, member, score]. */
@@ -111,23 +116,14 @@ final class BlockingCommands {
         c.server().blocking().block(w, timeoutMs);
     }
 
-    /** Whether the key holds a non-empty list now; another type keeps a list waiter waiting, as in Redis. */
-    static boolean hasList(ClientConnection c, byte[] key) {
+    /** Whether the key holds a collection of this type now; another type keeps a waiter waiting, as in Redis. */
+    static boolean holds(ClientConnection c, byte[] key, KeyType type) {
         byte[] rec = c.db().lookup(key);
-        return rec != null && Records.type(rec) == KeyType.LIST;
+        return rec != null && Records.type(rec) == type;
     }
 
-    static void blockingPop(ClientConnection c, byte[][] a, RespWriter out, boolean left) {
-        long timeout = timeout(a[a.length - 1]);
-        for (int i = 1; i < a.length - 1; i++) {
-            if (popOne(c, a[i], left, out)) return;
-        }
-        if (c.denyBlocking()) {
-            out.nullArray();
-            return;
-        }
-        block(c, a, Arrays.asList(a).subList(1, a.length - 1), null, timeout,
-                (w, key, o) -> hasList(w.client(), key) && popOne(w.client(), key, left, o));
+    static boolean hasList(ClientConnection c, byte[] key) {
+        return holds(c, key, KeyType.LIST);
     }
 
     private static boolean popOne(ClientConnection c, byte[] key, boolean left, RespWriter out) {

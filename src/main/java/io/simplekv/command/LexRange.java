@@ -9,7 +9,7 @@ import java.util.Arrays;
  * A member interval as ZRANGEBYLEX takes it (zslParseLexRange): {@code [m} inclusive, {@code (m} exclusive,
  * {@code -} and {@code +} the ends. Meaningful only when every score is equal, as Redis documents.
  */
-record LexRange(Bound min, Bound max) {
+record LexRange(Bound min, Bound max) implements RankInterval {
     static final RedisError INVALID = RedisError.err("min or max not valid string range item");
 
     /** A bound: below everything, above everything, or a member, inclusive or not. */
@@ -30,12 +30,14 @@ record LexRange(Bound min, Bound max) {
         };
     }
 
-    long first(ZSetTable z) {
+    @Override
+    public long first(ZSetTable z) {
         if (min.infinity() != 0) return min.infinity() < 0 ? 0 : z.size();
         return z.countBelowLex(min.member(), !min.inclusive());
     }
 
-    long end(ZSetTable z) {
+    @Override
+    public long end(ZSetTable z) {
         long end = max.infinity() != 0 ? (max.infinity() < 0 ? 0 : z.size()) : z.countBelowLex(max.member(), max.inclusive());
         return Math.max(first(z), end);
     }

@@ -5,7 +5,7 @@ import io.simplekv.protocol.RedisError;
 import io.simplekv.text.Strtod;
 
 /** A score interval as ZRANGEBYSCORE takes it: {@code (} before a bound makes it exclusive (zslParseRange). */
-record ScoreRange(double min, boolean minExclusive, double max, boolean maxExclusive) {
+record ScoreRange(double min, boolean minExclusive, double max, boolean maxExclusive) implements RankInterval {
     static final RedisError NOT_FLOAT = RedisError.err("min or max is not a float");
 
     static ScoreRange parse(byte[] min, byte[] max) {
@@ -15,13 +15,13 @@ record ScoreRange(double min, boolean minExclusive, double max, boolean maxExclu
         return new ScoreRange(lo, minEx, hi, maxEx);
     }
 
-    /** Rank of the first member inside the range. */
-    long first(ZSetTable z) {
+    @Override
+    public long first(ZSetTable z) {
         return z.countBelow(min, minExclusive);
     }
 
-    /** Rank just past the last member inside the range (not below first). */
-    long end(ZSetTable z) {
+    @Override
+    public long end(ZSetTable z) {
         return Math.max(first(z), z.countBelow(max, !maxExclusive));
     }
 }

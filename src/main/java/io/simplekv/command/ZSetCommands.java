@@ -39,9 +39,9 @@ final class ZSetCommands {
                 .docs(g, "6.2.0", "Returns the score of one or more members in a sorted set.", "key member [member ...]"));
         t.add(command("zcard", 2, "readonly fast", ZSetCommands::zcard).keys(1, 1, 1)
                 .docs(g, "1.2.0", "Returns the number of members in a sorted set.", "key"));
-        t.add(command("zcount", 4, "readonly fast", ZSetCommands::zcount).keys(1, 1, 1)
+        t.add(command("zcount", 4, "readonly fast", (c, a, o) -> count(c, a, ScoreRange.parse(a[2], a[3]), o)).keys(1, 1, 1)
                 .docs(g, "2.0.0", "Returns the count of members in a sorted set that have scores within a range.", "key min max"));
-        t.add(command("zlexcount", 4, "readonly fast", ZSetCommands::zlexcount).keys(1, 1, 1)
+        t.add(command("zlexcount", 4, "readonly fast", (c, a, o) -> count(c, a, LexRange.parse(a[2], a[3]), o)).keys(1, 1, 1)
                 .docs(g, "2.8.9", "Returns the number of members in a sorted set within a lexicographical range.", "key min max"));
         t.add(command("zrank", 3, "readonly fast", (c, a, o) -> zrank(c, a, o, false)).keys(1, 1, 1)
                 .docs(g, "2.0.0", "Returns the index of a member in a sorted set ordered by ascending scores.", "key member"));
@@ -54,11 +54,11 @@ final class ZSetCommands {
         t.add(command("zmpop", -4, "write", ZSetCommands::zmpop).keys(2, -1, 1).movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 1))
                 .docs(g, "7.0.0", "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.",
                         "numkeys key [key ...] MIN | MAX [COUNT count]"));
-        t.add(command("zremrangebyscore", 4, "write", ZSetCommands::zremrangebyscore).keys(1, 1, 1)
+        t.add(command("zremrangebyscore", 4, "write", (c, a, o) -> removeInterval(c, a, ScoreRange.parse(a[2], a[3]), "zremrangebyscore", o)).keys(1, 1, 1)
                 .docs(g, "1.2.0", "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.", "key min max"));
         t.add(command("zremrangebyrank", 4, "write", ZSetCommands::zremrangebyrank).keys(1, 1, 1)
                 .docs(g, "2.0.0", "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.", "key start stop"));
-        t.add(command("zremrangebylex", 4, "write", ZSetCommands::zremrangebylex).keys(1, 1, 1)
+        t.add(command("zremrangebylex", 4, "write", (c, a, o) -> removeInterval(c, a, LexRange.parse(a[2], a[3]), "zremrangebylex", o)).keys(1, 1, 1)
                 .docs(g, "2.8.9", "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.", "key min max"));
         t.add(command("zscan", -3, "readonly", ZSetCommands::zscan).keys(1, 1, 1)
                 .docs(g, "2.8.0", "Iterates over members and scores of a sorted set.", "key cursor [MATCH pattern] [COUNT count]"));
@@ -192,24 +192,14 @@ final class ZSetCommands {
         removeRanks(c, a[1], z, r == null ? 0 : r[0], r == null ? 0 : r[1] + 1, "zremrangebyrank", out);
     }
 
-    private static void zremrangebyscore(ClientConnection c, byte[][] a, RespWriter out) {
-        ScoreRange range = ScoreRange.parse(a[2], a[3]);
+    /** ZREMRANGEBYSCORE and ZREMRANGEBYLEX: the interval is parsed before the key is looked at, as in Redis. */
+    private static void removeInterval(ClientConnection c, byte[][] a, RankInterval range, String event, RespWriter out) {
         ZSetTable z = read(c, a[1]);
         if (z == null) {
             out.integer(0);
             return;
         }
-        removeRanks(c, a[1], z, range.first(z), range.end(z), "zremrangebyscore", out);
-    }
-
-    private static void zremrangebylex(ClientConnection c, byte[][] a, RespWriter out) {
-        LexRange range = LexRange.parse(a[2], a[3]);
-        ZSetTable z = read(c, a[1]);
-        if (z == null) {
-            out.integer(0);
-            return;
-        }
-        removeRanks(c, a[1], z, range.first(z), range.end(z), "zremrangebylex", out);
+        removeRanks(c, a[1], z, range.first(z), range.end(z), event, out);
     }
 
     /** Removes ranks [from, end) and reports it as Redis does. */
@@ -247,14 +237,8 @@ final class ZSetCommands {
         out.integer(z == null ? 0 : z.size());
     }
 
-    private static void zcount(ClientConnection c, byte[][] a, RespWriter out) {
-        ScoreRange range = ScoreRange.parse(a[2], a[3]);
-        ZSetTable z = read(c, a[1]);
-        out.integer(z == null ? 0 : range.end(z) - range.first(z));
-    }
-
-    private static void zlexcount(ClientConnection c, byte[][] a, RespWriter out) {
-        LexRange range = LexRange.parse(a[2], a[3]);
+    /** ZCOUNT and ZLEXCOUNT. */
+    private static void count(ClientConnection c, byte[][] a, RankInterval range, RespWriter out) {
         ZSetTable z = read(c, a[1]);
         out.integer(z == null ? 0 : range.end(z) - range.first(z));
     }
