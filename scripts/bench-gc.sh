@@ -21,7 +21,8 @@ t0=$(date +%s.%N)
 redis-cli -p "$port" --pipe <"$resp" | tail -1
 echo "loaded $(redis-cli -p "$port" dbsize) keys in $(echo "$(date +%s.%N) - $t0" | bc) s"
 mark=$(wc -l <"$log")
-redis-benchmark -p "$port" -t set,get -r "$count" -n "$requests" -c 50 -P 16 -d 20 -q | tr '\r' '\n' | grep -v '^$' | tail -2
+echo "after load: RSS $(($(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024)) MB"
+redis-benchmark -p "$port" -t set,get -r "$count" -n "$requests" -c 50 -P 16 -d 20 -q | tr '\r' '\n' | grep 'requests per second' 
 redis-cli -p "$port" info memory | grep -E '^(used_memory|used_memory_rss|jvm_heap_max):' | tr -d '\r'
 echo "on disk: $(du -sh "$data" | cut -f1)"
 python3 - "$log" "$mark" <<'PY'

@@ -192,6 +192,12 @@ public final class ClientConnection implements Subscriber {
     public boolean wroteInBatch() { return wroteInBatch; }
     public void wroteInBatch(boolean v) { this.wroteInBatch = v; }
 
+    private boolean awaitingCommit;
+
+    /** Whether replies of ours wait in the event loop's group commit, so later output must queue behind them. */
+    public boolean awaitingCommit() { return awaitingCommit; }
+    public void awaitingCommit(boolean v) { this.awaitingCommit = v; }
+
     public long id() { return id; }
     public Channel channel() { return channel; }
     public ServerContext server() { return server; }

@@ -115,16 +115,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         ByteBuf out = pending;
         pending = null;
         writer.buffer(null);
-        if (client != null && client.wroteInBatch()) {
+        server.stats().netOutputBytes.add(out.readableBytes());
+        if (client != null) {
+            boolean wrote = client.wroteInBatch();
             client.wroteInBatch(false);
-            if (!server.persistence().beforeReplies()) {
-                // The batch's writes are not known to be on disk: no reply may say they are.
-                out.release();
-                ctx.close();
+            // appendfsync always: replies to writes leave only after the loop's next force (see GroupCommit).
+            if ((wrote || client.awaitingCommit()) && server.persistence().syncsBeforeReplies()) {
+                server.persistence().groupCommit(ctx.channel().eventLoop()).enqueue(ctx, out, client);
                 return;
             }
         }
-        server.stats().netOutputBytes.add(out.readableBytes());
         var future = ctx.writeAndFlush(out);
         if (client != null && client.closingAfterReply()) future.addListener(ChannelFutureListener.CLOSE);
     }
@@ -145,6 +145,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         server.stats().netOutputBytes.add(message.readableBytes());
+        if (client != null && client.awaitingCommit()) {
+            // A reply ahead of it waits for the group commit; the message must not overtake it.
+            server.persistence().groupCommit(ctx.channel().eventLoop()).enqueue(ctx, message, client);
+            return;
+        }
         ctx.writeAndFlush(message, ctx.voidPromise());
     }
 

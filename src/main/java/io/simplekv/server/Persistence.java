@@ -47,6 +47,7 @@ public final class Persistence {
     private volatile long lastBgsaveSeconds = -1;
     private volatile boolean lastBgsaveOk = true;
     private ScheduledExecutorService worker;
+    private final java.util.Map<io.netty.channel.EventLoop, GroupCommit> groupCommits = new java.util.concurrent.ConcurrentHashMap<>();
     private ServerConfig policyOf;
     private Fsync policy = Fsync.EVERYSEC;
 
@@ -77,13 +78,23 @@ public final class Persistence {
         changes.increment();
     }
 
+    /** Whether replies to writes must wait for a force (appendfsync always on a persistent engine). */
+    public boolean syncsBeforeReplies() {
+        return persistent && policy() == Fsync.ALWAYS;
+    }
+
+    /** The group commit of one event loop. */
+    GroupCommit groupCommit(io.netty.channel.EventLoop loop) {
+        return groupCommits.computeIfAbsent(loop, l -> new GroupCommit(this));
+    }
+
     /**
-     * Called with a read batch's replies in hand when the batch wrote: under {@code always} forces the changed
-     * tables first. Returns false when that force failed, in which case the replies must not be sent: the writes
-     * are in the files but not known to be on disk, so the client must not take them as acknowledged.
+     * Forces the changed tables before replies to writes go out (appendfsync always). Returns false when the
+     * force failed, in which case the replies must not be sent: the writes are in the files but not known to be
+     * on disk, so no client may take them as acknowledged.
      */
     public boolean beforeReplies() {
-        if (!persistent || policy() != Fsync.ALWAYS) return true;
+        if (!syncsBeforeReplies()) return true;
         try {
             syncChanges(false);
             return true;
