@@ -2,7 +2,9 @@ package io.simplekv.it;
 
 import io.simplekv.config.ServerConfig;
 import io.simplekv.server.SimpleKvServer;
-import io.simplekv.storage.MemoryEngine;
+import io.simplekv.support.EngineKind;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +21,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,23 +35,35 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Jedis over TCP against a server started in this JVM on a free loopback port. */
+/** Jedis over TCP against a server started in this JVM on a free loopback port, once per storage engine. */
+@ParameterizedClass
+@EnumSource(EngineKind.class)
 class JedisIT {
     @TempDir
     static Path dir;
-    static SimpleKvServer server;
-    static int port;
+    static final Map<EngineKind, SimpleKvServer> servers = new EnumMap<>(EngineKind.class);
+    static final Map<EngineKind, Integer> ports = new EnumMap<>(EngineKind.class);
+
+    final int port;
+
+    JedisIT(EngineKind engine) {
+        this.port = ports.get(engine);
+    }
 
     @BeforeAll
     static void start() throws Exception {
-        ServerConfig config = ServerConfig.defaults().with("port", List.of("0")).with("dir", List.of(dir.toString()));
-        server = new SimpleKvServer(config, new MemoryEngine());
-        port = server.start();
+        for (EngineKind engine : EngineKind.values()) {
+            Path data = dir.resolve(engine.name());
+            ServerConfig config = ServerConfig.defaults().with("port", List.of("0")).with("dir", List.of(data.toString()));
+            SimpleKvServer server = new SimpleKvServer(config, engine.open(data));
+            servers.put(engine, server);
+            ports.put(engine, server.start());
+        }
     }
 
     @AfterAll
     static void stop() {
-        server.close();
+        servers.values().forEach(SimpleKvServer::close);
     }
 
     @BeforeEach
@@ -59,7 +75,7 @@ class JedisIT {
         }
     }
 
-    static Jedis jedis() {
+    Jedis jedis() {
         return new Jedis("127.0.0.1", port, 10_000);
     }
 
@@ -165,7 +181,7 @@ class JedisIT {
     }
 
     /** Sends a request (none if empty) and reads until the server closes the connection. */
-    private static String rawExchange(String request) throws Exception {
+    private String rawExchange(String request) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(5000);
             OutputStream out = s.getOutputStream();
