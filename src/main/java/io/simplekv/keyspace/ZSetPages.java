@@ -3,6 +3,7 @@ package io.simplekv.keyspace;
 import io.simplekv.keyspace.ZSetTable.Entry;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -25,8 +26,6 @@ import java.util.function.BiConsumer;
 final class ZSetPages {
     static final int UNCHANGED = 0, UPDATED = 1, ADDED = 2;
     private static final byte FREE = ZSetNode.FREE;
-    /** Deeper than any tree can grow: even the tiniest shape at least doubles its entries per level. */
-    private static final int MAX_DEPTH = 64;
     private static final long NONE = -1;
     private static final int META_BYTES = 1 + 8 * 6 + 1;
 
@@ -229,10 +228,17 @@ final class ZSetPages {
 
     /** The root-to-leaf walk towards a key: the nodes, their pages as read, and the slot taken in each. */
     private static final class Path {
-        final long[] nodes = new long[MAX_DEPTH];
-        final byte[][] pages = new byte[MAX_DEPTH][];
-        final int[] slots = new int[MAX_DEPTH];
+        long[] nodes = new long[6];
+        byte[][] pages = new byte[6][];
+        int[] slots = new int[6];
         int leaf;
+
+        void ensure(int depth) {
+            if (depth < nodes.length) return;
+            nodes = Arrays.copyOf(nodes, 2 * depth);
+            pages = Arrays.copyOf(pages, 2 * depth);
+            slots = Arrays.copyOf(slots, 2 * depth);
+        }
     }
 
     /** The path to (score, member): in the leaf, its slot when present, else where it would go. */
@@ -241,6 +247,7 @@ final class ZSetPages {
         long node = root;
         for (int d = 0; ; d++) {
             byte[] raw = page(node);
+            p.ensure(d);
             p.nodes[d] = node;
             p.pages[d] = raw;
             if (ZSetNode.isLeaf(raw)) {
