@@ -129,6 +129,14 @@ final class Buckets {
         byte[] bucket = read(b);
         int at = find(bucket, field, pairs);
         byte[] previous = at < 0 ? null : pairs ? Packed.element(bucket, Packed.next(bucket, at)) : field;
+        if (previous != null && pairs && previous.length == value.length) {
+            // Same length (always, for a zset's 8-byte scores): overwrite the value's bytes, no re-encoding.
+            byte[] copy = bucket.clone();
+            int v = Packed.next(bucket, at);
+            System.arraycopy(value, 0, copy, Packed.dataOffset(bucket, v), value.length);
+            write(b, copy);
+            return previous;
+        }
         write(b, rewrite(bucket, at, field, value, pairs));
         return previous;
     }

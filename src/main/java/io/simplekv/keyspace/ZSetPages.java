@@ -3,6 +3,7 @@ package io.simplekv.keyspace;
 import io.simplekv.keyspace.ZSetTable.Entry;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -13,13 +14,18 @@ import java.util.function.BiConsumer;
  * and count by score or member read one path. Every internal entry holds its child's entry count and a lower bound
  * of the child's keys (exact when set, a bound after deletions), so descending by rank or by key needs no sibling.
  *
- * <p>Node pages: leaf {@code [0][run of member, score]}; internal {@code [1][run of (child, count, separator
- * score), separator member]}; free {@code [2][next free node]}. Freed nodes are reused from that free list, so
- * the node numbers (and the page range freed on delete) stay bounded by the tree's peak size, not its churn.
+ * <p>Node pages are laid out by {@link ZSetNode}; a free node is {@code [2][next free node]}. Freed nodes are reused
+ * from that free list, so the node numbers (and the page range freed on delete) stay bounded by the tree's peak
+ * size, not its churn.
+ *
+ * <p>Most writes change no node's shape: the leaf keeps between its minimum and maximum entries. Those take a fast
+ * path that splices the leaf's bytes and patches the ancestors' counts in place; a rescore walks both paths first
+ * and writes each touched page once, skipping the ancestors whose counts net to zero. Only a split or an underflow
+ * falls back to the general insert and delete over decoded nodes.
  */
 final class ZSetPages {
     static final int UNCHANGED = 0, UPDATED = 1, ADDED = 2;
-    private static final byte LEAF = 0, INTERNAL = 1, FREE = 2;
+    private static final byte FREE = ZSetNode.FREE;
     private static final long NONE = -1;
     private static final int META_BYTES = 1 + 8 * 6 + 1;
 
@@ -122,38 +128,17 @@ final class ZSetPages {
         long node = root;
         while (true) {
             byte[] raw = page(node);
-            int n = Packed.count(raw, 1);
-            int at = Packed.first(raw, 1);
-            if (raw[0] == LEAF) {
-                for (int i = 0; i < n; i += 2) {
-                    int mo = Packed.dataOffset(raw, at), ml = Packed.length(raw, at);
-                    at = Packed.next(raw, at);
-                    if (!below.test(ZSetOrder.score(raw, Packed.dataOffset(raw, at)), raw, mo, ml)) break;
-                    counted++;
-                    at = Packed.next(raw, at);
-                }
-                return counted;
-            }
+            if (ZSetNode.isLeaf(raw)) return counted + ZSetNode.firstNotBelow(raw, 0, below);
             // The last child whose lower bound is below holds the boundary; every child before it is wholly below.
-            long child = NONE, childCount = 0;
-            for (int i = 0; i < n; i += 2) {
-                int head = Packed.dataOffset(raw, at);
-                at = Packed.next(raw, at);
-                int mo = Packed.dataOffset(raw, at), ml = Packed.length(raw, at);
-                at = Packed.next(raw, at);
-                if (child != NONE && !below.test(ZSetOrder.score(raw, head + 16), raw, mo, ml)) break;
-                counted += childCount;
-                child = Records.getLong(raw, head);
-                childCount = Records.getLong(raw, head + 8);
-            }
-            node = child;
+            int child = ZSetNode.firstNotBelow(raw, 1, below) - 1;
+            for (int i = 0; i < child; i++) counted += ZSetNode.count(raw, i);
+            node = ZSetNode.child(raw, child);
         }
     }
 
     Entry at(long rank) {
         long[] where = locate(rank);
-        List<Entry> leaf = readLeaf(where[0]);
-        return leaf.get((int) where[1]);
+        return ZSetNode.entry(page(where[0]), (int) where[1]);
     }
 
     List<Entry> range(long start, long count, boolean descending) {
@@ -161,12 +146,12 @@ final class ZSetPages {
         long rank = descending ? size - 1 - start : start;
         while (out.size() < count) {
             long[] where = locate(rank);
-            List<Entry> leaf = readLeaf(where[0]);
-            int i = (int) where[1];
+            byte[] leaf = page(where[0]);
+            int i = (int) where[1], n = ZSetNode.width(leaf);
             if (descending) {
-                for (; i >= 0 && out.size() < count; i--, rank--) out.add(leaf.get(i));
+                for (; i >= 0 && out.size() < count; i--, rank--) out.add(ZSetNode.entry(leaf, i));
             } else {
-                for (; i < leaf.size() && out.size() < count; i++, rank++) out.add(leaf.get(i));
+                for (; i < n && out.size() < count; i++, rank++) out.add(ZSetNode.entry(leaf, i));
             }
         }
         return out;
@@ -191,15 +176,12 @@ final class ZSetPages {
         long node = root;
         while (true) {
             byte[] raw = page(node);
-            if (raw[0] == LEAF) return new long[] {node, rank};
-            int n = Packed.count(raw, 1);
-            int at = Packed.first(raw, 1);
-            for (int i = 0; i < n; i += 2) {
-                int head = Packed.dataOffset(raw, at);
-                at = Packed.next(raw, Packed.next(raw, at));
-                node = Records.getLong(raw, head);
-                long c = Records.getLong(raw, head + 8);
-                if (rank < c || i + 2 >= n) break;
+            if (ZSetNode.isLeaf(raw)) return new long[] {node, rank};
+            int n = ZSetNode.width(raw);
+            for (int i = 0; i < n; i++) {
+                node = ZSetNode.child(raw, i);
+                long c = ZSetNode.count(raw, i);
+                if (rank < c || i + 1 == n) break;
                 rank -= c;
             }
         }
@@ -213,12 +195,14 @@ final class ZSetPages {
         if (old != null) {
             double was = ZSetOrder.score(old, 0);
             if (Double.compare(was, score) == 0) return UNCHANGED;
-            delete(was, member);
-            insert(score, member);
+            if (!moveInPlace(was, score, member)) {
+                delete(was, member);
+                insert(score, member);
+            }
             return UPDATED;
         }
         members.grow(++size);
-        insert(score, member);
+        if (!insertInPlace(score, member)) insert(score, member);
         return ADDED;
     }
 
@@ -226,7 +210,8 @@ final class ZSetPages {
         byte[] old = members.remove(member);
         if (old == null) return false;
         size--;
-        delete(ZSetOrder.score(old, 0), member);
+        double score = ZSetOrder.score(old, 0);
+        if (!deleteInPlace(score, member)) delete(score, member);
         return true;
     }
 
@@ -237,6 +222,108 @@ final class ZSetPages {
             for (Entry e : batch) remove(e.member());
             count -= batch.size();
         }
+    }
+
+    // ---- writes that change no node's shape ----
+
+    /** The root-to-leaf walk towards a key: the nodes, their pages as read, and the slot taken in each. */
+    private static final class Path {
+        long[] nodes = new long[6];
+        byte[][] pages = new byte[6][];
+        int[] slots = new int[6];
+        int leaf;
+
+        void ensure(int depth) {
+            if (depth < nodes.length) return;
+            nodes = Arrays.copyOf(nodes, 2 * depth);
+            pages = Arrays.copyOf(pages, 2 * depth);
+            slots = Arrays.copyOf(slots, 2 * depth);
+        }
+    }
+
+    /** The path to (score, member): in the leaf, its slot when present, else where it would go. */
+    private Path walk(double score, byte[] member) {
+        Path p = new Path();
+        long node = root;
+        for (int d = 0; ; d++) {
+            byte[] raw = page(node);
+            p.ensure(d);
+            p.nodes[d] = node;
+            p.pages[d] = raw;
+            if (ZSetNode.isLeaf(raw)) {
+                p.slots[d] = ZSetNode.lowerBound(raw, 0, score, member);
+                p.leaf = d;
+                return p;
+            }
+            int ci = ZSetNode.childFor(raw, score, member);
+            p.slots[d] = ci;
+            node = ZSetNode.child(raw, ci);
+        }
+    }
+
+    private boolean canShrink(Path p) {
+        return p.leaf == 0 || ZSetNode.width(p.pages[p.leaf]) > shape.min(true);
+    }
+
+    private boolean canGrow(Path p) {
+        return ZSetNode.width(p.pages[p.leaf]) < shape.leafMax();
+    }
+
+    /** Adds the delta to the count of each ancestor's slot on the path, from level {@code from} down. */
+    private void patchCounts(Path p, int from, long delta) {
+        for (int d = from; d < p.leaf; d++) {
+            byte[] raw = p.pages[d].clone();
+            ZSetNode.addCount(raw, p.slots[d], delta);
+            writePage(p.nodes[d], raw);
+        }
+    }
+
+    /** Inserts without a split, or returns false having written nothing. */
+    private boolean insertInPlace(double score, byte[] member) {
+        Path p = walk(score, member);
+        if (!canGrow(p)) return false;
+        writePage(p.nodes[p.leaf], ZSetNode.insert(p.pages[p.leaf], p.slots[p.leaf], 0, 0, score, member));
+        patchCounts(p, 0, 1);
+        return true;
+    }
+
+    /** Deletes an entry known to be there without an underflow, or returns false having written nothing. */
+    private boolean deleteInPlace(double score, byte[] member) {
+        Path p = walk(score, member);
+        if (!canShrink(p)) return false;
+        writePage(p.nodes[p.leaf], ZSetNode.remove(p.pages[p.leaf], p.slots[p.leaf]));
+        patchCounts(p, 0, -1);
+        return true;
+    }
+
+    /**
+     * Moves a member from one score to another when neither leaf changes shape, writing each touched page once: the
+     * ancestors both paths pass through at the same slot keep their counts and are not written at all.
+     */
+    private boolean moveInPlace(double was, double score, byte[] member) {
+        Path from = walk(was, member), to = walk(score, member);
+        int leaf = from.leaf;
+        boolean sameLeaf = from.nodes[leaf] == to.nodes[leaf];
+        if (!sameLeaf && !(canShrink(from) && canGrow(to))) return false;
+        int d = 0;
+        for (; d < leaf && from.nodes[d] == to.nodes[d]; d++) {
+            if (from.slots[d] == to.slots[d]) continue;
+            byte[] raw = from.pages[d].clone();
+            ZSetNode.addCount(raw, from.slots[d], -1);
+            ZSetNode.addCount(raw, to.slots[d], 1);
+            writePage(from.nodes[d], raw);
+        }
+        if (sameLeaf) {
+            int at = from.slots[leaf], goes = to.slots[leaf];
+            byte[] raw = ZSetNode.remove(from.pages[leaf], at);
+            writePage(from.nodes[leaf], ZSetNode.insert(raw, goes > at ? goes - 1 : goes, 0, 0, score, member));
+            return true;
+        }
+        patchCounts(from, d, -1);
+        patchCounts(to, d, 1);
+        writePage(from.nodes[leaf], ZSetNode.remove(from.pages[leaf], from.slots[leaf]));
+        writePage(to.nodes[leaf], ZSetNode.insert(to.pages[leaf], to.slots[leaf], 0, 0, score, member));
+        return true;
     }
 
     // ---- the tree ----
@@ -477,54 +564,43 @@ final class ZSetPages {
 
     private Node read(long node) {
         byte[] raw = page(node);
-        int n = Packed.count(raw, 1);
-        int at = Packed.first(raw, 1);
-        if (raw[0] == LEAF) return new Node(node, true, readLeaf(raw, n, at), null);
-        List<Child> children = new ArrayList<>(n / 2 + 1);
-        for (int i = 0; i < n; i += 2) {
-            int head = Packed.dataOffset(raw, at);
-            at = Packed.next(raw, at);
-            children.add(new Child(Records.getLong(raw, head), Records.getLong(raw, head + 8),
-                    ZSetOrder.score(raw, head + 16), Packed.element(raw, at)));
-            at = Packed.next(raw, at);
+        int n = ZSetNode.width(raw);
+        if (ZSetNode.isLeaf(raw)) {
+            List<Entry> entries = new ArrayList<>(n + 1);
+            for (int i = 0; i < n; i++) entries.add(ZSetNode.entry(raw, i));
+            return new Node(node, true, entries, null);
+        }
+        List<Child> children = new ArrayList<>(n + 1);
+        for (int i = 0; i < n; i++) {
+            children.add(new Child(ZSetNode.child(raw, i), ZSetNode.count(raw, i), ZSetNode.score(raw, i),
+                    ZSetNode.member(raw, i)));
         }
         return new Node(node, false, null, children);
     }
 
-    private List<Entry> readLeaf(long node) {
-        byte[] raw = page(node);
-        return readLeaf(raw, Packed.count(raw, 1), Packed.first(raw, 1));
-    }
-
-    private static List<Entry> readLeaf(byte[] raw, int n, int at) {
-        List<Entry> entries = new ArrayList<>(n / 2 + 1);
-        for (int i = 0; i < n; i += 2) {
-            byte[] member = Packed.element(raw, at);
-            at = Packed.next(raw, at);
-            entries.add(new Entry(member, ZSetOrder.score(raw, Packed.dataOffset(raw, at))));
-            at = Packed.next(raw, at);
-        }
-        return entries;
-    }
-
     private void write(Node n) {
-        Packed.Builder b = new Packed.Builder();
-        if (n.leaf) {
-            for (Entry e : n.entries) b.add(e.member()).add(ZSetOrder.scoreBytes(e.score()));
-        } else {
-            byte[] head = new byte[24];
-            for (Child c : n.children) {
-                Records.putLong(head, 0, c.node);
-                Records.putLong(head, 8, c.count);
-                Records.putLong(head, 16, Double.doubleToRawLongBits(c.score));
-                b.add(head).add(c.member);
+        int w = n.width();
+        double[] scores = new double[w];
+        byte[][] keys = new byte[w][];
+        long[] children = n.leaf ? null : new long[w], counts = n.leaf ? null : new long[w];
+        for (int i = 0; i < w; i++) {
+            if (n.leaf) {
+                Entry e = n.entries.get(i);
+                scores[i] = e.score();
+                keys[i] = e.member();
+            } else {
+                Child c = n.children.get(i);
+                children[i] = c.node;
+                counts[i] = c.count;
+                scores[i] = c.score;
+                keys[i] = c.member;
             }
         }
-        byte[] run = b.build();
-        byte[] raw = new byte[run.length + 1];
-        raw[0] = n.leaf ? LEAF : INTERNAL;
-        System.arraycopy(run, 0, raw, 1, run.length);
-        db.pagesTable().put(pageKey(n.no), raw);
+        writePage(n.no, ZSetNode.encode(n.leaf, w, children, counts, scores, keys));
+    }
+
+    private void writePage(long node, byte[] raw) {
+        db.pagesTable().put(pageKey(node), raw);
     }
 
     private long allocate() {

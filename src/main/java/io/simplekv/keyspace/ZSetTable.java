@@ -33,6 +33,7 @@ public final class ZSetTable {
 
     private List<Entry> small; // packed state, in order; null once paged
     private ZSetPages big;
+    private byte[] storedMeta; // a paged zset's metadata as its record holds it: a rescore leaves it as it was
     private boolean changed;
 
     private ZSetTable(Database db, byte[] key, long expireAt, CollectionLimits limits, boolean existed,
@@ -62,7 +63,10 @@ public final class ZSetTable {
         ZSetTable t = new ZSetTable(db, key, Records.expireAt(rec), limits, true, shape);
         int off = Records.payloadOffset(rec);
         if (rec[off] == PACKED) t.small = decode(rec, off + 1);
-        else t.big = ZSetPages.load(db, shape, rec, off + 1);
+        else {
+            t.big = ZSetPages.load(db, shape, rec, off + 1);
+            t.storedMeta = Arrays.copyOfRange(rec, off, rec.length);
+        }
         return t;
     }
 
@@ -218,6 +222,8 @@ public final class ZSetTable {
             System.arraycopy(run, 0, payload, 1, run.length);
         } else {
             payload = big.meta(PAGED);
+            if (Arrays.equals(payload, storedMeta)) return;
+            storedMeta = payload;
         }
         db.putCollection(key, Records.encode(KeyType.ZSET, expireAt, payload, 0, payload.length, false));
     }
