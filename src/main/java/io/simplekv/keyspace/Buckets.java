@@ -23,6 +23,8 @@ final class Buckets {
     private final int stride;
     private int level;
     private long split;
+    private long lastBucket = -1;
+    private byte[] lastContent;
 
     Buckets(Database db, long id, boolean pairs, int stride, int level, long split) {
         this.db = db;
@@ -230,14 +232,20 @@ final class Buckets {
     }
 
     private byte[] read(long bucket) {
+        // A command often reads a member's bucket twice (ZADD asks the old score, then puts): keep the last one.
+        if (bucket == lastBucket) return lastContent;
         byte[] b = db.pagesTable().get(key(bucket));
-        return b == null ? Packed.EMPTY : b;
+        lastBucket = bucket;
+        lastContent = b == null ? Packed.EMPTY : b;
+        return lastContent;
     }
 
     private void write(long bucket, byte[] content) {
         Storage pages = db.pagesTable();
         if (Packed.count(content, 0) == 0) pages.remove(key(bucket));
         else pages.put(key(bucket), content);
+        lastBucket = bucket;
+        lastContent = content;
     }
 
     /** Splits bucket {@code split} into itself and its image {@code split + 2^level}. */
