@@ -84,8 +84,9 @@ public final class ChronicleStorage implements Storage {
     @Override
     public byte[] get(byte[] key) {
         synchronized (stripe(key)) {
-            byte[] rec = readRecord(key);
-            if (rec == null || rec[0] == INLINE) return rec == null ? null : Arrays.copyOfRange(rec, 1, rec.length);
+            boolean[] inline = new boolean[1];
+            byte[] rec = readRecord(key, inline);
+            if (rec == null || inline[0]) return rec;
             return readChunks(key, rec);
         }
     }
@@ -107,10 +108,18 @@ public final class ChronicleStorage implements Storage {
 
     /** The stored record (tag byte first), newest generation first, or null. */
     private byte[] readRecord(byte[] key) {
+        return readRecord(key, null);
+    }
+
+    /**
+     * Like {@link #readRecord(byte[])}; given {@code inline}, an inline value comes back without its tag byte,
+     * copied out of the map once, and inline[0] says so.
+     */
+    private byte[] readRecord(byte[] key, boolean[] inline) {
         try {
             List<MapChain.Generation> gens = records.generations();
             for (int i = gens.size() - 1; i >= 0; i--) {
-                byte[] rec = read(gens.get(i).map(), key);
+                byte[] rec = read(gens.get(i).map(), key, inline);
                 if (rec != null) return rec;
             }
             return null;
@@ -120,14 +129,21 @@ public final class ChronicleStorage implements Storage {
         }
     }
 
-    private static byte[] read(ChronicleMap<byte[], byte[]> map, byte[] key) {
+    private static byte[] read(ChronicleMap<byte[], byte[]> map, byte[] key, boolean[] inline) {
         try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
             MapEntry<byte[], byte[]> e = c.entry();
             if (e == null) return null;
             Data<byte[]> v = e.value();
-            byte[] out = new byte[Math.toIntExact(v.size())];
             RandomDataInput in = v.bytes();
-            in.read(v.offset(), out, 0, out.length);
+            long from = v.offset();
+            int size = Math.toIntExact(v.size());
+            if (inline != null && in.readByte(from) == INLINE) {
+                inline[0] = true;
+                from++;
+                size--;
+            }
+            byte[] out = new byte[size];
+            in.read(from, out, 0, size);
             return out;
         }
     }
