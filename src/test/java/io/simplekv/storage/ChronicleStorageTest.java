@@ -1,6 +1,8 @@
 package io.simplekv.storage;
 
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertSame;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -39,6 +41,13 @@ class ChronicleStorageTest {
 
     private ChronicleEngine engine() throws IOException {
         return ChronicleEngine.open(dir, TINY);
+    }
+
+    /** Chronicle must find our precompiled header class: generating it runs javac, ~1 s of every start. */
+    @Test
+    void chronicleUsesThePrecompiledHeaderClass() {
+        assertSame(net.openhft.chronicle.hash.VanillaGlobalMutableState$$Native.class,
+                net.openhft.chronicle.values.Values.nativeClassFor(net.openhft.chronicle.hash.VanillaGlobalMutableState.class));
     }
 
     @Test
