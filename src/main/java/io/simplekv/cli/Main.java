@@ -141,6 +141,9 @@ public final class Main implements Callable<Integer> {
             if (engine.recovering()) {
                 org.slf4j.LoggerFactory.getLogger("simplekv").warn(
                         "the last process did not shut down cleanly: recovering chronicle maps in {}", config.dir);
+            } else if (engine.killedQuietly()) {
+                org.slf4j.LoggerFactory.getLogger("simplekv").warn("the last process did not shut down cleanly, but no map "
+                        + "operation was in flight: chronicle maps in {} open without recovery", config.dir);
             }
             return engine;
         } catch (ChronicleEngine.DirectoryLockedException e) {

@@ -57,16 +57,23 @@ public final class ChronicleEngine implements StorageEngine {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final boolean recover;
+    private final CrashWindow window;
+    private boolean killedQuietly;
+    /** Table directories still to be opened with recovery; when none is left, recovery is complete. */
+    private final Set<Path> awaitingRecovery = ConcurrentHashMap.newKeySet();
     private final Set<ChronicleStorage> open = ConcurrentHashMap.newKeySet();
     private final DiskGuard disk;
     private volatile boolean closed;
 
-    private ChronicleEngine(Path dir, Sizing sizing, FileChannel lockChannel, FileLock lock, boolean recover) {
+    private ChronicleEngine(Path dir, Sizing sizing, FileChannel lockChannel, FileLock lock, CrashWindow window,
+                            List<Path> recoverTables) {
         this.dir = dir;
         this.sizing = sizing;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.recover = recover;
+        this.window = window;
+        this.recover = !recoverTables.isEmpty();
+        this.awaitingRecovery.addAll(recoverTables);
         this.disk = new DiskGuard(dir);
     }
 
@@ -86,14 +93,24 @@ public final class ChronicleEngine implements StorageEngine {
             throw new DirectoryLockedException("data directory " + dir.toAbsolutePath().normalize()
                     + " is in use by another simplekv process (" + lockFile.getFileName() + " is locked)");
         }
+        CrashWindow window = null;
         try {
             Path marker = dir.resolve(CLEAN_MARKER);
             boolean clean = Files.deleteIfExists(marker);
             // The marker's removal must be on disk before any write, or a crash now would pass for a clean stop.
             if (clean) fsyncDirectory(dir);
             deleteTrash(dir);
-            return new ChronicleEngine(dir, sizing, ch, lock, !clean && hasTables(dir));
+            window = CrashWindow.open(dir);
+            // Killed with no map operation in flight (and no reboot since): the files are whole, no recovery needed.
+            boolean whole = clean || window.previousStopWasQuiet();
+            List<Path> recoverTables = whole ? List.of() : tables(dir);
+            if (recoverTables.isEmpty()) window.recovered();
+            else window.recovering();
+            ChronicleEngine engine = new ChronicleEngine(dir, sizing, ch, lock, window, recoverTables);
+            engine.killedQuietly = !clean && whole && !tables(dir).isEmpty();
+            return engine;
         } catch (IOException | RuntimeException e) {
+            if (window != null) window.close();
             lock.release();
             ch.close();
             throw e;
@@ -115,6 +132,11 @@ public final class ChronicleEngine implements StorageEngine {
         return disk.refusal();
     }
 
+    /** The last process was killed, but outside every map operation: its files open as they are. */
+    public boolean killedQuietly() {
+        return killedQuietly;
+    }
+
     /** Whether tables are opened with recovery because the last process did not shut down cleanly. */
     public boolean recovering() {
         return recover;
@@ -122,7 +144,10 @@ public final class ChronicleEngine implements StorageEngine {
 
     @Override
     public Storage open(String table) {
-        return track(tableDir(table), recover);
+        Path d = tableDir(table);
+        Storage s = track(d, awaitingRecovery.contains(d));
+        if (awaitingRecovery.remove(d) && awaitingRecovery.isEmpty()) window.recovered();
+        return s;
     }
 
     private Path tableDir(String table) {
@@ -132,7 +157,7 @@ public final class ChronicleEngine implements StorageEngine {
     private ChronicleStorage track(Path tableDir, boolean recoverTable) {
         if (closed) throw new IllegalStateException("engine closed");
         ChronicleStorage[] self = new ChronicleStorage[1];
-        ChronicleStorage s = new ChronicleStorage(tableDir, sizing, recoverTable, disk, () -> open.remove(self[0]));
+        ChronicleStorage s = new ChronicleStorage(tableDir, sizing, recoverTable, disk, window, () -> open.remove(self[0]));
         self[0] = s;
         open.add(s);
         return s;
@@ -180,6 +205,7 @@ public final class ChronicleEngine implements StorageEngine {
                 }
             }
             if (failed != null) throw failed;
+            window.close();
             Files.createFile(dir.resolve(CLEAN_MARKER));
             fsyncDirectory(dir);
         } catch (IOException e) {
@@ -200,9 +226,9 @@ public final class ChronicleEngine implements StorageEngine {
         }
     }
 
-    private static boolean hasTables(Path dir) throws IOException {
+    private static List<Path> tables(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.anyMatch(p -> p.getFileName().toString().endsWith(TABLE_SUFFIX));
+            return files.filter(p -> p.getFileName().toString().endsWith(TABLE_SUFFIX)).toList();
         }
     }
 

@@ -40,6 +40,8 @@ public final class ChronicleStorage implements Storage {
     private final MapChain chunks;
     private final Object[] stripes = new Object[STRIPES];
     private final DiskGuard disk;
+    /** Counts every map operation in and out, so a restart after kill -9 knows whether recovery is needed. */
+    private final CrashWindow window;
     private final Runnable onClose;
     private volatile boolean closed;
     /**
@@ -50,22 +52,98 @@ public final class ChronicleStorage implements Storage {
     private volatile boolean dirty;
     private final Object syncLock = new Object();
 
-    ChronicleStorage(Path dir, ChronicleEngine.Sizing sizing, boolean recover, DiskGuard disk, Runnable onClose) {
+    ChronicleStorage(Path dir, ChronicleEngine.Sizing sizing, boolean recover, DiskGuard disk, CrashWindow window, Runnable onClose) {
         this.dir = dir;
+        this.window = window;
         this.sizing = sizing;
         this.disk = disk;
         this.onClose = onClose;
         for (int i = 0; i < STRIPES; i++) stripes[i] = new Object();
         // +1 for the tag byte.
-        this.records = new MapChain(dir, "records", sizing.entries(), sizing.averageKeySize(), sizing.averageValueSize() + 1, recover);
-        MapChain c;
+        window.enter(); // opening may write map headers: a crash meanwhile must not pass for a quiet stop
         try {
-            c = new MapChain(dir, "chunks", sizing.chunkEntries(), sizing.averageKeySize() + 12, sizing.chunkSize(), recover);
-        } catch (RuntimeException e) {
-            records.close();
-            throw e;
+            this.records = new MapChain(dir, "records", sizing.entries(), sizing.averageKeySize(), sizing.averageValueSize() + 1, recover);
+            MapChain c;
+            try {
+                c = new MapChain(dir, "chunks", sizing.chunkEntries(), sizing.averageKeySize() + 12, sizing.chunkSize(), recover);
+            } catch (RuntimeException e) {
+                records.close();
+                throw e;
+            }
+            this.chunks = c;
+        } finally {
+            window.exit();
         }
-        this.chunks = c;
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        window.enter();
+        try {
+            return getInside(key);
+        } finally {
+            window.exit();
+        }
+    }
+
+    @Override
+    public boolean contains(byte[] key) {
+        window.enter();
+        try {
+            return containsInside(key);
+        } finally {
+            window.exit();
+        }
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+        window.enter();
+        try {
+            putInside(key, value);
+        } finally {
+            window.exit();
+        }
+    }
+
+    @Override
+    public boolean remove(byte[] key) {
+        window.enter();
+        try {
+            return removeInside(key);
+        } finally {
+            window.exit();
+        }
+    }
+
+    @Override
+    public long scan(long cursor, int count, Consumer<byte[]> visitor) {
+        window.enter();
+        try {
+            return scanInside(cursor, count, visitor);
+        } finally {
+            window.exit();
+        }
+    }
+
+    @Override
+    public byte[] randomKey() {
+        window.enter();
+        try {
+            return randomKeyInside();
+        } finally {
+            window.exit();
+        }
+    }
+
+    @Override
+    public void clear() {
+        window.enter();
+        try {
+            clearInside();
+        } finally {
+            window.exit();
+        }
     }
 
     Path dir() {
@@ -81,8 +159,7 @@ public final class ChronicleStorage implements Storage {
         return stripes[(int) ByteHash.hash(key) & (STRIPES - 1)];
     }
 
-    @Override
-    public byte[] get(byte[] key) {
+    private byte[] getInside(byte[] key) {
         synchronized (stripe(key)) {
             boolean[] inline = new boolean[1];
             byte[] rec = readRecord(key, inline);
@@ -91,8 +168,7 @@ public final class ChronicleStorage implements Storage {
         }
     }
 
-    @Override
-    public boolean contains(byte[] key) {
+    private boolean containsInside(byte[] key) {
         synchronized (stripe(key)) {
             try {
                 List<MapChain.Generation> gens = records.generations();
@@ -176,8 +252,7 @@ public final class ChronicleStorage implements Storage {
         return k;
     }
 
-    @Override
-    public void put(byte[] key, byte[] value) {
+    private void putInside(byte[] key, byte[] value) {
         try {
             putValue(key, value);
         } catch (IllegalArgumentException tooLarge) {
@@ -305,8 +380,7 @@ public final class ChronicleStorage implements Storage {
         }
     }
 
-    @Override
-    public boolean remove(byte[] key) {
+    private boolean removeInside(byte[] key) {
         synchronized (stripe(key)) {
             boolean found = false;
             try {
@@ -322,7 +396,12 @@ public final class ChronicleStorage implements Storage {
 
     @Override
     public long size() {
-        return records.size();
+        window.enter();
+        try {
+            return records.size();
+        } finally {
+            window.exit();
+        }
     }
 
     /**
@@ -330,8 +409,7 @@ public final class ChronicleStorage implements Storage {
      * only ever moves to a newer generation, which the walk (oldest to newest) has not reached yet, so every key
      * present for the whole walk is visited.
      */
-    @Override
-    public long scan(long cursor, int count, Consumer<byte[]> visitor) {
+    private long scanInside(long cursor, int count, Consumer<byte[]> visitor) {
         int generation = (int) (cursor >>> GENERATION_SHIFT);
         int segment = (int) cursor;
         List<byte[]> keys = new ArrayList<>();
@@ -369,8 +447,7 @@ public final class ChronicleStorage implements Storage {
         }
     }
 
-    @Override
-    public byte[] randomKey() {
+    private byte[] randomKeyInside() {
         try {
             List<MapChain.Generation> gens = records.generations();
             long total = 0;
@@ -397,8 +474,7 @@ public final class ChronicleStorage implements Storage {
         }
     }
 
-    @Override
-    public void clear() {
+    private void clearInside() {
         try {
             records.clear();
             chunks.clear();
@@ -438,6 +514,15 @@ public final class ChronicleStorage implements Storage {
     }
 
     private synchronized void close(boolean force) {
+        window.enter();
+        try {
+            closeInside(force);
+        } finally {
+            window.exit();
+        }
+    }
+
+    private void closeInside(boolean force) {
         if (closed) return;
         closed = true;
         try {
