@@ -15,6 +15,7 @@ public final class Commands {
         ZRangeCommands.register(t);
         ZSetAlgebra.register(t);
         ZRandomMember.register(t);
+        GeoCommands.register(t);
         BlockingCommands.register(t);
         BitCommands.register(t);
         KeyCommands.register(t);

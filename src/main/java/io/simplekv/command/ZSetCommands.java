@@ -84,7 +84,7 @@ final class ZSetCommands {
 
     // ---- ZADD / ZINCRBY ----
 
-    private static void zadd(ClientConnection c, byte[][] a, RespWriter out) {
+    static void zadd(ClientConnection c, byte[][] a, RespWriter out) {
         boolean nx = false, xx = false, gt = false, lt = false, ch = false, incr = false;
         int at = 2;
         for (; at < a.length; at++) {
