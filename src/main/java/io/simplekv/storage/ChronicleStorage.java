@@ -92,6 +92,11 @@ public final class ChronicleStorage implements Storage {
     }
 
     @Override
+    public boolean readsAreCopies() {
+        return true;
+    }
+
+    @Override
     public boolean contains(byte[] key) {
         synchronized (stripe(key)) {
             try {

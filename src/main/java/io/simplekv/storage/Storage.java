@@ -16,6 +16,14 @@ public interface Storage extends AutoCloseable {
     /** Returns true when the key was present. */
     boolean remove(byte[] key);
 
+    /**
+     * Whether {@link #get} hands out a fresh copy of the stored bytes (an off-heap engine) rather than the stored
+     * array itself: only then is keeping hot pages on the heap worth it.
+     */
+    default boolean readsAreCopies() {
+        return false;
+    }
+
     default boolean contains(byte[] key) {
         return get(key) != null;
     }
