@@ -275,7 +275,7 @@ final class ZSetPages {
         for (int d = from; d < p.leaf; d++) {
             byte[] raw = p.pages[d].clone();
             ZSetNode.addCount(raw, p.slots[d], delta);
-            writePage(p.nodes[d], raw);
+            writeCounts(p.nodes[d], raw, p.slots[d], p.slots[d]);
         }
     }
 
@@ -312,7 +312,7 @@ final class ZSetPages {
             byte[] raw = from.pages[d].clone();
             ZSetNode.addCount(raw, from.slots[d], -1);
             ZSetNode.addCount(raw, to.slots[d], 1);
-            writePage(from.nodes[d], raw);
+            writeCounts(from.nodes[d], raw, from.slots[d], to.slots[d]);
         }
         if (sameLeaf) {
             int at = from.slots[leaf], goes = to.slots[leaf];
@@ -612,6 +612,13 @@ final class ZSetPages {
     private void writePage(long node, byte[] raw) {
         Storage table = db.pagesTable();
         table.put(pageKey(node), raw);
+        if (NodeCache.worthIt(table)) db.space().nodes().stored(table, id, node, raw);
+    }
+
+    /** Writes an internal node whose only change is the counts of slots a and b (possibly the same). */
+    private void writeCounts(long node, byte[] raw, int a, int b) {
+        Storage table = db.pagesTable();
+        table.patch(pageKey(node), raw, ZSetNode.countAt(Math.min(a, b)), ZSetNode.countAt(Math.max(a, b)) + 8);
         if (NodeCache.worthIt(table)) db.space().nodes().stored(table, id, node, raw);
     }
 

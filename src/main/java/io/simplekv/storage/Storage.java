@@ -13,6 +13,14 @@ public interface Storage extends AutoCloseable {
 
     void put(byte[] key, byte[] value);
 
+    /**
+     * Stores {@code value}, which differs from the key's current value only in bytes [from, to) and has its length.
+     * An engine that can overwrite part of a stored value writes just that range; the rest write it whole.
+     */
+    default void patch(byte[] key, byte[] value, int from, int to) {
+        put(key, value);
+    }
+
     /** Returns true when the key was present. */
     boolean remove(byte[] key);
 
