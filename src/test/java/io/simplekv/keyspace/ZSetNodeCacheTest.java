@@ -3,6 +3,7 @@ package io.simplekv.keyspace;
 import io.simplekv.support.EngineKind;
 import io.simplekv.support.ServerTestBase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -75,6 +76,7 @@ class ZSetNodeCacheTest extends ServerTestBase {
     }
 
     @Test
+    @Timeout(60) // stale counts can send a range walk round forever rather than fail an assertion
     void swapFlushAndRecreateNeverReadStaleNodes() {
         Database db0 = keyspace().db(0), db1 = keyspace().db(1);
         TreeMap<String, Double> a = build(db0, "a", 1);
