@@ -24,6 +24,7 @@ public final class PageSpace {
     /** Whether any big collection was ever written, persisted so a restart knows without scanning. */
     private volatile boolean anyPaged;
     private final ArrayDeque<Garbage> garbage = new ArrayDeque<>();
+    private final NodeCache nodes = new NodeCache(NodeCache.DEFAULT_BUDGET);
 
     /** Pages [id][0..buckets) of a collection nobody can reach any more, in the table they were written to. */
     private record Garbage(Storage pages, long id, long buckets, long nextBucket) {}
@@ -55,6 +56,11 @@ public final class PageSpace {
             meta.put(PAGED_KEY, new byte[] {1});
             anyPaged = true;
         }
+    }
+
+    /** The zset tree nodes kept on the heap, for every database's pages table. */
+    NodeCache nodes() {
+        return nodes;
     }
 
     long allocateId() {

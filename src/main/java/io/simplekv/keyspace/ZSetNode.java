@@ -52,9 +52,14 @@ final class ZSetNode {
         return (long) LONG.get(raw, HEADER + i * INTERNAL_SLOT + 8);
     }
 
+    /** Where child i's subtree count is in an internal node: its 8 bytes are all a count change touches. */
+    static int countAt(int i) {
+        return HEADER + i * INTERNAL_SLOT + 8;
+    }
+
     /** Changes a child's subtree count in place (on a copy the caller owns). */
     static void addCount(byte[] raw, int i, long delta) {
-        int at = HEADER + i * INTERNAL_SLOT + 8;
+        int at = countAt(i);
         LONG.set(raw, at, (long) LONG.get(raw, at) + delta);
     }
 

@@ -1,6 +1,7 @@
 package io.simplekv.keyspace;
 
 import io.simplekv.keyspace.ZSetTable.Entry;
+import io.simplekv.storage.Storage;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -274,7 +275,7 @@ final class ZSetPages {
         for (int d = from; d < p.leaf; d++) {
             byte[] raw = p.pages[d].clone();
             ZSetNode.addCount(raw, p.slots[d], delta);
-            writePage(p.nodes[d], raw);
+            writeCounts(p.nodes[d], raw, p.slots[d], p.slots[d]);
         }
     }
 
@@ -311,7 +312,7 @@ final class ZSetPages {
             byte[] raw = from.pages[d].clone();
             ZSetNode.addCount(raw, from.slots[d], -1);
             ZSetNode.addCount(raw, to.slots[d], 1);
-            writePage(from.nodes[d], raw);
+            writeCounts(from.nodes[d], raw, from.slots[d], to.slots[d]);
         }
         if (sameLeaf) {
             int at = from.slots[leaf], goes = to.slots[leaf];
@@ -558,8 +559,16 @@ final class ZSetPages {
         return k;
     }
 
+    /** A node's page; internal ones come from the node cache where the table's reads are copies. */
     private byte[] page(long node) {
-        return db.pagesTable().get(pageKey(node));
+        Storage table = db.pagesTable();
+        if (!NodeCache.worthIt(table)) return table.get(pageKey(node));
+        NodeCache cache = db.space().nodes();
+        byte[] raw = cache.get(table, id, node);
+        if (raw != null) return raw;
+        raw = table.get(pageKey(node));
+        cache.stored(table, id, node, raw);
+        return raw;
     }
 
     private Node read(long node) {
@@ -599,8 +608,18 @@ final class ZSetPages {
         writePage(n.no, ZSetNode.encode(n.leaf, w, children, counts, scores, keys));
     }
 
+    /** Writes a node's page; {@code raw} must not be changed afterwards (the node cache may hold it). */
     private void writePage(long node, byte[] raw) {
-        db.pagesTable().put(pageKey(node), raw);
+        Storage table = db.pagesTable();
+        table.put(pageKey(node), raw);
+        if (NodeCache.worthIt(table)) db.space().nodes().stored(table, id, node, raw);
+    }
+
+    /** Writes an internal node whose only change is the counts of slots a and b (possibly the same). */
+    private void writeCounts(long node, byte[] raw, int a, int b) {
+        Storage table = db.pagesTable();
+        table.patch(pageKey(node), raw, ZSetNode.countAt(Math.min(a, b)), ZSetNode.countAt(Math.max(a, b)) + 8);
+        if (NodeCache.worthIt(table)) db.space().nodes().stored(table, id, node, raw);
     }
 
     private long allocate() {
@@ -614,7 +633,7 @@ final class ZSetPages {
         byte[] raw = new byte[9];
         raw[0] = FREE;
         Records.putLong(raw, 1, freeHead);
-        db.pagesTable().put(pageKey(node), raw);
+        writePage(node, raw);
         freeHead = node;
     }
 }

@@ -1,6 +1,8 @@
 package io.simplekv.storage;
 
 import net.openhft.chronicle.bytes.RandomDataInput;
+import net.openhft.chronicle.bytes.RandomDataOutput;
+import net.openhft.chronicle.hash.ChecksumEntry;
 import net.openhft.chronicle.hash.ChronicleHashClosedException;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -168,6 +170,11 @@ public final class ChronicleStorage implements Storage {
         }
     }
 
+    @Override
+    public boolean readsAreCopies() {
+        return true;
+    }
+
     private boolean containsInside(byte[] key) {
         synchronized (stripe(key)) {
             try {
@@ -250,6 +257,51 @@ public final class ChronicleStorage implements Storage {
         byte[] k = Arrays.copyOf(key, key.length + 12);
         ByteBuffer.wrap(k, key.length, 12).putLong(nonce).putInt(index);
         return k;
+    }
+
+    @Override
+    public void patch(byte[] key, byte[] value, int from, int to) {
+        window.enter();
+        try {
+            patchInside(key, value, from, to);
+        } finally {
+            window.exit();
+        }
+    }
+
+    private void patchInside(byte[] key, byte[] value, int from, int to) {
+        try {
+            synchronized (stripe(key)) {
+                if (patchInPlace(records.newest().map(), key, value, from, to)) return;
+            }
+        } catch (RuntimeException | InternalError e) {
+            StorageException diskFull = disk.onWriteFailure(e);
+            if (diskFull == null) throw e;
+            throw diskFull;
+        } finally {
+            dirty = true;
+        }
+        put(key, value);
+    }
+
+    /**
+     * Overwrites [from, to) of an inline value of the same length in the newest map, where the key's current
+     * record lives when it is there at all (a put drops older copies); false, having written nothing, otherwise.
+     */
+    private static boolean patchInPlace(ChronicleMap<byte[], byte[]> map, byte[] key, byte[] value, int from, int to) {
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+            c.updateLock().lock();
+            MapEntry<byte[], byte[]> e = c.entry();
+            if (e == null) return false;
+            Data<byte[]> v = e.value();
+            if (v.size() != value.length + 1L || !(v.bytes() instanceof RandomDataOutput<?> out)
+                    || v.bytes().readByte(v.offset()) != INLINE) {
+                return false;
+            }
+            out.write(v.offset() + 1 + from, value, from, to - from);
+            if (e instanceof ChecksumEntry checksummed) checksummed.updateChecksum();
+            return true;
+        }
     }
 
     private void putInside(byte[] key, byte[] value) {

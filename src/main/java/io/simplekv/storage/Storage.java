@@ -13,8 +13,24 @@ public interface Storage extends AutoCloseable {
 
     void put(byte[] key, byte[] value);
 
+    /**
+     * Stores {@code value}, which differs from the key's current value only in bytes [from, to) and has its length.
+     * An engine that can overwrite part of a stored value writes just that range; the rest write it whole.
+     */
+    default void patch(byte[] key, byte[] value, int from, int to) {
+        put(key, value);
+    }
+
     /** Returns true when the key was present. */
     boolean remove(byte[] key);
+
+    /**
+     * Whether {@link #get} hands out a fresh copy of the stored bytes (an off-heap engine) rather than the stored
+     * array itself: only then is keeping hot pages on the heap worth it.
+     */
+    default boolean readsAreCopies() {
+        return false;
+    }
 
     default boolean contains(byte[] key) {
         return get(key) != null;
