@@ -255,7 +255,8 @@ public final class FieldTable {
             if (content == null) continue;
             byte[] nk = k.clone();
             Records.putLong(nk, 0, newId);
-            to.pagesTable().put(nk, content);
+            // Its own array: an engine that hands out its stored arrays lets a zset change node counts in place.
+            to.pagesTable().put(nk, content.clone());
         }
         byte[] copy = rec.clone();
         Records.putLong(copy, Records.payloadOffset(copy) + 1, newId);

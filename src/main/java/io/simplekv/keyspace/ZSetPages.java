@@ -273,10 +273,19 @@ final class ZSetPages {
     /** Adds the delta to the count of each ancestor's slot on the path, from level {@code from} down. */
     private void patchCounts(Path p, int from, long delta) {
         for (int d = from; d < p.leaf; d++) {
-            byte[] raw = p.pages[d].clone();
+            byte[] raw = countsToChange(p.pages[d]);
             ZSetNode.addCount(raw, p.slots[d], delta);
             writeCounts(p.nodes[d], raw, p.slots[d], p.slots[d]);
         }
+    }
+
+    /**
+     * The bytes to change a node's counts in: where the engine hands out its stored arrays (the memory engine),
+     * the stored node itself, changed in place under the key's lock, which saves a copy and a put per level;
+     * otherwise a copy, written back by {@link #writeCounts}.
+     */
+    private byte[] countsToChange(byte[] stored) {
+        return db.pagesTable().readsAreCopies() ? stored.clone() : stored;
     }
 
     /** Inserts without a split, or returns false having written nothing. */
@@ -309,7 +318,7 @@ final class ZSetPages {
         int d = 0;
         for (; d < leaf && from.nodes[d] == to.nodes[d]; d++) {
             if (from.slots[d] == to.slots[d]) continue;
-            byte[] raw = from.pages[d].clone();
+            byte[] raw = countsToChange(from.pages[d]);
             ZSetNode.addCount(raw, from.slots[d], -1);
             ZSetNode.addCount(raw, to.slots[d], 1);
             writeCounts(from.nodes[d], raw, from.slots[d], to.slots[d]);
@@ -618,6 +627,7 @@ final class ZSetPages {
     /** Writes an internal node whose only change is the counts of slots a and b (possibly the same). */
     private void writeCounts(long node, byte[] raw, int a, int b) {
         Storage table = db.pagesTable();
+        if (!table.readsAreCopies()) return; // changed in place (countsToChange)
         table.patch(pageKey(node), raw, ZSetNode.countAt(Math.min(a, b)), ZSetNode.countAt(Math.max(a, b)) + 8);
         if (NodeCache.worthIt(table)) db.space().nodes().stored(table, id, node, raw);
     }

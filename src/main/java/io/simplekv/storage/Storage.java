@@ -26,7 +26,8 @@ public interface Storage extends AutoCloseable {
 
     /**
      * Whether {@link #get} hands out a fresh copy of the stored bytes (an off-heap engine) rather than the stored
-     * array itself: only then is keeping hot pages on the heap worth it.
+     * array itself: only then is keeping hot pages on the heap worth it. When false, changing a returned array
+     * changes what is stored, which callers holding the key's lock may use (and no one else may do).
      */
     default boolean readsAreCopies() {
         return false;
