@@ -134,9 +134,11 @@ final class Buckets {
         if (previous != null && pairs && previous.length == value.length) {
             // Same length (always, for a zset's 8-byte scores): overwrite the value's bytes, no re-encoding.
             byte[] copy = bucket.clone();
-            int v = Packed.next(bucket, at);
-            System.arraycopy(value, 0, copy, Packed.dataOffset(bucket, v), value.length);
-            write(b, copy);
+            int v = Packed.next(bucket, at), from = Packed.dataOffset(bucket, v);
+            System.arraycopy(value, 0, copy, from, value.length);
+            db.pagesTable().patch(key(b), copy, from, from + value.length);
+            lastBucket = b;
+            lastContent = copy;
             return previous;
         }
         write(b, rewrite(bucket, at, field, value, pairs));
