@@ -44,6 +44,7 @@ public final class ChronicleStorage implements Storage {
     private final DiskGuard disk;
     /** Counts every map operation in and out, so a restart after kill -9 knows whether recovery is needed. */
     private final CrashWindow window;
+    private final RedoJournal journal;
     private final Runnable onClose;
     private volatile boolean closed;
     /**
@@ -73,6 +74,8 @@ public final class ChronicleStorage implements Storage {
                 throw e;
             }
             this.chunks = c;
+            this.journal = new RedoJournal(dir, recover);
+            if (recover) journal.replay(this::replayRecord);
         } finally {
             window.exit();
         }
@@ -150,6 +153,19 @@ public final class ChronicleStorage implements Storage {
 
     Path dir() {
         return dir;
+    }
+
+    RedoJournal journal() {
+        return journal;
+    }
+
+    /** A rewrite a kill cut short, put again whole; one that cannot be (it never could) is left out. */
+    private void replayRecord(byte[] key, byte[] rec) {
+        try {
+            putRecordUnjournaled(key, rec);
+        } catch (RuntimeException unrepeatable) {
+            org.slf4j.LoggerFactory.getLogger(ChronicleStorage.class).warn("could not replay a rewrite of a key in {}: {}", dir, unrepeatable.toString());
+        }
     }
 
     /** How many map generations hold records; more than one means the table outgrew its first map. */
@@ -272,7 +288,15 @@ public final class ChronicleStorage implements Storage {
     private void patchInside(byte[] key, byte[] value, int from, int to) {
         try {
             synchronized (stripe(key)) {
-                if (patchInPlace(records.newest().map(), key, value, from, to)) return;
+                byte[] rec = new byte[value.length + 1];
+                rec[0] = INLINE;
+                System.arraycopy(value, 0, rec, 1, value.length);
+                journal.record(key, rec);
+                try {
+                    if (patchInPlace(records.newest().map(), key, value, from, to)) return;
+                } finally {
+                    journal.done();
+                }
             }
         } catch (RuntimeException | InternalError e) {
             StorageException diskFull = disk.onWriteFailure(e);
@@ -352,8 +376,22 @@ public final class ChronicleStorage implements Storage {
         return pointer;
     }
 
-    /** Makes {@code rec} the key's record, then drops any older copy and the chunks the replaced record pointed to. */
+    /**
+     * Makes {@code rec} the key's record. Rewriting a record the newest map already holds happens in place, so the
+     * journal keeps the new record until the rewrite is whole (see {@link RedoJournal}).
+     */
     private void putRecord(byte[] key, byte[] rec) {
+        boolean rewrite = records.newest().map().containsKey(key);
+        if (rewrite) journal.record(key, rec);
+        try {
+            putRecordUnjournaled(key, rec);
+        } finally {
+            if (rewrite) journal.done();
+        }
+    }
+
+    /** Makes {@code rec} the key's record, then drops any older copy and the chunks the replaced record pointed to. */
+    private void putRecordUnjournaled(byte[] key, byte[] rec) {
         Upsert done = putInto(records, key, rec);
         if (done.replacedPointer() != null) dropChunks(key, done.replacedPointer());
         for (MapChain.Generation g : records.generations()) {
@@ -583,7 +621,11 @@ public final class ChronicleStorage implements Storage {
             try {
                 chunks.close(force);
             } finally {
-                onClose.run();
+                try {
+                    journal.close(force);
+                } finally {
+                    onClose.run();
+                }
             }
         }
     }

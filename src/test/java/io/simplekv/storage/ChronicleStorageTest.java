@@ -193,6 +193,30 @@ class ChronicleStorageTest {
         }
     }
 
+    /** A kill inside an in-place rewrite leaves a torn entry that recovery drops; the journal puts the new record back. */
+    @Test
+    void aRewriteCutShortIsReplayedByRecovery() throws Exception {
+        ChronicleEngine crashed = engine();
+        ChronicleStorage s = (ChronicleStorage) crashed.open("db0");
+        s.put(b("k"), b("old value"));
+        s.put(b("other"), b("stays"));
+        byte[] rec = b("_new value");
+        rec[0] = 0; // the inline tag
+        s.journal().record(b("k"), rec); // the process dies before its rewrite of k completes
+        s.close();
+        releaseLockOnly(crashed);
+        CrashWindow.open(dir).enter();
+        try (ChronicleEngine e = engine()) {
+            assertTrue(e.recovering());
+            Storage r = e.open("db0");
+            assertEquals("new value", str(r.get(b("k"))));
+            assertEquals("stays", str(r.get(b("other"))));
+        }
+        try (ChronicleEngine e = engine()) {
+            assertEquals("new value", str(e.open("db0").get(b("k"))), "replayed once, then the journal is empty");
+        }
+    }
+
     @Test
     void withoutTheCleanMarkerAfterAKillInsideAnOperationTablesAreOpenedWithRecovery() throws Exception {
         // Chronicle's own file locks keep a map from being recovered inside the process that has it open, so this
