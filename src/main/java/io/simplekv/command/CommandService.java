@@ -7,6 +7,7 @@ import io.simplekv.server.BlockedKeys;
 import io.simplekv.server.ClientConnection;
 import io.simplekv.server.ServerContext;
 import io.simplekv.server.WatchRegistry;
+import io.simplekv.storage.StorageEngine;
 import io.simplekv.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -199,6 +200,8 @@ public final class CommandService {
             }
         }
         if (spec.has(CommandFlag.WRITE)) client.wroteInBatch(true);
+        StorageEngine engine = server.keyspace().engine();
+        engine.begin();
         try {
             spec.handler.execute(client, args, out);
             if (spec.has(CommandFlag.WRITE)) server.persistence().changed();
@@ -223,6 +226,22 @@ public final class CommandService {
             out.error("ERR internal error while running '" + spec.fullName + "'");
             server.stats().countError("ERR");
         } finally {
+            // The command's writes reach storage before its locks are released (see StorageEngine.begin).
+            try {
+                engine.commit();
+            } catch (StorageException e) {
+                failed = true;
+                out.buffer().writerIndex(mark);
+                out.error("ERR " + e.getMessage());
+                server.stats().countError("ERR");
+                log.warn("Command '{}' refused by the storage engine: {}", spec.fullName, e.getMessage());
+            } catch (RuntimeException e) {
+                failed = true;
+                out.buffer().writerIndex(mark);
+                log.error("Command '{}' failed while storing its writes", spec.fullName, e);
+                out.error("ERR internal error while running '" + spec.fullName + "'");
+                server.stats().countError("ERR");
+            }
             if (all) locks.unlockEverything();
             else if (single >= 0) locks.unlock(single);
             else if (shards != null) locks.unlockAll(shards, shardCount);

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -27,6 +28,7 @@ import java.util.stream.Stream;
 public final class ChronicleEngine implements StorageEngine {
     public static final String LOCK_FILE = "simplekv.lock";
     static final String CLEAN_MARKER = "chronicle.clean-shutdown";
+    static final String JOURNAL_DIR = "redo.journal";
     private static final String TABLE_SUFFIX = ".chronicle";
     private static final String TRASH_PREFIX = ".trash-";
 
@@ -58,6 +60,10 @@ public final class ChronicleEngine implements StorageEngine {
     private final FileLock lock;
     private final boolean recover;
     private final CrashWindow window;
+    private final RedoJournal journal;
+    private final WriteBatches batches;
+    /** Writes of batches a kill cut short, by table name, applied as each table opens. */
+    private final Map<String, List<WriteBatches.Replayed>> replay = new ConcurrentHashMap<>();
     private boolean killedQuietly;
     /** Table directories still to be opened with recovery; when none is left, recovery is complete. */
     private final Set<Path> awaitingRecovery = ConcurrentHashMap.newKeySet();
@@ -66,12 +72,20 @@ public final class ChronicleEngine implements StorageEngine {
     private volatile boolean closed;
 
     private ChronicleEngine(Path dir, Sizing sizing, FileChannel lockChannel, FileLock lock, CrashWindow window,
-                            List<Path> recoverTables) {
+                            List<Path> recoverTables, RedoJournal journal) {
         this.dir = dir;
         this.sizing = sizing;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.window = window;
+        this.journal = journal;
+        this.batches = new WriteBatches(journal, window);
+        for (byte[] batch : journal.unfinished()) {
+            for (WriteBatches.Replayed w : WriteBatches.decode(batch)) {
+                replay.computeIfAbsent(w.table(), t -> new java.util.ArrayList<>()).add(w);
+            }
+        }
+        if (replay.isEmpty()) journal.clear();
         this.recover = !recoverTables.isEmpty();
         this.awaitingRecovery.addAll(recoverTables);
         this.disk = new DiskGuard(dir);
@@ -106,7 +120,10 @@ public final class ChronicleEngine implements StorageEngine {
             List<Path> recoverTables = whole ? List.of() : tables(dir);
             if (recoverTables.isEmpty()) window.recovered();
             else window.recovering();
-            ChronicleEngine engine = new ChronicleEngine(dir, sizing, ch, lock, window, recoverTables);
+            Path journalDir = dir.resolve(JOURNAL_DIR);
+            Files.createDirectories(journalDir);
+            RedoJournal journal = new RedoJournal(journalDir, !recoverTables.isEmpty());
+            ChronicleEngine engine = new ChronicleEngine(dir, sizing, ch, lock, window, recoverTables, journal);
             engine.killedQuietly = !clean && whole && !tables(dir).isEmpty();
             return engine;
         } catch (IOException | RuntimeException e) {
@@ -120,6 +137,16 @@ public final class ChronicleEngine implements StorageEngine {
     @Override
     public String name() {
         return "chronicle";
+    }
+
+    @Override
+    public void begin() {
+        batches.begin();
+    }
+
+    @Override
+    public void commit() {
+        batches.commit();
     }
 
     @Override
@@ -157,8 +184,13 @@ public final class ChronicleEngine implements StorageEngine {
     private ChronicleStorage track(Path tableDir, boolean recoverTable) {
         if (closed) throw new IllegalStateException("engine closed");
         ChronicleStorage[] self = new ChronicleStorage[1];
-        ChronicleStorage s = new ChronicleStorage(tableDir, sizing, recoverTable, disk, window, () -> open.remove(self[0]));
+        ChronicleStorage s = new ChronicleStorage(tableDir, sizing, recoverTable, disk, window, batches, () -> open.remove(self[0]));
         self[0] = s;
+        List<WriteBatches.Replayed> cut = replay.remove(s.name());
+        if (cut != null) {
+            for (WriteBatches.Replayed w : cut) s.apply(w.key(), w.rec());
+            if (replay.isEmpty()) journal.clear();
+        }
         open.add(s);
         return s;
     }
@@ -171,6 +203,7 @@ public final class ChronicleEngine implements StorageEngine {
     @Override
     public Storage recreate(String table, Storage old) {
         if (!(old instanceof ChronicleStorage cs)) throw new IllegalArgumentException("not a chronicle table: " + table);
+        batches.flush(); // writes this command staged before the flush (inside EXEC) land first, as they would have
         Path d = cs.dir();
         cs.discard();
         try {
@@ -205,6 +238,7 @@ public final class ChronicleEngine implements StorageEngine {
                 }
             }
             if (failed != null) throw failed;
+            journal.close();
             window.close();
             Files.createFile(dir.resolve(CLEAN_MARKER));
             fsyncDirectory(dir);

@@ -44,7 +44,8 @@ public final class ChronicleStorage implements Storage {
     private final DiskGuard disk;
     /** Counts every map operation in and out, so a restart after kill -9 knows whether recovery is needed. */
     private final CrashWindow window;
-    private final RedoJournal journal;
+    /** A command's writes are staged here until it ends, then applied through the redo journal. */
+    private final WriteBatches batches;
     private final Runnable onClose;
     private volatile boolean closed;
     /**
@@ -55,9 +56,11 @@ public final class ChronicleStorage implements Storage {
     private volatile boolean dirty;
     private final Object syncLock = new Object();
 
-    ChronicleStorage(Path dir, ChronicleEngine.Sizing sizing, boolean recover, DiskGuard disk, CrashWindow window, Runnable onClose) {
+    ChronicleStorage(Path dir, ChronicleEngine.Sizing sizing, boolean recover, DiskGuard disk, CrashWindow window,
+                     WriteBatches batches, Runnable onClose) {
         this.dir = dir;
         this.window = window;
+        this.batches = batches;
         this.sizing = sizing;
         this.disk = disk;
         this.onClose = onClose;
@@ -74,8 +77,6 @@ public final class ChronicleStorage implements Storage {
                 throw e;
             }
             this.chunks = c;
-            this.journal = new RedoJournal(dir, recover);
-            if (recover) journal.replay(this::replayRecord);
         } finally {
             window.exit();
         }
@@ -155,16 +156,44 @@ public final class ChronicleStorage implements Storage {
         return dir;
     }
 
-    RedoJournal journal() {
-        return journal;
+
+    /** The table's name as the journal records it: its directory's. */
+    String name() {
+        return dir.getFileName().toString();
     }
 
-    /** A rewrite a kill cut short, put again whole; one that cannot be (it never could) is left out. */
-    private void replayRecord(byte[] key, byte[] rec) {
+    /** Whether the newest map holds the key, so a put would rewrite an entry in place. */
+    boolean holds(byte[] key) {
+        return records.newest().map().containsKey(key);
+    }
+
+    /** Applies one write of a batch ({@link WriteBatches#DELETED} removes); also how a restart replays one. */
+    void apply(byte[] key, byte[] rec) {
+        window.enter();
         try {
-            putRecordUnjournaled(key, rec);
-        } catch (RuntimeException unrepeatable) {
-            org.slf4j.LoggerFactory.getLogger(ChronicleStorage.class).warn("could not replay a rewrite of a key in {}: {}", dir, unrepeatable.toString());
+            synchronized (stripe(key)) {
+                if (rec == WriteBatches.DELETED) {
+                    for (MapChain.Generation g : records.generations()) removeFrom(g.map(), key);
+                } else {
+                    try {
+                        putRecordUnjournaled(key, rec);
+                    } catch (IllegalArgumentException tooLarge) {
+                        if (rec[0] != INLINE) throw tooLarge;
+                        // The newest map's entry limit is below this value (small sizing): store it chunked instead.
+                        putRecordUnjournaled(key, writeChunks(key, Arrays.copyOfRange(rec, 1, rec.length)));
+                    }
+                }
+            }
+        } catch (IllegalArgumentException tooLarge) {
+            throw new StorageException("key of " + key.length + " bytes is too large for the chronicle engine "
+                    + "(raise chronicle-average-key-size)");
+        } catch (RuntimeException | InternalError e) {
+            StorageException diskFull = disk.onWriteFailure(e);
+            if (diskFull == null) throw e;
+            throw diskFull;
+        } finally {
+            dirty = true;
+            window.exit();
         }
     }
 
@@ -178,6 +207,14 @@ public final class ChronicleStorage implements Storage {
     }
 
     private byte[] getInside(byte[] key) {
+        byte[] staged = batches.active() ? batches.staged(this, key) : null;
+        if (staged != null) {
+            if (staged == WriteBatches.DELETED) return null;
+            if (staged[0] == INLINE) return Arrays.copyOfRange(staged, 1, staged.length);
+            synchronized (stripe(key)) {
+                return readChunks(key, staged);
+            }
+        }
         synchronized (stripe(key)) {
             boolean[] inline = new boolean[1];
             byte[] rec = readRecord(key, inline);
@@ -192,6 +229,8 @@ public final class ChronicleStorage implements Storage {
     }
 
     private boolean containsInside(byte[] key) {
+        byte[] staged = batches.active() ? batches.staged(this, key) : null;
+        if (staged != null) return staged != WriteBatches.DELETED;
         synchronized (stripe(key)) {
             try {
                 List<MapChain.Generation> gens = records.generations();
@@ -286,17 +325,13 @@ public final class ChronicleStorage implements Storage {
     }
 
     private void patchInside(byte[] key, byte[] value, int from, int to) {
+        if (batches.active()) {
+            put(key, value); // staged whole; the batch applies it
+            return;
+        }
         try {
             synchronized (stripe(key)) {
-                byte[] rec = new byte[value.length + 1];
-                rec[0] = INLINE;
-                System.arraycopy(value, 0, rec, 1, value.length);
-                journal.record(key, rec);
-                try {
-                    if (patchInPlace(records.newest().map(), key, value, from, to)) return;
-                } finally {
-                    journal.done();
-                }
+                if (patchInPlace(records.newest().map(), key, value, from, to)) return;
             }
         } catch (RuntimeException | InternalError e) {
             StorageException diskFull = disk.onWriteFailure(e);
@@ -376,18 +411,10 @@ public final class ChronicleStorage implements Storage {
         return pointer;
     }
 
-    /**
-     * Makes {@code rec} the key's record. Rewriting a record the newest map already holds happens in place, so the
-     * journal keeps the new record until the rewrite is whole (see {@link RedoJournal}).
-     */
+    /** Makes {@code rec} the key's record, at once or, inside a command, when the command's batch is applied. */
     private void putRecord(byte[] key, byte[] rec) {
-        boolean rewrite = records.newest().map().containsKey(key);
-        if (rewrite) journal.record(key, rec);
-        try {
-            putRecordUnjournaled(key, rec);
-        } finally {
-            if (rewrite) journal.done();
-        }
+        if (batches.active()) batches.stage(this, key, rec);
+        else putRecordUnjournaled(key, rec);
     }
 
     /** Makes {@code rec} the key's record, then drops any older copy and the chunks the replaced record pointed to. */
@@ -471,6 +498,11 @@ public final class ChronicleStorage implements Storage {
     }
 
     private boolean removeInside(byte[] key) {
+        if (batches.active()) {
+            boolean existed = getInside(key) != null;
+            if (existed || batches.staged(this, key) != null) batches.stage(this, key, WriteBatches.DELETED);
+            return existed;
+        }
         synchronized (stripe(key)) {
             boolean found = false;
             try {
@@ -486,6 +518,7 @@ public final class ChronicleStorage implements Storage {
 
     @Override
     public long size() {
+        batches.flush();
         window.enter();
         try {
             return records.size();
@@ -500,6 +533,7 @@ public final class ChronicleStorage implements Storage {
      * present for the whole walk is visited.
      */
     private long scanInside(long cursor, int count, Consumer<byte[]> visitor) {
+        batches.flush();
         int generation = (int) (cursor >>> GENERATION_SHIFT);
         int segment = (int) cursor;
         List<byte[]> keys = new ArrayList<>();
@@ -538,6 +572,7 @@ public final class ChronicleStorage implements Storage {
     }
 
     private byte[] randomKeyInside() {
+        batches.flush();
         try {
             List<MapChain.Generation> gens = records.generations();
             long total = 0;
@@ -565,6 +600,7 @@ public final class ChronicleStorage implements Storage {
     }
 
     private void clearInside() {
+        batches.flush();
         try {
             records.clear();
             chunks.clear();
@@ -621,11 +657,7 @@ public final class ChronicleStorage implements Storage {
             try {
                 chunks.close(force);
             } finally {
-                try {
-                    journal.close(force);
-                } finally {
-                    onClose.run();
-                }
+                onClose.run();
             }
         }
     }

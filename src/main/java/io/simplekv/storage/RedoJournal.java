@@ -2,17 +2,19 @@ package io.simplekv.storage;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.zip.CRC32C;
 
 /**
- * Chronicle Map rewrites an existing entry in place. A process killed in the middle of that leaves an entry whose
- * checksum no longer matches, and recovery drops it: the key loses the value it had, which was acknowledged.
- * So a rewrite first records the key and its new record here and clears the record once the rewrite is done;
- * recovery replays whatever is left, which is exactly the rewrites a kill cut short. Each writing thread has its
- * own slot, and a slot's value carries a CRC, so a torn journal write (its rewrite had not begun) is ignored.
- * The page cache outlives a killed process, so nothing here needs forcing to disk.
+ * Where {@link WriteBatches} puts a command's writes before applying them. Chronicle Map rewrites an existing
+ * entry in place, and a process killed in the middle leaves an entry whose checksum no longer matches, which
+ * recovery drops (with the value the key had before); a command writing several records could also be cut between
+ * them. What is left here at a restart is exactly what a kill cut short, and is applied again. Each writing thread
+ * has its own slot, and a slot's value carries a CRC, so a torn journal write (whose batch had not begun) is
+ * ignored. The page cache outlives a killed process, so nothing here needs forcing to disk.
  */
 final class RedoJournal implements AutoCloseable {
     private static final AtomicLong NEXT_SLOT = new AtomicLong();
@@ -25,41 +27,37 @@ final class RedoJournal implements AutoCloseable {
         this.slots = new MapChain(dir, "journal", 1024, 8, 4096, recover);
     }
 
-    /** Before rewriting {@code key}: its new record, in this thread's slot. */
-    void record(byte[] key, byte[] rec) {
-        ByteBuffer b = ByteBuffer.allocate(8 + key.length + rec.length);
-        b.putInt(0).putInt(key.length).put(key).put(rec);
-        byte[] entry = b.array();
+    /** Before applying a batch: the batch, in this thread's slot. */
+    void record(byte[] batch) {
+        byte[] entry = new byte[4 + batch.length];
+        System.arraycopy(batch, 0, entry, 4, batch.length);
         CRC32C crc = new CRC32C();
-        crc.update(entry, 4, entry.length - 4);
+        crc.update(entry, 4, batch.length);
         ByteBuffer.wrap(entry).putInt((int) crc.getValue());
         slots.newest().map().put(SLOT.get(), entry);
     }
 
-    /** After the rewrite: nothing of it needs replaying any more. */
+    /** After the batch is applied: nothing of it needs replaying any more. */
     void done() {
         byte[] slot = SLOT.get();
         for (MapChain.Generation g : slots.generations()) g.map().remove(slot);
     }
 
-    /** Recovery: hands every whole recorded rewrite to {@code put}, then empties the journal. */
-    void replay(BiConsumer<byte[], byte[]> put) {
+    /** Every whole batch left from the last process; a torn one (it was never applied) is skipped. */
+    List<byte[]> unfinished() {
+        List<byte[]> out = new ArrayList<>();
         for (MapChain.Generation g : slots.generations()) {
             g.map().forEach((slot, entry) -> {
-                if (entry.length < 8) return;
-                ByteBuffer b = ByteBuffer.wrap(entry);
-                int stored = b.getInt();
+                if (entry.length < 4) return;
                 CRC32C crc = new CRC32C();
                 crc.update(entry, 4, entry.length - 4);
-                int keyLength = b.getInt();
-                if (stored != (int) crc.getValue() || keyLength < 0 || keyLength > entry.length - 8) return;
-                byte[] key = new byte[keyLength];
-                b.get(key);
-                byte[] rec = new byte[b.remaining()];
-                b.get(rec);
-                put.accept(key, rec);
+                if (ByteBuffer.wrap(entry).getInt() == (int) crc.getValue()) out.add(Arrays.copyOfRange(entry, 4, entry.length));
             });
         }
+        return out;
+    }
+
+    void clear() {
         slots.clear();
     }
 

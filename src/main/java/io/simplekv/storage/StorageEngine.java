@@ -15,6 +15,15 @@ public interface StorageEngine extends AutoCloseable {
         return old;
     }
 
+    /**
+     * A command starts on this thread, under its keys' locks: an engine may hold its writes back until
+     * {@link #commit} so that a crash applies all of them or none (commands inside EXEC join the EXEC's).
+     */
+    default void begin() {}
+
+    /** The command that called {@link #begin} ends: its writes are applied before its locks are released. */
+    default void commit() {}
+
     /** Whether tables live on disk, so SAVE, BGSAVE and appendfsync have something to force. */
     default boolean persistent() {
         return false;

@@ -1,0 +1,128 @@
+package io.simplekv.storage;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes each command's writes to Chronicle all-or-nothing under kill -9. One command may write several records
+ * (an HSET: a bucket and the hash's size; a list push: a page and the list's head) and Chronicle rewrites an
+ * existing record in place, so a process killed mid-command could leave a hash whose size disagrees with its
+ * buckets, or a record torn and then dropped by recovery. So while a command runs (under its keys' locks), its
+ * writes are only staged, on its own thread, and its reads see them; at the end the whole batch goes to the
+ * {@link RedoJournal} first, then to the maps, then the journal entry is cleared. A restart replays a batch it
+ * finds (the rewrites a kill cut short), table by table as the tables open. Writes outside a command (expiry,
+ * freeing dead pages) go straight to the maps: each is one record whose loss or survival is harmless.
+ */
+final class WriteBatches {
+    static final byte[] DELETED = new byte[0];
+
+    private final RedoJournal journal;
+    private final CrashWindow window;
+    private final ThreadLocal<Batch> current = ThreadLocal.withInitial(Batch::new);
+
+    private record Target(ChronicleStorage table, ByteBuffer key) {}
+
+    private static final class Batch {
+        int depth;
+        final Map<Target, byte[]> writes = new LinkedHashMap<>();
+    }
+
+    WriteBatches(RedoJournal journal, CrashWindow window) {
+        this.journal = journal;
+        this.window = window;
+    }
+
+    /** A command starts; commands inside it (EXEC's) join its batch. */
+    void begin() {
+        current.get().depth++;
+    }
+
+    /** The outermost command ends: its writes reach the maps, all of them or (after a kill) none until replayed. */
+    void commit() {
+        Batch b = current.get();
+        if (b.depth == 0) return;
+        if (--b.depth == 0) flush();
+    }
+
+    boolean active() {
+        return current.get().depth > 0;
+    }
+
+    /** The record staged for the key by this thread's command: null if none, {@link #DELETED} for a removal. */
+    byte[] staged(ChronicleStorage table, byte[] key) {
+        Batch b = current.get();
+        return b.writes.isEmpty() ? null : b.writes.get(new Target(table, ByteBuffer.wrap(key)));
+    }
+
+    void stage(ChronicleStorage table, byte[] key, byte[] rec) {
+        current.get().writes.put(new Target(table, ByteBuffer.wrap(key.clone())), rec);
+    }
+
+    /** Applies what this thread has staged so far (a scan, a size or FLUSHDB needs the maps themselves current). */
+    void flush() {
+        Batch b = current.get();
+        if (b.writes.isEmpty()) return;
+        List<Map.Entry<Target, byte[]>> writes = new ArrayList<>(b.writes.entrySet());
+        b.writes.clear();
+        window.enter(); // a kill anywhere from here on is a kill inside an operation: the next start recovers
+        try {
+            boolean journaled = writes.size() > 1 || writes.get(0).getKey().table().holds(writes.get(0).getKey().key().array());
+            if (journaled) {
+                List<Replayed> entries = new ArrayList<>(writes.size());
+                for (Map.Entry<Target, byte[]> w : writes) {
+                    entries.add(new Replayed(w.getKey().table().name(), w.getKey().key().array(), w.getValue()));
+                }
+                journal.record(encode(entries));
+            }
+            for (Map.Entry<Target, byte[]> w : writes) w.getKey().table().apply(w.getKey().key().array(), w.getValue());
+            if (journaled) journal.done();
+        } finally {
+            window.exit();
+        }
+    }
+
+    /** [count] then per write [table name][key][record, or length -1 for a removal], lengths as ints. */
+    static byte[] encode(List<Replayed> writes) {
+        int size = 4;
+        List<byte[]> names = new ArrayList<>(writes.size());
+        for (Replayed w : writes) {
+            byte[] name = w.table().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            names.add(name);
+            size += 12 + name.length + w.key().length + (w.rec() == DELETED ? 0 : w.rec().length);
+        }
+        ByteBuffer out = ByteBuffer.allocate(size).putInt(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            Replayed w = writes.get(i);
+            out.putInt(names.get(i).length).put(names.get(i)).putInt(w.key().length).put(w.key());
+            if (w.rec() == DELETED) out.putInt(-1);
+            else out.putInt(w.rec().length).put(w.rec());
+        }
+        return out.array();
+    }
+
+    /** One write of a replayed batch. */
+    record Replayed(String table, byte[] key, byte[] rec) {}
+
+    static List<Replayed> decode(byte[] batch) {
+        ByteBuffer in = ByteBuffer.wrap(batch);
+        int count = in.getInt();
+        List<Replayed> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] name = new byte[in.getInt()];
+            in.get(name);
+            byte[] key = new byte[in.getInt()];
+            in.get(key);
+            int length = in.getInt();
+            byte[] rec = DELETED;
+            if (length >= 0) {
+                rec = new byte[length];
+                in.get(rec);
+            }
+            out.add(new Replayed(new String(name, java.nio.charset.StandardCharsets.UTF_8), key, rec));
+        }
+        return out;
+    }
+}
