@@ -122,7 +122,7 @@ public final class ChronicleEngine implements StorageEngine {
             else window.recovering();
             Path journalDir = dir.resolve(JOURNAL_DIR);
             Files.createDirectories(journalDir);
-            RedoJournal journal = new RedoJournal(journalDir, !recoverTables.isEmpty());
+            RedoJournal journal = new RedoJournal(journalDir);
             ChronicleEngine engine = new ChronicleEngine(dir, sizing, ch, lock, window, recoverTables, journal);
             engine.killedQuietly = !clean && whole && !tables(dir).isEmpty();
             return engine;

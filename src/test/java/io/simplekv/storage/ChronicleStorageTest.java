@@ -208,11 +208,11 @@ class ChronicleStorageTest {
         byte[] rec = b("_new value"), added = b("_x");
         rec[0] = 0; // the inline tag
         added[0] = 0;
-        RedoJournal journal = new RedoJournal(dir.resolve(ChronicleEngine.JOURNAL_DIR), false);
+        RedoJournal journal = new RedoJournal(dir.resolve(ChronicleEngine.JOURNAL_DIR));
         journal.record(WriteBatches.encode(List.of(new WriteBatches.Replayed("db0.chronicle", b("k"), rec),
                 new WriteBatches.Replayed("db0.chronicle", b("gone"), WriteBatches.DELETED),
                 new WriteBatches.Replayed("db0.chronicle", b("added"), added))));
-        journal.close(false);
+        journal.close();
         s.close();
         releaseLockOnly(crashed);
         CrashWindow.open(dir).enter(); // the process died inside the batch
