@@ -1,18 +1,12 @@
 """Restart times, memory and disk for simplekv-chronicle vs redis-server (RDB, AOF). Driven by scripts/bench-restart.sh."""
 import os, shutil, signal, socket, subprocess, sys, time
-from resp import Conn, RespError
+from resp import Conn, RespError, free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORK = os.environ.get("BENCH_DIR", "/tmp/skv-bench-restart")
 VALUE = b"v" * 20
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def resp_file(n):

@@ -1,17 +1,11 @@
 """kill -9 under load, restart, and check every acknowledged write. Driven by scripts/crash-test.sh."""
 import os, random, shutil, signal, socket, subprocess, sys, tempfile, threading, time
-from resp import Conn, RespError
+from resp import Conn, RespError, free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WRITERS = 6
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def start(port, data, log):

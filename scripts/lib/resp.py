@@ -2,6 +2,15 @@
 import socket
 
 
+def free_port():
+    """A loopback port nobody listens on right now."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
 class RespError(Exception):
     pass
 

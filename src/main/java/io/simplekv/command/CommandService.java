@@ -208,39 +208,16 @@ public final class CommandService {
             // FLUSHDB, FLUSHALL and SWAPDB (lock_all) tell WATCH themselves which keys they change.
             if (spec.has(CommandFlag.WRITE) && !spec.locksEverything() && !watches.isEmpty()) touchWatched(spec, client, args);
             if (spec.has(CommandFlag.WRITE) && blocking.anyWaiting()) signalWaiters(spec, client, args);
-        } catch (RedisError e) {
-            failed = true;
-            out.buffer().writerIndex(mark);
-            out.error(e.getMessage());
-            server.stats().countError(e.getMessage());
-        } catch (StorageException e) {
-            failed = true;
-            out.buffer().writerIndex(mark);
-            out.error("ERR " + e.getMessage());
-            server.stats().countError("ERR");
-            log.warn("Command '{}' refused by the storage engine: {}", spec.fullName, e.getMessage());
         } catch (RuntimeException e) {
             failed = true;
-            out.buffer().writerIndex(mark);
-            log.error("Command '{}' failed", spec.fullName, e);
-            out.error("ERR internal error while running '" + spec.fullName + "'");
-            server.stats().countError("ERR");
+            replyFailure(spec, e, out, mark);
         } finally {
             // The command's writes reach storage before its locks are released (see StorageEngine.begin).
             try {
                 engine.commit();
-            } catch (StorageException e) {
-                failed = true;
-                out.buffer().writerIndex(mark);
-                out.error("ERR " + e.getMessage());
-                server.stats().countError("ERR");
-                log.warn("Command '{}' refused by the storage engine: {}", spec.fullName, e.getMessage());
             } catch (RuntimeException e) {
                 failed = true;
-                out.buffer().writerIndex(mark);
-                log.error("Command '{}' failed while storing its writes", spec.fullName, e);
-                out.error("ERR internal error while running '" + spec.fullName + "'");
-                server.stats().countError("ERR");
+                replyFailure(spec, e, out, mark);
             }
             if (all) locks.unlockEverything();
             else if (single >= 0) locks.unlock(single);
@@ -251,6 +228,23 @@ public final class CommandService {
         spec.stats.nanos.add(nanos);
         if (failed) spec.stats.failedCalls.increment();
         observe(spec, client, args, nanos / 1000);
+    }
+
+    /** Replaces whatever the command wrote with the error reply its failure deserves, as Redis would word it. */
+    private void replyFailure(CommandSpec spec, RuntimeException e, RespWriter out, int mark) {
+        out.buffer().writerIndex(mark);
+        if (e instanceof RedisError) {
+            out.error(e.getMessage());
+            server.stats().countError(e.getMessage());
+        } else if (e instanceof StorageException) {
+            out.error("ERR " + e.getMessage());
+            server.stats().countError("ERR");
+            log.warn("Command '{}' refused by the storage engine: {}", spec.fullName, e.getMessage());
+        } else {
+            log.error("Command '{}' failed", spec.fullName, e);
+            out.error("ERR internal error while running '" + spec.fullName + "'");
+            server.stats().countError("ERR");
+        }
     }
 
     /**

@@ -473,21 +473,8 @@ final class ZSetPages {
             return;
         }
         int total = left.width() + right.width(), half = total / 2;
-        if (left.leaf) {
-            List<Entry> all = new ArrayList<>(left.entries);
-            all.addAll(right.entries);
-            left.entries.clear();
-            left.entries.addAll(all.subList(0, half));
-            right.entries.clear();
-            right.entries.addAll(all.subList(half, total));
-        } else {
-            List<Child> all = new ArrayList<>(left.children);
-            all.addAll(right.children);
-            left.children.clear();
-            left.children.addAll(all.subList(0, half));
-            right.children.clear();
-            right.children.addAll(all.subList(half, total));
-        }
+        if (left.leaf) redistribute(left.entries, right.entries, half);
+        else redistribute(left.children, right.children, half);
         write(left);
         write(right);
         Child bound = right.asChild();
@@ -495,6 +482,16 @@ final class ZSetPages {
         rc.count = bound.count;
         rc.score = bound.score;
         rc.member = bound.member;
+    }
+
+    /** Evens out two siblings: the first {@code half} items of both, in order, go left, the rest right. */
+    private static <T> void redistribute(List<T> left, List<T> right, int half) {
+        List<T> all = new ArrayList<>(left);
+        all.addAll(right);
+        left.clear();
+        left.addAll(all.subList(0, half));
+        right.clear();
+        right.addAll(all.subList(half, all.size()));
     }
 
     /** The child whose key range holds (score, member): the last whose lower bound is not above it. */

@@ -84,69 +84,50 @@ public final class ChronicleStorage implements Storage {
 
     @Override
     public byte[] get(byte[] key) {
-        window.enter();
-        try {
-            return getInside(key);
-        } finally {
-            window.exit();
-        }
+        return counted(() -> getInside(key));
     }
 
     @Override
     public boolean contains(byte[] key) {
-        window.enter();
-        try {
-            return containsInside(key);
-        } finally {
-            window.exit();
-        }
+        return counted(() -> containsInside(key));
     }
 
     @Override
     public void put(byte[] key, byte[] value) {
-        window.enter();
-        try {
+        counted(() -> {
             putInside(key, value);
-        } finally {
-            window.exit();
-        }
+            return null;
+        });
     }
 
     @Override
     public boolean remove(byte[] key) {
-        window.enter();
-        try {
-            return removeInside(key);
-        } finally {
-            window.exit();
-        }
+        return counted(() -> removeInside(key));
     }
 
     @Override
     public long scan(long cursor, int count, Consumer<byte[]> visitor) {
-        window.enter();
-        try {
-            return scanInside(cursor, count, visitor);
-        } finally {
-            window.exit();
-        }
+        return counted(() -> scanInside(cursor, count, visitor));
     }
 
     @Override
     public byte[] randomKey() {
-        window.enter();
-        try {
-            return randomKeyInside();
-        } finally {
-            window.exit();
-        }
+        return counted(() -> randomKeyInside());
     }
 
     @Override
     public void clear() {
+        counted(() -> {
+            clearInside();
+            return null;
+        });
+    }
+
+    /** Runs a map operation counted in and out of the crash window, so a kill inside it means recovery. */
+    private <T> T counted(java.util.function.Supplier<T> operation) {
         window.enter();
         try {
-            clearInside();
+            return operation.get();
         } finally {
             window.exit();
         }
@@ -184,13 +165,8 @@ public final class ChronicleStorage implements Storage {
                     }
                 }
             }
-        } catch (IllegalArgumentException tooLarge) {
-            throw new StorageException("key of " + key.length + " bytes is too large for the chronicle engine "
-                    + "(raise chronicle-average-key-size)");
         } catch (RuntimeException | InternalError e) {
-            StorageException diskFull = disk.onWriteFailure(e);
-            if (diskFull == null) throw e;
-            throw diskFull;
+            throw writeFailure(key, e);
         } finally {
             dirty = true;
             window.exit();
@@ -316,12 +292,10 @@ public final class ChronicleStorage implements Storage {
 
     @Override
     public void patch(byte[] key, byte[] value, int from, int to) {
-        window.enter();
-        try {
+        counted(() -> {
             patchInside(key, value, from, to);
-        } finally {
-            window.exit();
-        }
+            return null;
+        });
     }
 
     private void patchInside(byte[] key, byte[] value, int from, int to) {
@@ -334,9 +308,7 @@ public final class ChronicleStorage implements Storage {
                 if (patchInPlace(records.newest().map(), key, value, from, to)) return;
             }
         } catch (RuntimeException | InternalError e) {
-            StorageException diskFull = disk.onWriteFailure(e);
-            if (diskFull == null) throw e;
-            throw diskFull;
+            throw writeFailure(key, e);
         } finally {
             dirty = true;
         }
@@ -366,17 +338,26 @@ public final class ChronicleStorage implements Storage {
     private void putInside(byte[] key, byte[] value) {
         try {
             putValue(key, value);
-        } catch (IllegalArgumentException tooLarge) {
-            // Values are chunked, so only a key can be too large for one entry of a map.
-            throw new StorageException("key of " + key.length + " bytes is too large for the chronicle engine "
-                    + "(raise chronicle-average-key-size)");
         } catch (RuntimeException | InternalError e) {
-            StorageException diskFull = disk.onWriteFailure(e);
-            if (diskFull == null) throw e;
-            throw diskFull;
+            throw writeFailure(key, e);
         } finally {
             dirty = true;
         }
+    }
+
+    /**
+     * What a failed write becomes: values are chunked, so only a key can be too large for one map entry; a full
+     * disk is reported as such (and refuses further writes); anything else is rethrown as it is.
+     */
+    private RuntimeException writeFailure(byte[] key, Throwable e) {
+        if (e instanceof IllegalArgumentException) {
+            return new StorageException("key of " + key.length + " bytes is too large for the chronicle engine "
+                    + "(raise chronicle-average-key-size)");
+        }
+        StorageException diskFull = disk.onWriteFailure(e);
+        if (diskFull != null) return diskFull;
+        if (e instanceof RuntimeException r) return r;
+        throw (Error) e;
     }
 
     private void putValue(byte[] key, byte[] value) {
@@ -519,12 +500,7 @@ public final class ChronicleStorage implements Storage {
     @Override
     public long size() {
         batches.flush();
-        window.enter();
-        try {
-            return records.size();
-        } finally {
-            window.exit();
-        }
+        return counted(() -> records.size());
     }
 
     /**
@@ -640,12 +616,10 @@ public final class ChronicleStorage implements Storage {
     }
 
     private synchronized void close(boolean force) {
-        window.enter();
-        try {
+        counted(() -> {
             closeInside(force);
-        } finally {
-            window.exit();
-        }
+            return null;
+        });
     }
 
     private void closeInside(boolean force) {
