@@ -26,8 +26,14 @@ public final class PageSpace {
     private final ArrayDeque<Garbage> garbage = new ArrayDeque<>();
     private final NodeCache nodes = new NodeCache(NodeCache.DEFAULT_BUDGET);
 
-    /** Pages [id][0..buckets) of a collection nobody can reach any more, in the table they were written to. */
-    private record Garbage(Storage pages, long id, long buckets, long nextBucket) {}
+    /**
+     * Pages [id][0..buckets) of a collection nobody can reach any more, in the table they were written to. Freed
+     * no sooner than {@code freeAfter} (ms): the command that dropped the collection may still hold its writes in a
+     * batch (a crash before that batch lands must find the pages still there), and a command ends long before.
+     */
+    private record Garbage(Storage pages, long id, long buckets, long nextBucket, long freeAfter) {}
+
+    private static final long GRACE_MS = 1000;
 
     PageSpace(Storage meta) {
         this.meta = meta;
@@ -73,18 +79,24 @@ public final class PageSpace {
 
     /** Queues a dead collection's pages for freeing. */
     synchronized void release(Storage pages, long id, long buckets) {
-        garbage.add(new Garbage(pages, id, buckets, 0));
+        garbage.add(new Garbage(pages, id, buckets, 0, System.currentTimeMillis() + GRACE_MS));
     }
 
-    /** Frees a bounded number of queued pages; called from the periodic chores thread. */
+    /** Frees every queued page whatever its age; for tests, which call it right after the command that dropped it. */
     public void reclaim() {
+        reclaim(Long.MAX_VALUE);
+    }
+
+    /** Frees a bounded number of pages queued long enough ago; called from the periodic chores thread. */
+    public void reclaim(long now) {
         int budget = FREES_PER_TICK;
         while (budget > 0) {
             Garbage g;
             synchronized (this) {
-                g = garbage.poll();
+                g = garbage.peek();
+                if (g == null || g.freeAfter() > now) return;
+                garbage.poll();
             }
-            if (g == null) return;
             long b = g.nextBucket();
             byte[] k = new byte[16];
             Records.putLong(k, 0, g.id());
@@ -99,7 +111,7 @@ public final class PageSpace {
             }
             if (b < g.buckets()) {
                 synchronized (this) {
-                    garbage.addFirst(new Garbage(g.pages(), g.id(), g.buckets(), b));
+                    garbage.addFirst(new Garbage(g.pages(), g.id(), g.buckets(), b, g.freeAfter()));
                 }
             }
         }

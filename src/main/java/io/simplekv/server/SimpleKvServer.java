@@ -144,7 +144,7 @@ public final class SimpleKvServer implements AutoCloseable {
             int hz = context.config().hz;
             if (hz != cronHz) scheduleCron(hz); // CONFIG SET hz
             context.expirer().run();
-            context.keyspace().space().reclaim();
+            context.keyspace().space().reclaim(System.currentTimeMillis());
             closeIdleClients();
             context.opsPerSecond().sample(context.commandsProcessed(), System.currentTimeMillis());
         } catch (RuntimeException e) {

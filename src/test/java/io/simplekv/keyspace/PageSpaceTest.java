@@ -26,4 +26,21 @@ class PageSpaceTest {
         assertEquals(hash, reopened.fieldHash("field".getBytes()), "buckets must be found where they were written");
         assertNotEquals(id, reopened.allocateId(), "an id is never handed out twice");
     }
+
+    /** The command that dropped a collection may still hold its writes in a batch: its pages outlive that. */
+    @Test
+    void pagesAreFreedOnlyAfterTheGracePeriod() {
+        Storage meta = new MemoryStorage(), pages = new MemoryStorage();
+        PageSpace space = new PageSpace(meta);
+        byte[] k = new byte[16];
+        Records.putLong(k, 0, 7);
+        pages.put(k, new byte[] {1});
+        long now = System.currentTimeMillis();
+        space.release(pages, 7, 1);
+        space.reclaim(now);
+        assertEquals(1, space.pending(), "not yet");
+        space.reclaim(now + 2_000);
+        assertEquals(0, space.pending());
+        assertEquals(null, pages.get(k));
+    }
 }
