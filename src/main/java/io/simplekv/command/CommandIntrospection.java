@@ -216,19 +216,25 @@ final class CommandIntrospection {
         }
     }
 
+    /** COMMAND LIST: every command and, as Redis 7 lists them, every subcommand by its full name ("config|get"). */
     static void list(ClientConnection c, byte[][] a, RespWriter out) {
+        List<CommandSpec> all = new ArrayList<>();
+        for (CommandSpec spec : c.server().commands().all()) {
+            all.add(spec);
+            all.addAll(spec.subcommands.values());
+        }
         List<String> names = new ArrayList<>();
         if (a.length == 2) {
-            for (CommandSpec spec : c.server().commands().all()) names.add(spec.name);
+            for (CommandSpec spec : all) names.add(spec.fullName);
         } else if (a.length == 5 && Args.is(a[2], "FILTERBY")) {
             String value = Args.text(a[4]);
-            for (CommandSpec spec : c.server().commands().all()) {
+            for (CommandSpec spec : all) {
                 boolean keep;
-                if (Args.is(a[3], "PATTERN")) keep = Glob.matchesIgnoreCase(a[4], Args.bytes(spec.name));
+                if (Args.is(a[3], "PATTERN")) keep = Glob.matchesIgnoreCase(a[4], Args.bytes(spec.fullName));
                 else if (Args.is(a[3], "ACLCAT")) keep = aclCategories(spec).contains("@" + value.toLowerCase(Locale.ROOT));
                 else if (Args.is(a[3], "MODULE")) keep = false;
                 else throw RedisError.SYNTAX;
-                if (keep) names.add(spec.name);
+                if (keep) names.add(spec.fullName);
             }
         } else {
             throw RedisError.SYNTAX;
