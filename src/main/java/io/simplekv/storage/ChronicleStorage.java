@@ -28,6 +28,10 @@ import java.util.function.Consumer;
  *
  * <p>Calls on one key are serialised by a striped lock: with several generations a put is "write the newest,
  * then remove from the older ones", and a concurrent get must not fall between the two steps.
+ *
+ * <p>Inside a command, puts and removes are staged in the thread's {@link WriteBatches} batch (gets see them) and
+ * reach the maps through {@link #apply} when the command ends; every map operation is counted in the
+ * {@link CrashWindow}, so a restart after a kill knows whether recovery is needed.
  */
 public final class ChronicleStorage implements Storage {
     private static final byte INLINE = 0;
@@ -157,11 +161,11 @@ public final class ChronicleStorage implements Storage {
                     for (MapChain.Generation g : records.generations()) removeFrom(g.map(), key);
                 } else {
                     try {
-                        putRecordUnjournaled(key, rec);
+                        putRecordNow(key, rec);
                     } catch (IllegalArgumentException tooLarge) {
                         if (rec[0] != INLINE) throw tooLarge;
                         // The newest map's entry limit is below this value (small sizing): store it chunked instead.
-                        putRecordUnjournaled(key, writeChunks(key, Arrays.copyOfRange(rec, 1, rec.length)));
+                        putRecordNow(key, writeChunks(key, Arrays.copyOfRange(rec, 1, rec.length)));
                     }
                 }
             }
@@ -395,11 +399,11 @@ public final class ChronicleStorage implements Storage {
     /** Makes {@code rec} the key's record, at once or, inside a command, when the command's batch is applied. */
     private void putRecord(byte[] key, byte[] rec) {
         if (batches.active()) batches.stage(this, key, rec);
-        else putRecordUnjournaled(key, rec);
+        else putRecordNow(key, rec);
     }
 
     /** Makes {@code rec} the key's record, then drops any older copy and the chunks the replaced record pointed to. */
-    private void putRecordUnjournaled(byte[] key, byte[] rec) {
+    private void putRecordNow(byte[] key, byte[] rec) {
         Upsert done = putInto(records, key, rec);
         if (done.replacedPointer() != null) dropChunks(key, done.replacedPointer());
         for (MapChain.Generation g : records.generations()) {
