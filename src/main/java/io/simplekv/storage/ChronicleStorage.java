@@ -147,10 +147,6 @@ public final class ChronicleStorage implements Storage {
         return dir.getFileName().toString();
     }
 
-    /** Whether the newest map holds the key, so a put would rewrite an entry in place. */
-    boolean holds(byte[] key) {
-        return records.newest().map().containsKey(key);
-    }
 
     /** Applies one write of a batch ({@link WriteBatches#DELETED} removes); also how a restart replays one. */
     void apply(byte[] key, byte[] rec) {

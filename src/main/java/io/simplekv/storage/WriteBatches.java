@@ -69,8 +69,8 @@ final class WriteBatches {
         b.writes.clear();
         window.enter(); // a kill anywhere from here on is a kill inside an operation: the next start recovers
         try {
-            boolean journaled = writes.size() > 1 || writes.get(0).getKey().table().holds(writes.get(0).getKey().key().array());
-            if (journaled) {
+            // Always journaled: a copy into a mapped file costs less than asking the map whether a lone put rewrites.
+            {
                 List<Replayed> entries = new ArrayList<>(writes.size());
                 for (Map.Entry<Target, byte[]> w : writes) {
                     entries.add(new Replayed(w.getKey().table().name(), w.getKey().key().array(), w.getValue()));
@@ -78,7 +78,7 @@ final class WriteBatches {
                 journal.record(encode(entries));
             }
             for (Map.Entry<Target, byte[]> w : writes) w.getKey().table().apply(w.getKey().key().array(), w.getValue());
-            if (journaled) journal.done();
+            journal.done();
         } finally {
             window.exit();
         }
