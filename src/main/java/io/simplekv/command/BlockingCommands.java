@@ -34,20 +34,17 @@ final class BlockingCommands {
         }).keys(1, 2, 1).docs(g, "6.2.0", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.", "source destination LEFT | RIGHT LEFT | RIGHT timeout"));
         t.add(command("brpoplpush", 4, "write denyoom noscript blocking", (c, a, o) -> blockingMove(c, a, o, false, true, timeout(a[3])))
                 .keys(1, 2, 1).docs(g, "2.2.0", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.", "source destination timeout"));
-        t.add(command("blmpop", -5, "write blocking", BlockingCommands::blmpop).keys(3, -1, 1).movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 2))
+        t.add(command("blmpop", -5, "write blocking", (c, a, o) -> blockingMultiPop(c, a, o, KeyType.LIST, "LEFT", "RIGHT",
+                (cc, key, p, oo) -> ListCommands.popCount(cc, key, p.first(), p.count(), oo))).keys(3, -1, 1).movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 2))
                 .docs(g, "7.0.0", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]"));
         String z = ZSetCommands.GROUP;
         t.add(command("bzpopmin", -3, "write noscript blocking fast", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, true, oo))).keys(1, -2, 1)
                 .docs(z, "5.0.0", "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", "key [key ...] timeout"));
         t.add(command("bzpopmax", -3, "write noscript blocking fast", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, false, oo))).keys(1, -2, 1)
                 .docs(z, "5.0.0", "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.", "key [key ...] timeout"));
-        t.add(command("bzmpop", -5, "write blocking", BlockingCommands::bzmpop).keys(3, -1, 1)
+        t.add(command("bzmpop", -5, "write blocking", (c, a, o) -> blockingMultiPop(c, a, o, KeyType.ZSET, "MIN", "MAX", ZSetCommands::popKey)).keys(3, -1, 1)
                 .movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 2))
                 .docs(z, "7.0.0", "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", "timeout numkeys key [key ...] MIN | MAX [COUNT count]"));
-    }
-
-    private static boolean hasZSet(ClientConnection c, byte[] key) {
-        return holds(c, key, KeyType.ZSET);
     }
 
     /** One pop from one key, writing the reply; false (nothing written) when the key holds nothing to pop. */
@@ -80,23 +77,6 @@ final class BlockingCommands {
         out.bulk(e.member());
         ZSetCommands.score(out, e.score());
         return true;
-    }
-
-    static void bzmpop(ClientConnection c, byte[][] a, RespWriter out) {
-        ListCommands.MultiPop p = ListCommands.MultiPop.parse(a, 2, "MIN", "MAX");
-        long timeout = timeout(a[1]);
-        if (ZSetCommands.popFirst(c, a, p, out)) return;
-        if (c.denyBlocking()) {
-            out.nullArray();
-            return;
-        }
-        block(c, a, p.keys(a), null, timeout, (w, key, o) -> {
-            ClientConnection wc = w.client();
-            if (!hasZSet(wc, key)) return false;
-            ZSetCommands.popNested(wc, key, ZSetCommands.read(wc, key), p.first(), p.count(), o);
-            touched(wc, key);
-            return true;
-        });
     }
 
     /** Redis's getTimeoutFromObjectOrReply in seconds: a float, rounded up to milliseconds; 0 waits forever. */
@@ -159,17 +139,26 @@ final class BlockingCommands {
         });
     }
 
-    static void blmpop(ClientConnection c, byte[][] a, RespWriter out) {
-        ListCommands.MultiPop p = ListCommands.MultiPop.parse(a, 2, "LEFT", "RIGHT");
+    /** One key's part of a multi-pop: false (nothing written) when the key has nothing to pop. */
+    private interface KeyPop {
+        boolean pop(ClientConnection c, byte[] key, ListCommands.MultiPop p, RespWriter out);
+    }
+
+    /** BLMPOP and BZMPOP: timeout numkeys key... side [COUNT n]; the first key with something to pop answers. */
+    private static void blockingMultiPop(ClientConnection c, byte[][] a, RespWriter out, KeyType type,
+                                         String firstWord, String secondWord, KeyPop keyPop) {
+        ListCommands.MultiPop p = ListCommands.MultiPop.parse(a, 2, firstWord, secondWord);
         long timeout = timeout(a[1]);
-        if (ListCommands.popFirst(c, a, p, out)) return;
+        for (int i = p.firstKey(); i < p.endKey(); i++) {
+            if (keyPop.pop(c, a[i], p, out)) return;
+        }
         if (c.denyBlocking()) {
             out.nullArray();
             return;
         }
         block(c, a, p.keys(a), null, timeout, (w, key, o) -> {
             ClientConnection wc = w.client();
-            if (!hasList(wc, key) || !ListCommands.popCount(wc, key, p.first(), p.count(), o)) return false;
+            if (!holds(wc, key, type) || !keyPop.pop(wc, key, p, o)) return false;
             touched(wc, key);
             return true;
         });

@@ -63,20 +63,32 @@ final class GeoCommands {
         ZSetCommands.zadd(c, zadd, out);
     }
 
-    private static void geopos(ClientConnection c, byte[][] a, RespWriter out) {
+    /** How GEOPOS and GEOHASH answer for one member: its reply for a point, or for a member that is not there. */
+    private interface PointReply {
+        void point(RespWriter out, double lon, double lat);
+    }
+
+    /** GEOPOS and GEOHASH: an array with one entry per member named after the key. */
+    private static void perMember(ClientConnection c, byte[][] a, RespWriter out, Runnable missing, PointReply found) {
         ZSetTable z = ZSetCommands.read(c, a[1]);
         out.array(a.length - 2);
         for (int i = 2; i < a.length; i++) {
             double score = z == null ? Double.NaN : z.score(a[i]);
             if (Double.isNaN(score)) {
-                out.nullArray();
-                continue;
+                missing.run();
+            } else {
+                double[] xy = decode((long) score);
+                found.point(out, xy[0], xy[1]);
             }
-            double[] xy = decode((long) score);
-            out.array(2);
-            out.bulk(human(xy[0]));
-            out.bulk(human(xy[1]));
         }
+    }
+
+    private static void geopos(ClientConnection c, byte[][] a, RespWriter out) {
+        perMember(c, a, out, out::nullArray, (o, lon, lat) -> {
+            o.array(2);
+            o.bulk(human(lon));
+            o.bulk(human(lat));
+        });
     }
 
     private static void geodist(ClientConnection c, byte[][] a, RespWriter out) {
@@ -102,23 +114,15 @@ final class GeoCommands {
     }
 
     private static void geohash(ClientConnection c, byte[][] a, RespWriter out) {
-        ZSetTable z = ZSetCommands.read(c, a[1]);
-        out.array(a.length - 2);
-        for (int i = 2; i < a.length; i++) {
-            double score = z == null ? Double.NaN : z.score(a[i]);
-            if (Double.isNaN(score)) {
-                out.nullBulk();
-                continue;
-            }
-            double[] xy = decode((long) score);
-            long bits = encode(xy[0], xy[1], -90, 90); // the standard geohash ranges, for a standard string
+        perMember(c, a, out, out::nullBulk, (o, lon, lat) -> {
+            long bits = encode(lon, lat, -90, 90); // the standard geohash ranges, for a standard string
             byte[] text = new byte[11];
             for (int j = 0; j < 11; j++) {
                 int idx = j == 10 ? 0 : (int) ((bits >>> (52 - (j + 1) * 5)) & 0x1f);
                 text[j] = (byte) ALPHABET.charAt(idx);
             }
-            out.bulk(text);
-        }
+            o.bulk(text);
+        });
     }
 
     /** geohashEncode at 26 steps: latitude bits at even positions, longitude at odd. */

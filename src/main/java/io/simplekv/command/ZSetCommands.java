@@ -22,7 +22,6 @@ final class ZSetCommands {
 
     static final String GROUP = "sorted_set";
     private static final RedisError NAN_RESULT = RedisError.err("resulting score is not a number (NaN)");
-    private static final RedisError NOT_FLOAT = RedisError.err("value is not a valid float");
 
     static void register(CommandTable.Builder t) {
         String g = GROUP;
@@ -76,12 +75,6 @@ final class ZSetCommands {
         out.bulk(DoubleText.bytes(score));
     }
 
-    static double toScore(byte[] arg) {
-        double d = io.simplekv.text.RedisNumbers.parseDouble(arg);
-        if (Double.isNaN(d)) throw NOT_FLOAT;
-        return d;
-    }
-
     // ---- ZADD / ZINCRBY ----
 
     static void zadd(ClientConnection c, byte[][] a, RespWriter out) {
@@ -104,12 +97,12 @@ final class ZSetCommands {
         }
         if (incr && elements > 2) throw RedisError.err("INCR option supports a single increment-element pair");
         double[] scores = new double[elements / 2];
-        for (int i = 0; i < scores.length; i++) scores[i] = toScore(a[at + 2 * i]);
+        for (int i = 0; i < scores.length; i++) scores[i] = Args.toDouble(a[at + 2 * i]);
         add(c, a[1], a, at, scores, new AddMode(nx, xx, gt, lt, ch, incr), out);
     }
 
     private static void zincrby(ClientConnection c, byte[][] a, RespWriter out) {
-        add(c, a[1], a, 2, new double[] {toScore(a[2])}, new AddMode(false, false, false, false, false, true), out);
+        add(c, a[1], a, 2, new double[] {Args.toDouble(a[2])}, new AddMode(false, false, false, false, false, true), out);
     }
 
     private record AddMode(boolean nx, boolean xx, boolean gt, boolean lt, boolean ch, boolean incr) {}
@@ -291,13 +284,16 @@ final class ZSetCommands {
 
     /** ZMPOP/BZMPOP: pops from the first existing sorted set, replying [key, [[member, score] ...]]. */
     static boolean popFirst(ClientConnection c, byte[][] a, ListCommands.MultiPop p, RespWriter out) {
-        for (int i = p.firstKey(); i < p.endKey(); i++) {
-            ZSetTable z = read(c, a[i]);
-            if (z == null) continue;
-            popNested(c, a[i], z, p.first(), p.count(), out);
-            return true;
-        }
+        for (int i = p.firstKey(); i < p.endKey(); i++) if (popKey(c, a[i], p, out)) return true;
         return false;
+    }
+
+    /** One key's part of ZMPOP/BZMPOP; false (nothing written) when the key holds no sorted set. */
+    static boolean popKey(ClientConnection c, byte[] key, ListCommands.MultiPop p, RespWriter out) {
+        ZSetTable z = read(c, key);
+        if (z == null) return false;
+        popNested(c, key, z, p.first(), p.count(), out);
+        return true;
     }
 
     static void popNested(ClientConnection c, byte[] key, ZSetTable z, boolean min, long count, RespWriter out) {

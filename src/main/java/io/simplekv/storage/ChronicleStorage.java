@@ -183,7 +183,7 @@ public final class ChronicleStorage implements Storage {
     }
 
     private byte[] getInside(byte[] key) {
-        byte[] staged = batches.active() ? batches.staged(this, key) : null;
+        byte[] staged = batches.staged(this, key);
         if (staged != null) {
             if (staged == WriteBatches.DELETED) return null;
             if (staged[0] == INLINE) return Arrays.copyOfRange(staged, 1, staged.length);
@@ -205,7 +205,7 @@ public final class ChronicleStorage implements Storage {
     }
 
     private boolean containsInside(byte[] key) {
-        byte[] staged = batches.active() ? batches.staged(this, key) : null;
+        byte[] staged = batches.staged(this, key);
         if (staged != null) return staged != WriteBatches.DELETED;
         synchronized (stripe(key)) {
             try {
@@ -394,8 +394,7 @@ public final class ChronicleStorage implements Storage {
 
     /** Makes {@code rec} the key's record, at once or, inside a command, when the command's batch is applied. */
     private void putRecord(byte[] key, byte[] rec) {
-        if (batches.active()) batches.stage(this, key, rec);
-        else putRecordNow(key, rec);
+        if (!batches.stageIfActive(this, key, rec)) putRecordNow(key, rec);
     }
 
     /** Makes {@code rec} the key's record, then drops any older copy and the chunks the replaced record pointed to. */

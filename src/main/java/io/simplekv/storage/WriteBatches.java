@@ -51,10 +51,21 @@ final class WriteBatches {
         return current.get().depth > 0;
     }
 
-    /** The record staged for the key by this thread's command: null if none, {@link #DELETED} for a removal. */
+    /**
+     * The record staged for the key by this thread's command: null if none (or no command runs), {@link #DELETED}
+     * for a removal.
+     */
     byte[] staged(ChronicleStorage table, byte[] key) {
         Batch b = current.get();
         return b.writes.isEmpty() ? null : b.writes.get(new Target(table, ByteBuffer.wrap(key)));
+    }
+
+    /** Stages the record if a command runs on this thread; false (nothing done) otherwise. */
+    boolean stageIfActive(ChronicleStorage table, byte[] key, byte[] rec) {
+        Batch b = current.get();
+        if (b.depth == 0) return false;
+        b.writes.put(new Target(table, ByteBuffer.wrap(key.clone())), rec);
+        return true;
     }
 
     void stage(ChronicleStorage table, byte[] key, byte[] rec) {
