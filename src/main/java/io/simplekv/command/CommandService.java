@@ -210,6 +210,7 @@ public final class CommandService {
             if (spec.has(CommandFlag.WRITE) && blocking.anyWaiting()) signalWaiters(spec, client, args);
         } catch (RuntimeException e) {
             failed = true;
+            if (e instanceof StorageException) server.keyspace().space().writeFailed();
             replyFailure(spec, e, out, mark);
         } finally {
             // The command's writes reach storage before its locks are released (see StorageEngine.begin).
@@ -217,6 +218,7 @@ public final class CommandService {
                 engine.commit();
             } catch (RuntimeException e) {
                 failed = true;
+                server.keyspace().space().writeFailed();
                 replyFailure(spec, e, out, mark);
             }
             if (all) locks.unlockEverything();

@@ -72,7 +72,7 @@ public final class Keyspace implements AutoCloseable {
     public void flush(int index) {
         Database d = dbs[index];
         Storage[] t = d.tables();
-        space.nodes().forget(t[2]);
+        space.indexes().forget(t[2]);
         d.replaceTables(engine.recreate(dataTable(index), t[0]), engine.recreate(expiresTable(index), t[1]),
                 engine.recreate(pagesTable(index), t[2]));
     }

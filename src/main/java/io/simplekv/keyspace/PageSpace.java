@@ -24,7 +24,7 @@ public final class PageSpace {
     /** Whether any big collection was ever written, persisted so a restart knows without scanning. */
     private volatile boolean anyPaged;
     private final ArrayDeque<Garbage> garbage = new ArrayDeque<>();
-    private final NodeCache nodes = new NodeCache(NodeCache.DEFAULT_BUDGET);
+    private final ZSetIndexes indexes = new ZSetIndexes(ZSetIndexes.defaultBudget());
 
     /**
      * Pages [id][0..buckets) of a collection nobody can reach any more, in the table they were written to. Freed
@@ -64,9 +64,17 @@ public final class PageSpace {
         }
     }
 
-    /** The zset tree nodes kept on the heap, for every database's pages table. */
-    NodeCache nodes() {
-        return nodes;
+    /** The big zsets' internal tree nodes, on the heap, for every database's pages table. */
+    ZSetIndexes indexes() {
+        return indexes;
+    }
+
+    /**
+     * After a write the engine failed (a full disk): the heap indexes may be ahead of the leaves stored, so they
+     * all go, and each is rebuilt from what the table holds when next used.
+     */
+    public void writeFailed() {
+        indexes.clear();
     }
 
     long allocateId() {
@@ -79,6 +87,7 @@ public final class PageSpace {
 
     /** Queues a dead collection's pages for freeing. */
     synchronized void release(Storage pages, long id, long buckets) {
+        indexes.drop(pages, id);
         garbage.add(new Garbage(pages, id, buckets, 0, System.currentTimeMillis() + GRACE_MS));
     }
 

@@ -9,20 +9,23 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * A big zset in the pages table, under one collection id: member → score in {@link Buckets} on the even page
- * numbers, and an order-statistic B+tree of (score, member) on the odd ones (node n is page 2n + 1). ZSCORE reads
- * one bucket; ZADD and ZREM rewrite one bucket plus the root-to-leaf path (the path's counts change); rank, range
- * and count by score or member read one path. Every internal entry holds its child's entry count and a lower bound
- * of the child's keys (exact when set, a bound after deletions), so descending by rank or by key needs no sibling.
+ * A big zset under one collection id: member → score in {@link Buckets} on the even page numbers of the pages
+ * table, and an order-statistic B+tree of (score, member) whose leaves are on the odd ones (leaf n is page 2n + 1)
+ * and whose internal nodes are on the heap only, in the zset's {@link ZSetIndex}, rebuilt from the leaves when
+ * missing. ZSCORE reads one bucket; ZADD and ZREM write one bucket and one leaf (a rescore: two) and change the
+ * path's counts on the heap; rank, range and count by score or member walk one path and read one leaf. Every
+ * internal entry holds its child's entry count and a lower bound of the child's keys (exact when set, a bound after
+ * deletions), so descending by rank or by key needs no sibling.
  *
- * <p>Node pages are laid out by {@link ZSetNode}; a free node is {@code [2][next free node]}. Freed nodes are reused
- * from that free list, so the node numbers (and the page range freed on delete) stay bounded by the tree's peak
- * size, not its churn.
+ * <p>Node bytes are laid out by {@link ZSetNode}; a free leaf page is {@code [2][next free leaf]}. Freed leaves are
+ * reused from that free list, so the leaf numbers (and the page range freed on delete) stay bounded by the tree's
+ * peak size, not its churn. A restart or a dropped index costs one read of every leaf, once, at the zset's next
+ * use of its order (ZSCORE needs none).
  *
  * <p>Most writes change no node's shape: the leaf keeps between its minimum and maximum entries. Those take a fast
- * path that splices the leaf's bytes and patches the ancestors' counts in place; a rescore walks both paths first
- * and writes each touched page once, skipping the ancestors whose counts net to zero. Only a split or an underflow
- * falls back to the general insert and delete over decoded nodes.
+ * path that splices the leaf's bytes and changes the ancestors' counts in place; a rescore walks both paths first
+ * and writes each touched leaf once. Only a split or an underflow falls back to the general insert and delete
+ * over decoded nodes.
  */
 final class ZSetPages {
     static final int UNCHANGED = 0, UPDATED = 1, ADDED = 2;
@@ -48,18 +51,17 @@ final class ZSetPages {
     private final long id;
     private final Buckets members;
     private long size;
-    private long root;
+    /** The next leaf number never used, and the first free leaf (or NONE): persisted in the key's record. */
     private long nextNode;
     private long freeHead;
+    private ZSetIndex tree; // fetched, or rebuilt, at the first use of the order
 
-    private ZSetPages(Database db, Shape shape, long id, Buckets members, long size, long root, long nextNode,
-            long freeHead) {
+    private ZSetPages(Database db, Shape shape, long id, Buckets members, long size, long nextNode, long freeHead) {
         this.db = db;
         this.shape = shape;
         this.id = id;
         this.members = members;
         this.size = size;
-        this.root = root;
         this.nextNode = nextNode;
         this.freeHead = freeHead;
     }
@@ -68,8 +70,9 @@ final class ZSetPages {
     static ZSetPages load(Database db, Shape shape, byte[] rec, int off) {
         long id = Records.getLong(rec, off);
         Buckets members = new Buckets(db, id, true, 2, rec[off + 16], Records.getLong(rec, off + 17));
-        return new ZSetPages(db, shape, id, members, Records.getLong(rec, off + 8), Records.getLong(rec, off + 25),
-                Records.getLong(rec, off + 33), Records.getLong(rec, off + 41));
+        // The root field (off + 25) is left from when internal nodes were stored; the index knows the root now.
+        return new ZSetPages(db, shape, id, members, Records.getLong(rec, off + 8), Records.getLong(rec, off + 33),
+                Records.getLong(rec, off + 41));
     }
 
     /** Pages for a zset that outgrew its packed form, built bottom-up from its entries in order. */
@@ -78,8 +81,9 @@ final class ZSetPages {
         Packed.Builder all = new Packed.Builder();
         for (Entry e : entries) all.add(e.member()).add(ZSetOrder.scoreBytes(e.score()));
         Buckets members = Buckets.create(db, id, true, 2, all.build());
-        ZSetPages z = new ZSetPages(db, shape, id, members, entries.size(), NONE, 0, NONE);
-        z.root = z.build(entries);
+        ZSetPages z = new ZSetPages(db, shape, id, members, entries.size(), 0, NONE);
+        z.tree = db.space().indexes().create(db.pagesTable(), id, NONE);
+        z.tree.root = z.build(entries);
         return z;
     }
 
@@ -96,7 +100,7 @@ final class ZSetPages {
         Records.putLong(p, 9, size);
         p[17] = (byte) members.level();
         Records.putLong(p, 18, members.split());
-        Records.putLong(p, 26, root);
+        Records.putLong(p, 26, NONE);
         Records.putLong(p, 34, nextNode);
         Records.putLong(p, 42, freeHead);
         return p;
@@ -126,7 +130,7 @@ final class ZSetPages {
     /** How many entries, from the lowest, satisfy {@code below}: one root-to-leaf walk over the raw pages. */
     long countWhile(ZSetOrder.Below below) {
         long counted = 0;
-        long node = root;
+        long node = tree().root;
         while (true) {
             byte[] raw = page(node);
             if (ZSetNode.isLeaf(raw)) return counted + ZSetNode.firstNotBelow(raw, 0, below);
@@ -163,7 +167,7 @@ final class ZSetPages {
     }
 
     void forEach(BiConsumer<byte[], Double> visitor) {
-        forEach(root, visitor);
+        forEach(tree().root, visitor);
     }
 
     private void forEach(long node, BiConsumer<byte[], Double> visitor) {
@@ -174,7 +178,7 @@ final class ZSetPages {
 
     /** {leaf node, index in it} of an ascending rank within the zset. */
     private long[] locate(long rank) {
-        long node = root;
+        long node = tree().root;
         while (true) {
             byte[] raw = page(node);
             if (ZSetNode.isLeaf(raw)) return new long[] {node, rank};
@@ -245,7 +249,7 @@ final class ZSetPages {
     /** The path to (score, member): in the leaf, its slot when present, else where it would go. */
     private Path walk(double score, byte[] member) {
         Path p = new Path();
-        long node = root;
+        long node = tree().root;
         for (int d = 0; ; d++) {
             byte[] raw = page(node);
             p.ensure(d);
@@ -271,21 +275,8 @@ final class ZSetPages {
     }
 
     /** Adds the delta to the count of each ancestor's slot on the path, from level {@code from} down. */
-    private void patchCounts(Path p, int from, long delta) {
-        for (int d = from; d < p.leaf; d++) {
-            byte[] raw = countsToChange(p.pages[d]);
-            ZSetNode.addCount(raw, p.slots[d], delta);
-            writeCounts(p.nodes[d], raw, p.slots[d], p.slots[d]);
-        }
-    }
-
-    /**
-     * The bytes to change a node's counts in: where the engine hands out its stored arrays (the memory engine),
-     * the stored node itself, changed in place under the key's lock, which saves a copy and a put per level;
-     * otherwise a copy, written back by {@link #writeCounts}.
-     */
-    private byte[] countsToChange(byte[] stored) {
-        return db.pagesTable().readsAreCopies() ? stored.clone() : stored;
+    private static void patchCounts(Path p, int from, long delta) {
+        for (int d = from; d < p.leaf; d++) ZSetNode.addCount(p.pages[d], p.slots[d], delta); // the index's own
     }
 
     /** Inserts without a split, or returns false having written nothing. */
@@ -307,8 +298,8 @@ final class ZSetPages {
     }
 
     /**
-     * Moves a member from one score to another when neither leaf changes shape, writing each touched page once: the
-     * ancestors both paths pass through at the same slot keep their counts and are not written at all.
+     * Moves a member from one score to another when neither leaf changes shape, writing each touched leaf once;
+     * the ancestors both paths pass through change two counts (or none, at the same slot).
      */
     private boolean moveInPlace(double was, double score, byte[] member) {
         Path from = walk(was, member), to = walk(score, member);
@@ -318,10 +309,8 @@ final class ZSetPages {
         int d = 0;
         for (; d < leaf && from.nodes[d] == to.nodes[d]; d++) {
             if (from.slots[d] == to.slots[d]) continue;
-            byte[] raw = countsToChange(from.pages[d]);
-            ZSetNode.addCount(raw, from.slots[d], -1);
-            ZSetNode.addCount(raw, to.slots[d], 1);
-            writeCounts(from.nodes[d], raw, from.slots[d], to.slots[d]);
+            ZSetNode.addCount(from.pages[d], from.slots[d], -1);
+            ZSetNode.addCount(from.pages[d], to.slots[d], 1);
         }
         if (sameLeaf) {
             int at = from.slots[leaf], goes = to.slots[leaf];
@@ -389,12 +378,13 @@ final class ZSetPages {
     }
 
     private void insert(double score, byte[] member) {
-        Node right = insert(root, score, member);
+        ZSetIndex t = tree();
+        Node right = insert(t.root, score, member);
         if (right == null) return;
-        Node left = read(root);
-        Node top = new Node(allocate(), false, null, new ArrayList<>(List.of(left.asChild(), right.asChild())));
+        Node left = read(t.root);
+        Node top = new Node(t.allocate(), false, null, new ArrayList<>(List.of(left.asChild(), right.asChild())));
         write(top);
-        root = top.no;
+        t.root = top.no;
     }
 
     /** Inserts into a subtree; returns the new right sibling when the subtree's top node split, else null. */
@@ -419,19 +409,20 @@ final class ZSetPages {
         }
         int half = n.width() / 2;
         Node right = n.leaf
-                ? new Node(allocate(), true, tail(n.entries, half), null)
-                : new Node(allocate(), false, null, tail(n.children, half));
+                ? new Node(allocateLeaf(), true, tail(n.entries, half), null)
+                : new Node(tree().allocate(), false, null, tail(n.children, half));
         write(n);
         write(right);
         return right;
     }
 
     private void delete(double score, byte[] member) {
-        delete(root, score, member);
-        Node top = read(root);
+        ZSetIndex t = tree();
+        delete(t.root, score, member);
+        Node top = read(t.root);
         if (!top.leaf && top.children.size() == 1) {
-            free(root);
-            root = top.children.get(0).node;
+            free(t.root);
+            t.root = top.children.get(0).node;
         }
     }
 
@@ -523,23 +514,55 @@ final class ZSetPages {
         return moved;
     }
 
-    /** The tree over entries already in order: full-ish leaves, then levels of internal nodes up to one root. */
+    /** The tree over entries already in order: full-ish leaves, then the internal levels; returns the root. */
     private long build(List<Entry> entries) {
-        List<Node> level = new ArrayList<>();
+        List<Node> leaves = new ArrayList<>();
         for (List<Entry> part : split(entries, shape.leafMax())) {
-            level.add(new Node(allocate(), true, new ArrayList<>(part), null));
+            leaves.add(new Node(allocateLeaf(), true, new ArrayList<>(part), null));
         }
-        if (level.isEmpty()) level.add(new Node(allocate(), true, new ArrayList<>(), null));
-        while (true) {
-            for (Node n : level) write(n);
-            if (level.size() == 1) return level.get(0).no;
-            List<Child> children = new ArrayList<>();
-            for (Node n : level) children.add(n.asChild());
-            level = new ArrayList<>();
+        if (leaves.isEmpty()) leaves.add(new Node(allocateLeaf(), true, new ArrayList<>(), null));
+        List<Child> children = new ArrayList<>();
+        for (Node n : leaves) {
+            write(n);
+            children.add(n.asChild());
+        }
+        return buildAbove(children);
+    }
+
+    /** Internal levels over nodes already in order, up to one root, written to the index; returns the root. */
+    private long buildAbove(List<Child> children) {
+        ZSetIndex t = tree;
+        while (children.size() > 1) {
+            List<Child> above = new ArrayList<>();
             for (List<Child> part : split(children, shape.fanout())) {
-                level.add(new Node(allocate(), false, null, new ArrayList<>(part)));
+                Node n = new Node(t.allocate(), false, null, new ArrayList<>(part));
+                write(n);
+                above.add(n.asChild());
             }
+            children = above;
         }
+        return children.get(0).node;
+    }
+
+    /** The zset's index: the registry's, or else rebuilt from every leaf page (after a restart, or once dropped). */
+    private ZSetIndex tree() {
+        if (tree != null) return tree;
+        Storage table = db.pagesTable();
+        tree = db.space().indexes().get(table, id);
+        if (tree != null) return tree;
+        List<Child> leaves = new ArrayList<>();
+        long empty = NONE;
+        for (long node = 0; node < nextNode; node++) {
+            byte[] raw = table.get(pageKey(node));
+            // Free pages, and internal nodes a version that stored them left behind, are not part of the tree.
+            if (raw == null || !ZSetNode.isLeaf(raw)) continue;
+            if (ZSetNode.width(raw) == 0) empty = node; // only ever the root, of a zset emptied by this command
+            else leaves.add(new Child(node, ZSetNode.width(raw), ZSetNode.score(raw, 0), ZSetNode.member(raw, 0)));
+        }
+        leaves.sort((a, b) -> ZSetOrder.compare(a.score, a.member, b.score, b.member));
+        tree = db.space().indexes().create(table, id, NONE);
+        tree.root = leaves.isEmpty() ? empty : buildAbove(leaves);
+        return tree;
     }
 
     /** Consecutive parts of at most {@code max} items, as even as can be (so none is underfull). */
@@ -556,7 +579,7 @@ final class ZSetPages {
         return parts;
     }
 
-    // ---- node pages ----
+    // ---- node bytes: leaves in the table, internal nodes in the index ----
 
     private byte[] pageKey(long node) {
         byte[] k = new byte[16];
@@ -565,16 +588,10 @@ final class ZSetPages {
         return k;
     }
 
-    /** A node's page; internal ones come from the node cache where the table's reads are copies. */
+    /** A node's bytes: an internal node's are the index's own (changed in place), a leaf's must not be changed. */
     private byte[] page(long node) {
-        Storage table = db.pagesTable();
-        if (!NodeCache.worthIt(table)) return table.get(pageKey(node));
-        NodeCache cache = db.space().nodes();
-        byte[] raw = cache.get(table, id, node);
-        if (raw != null) return raw;
-        raw = table.get(pageKey(node));
-        cache.stored(table, id, node, raw);
-        return raw;
+        if (ZSetIndex.isInternal(node)) return tree().node(node);
+        return db.pagesTable().get(pageKey(node));
     }
 
     private Node read(long node) {
@@ -614,22 +631,13 @@ final class ZSetPages {
         writePage(n.no, ZSetNode.encode(n.leaf, w, children, counts, scores, keys));
     }
 
-    /** Writes a node's page; {@code raw} must not be changed afterwards (the node cache may hold it). */
+    /** Writes a node's bytes; a leaf's must not be changed afterwards (the engine may keep the array). */
     private void writePage(long node, byte[] raw) {
-        Storage table = db.pagesTable();
-        table.put(pageKey(node), raw);
-        if (NodeCache.worthIt(table)) db.space().nodes().stored(table, id, node, raw);
+        if (ZSetIndex.isInternal(node)) tree.put(node, raw);
+        else db.pagesTable().put(pageKey(node), raw);
     }
 
-    /** Writes an internal node whose only change is the counts of slots a and b (possibly the same). */
-    private void writeCounts(long node, byte[] raw, int a, int b) {
-        Storage table = db.pagesTable();
-        if (!table.readsAreCopies()) return; // changed in place (countsToChange)
-        table.patch(pageKey(node), raw, ZSetNode.countAt(Math.min(a, b)), ZSetNode.countAt(Math.max(a, b)) + 8);
-        if (NodeCache.worthIt(table)) db.space().nodes().stored(table, id, node, raw);
-    }
-
-    private long allocate() {
+    private long allocateLeaf() {
         if (freeHead == NONE) return nextNode++;
         long node = freeHead;
         freeHead = Records.getLong(page(node), 1);
@@ -637,6 +645,10 @@ final class ZSetPages {
     }
 
     private void free(long node) {
+        if (ZSetIndex.isInternal(node)) {
+            tree.remove(node);
+            return;
+        }
         byte[] raw = new byte[9];
         raw[0] = FREE;
         Records.putLong(raw, 1, freeHead);

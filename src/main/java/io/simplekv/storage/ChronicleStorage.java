@@ -173,6 +173,24 @@ public final class ChronicleStorage implements Storage {
         }
     }
 
+    /**
+     * Applies a staged patch: [from, to) of {@code rec} over the stored record in place, when that record is an
+     * inline one of the same length in the newest map; false, having written nothing, otherwise.
+     */
+    boolean applyPatch(byte[] key, byte[] rec, int from, int to) {
+        window.enter();
+        try {
+            synchronized (stripe(key)) {
+                return patchInPlace(records.newest().map(), key, rec, from - 1, to - 1, rec.length - 1, 1);
+            }
+        } catch (RuntimeException | InternalError e) {
+            throw writeFailure(key, e);
+        } finally {
+            dirty = true;
+            window.exit();
+        }
+    }
+
     /** How many map generations hold records; more than one means the table outgrew its first map. */
     int generations() {
         return records.generations().size();
@@ -300,12 +318,19 @@ public final class ChronicleStorage implements Storage {
 
     private void patchInside(byte[] key, byte[] value, int from, int to) {
         if (batches.active()) {
-            put(key, value); // staged whole; the batch applies it
+            if (value.length + 1 > sizing.chunkSize()) {
+                put(key, value); // staged whole; the batch applies it
+                return;
+            }
+            byte[] rec = new byte[value.length + 1];
+            rec[0] = INLINE;
+            System.arraycopy(value, 0, rec, 1, value.length);
+            batches.stagePatch(this, key, rec, from + 1, to + 1);
             return;
         }
         try {
             synchronized (stripe(key)) {
-                if (patchInPlace(records.newest().map(), key, value, from, to)) return;
+                if (patchInPlace(records.newest().map(), key, value, from, to, value.length, 0)) return;
             }
         } catch (RuntimeException | InternalError e) {
             throw writeFailure(key, e);
@@ -318,18 +343,21 @@ public final class ChronicleStorage implements Storage {
     /**
      * Overwrites [from, to) of an inline value of the same length in the newest map, where the key's current
      * record lives when it is there at all (a put drops older copies); false, having written nothing, otherwise.
+     * The new value is {@code length} bytes of {@code value} from {@code valueStart} (1 when it is a whole record,
+     * tag byte first).
      */
-    private static boolean patchInPlace(ChronicleMap<byte[], byte[]> map, byte[] key, byte[] value, int from, int to) {
+    private static boolean patchInPlace(ChronicleMap<byte[], byte[]> map, byte[] key, byte[] value, int from, int to,
+            int length, int valueStart) {
         try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
             c.updateLock().lock();
             MapEntry<byte[], byte[]> e = c.entry();
             if (e == null) return false;
             Data<byte[]> v = e.value();
-            if (v.size() != value.length + 1L || !(v.bytes() instanceof RandomDataOutput<?> out)
+            if (v.size() != length + 1L || !(v.bytes() instanceof RandomDataOutput<?> out)
                     || v.bytes().readByte(v.offset()) != INLINE) {
                 return false;
             }
-            out.write(v.offset() + 1 + from, value, from, to - from);
+            out.write(v.offset() + 1 + from, value, valueStart + from, to - from);
             if (e instanceof ChecksumEntry checksummed) checksummed.updateChecksum();
             return true;
         }

@@ -25,9 +25,29 @@ final class WriteBatches {
 
     private record Target(ChronicleStorage table, ByteBuffer key) {}
 
+    /**
+     * A staged record. When every write to the key in this batch was a patch of the stored record, [from, to) of
+     * {@code rec} covers all they changed, so applying rewrites only those bytes in place (a zset's count change is
+     * 8 bytes of a 4 KB node); {@code from < 0} means the whole record is written.
+     */
+    private static final class Staged {
+        byte[] rec;
+        int from, to;
+
+        Staged(byte[] rec, int from, int to) {
+            this.rec = rec;
+            this.from = from;
+            this.to = to;
+        }
+
+        boolean isPatch() {
+            return from >= 0;
+        }
+    }
+
     private static final class Batch {
         int depth;
-        final Map<Target, byte[]> writes = new LinkedHashMap<>();
+        final Map<Target, Staged> writes = new LinkedHashMap<>();
     }
 
     WriteBatches(RedoJournal journal, CrashWindow window) {
@@ -57,38 +77,66 @@ final class WriteBatches {
      */
     byte[] staged(ChronicleStorage table, byte[] key) {
         Batch b = current.get();
-        return b.writes.isEmpty() ? null : b.writes.get(new Target(table, ByteBuffer.wrap(key)));
+        if (b.writes.isEmpty()) return null;
+        Staged s = b.writes.get(new Target(table, ByteBuffer.wrap(key)));
+        return s == null ? null : s.rec;
     }
 
     /** Stages the record if a command runs on this thread; false (nothing done) otherwise. */
     boolean stageIfActive(ChronicleStorage table, byte[] key, byte[] rec) {
         Batch b = current.get();
         if (b.depth == 0) return false;
-        b.writes.put(new Target(table, ByteBuffer.wrap(key.clone())), rec);
+        b.writes.put(new Target(table, ByteBuffer.wrap(key.clone())), new Staged(rec, -1, -1));
         return true;
     }
 
     void stage(ChronicleStorage table, byte[] key, byte[] rec) {
-        current.get().writes.put(new Target(table, ByteBuffer.wrap(key.clone())), rec);
+        current.get().writes.put(new Target(table, ByteBuffer.wrap(key.clone())), new Staged(rec, -1, -1));
+    }
+
+    /**
+     * Stages {@code rec}, which differs from the key's current record (stored, or staged by this batch) only in
+     * [from, to); a patch of a record this batch wrote whole stays a whole write.
+     */
+    void stagePatch(ChronicleStorage table, byte[] key, byte[] rec, int from, int to) {
+        Batch b = current.get();
+        Target t = new Target(table, ByteBuffer.wrap(key));
+        Staged s = b.writes.get(t);
+        if (s == null) {
+            b.writes.put(new Target(table, ByteBuffer.wrap(key.clone())), new Staged(rec, from, to));
+            return;
+        }
+        if (s.isPatch()) {
+            s.from = Math.min(s.from, from);
+            s.to = Math.max(s.to, to);
+        }
+        s.rec = rec;
     }
 
     /** Applies what this thread has staged so far (a scan, a size or FLUSHDB needs the maps themselves current). */
     void flush() {
         Batch b = current.get();
         if (b.writes.isEmpty()) return;
-        List<Map.Entry<Target, byte[]>> writes = new ArrayList<>(b.writes.entrySet());
+        List<Map.Entry<Target, Staged>> writes = new ArrayList<>(b.writes.entrySet());
         b.writes.clear();
         window.enter(); // a kill anywhere from here on is a kill inside an operation: the next start recovers
         try {
             // Always journaled: a copy into a mapped file costs less than asking the map whether a lone put rewrites.
             {
                 List<Replayed> entries = new ArrayList<>(writes.size());
-                for (Map.Entry<Target, byte[]> w : writes) {
-                    entries.add(new Replayed(w.getKey().table().name(), w.getKey().key().array(), w.getValue()));
+                for (Map.Entry<Target, Staged> w : writes) {
+                    entries.add(new Replayed(w.getKey().table().name(), w.getKey().key().array(), w.getValue().rec));
                 }
                 journal.record(encode(entries));
             }
-            for (Map.Entry<Target, byte[]> w : writes) w.getKey().table().apply(w.getKey().key().array(), w.getValue());
+            for (Map.Entry<Target, Staged> w : writes) {
+                Staged s = w.getValue();
+                ChronicleStorage table = w.getKey().table();
+                byte[] key = w.getKey().key().array();
+                // The journal holds the whole record either way: a kill inside a patch tears the entry, and
+                // recovery drops a torn entry, so a replay must be able to put it back whole.
+                if (!s.isPatch() || !table.applyPatch(key, s.rec, s.from, s.to)) table.apply(key, s.rec);
+            }
             journal.done();
         } finally {
             window.exit();

@@ -9,7 +9,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
@@ -21,13 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The heap cache of zset tree nodes never hands out a node older than its table, across SWAPDB, FLUSHALL and
- * DEL-then-recreate of the same key, and stays within its byte budget. A tiny tree shape makes a few hundred
- * members several levels deep, so most of a walk comes from the cache on the chronicle engine.
+ * A big zset's internal nodes live only in its heap index: the pages table holds none, an index dropped (budget,
+ * failed write) or never built (restart) is rebuilt from the leaves and keeps working, and no index outlives its
+ * table across SWAPDB, FLUSHALL and DEL-then-recreate of the same key. A tiny tree shape makes a few hundred
+ * members several levels deep.
  */
 @ParameterizedClass
 @EnumSource(EngineKind.class)
-class ZSetNodeCacheTest extends ServerTestBase {
+class ZSetIndexTest extends ServerTestBase {
     private static final CollectionLimits SMALL = new CollectionLimits(4, 64);
     private static final ZSetPages.Shape TINY = new ZSetPages.Shape(6, 5);
     private static final byte[] KEY = b("z");
@@ -95,18 +95,50 @@ class ZSetNodeCacheTest extends ServerTestBase {
         check(db1, c, "C swapped away");
 
         keyspace().flushAll();
-        assertEquals(0, keyspace().space().nodes().bytes(), "FLUSHALL drops the replaced tables' nodes");
+        assertEquals(0, keyspace().space().indexes().bytes(), "FLUSHALL drops the replaced tables' indexes");
         TreeMap<String, Double> d = build(db0, "a", 1);
         check(db0, d, "rebuilt after FLUSHALL");
         assertNull(ZSetTable.open(keyspace().db(1), KEY, SMALL, TINY), "db1 was flushed");
     }
 
     @Test
-    void onlyEnginesWhoseReadsAreCopiesUseTheCache() {
-        build(keyspace().db(0), "a", 1);
-        long cached = keyspace().space().nodes().bytes();
-        if (keyspace().db(0).pagesTable().readsAreCopies()) assertTrue(cached > 0, "internal nodes are cached");
-        else assertEquals(0, cached);
+    void theTableHoldsLeavesOnlyAndALostIndexIsRebuiltFromThem() {
+        Database db = keyspace().db(0);
+        TreeMap<String, Double> model = build(db, "a", 1);
+        assertTrue(keyspace().space().indexes().bytes() > 0, "the internal nodes are on the heap");
+        List<byte[]> pages = new ArrayList<>();
+        long cursor = 0;
+        do cursor = db.pagesTable().scan(cursor, 1000, pages::add); while (cursor != 0);
+        int leaves = 0;
+        for (byte[] page : pages) {
+            byte[] raw = db.pagesTable().get(page);
+            if (Records.getLong(page, 8) % 2 == 0) continue; // a bucket
+            assertTrue(raw[0] != ZSetNode.INTERNAL, "an internal node was stored");
+            if (raw[0] == ZSetNode.LEAF) leaves++;
+        }
+        assertTrue(leaves > 20, "a deep tree: " + leaves + " leaves");
+
+        keyspace().space().writeFailed(); // as after a full disk: every index goes
+        assertEquals(0, keyspace().space().indexes().bytes());
+        check(db, model, "rebuilt from the leaves");
+        // The rebuilt index takes writes that split, merge and move entries as the first one did.
+        Random rnd = new Random(7);
+        ZSetTable t = ZSetTable.open(db, KEY, SMALL, TINY);
+        for (int op = 0; op < 1500; op++) {
+            String m = "a" + rnd.nextInt(400);
+            if (rnd.nextInt(4) == 0) {
+                t.remove(b(m));
+                model.remove(m);
+            } else {
+                double s = rnd.nextInt(1000);
+                t.put(b(m), s);
+                model.put(m, s);
+            }
+        }
+        t.commit();
+        check(db, model, "written after the rebuild");
+        keyspace().space().writeFailed();
+        check(db, model, "rebuilt again");
     }
 
     private static byte[] internal(int len) {
@@ -116,26 +148,27 @@ class ZSetNodeCacheTest extends ServerTestBase {
     }
 
     @Test
-    void theCacheStaysWithinItsBudget() {
+    void theIndexesStayWithinTheirBudgetAndTheGrowingOneIsKept() {
         var table = keyspace().db(0).pagesTable();
         long budget = 50_000;
-        NodeCache cache = new NodeCache(budget);
+        ZSetIndexes indexes = new ZSetIndexes(budget);
+        ZSetIndex last = null;
         for (long id = 1; id <= 2000; id++) {
-            for (long node = 0; node < 3; node++) {
-                cache.stored(table, id, node, internal(2000));
-                assertTrue(cache.bytes() <= budget, "over budget at id " + id + ": " + cache.bytes());
+            last = indexes.create(table, id, -1);
+            for (int node = 0; node < 3; node++) {
+                last.put(last.allocate(), internal(2000));
+                assertTrue(indexes.bytes() <= budget, "over budget at id " + id + ": " + indexes.bytes());
             }
+            assertSame(last, indexes.get(table, id), "the index that grew is kept");
         }
-        byte[] last = internal(100);
-        cache.stored(table, 9999, 1, last);
-        assertSame(last, cache.get(table, 9999, 1));
-        byte[] leaf = new byte[100];
-        leaf[0] = ZSetNode.LEAF;
-        cache.stored(table, 9999, 1, leaf);
-        assertNull(cache.get(table, 9999, 1), "a node that became a leaf is not served from the cache");
-        cache.stored(table, 9999, 2, internal(100));
-        cache.forget(table);
-        assertEquals(0, cache.bytes());
-        assertTrue(Arrays.stream(new long[] {1, 2}).allMatch(n -> cache.get(table, 9999, n) == null));
+        assertNull(indexes.get(table, 1), "older indexes were dropped");
+        indexes.drop(table, 2000);
+        assertNull(indexes.get(table, 2000));
+        last.put(last.allocate(), internal(100)); // a command still holding a dropped index: not counted
+        ZSetIndex other = indexes.create(table, 9999, -1);
+        other.put(other.allocate(), internal(100));
+        indexes.forget(table);
+        assertEquals(0, indexes.bytes());
+        assertNull(indexes.get(table, 9999));
     }
 }
