@@ -1,7 +1,6 @@
 package io.simplekv.keyspace;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * The internal nodes of one big zset's tree: on the heap only, never in a table. They are derived data (each
@@ -10,8 +9,9 @@ import java.util.Map;
  * them out of the table is what makes a rescore cheap on a persistent engine: it writes its bucket and its one or
  * two leaves, not the ~4 KB node at every level whose count changed.
  *
- * <p>Internal node numbers carry {@link #INTERNAL} so they never meet the leaves' page numbers. Used only under
- * the zset's key lock; the node arrays are changed in place.
+ * <p>Internal node numbers carry {@link #INTERNAL} so they never meet the leaves' page numbers; below that bit they
+ * index {@code nodes}, and freed numbers are reused first. Used only under the zset's key lock; the node arrays are
+ * changed in place.
  */
 final class ZSetIndex {
     /** Set in every internal node's number. */
@@ -19,8 +19,10 @@ final class ZSetIndex {
     /** What an entry costs beyond its bytes: the boxed key, the map node, the array header. */
     static final int NODE_OVERHEAD = 80;
 
-    private final Map<Long, byte[]> nodes = new HashMap<>();
-    private long next;
+    private byte[][] nodes = new byte[8][];
+    private int next;
+    private int[] free = new int[8];
+    private int freeCount;
     long root;
     /** The bytes the budget counts for this index; changed only by {@link ZSetIndexes}, under its lock. */
     long bytes;
@@ -38,23 +40,32 @@ final class ZSetIndex {
     }
 
     byte[] node(long no) {
-        byte[] raw = nodes.get(no);
+        byte[] raw = nodes[(int) (no & ~INTERNAL)];
         if (raw == null) throw new IllegalStateException("zset index has no node " + Long.toHexString(no));
         return raw;
     }
 
     long allocate() {
+        if (freeCount > 0) return INTERNAL | free[--freeCount];
+        if (next == nodes.length) nodes = Arrays.copyOf(nodes, 2 * next);
         return INTERNAL | next++;
     }
 
     void put(long no, byte[] raw) {
-        byte[] old = nodes.put(no, raw);
+        int i = (int) (no & ~INTERNAL);
+        byte[] old = nodes[i];
+        nodes[i] = raw;
         owner.grew(this, cost(raw) - (old == null ? 0 : cost(old)));
     }
 
     void remove(long no) {
-        byte[] old = nodes.remove(no);
-        if (old != null) owner.grew(this, -cost(old));
+        int i = (int) (no & ~INTERNAL);
+        byte[] old = nodes[i];
+        if (old == null) return;
+        nodes[i] = null;
+        if (freeCount == free.length) free = Arrays.copyOf(free, 2 * freeCount);
+        free[freeCount++] = i;
+        owner.grew(this, -cost(old));
     }
 
     private static long cost(byte[] raw) {
