@@ -24,7 +24,9 @@ def start(port, data, log):
 
 
 class Writer(threading.Thread):
-    """One client writing strings, a counter, a list and a hash, one command at a time, noting each acknowledgement."""
+    """One client writing strings, a counter, a list, a hash and a sorted set, one command at a time, noting each
+    acknowledgement. The sorted set grows past its packed form and has members rescored across it, so a kill lands
+    while leaves split and members move (its order is rebuilt from the stored leaves at the restart)."""
 
     def __init__(self, port, run, w, stop):
         super().__init__(daemon=True)
@@ -36,6 +38,8 @@ class Writer(threading.Thread):
         self.rpush_sent = 0
         self.hset_acked = 0       # fields f0..f(n-1) acknowledged
         self.hset_sent = 0
+        self.zset = {}            # member -> score, acknowledged
+        self.z_pending = None     # (member, score) sent and not acknowledged
         self.p = "r%d:w%d:" % (run, w)
 
     def run(self):
@@ -53,6 +57,14 @@ class Writer(threading.Thread):
                 self.hset_sent += 1
                 c.call("HSET", self.p + "hash", "f%d" % i, i)
                 self.hset_acked = i + 1
+                writes = [("m%d" % i, (i * 7919) % 10007)]
+                if i % 2:
+                    writes.append(("m%d" % (i // 2), i))  # an earlier member moves to another score
+                for m, score in writes:
+                    self.z_pending = (m, score)
+                    c.call("ZADD", self.p + "zset", score, m)
+                    self.zset[m] = score
+                    self.z_pending = None
                 i += 1
         except (OSError, ConnectionError, RespError):
             pass  # the server was killed under us
@@ -88,7 +100,28 @@ def verify(c, writers):
                 break
         if not wr.hset_acked <= len(fields) <= wr.hset_sent:
             problems.append("hash %shash has %d fields, acknowledged %d" % (wr.p, len(fields), wr.hset_acked))
+        checked += len(wr.zset)
+        problems += verify_zset(c, wr)
     return checked, problems
+
+
+def verify_zset(c, wr):
+    """Every acknowledged ZADD is there (the one in flight at the kill may or may not be), in Redis's order."""
+    got = c.call("ZRANGE", wr.p + "zset", 0, -1, "WITHSCORES")
+    pairs = [(got[i], float(got[i + 1])) for i in range(0, len(got), 2)]
+    actual = {m.decode(): score for m, score in pairs}
+    for m in set(wr.zset) | set(actual):
+        if actual.get(m) == wr.zset.get(m):
+            continue
+        if wr.z_pending and m == wr.z_pending[0] and actual.get(m) == wr.z_pending[1]:
+            continue
+        return ["ZADD %szset %s: score %s, acknowledged %s" % (wr.p, m, actual.get(m), wr.zset.get(m))]
+    if pairs != sorted(pairs, key=lambda p: (p[1], p[0])):
+        return ["zset %szset is out of order" % wr.p]
+    for rank in range(0, len(pairs), 97):
+        if c.call("ZRANK", wr.p + "zset", pairs[rank][0]) != rank:
+            return ["zset %szset: ZRANK of %s is not %d" % (wr.p, pairs[rank][0].decode(), rank)]
+    return []
 
 
 def main():
