@@ -18,6 +18,8 @@ final class ZSetIndex {
     static final long INTERNAL = 1L << 62;
     /** What an entry costs beyond its bytes: the boxed key, the map node, the array header. */
     static final int NODE_OVERHEAD = 80;
+    /** What an index costs with no node: itself, its arrays, its registry entry and key. */
+    static final int INDEX_OVERHEAD = 200;
 
     private byte[][] nodes = new byte[8][];
     private int next;

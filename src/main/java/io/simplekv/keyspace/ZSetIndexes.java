@@ -48,6 +48,7 @@ final class ZSetIndexes {
         ZSetIndex ix = new ZSetIndex(this, root);
         ZSetIndex old = indexes.put(new Key(table, id), ix);
         if (old != null) unregister(old);
+        grew(ix, ZSetIndex.INDEX_OVERHEAD); // counted even with no node: a zset whose root is a leaf has none
         return ix;
     }
 

@@ -170,5 +170,9 @@ class ZSetIndexTest extends ServerTestBase {
         indexes.forget(table);
         assertEquals(0, indexes.bytes());
         assertNull(indexes.get(table, 9999));
+        // Zsets whose root is a leaf have no internal node, but their indexes still count against the budget.
+        for (long id = 10_000; id < 20_000; id++) indexes.create(table, id, 0);
+        assertTrue(indexes.bytes() <= budget, "over budget with node-less indexes: " + indexes.bytes());
+        assertNull(indexes.get(table, 10_000), "older node-less indexes were dropped");
     }
 }
