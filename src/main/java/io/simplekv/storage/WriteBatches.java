@@ -27,8 +27,8 @@ final class WriteBatches {
 
     /**
      * A staged record. When every write to the key in this batch was a patch of the stored record, [from, to) of
-     * {@code rec} covers all they changed, so applying rewrites only those bytes in place (a zset's count change is
-     * 8 bytes of a 4 KB node); {@code from < 0} means the whole record is written.
+     * {@code rec} covers all they changed, so applying rewrites only those bytes in place (a zset member's new
+     * score is 8 bytes of its bucket); {@code from < 0} means the whole record is written.
      */
     private static final class Staged {
         byte[] rec;
