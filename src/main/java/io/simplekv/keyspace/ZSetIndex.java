@@ -16,8 +16,8 @@ import java.util.Arrays;
 final class ZSetIndex {
     /** Set in every internal node's number. */
     static final long INTERNAL = 1L << 62;
-    /** What an entry costs beyond its bytes: the boxed key, the map node, the array header. */
-    static final int NODE_OVERHEAD = 80;
+    /** What a node costs beyond its bytes: its array's header and its slot in {@code nodes}. */
+    static final int NODE_OVERHEAD = 24;
     /** What an index costs with no node: itself, its arrays, its registry entry and key. */
     static final int INDEX_OVERHEAD = 200;
 
@@ -25,16 +25,16 @@ final class ZSetIndex {
     private int next;
     private int[] free = new int[8];
     private int freeCount;
-    long root;
+    /** The root's number (a leaf's, for a zset of one leaf); set once the tree is built. */
+    long root = -1;
     /** The bytes the budget counts for this index; changed only by {@link ZSetIndexes}, under its lock. */
     long bytes;
     /** False once dropped from its registry: a command still holding it may finish, but nothing counts it. */
     boolean registered = true;
     private final ZSetIndexes owner;
 
-    ZSetIndex(ZSetIndexes owner, long root) {
+    ZSetIndex(ZSetIndexes owner) {
         this.owner = owner;
-        this.root = root;
     }
 
     static boolean isInternal(long node) {

@@ -44,8 +44,8 @@ final class ZSetIndexes {
     }
 
     /** A new, empty index for the zset, replacing any it had. */
-    ZSetIndex create(Storage table, long id, long root) {
-        ZSetIndex ix = new ZSetIndex(this, root);
+    ZSetIndex create(Storage table, long id) {
+        ZSetIndex ix = new ZSetIndex(this);
         ZSetIndex old = indexes.put(new Key(table, id), ix);
         if (old != null) unregister(old);
         grew(ix, ZSetIndex.INDEX_OVERHEAD); // counted even with no node: a zset whose root is a leaf has none

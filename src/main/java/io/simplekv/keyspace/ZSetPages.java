@@ -82,7 +82,7 @@ final class ZSetPages {
         for (Entry e : entries) all.add(e.member()).add(ZSetOrder.scoreBytes(e.score()));
         Buckets members = Buckets.create(db, id, true, 2, all.build());
         ZSetPages z = new ZSetPages(db, shape, id, members, entries.size(), 0, NONE);
-        z.tree = db.space().indexes().create(db.pagesTable(), id, NONE);
+        z.tree = db.space().indexes().create(db.pagesTable(), id);
         z.tree.root = z.build(entries);
         return z;
     }
@@ -560,7 +560,7 @@ final class ZSetPages {
             else leaves.add(new Child(node, ZSetNode.width(raw), ZSetNode.score(raw, 0), ZSetNode.member(raw, 0)));
         }
         leaves.sort((a, b) -> ZSetOrder.compare(a.score, a.member, b.score, b.member));
-        tree = db.space().indexes().create(table, id, NONE);
+        tree = db.space().indexes().create(table, id);
         tree.root = leaves.isEmpty() ? empty : buildAbove(leaves);
         return tree;
     }

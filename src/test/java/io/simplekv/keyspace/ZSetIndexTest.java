@@ -154,7 +154,7 @@ class ZSetIndexTest extends ServerTestBase {
         ZSetIndexes indexes = new ZSetIndexes(budget);
         ZSetIndex last = null;
         for (long id = 1; id <= 2000; id++) {
-            last = indexes.create(table, id, -1);
+            last = indexes.create(table, id);
             for (int node = 0; node < 3; node++) {
                 last.put(last.allocate(), internal(2000));
                 assertTrue(indexes.bytes() <= budget, "over budget at id " + id + ": " + indexes.bytes());
@@ -165,13 +165,13 @@ class ZSetIndexTest extends ServerTestBase {
         indexes.drop(table, 2000);
         assertNull(indexes.get(table, 2000));
         last.put(last.allocate(), internal(100)); // a command still holding a dropped index: not counted
-        ZSetIndex other = indexes.create(table, 9999, -1);
+        ZSetIndex other = indexes.create(table, 9999);
         other.put(other.allocate(), internal(100));
         indexes.forget(table);
         assertEquals(0, indexes.bytes());
         assertNull(indexes.get(table, 9999));
         // Zsets whose root is a leaf have no internal node, but their indexes still count against the budget.
-        for (long id = 10_000; id < 20_000; id++) indexes.create(table, id, 0);
+        for (long id = 10_000; id < 20_000; id++) indexes.create(table, id);
         assertTrue(indexes.bytes() <= budget, "over budget with node-less indexes: " + indexes.bytes());
         assertNull(indexes.get(table, 10_000), "older node-less indexes were dropped");
     }
