@@ -205,8 +205,12 @@ public final class CommandService {
         try {
             spec.handler.execute(client, args, out);
             if (spec.has(CommandFlag.WRITE)) server.persistence().changed();
-            // FLUSHDB, FLUSHALL and SWAPDB (lock_all) tell WATCH themselves which keys they change.
-            if (spec.has(CommandFlag.WRITE) && !spec.locksEverything() && !watches.isEmpty()) touchWatched(spec, client, args);
+            // FLUSHDB, FLUSHALL and SWAPDB (lock_all) tell WATCH themselves which keys they change, and so do the
+            // commands flagged CHANGES_NOTIFIED, through their notifications.
+            if (spec.has(CommandFlag.WRITE) && !spec.locksEverything() && !spec.has(CommandFlag.CHANGES_NOTIFIED)
+                    && !watches.isEmpty()) {
+                touchWatched(spec, client, args);
+            }
             if (spec.has(CommandFlag.WRITE) && blocking.anyWaiting()) signalWaiters(spec, client, args);
         } catch (RuntimeException e) {
             failed = true;

@@ -23,9 +23,9 @@ final class KeyCommands {
 
     static void register(CommandTable.Builder t) {
         String g = "generic";
-        t.add(command("del", -2, "write", KeyCommands::del).keys(1, -1, 1)
+        t.add(command("del", -2, "write changes_notified", KeyCommands::del).keys(1, -1, 1)
                 .docs(g, "1.0.0", "Deletes one or more keys.", "key [key ...]"));
-        t.add(command("unlink", -2, "write fast", KeyCommands::del).keys(1, -1, 1)
+        t.add(command("unlink", -2, "write fast changes_notified", KeyCommands::del).keys(1, -1, 1)
                 .docs(g, "4.0.0", "Asynchronously deletes one or more keys.", "key [key ...]"));
         t.add(command("exists", -2, "readonly fast", KeyCommands::exists).keys(1, -1, 1)
                 .docs(g, "1.0.0", "Determines whether one or more keys exist.", "key [key ...]"));
@@ -34,13 +34,13 @@ final class KeyCommands {
         t.add(command("type", 2, "readonly fast", KeyCommands::type).keys(1, 1, 1)
                 .docs(g, "1.0.0", "Determines the type of value stored at a key.", "key"));
         String expireSyntax = " [NX | XX | GT | LT]";
-        t.add(command("expire", -3, "write fast", (c, a, o) -> expire(c, a, o, Expiry.Unit.SECONDS, true, "expire")).keys(1, 1, 1)
+        t.add(command("expire", -3, "write fast changes_notified", (c, a, o) -> expire(c, a, o, Expiry.Unit.SECONDS, true, "expire")).keys(1, 1, 1)
                 .docs(g, "1.0.0", "Sets the expiration time of a key in seconds.", "key seconds" + expireSyntax));
-        t.add(command("pexpire", -3, "write fast", (c, a, o) -> expire(c, a, o, Expiry.Unit.MILLISECONDS, true, "pexpire")).keys(1, 1, 1)
+        t.add(command("pexpire", -3, "write fast changes_notified", (c, a, o) -> expire(c, a, o, Expiry.Unit.MILLISECONDS, true, "pexpire")).keys(1, 1, 1)
                 .docs(g, "2.6.0", "Sets the expiration time of a key in milliseconds.", "key milliseconds" + expireSyntax));
-        t.add(command("expireat", -3, "write fast", (c, a, o) -> expire(c, a, o, Expiry.Unit.SECONDS, false, "expireat")).keys(1, 1, 1)
+        t.add(command("expireat", -3, "write fast changes_notified", (c, a, o) -> expire(c, a, o, Expiry.Unit.SECONDS, false, "expireat")).keys(1, 1, 1)
                 .docs(g, "1.2.0", "Sets the expiration time of a key to a Unix timestamp.", "key unix-time-seconds" + expireSyntax));
-        t.add(command("pexpireat", -3, "write fast", (c, a, o) -> expire(c, a, o, Expiry.Unit.MILLISECONDS, false, "pexpireat")).keys(1, 1, 1)
+        t.add(command("pexpireat", -3, "write fast changes_notified", (c, a, o) -> expire(c, a, o, Expiry.Unit.MILLISECONDS, false, "pexpireat")).keys(1, 1, 1)
                 .docs(g, "2.6.0", "Sets the expiration time of a key to a Unix milliseconds timestamp.", "key unix-time-milliseconds" + expireSyntax));
         t.add(command("ttl", 2, "readonly fast", (c, a, o) -> ttl(c, a, o, false, false)).keys(1, 1, 1)
                 .docs(g, "1.0.0", "Returns the expiration time in seconds of a key.", "key"));
@@ -50,7 +50,7 @@ final class KeyCommands {
                 .docs(g, "7.0.0", "Returns the expiration time of a key as a Unix timestamp.", "key"));
         t.add(command("pexpiretime", 2, "readonly fast", (c, a, o) -> ttl(c, a, o, true, true)).keys(1, 1, 1)
                 .docs(g, "7.0.0", "Returns the expiration time of a key as a Unix milliseconds timestamp.", "key"));
-        t.add(command("persist", 2, "write fast", KeyCommands::persist).keys(1, 1, 1)
+        t.add(command("persist", 2, "write fast changes_notified", KeyCommands::persist).keys(1, 1, 1)
                 .docs(g, "2.2.0", "Removes the expiration time of a key.", "key"));
         t.add(command("keys", 2, "readonly", KeyCommands::keys)
                 .docs(g, "1.0.0", "Returns all key names that match a pattern.", "pattern"));

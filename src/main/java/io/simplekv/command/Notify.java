@@ -2,37 +2,51 @@ package io.simplekv.command;
 
 import io.simplekv.pubsub.KeyspaceEvents;
 import io.simplekv.server.ClientConnection;
+import io.simplekv.server.WatchRegistry;
 
-/** Keyspace notifications from command handlers, with the class letters Redis uses for each type. */
+/**
+ * Keyspace notifications from command handlers, with the class letters Redis uses for each type, and the WATCH
+ * touches that go with them.
+ */
 final class Notify {
     private Notify() {}
 
     static void generic(ClientConnection c, String event, byte[] key) {
-        c.server().notify(KeyspaceEvents.GENERIC, event, c.dbIndex(), key);
+        changed(c, KeyspaceEvents.GENERIC, event, c.dbIndex(), key);
     }
 
     static void generic(ClientConnection c, int db, String event, byte[] key) {
-        c.server().notify(KeyspaceEvents.GENERIC, event, db, key);
+        changed(c, KeyspaceEvents.GENERIC, event, db, key);
     }
 
     static void string(ClientConnection c, String event, byte[] key) {
-        c.server().notify(KeyspaceEvents.STRING, event, c.dbIndex(), key);
+        changed(c, KeyspaceEvents.STRING, event, c.dbIndex(), key);
     }
 
     static void hash(ClientConnection c, String event, byte[] key) {
-        c.server().notify(KeyspaceEvents.HASH, event, c.dbIndex(), key);
+        changed(c, KeyspaceEvents.HASH, event, c.dbIndex(), key);
     }
 
     static void set(ClientConnection c, String event, byte[] key) {
-        c.server().notify(KeyspaceEvents.SET, event, c.dbIndex(), key);
+        changed(c, KeyspaceEvents.SET, event, c.dbIndex(), key);
     }
 
     static void list(ClientConnection c, String event, byte[] key) {
-        c.server().notify(KeyspaceEvents.LIST, event, c.dbIndex(), key);
+        changed(c, KeyspaceEvents.LIST, event, c.dbIndex(), key);
     }
 
     static void zset(ClientConnection c, String event, byte[] key) {
-        c.server().notify(KeyspaceEvents.ZSET, event, c.dbIndex(), key);
+        changed(c, KeyspaceEvents.ZSET, event, c.dbIndex(), key);
+    }
+
+    /**
+     * Every change a command notifies is also a change WATCH must see: for commands flagged CHANGES_NOTIFIED this
+     * is how WATCH hears of them at all (see CommandFlag).
+     */
+    private static void changed(ClientConnection c, int type, String event, int db, byte[] key) {
+        WatchRegistry watches = c.server().watches();
+        if (!watches.isEmpty()) watches.touch(db, key);
+        c.server().notify(type, event, db, key);
     }
 
     /** A collection command that emptied its key also reports the key's deletion, as Redis does. */

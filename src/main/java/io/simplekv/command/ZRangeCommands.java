@@ -24,7 +24,7 @@ final class ZRangeCommands {
         t.add(command("zrange", -4, "readonly", (c, a, o) -> range(c, a, o, 1, null, By.AUTO, null)).keys(1, 1, 1)
                 .docs(g, "1.2.0", "Returns members in a sorted set within a range of indexes.",
                         "key start stop [BYSCORE | BYLEX] [REV] [LIMIT offset count] [WITHSCORES]"));
-        t.add(command("zrangestore", -5, "write denyoom", (c, a, o) -> range(c, a, o, 2, a[1], By.AUTO, null)).keys(1, 2, 1)
+        t.add(command("zrangestore", -5, "write denyoom changes_notified", (c, a, o) -> range(c, a, o, 2, a[1], By.AUTO, null)).keys(1, 2, 1)
                 .docs(g, "6.2.0", "Stores a range of members from sorted set in a key.",
                         "dst src min max [BYSCORE | BYLEX] [REV] [LIMIT offset count]"));
         t.add(command("zrevrange", -4, "readonly", (c, a, o) -> range(c, a, o, 1, null, By.RANK, true)).keys(1, 1, 1)

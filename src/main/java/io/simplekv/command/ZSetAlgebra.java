@@ -42,13 +42,13 @@ final class ZSetAlgebra {
         t.add(command("zdiff", -3, "readonly", (c, a, o) -> run(c, a, o, Op.DIFF, null, false)).keys(2, -1, 1)
                 .movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 1))
                 .docs(g, "6.2.0", "Returns the difference between multiple sorted sets.", "numkeys key [key ...] [WITHSCORES]"));
-        t.add(command("zunionstore", -4, "write denyoom", (c, a, o) -> run(c, a, o, Op.UNION, a[1], false)).keys(1, -1, 1)
+        t.add(command("zunionstore", -4, "write denyoom changes_notified", (c, a, o) -> run(c, a, o, Op.UNION, a[1], false)).keys(1, -1, 1)
                 .movableKeys(new NumkeysKeys(1, 2))
                 .docs(g, "2.0.0", "Stores the union of multiple sorted sets in a key.", "destination numkeys key [key ...]" + weights));
-        t.add(command("zinterstore", -4, "write denyoom", (c, a, o) -> run(c, a, o, Op.INTER, a[1], false)).keys(1, -1, 1)
+        t.add(command("zinterstore", -4, "write denyoom changes_notified", (c, a, o) -> run(c, a, o, Op.INTER, a[1], false)).keys(1, -1, 1)
                 .movableKeys(new NumkeysKeys(1, 2))
                 .docs(g, "2.0.0", "Stores the intersect of multiple sorted sets in a key.", "destination numkeys key [key ...]" + weights));
-        t.add(command("zdiffstore", -4, "write denyoom", (c, a, o) -> run(c, a, o, Op.DIFF, a[1], false)).keys(1, -1, 1)
+        t.add(command("zdiffstore", -4, "write denyoom changes_notified", (c, a, o) -> run(c, a, o, Op.DIFF, a[1], false)).keys(1, -1, 1)
                 .movableKeys(new NumkeysKeys(1, 2))
                 .docs(g, "6.2.0", "Stores the difference of multiple sorted sets in a key.", "destination numkeys key [key ...]"));
         t.add(command("zintercard", -3, "readonly", (c, a, o) -> run(c, a, o, Op.INTER, null, true)).keys(2, -1, 1)

@@ -25,12 +25,12 @@ final class ZSetCommands {
 
     static void register(CommandTable.Builder t) {
         String g = GROUP;
-        t.add(command("zadd", -4, "write denyoom fast", ZSetCommands::zadd).keys(1, 1, 1)
+        t.add(command("zadd", -4, "write denyoom fast changes_notified", ZSetCommands::zadd).keys(1, 1, 1)
                 .docs(g, "1.2.0", "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.",
                         "key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...]"));
-        t.add(command("zincrby", 4, "write denyoom fast", ZSetCommands::zincrby).keys(1, 1, 1)
+        t.add(command("zincrby", 4, "write denyoom fast changes_notified", ZSetCommands::zincrby).keys(1, 1, 1)
                 .docs(g, "1.2.0", "Increments the score of a member in a sorted set.", "key increment member"));
-        t.add(command("zrem", -3, "write fast", ZSetCommands::zrem).keys(1, 1, 1)
+        t.add(command("zrem", -3, "write fast changes_notified", ZSetCommands::zrem).keys(1, 1, 1)
                 .docs(g, "1.2.0", "Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.", "key member [member ...]"));
         t.add(command("zscore", 3, "readonly fast", ZSetCommands::zscore).keys(1, 1, 1)
                 .docs(g, "1.2.0", "Returns the score of a member in a sorted set.", "key member"));
@@ -46,18 +46,18 @@ final class ZSetCommands {
                 .docs(g, "2.0.0", "Returns the index of a member in a sorted set ordered by ascending scores.", "key member"));
         t.add(command("zrevrank", 3, "readonly fast", (c, a, o) -> zrank(c, a, o, true)).keys(1, 1, 1)
                 .docs(g, "2.0.0", "Returns the index of a member in a sorted set ordered by descending scores.", "key member"));
-        t.add(command("zpopmin", -2, "write fast", (c, a, o) -> zpop(c, a, o, true)).keys(1, 1, 1)
+        t.add(command("zpopmin", -2, "write fast changes_notified", (c, a, o) -> zpop(c, a, o, true)).keys(1, 1, 1)
                 .docs(g, "5.0.0", "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", "key [count]"));
-        t.add(command("zpopmax", -2, "write fast", (c, a, o) -> zpop(c, a, o, false)).keys(1, 1, 1)
+        t.add(command("zpopmax", -2, "write fast changes_notified", (c, a, o) -> zpop(c, a, o, false)).keys(1, 1, 1)
                 .docs(g, "5.0.0", "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", "key [count]"));
-        t.add(command("zmpop", -4, "write", ZSetCommands::zmpop).keys(2, -1, 1).movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 1))
+        t.add(command("zmpop", -4, "write changes_notified", ZSetCommands::zmpop).keys(2, -1, 1).movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 1))
                 .docs(g, "7.0.0", "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.",
                         "numkeys key [key ...] MIN | MAX [COUNT count]"));
-        t.add(command("zremrangebyscore", 4, "write", (c, a, o) -> removeInterval(c, a, ScoreRange.parse(a[2], a[3]), "zremrangebyscore", o)).keys(1, 1, 1)
+        t.add(command("zremrangebyscore", 4, "write changes_notified", (c, a, o) -> removeInterval(c, a, ScoreRange.parse(a[2], a[3]), "zremrangebyscore", o)).keys(1, 1, 1)
                 .docs(g, "1.2.0", "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.", "key min max"));
-        t.add(command("zremrangebyrank", 4, "write", ZSetCommands::zremrangebyrank).keys(1, 1, 1)
+        t.add(command("zremrangebyrank", 4, "write changes_notified", ZSetCommands::zremrangebyrank).keys(1, 1, 1)
                 .docs(g, "2.0.0", "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.", "key start stop"));
-        t.add(command("zremrangebylex", 4, "write", (c, a, o) -> removeInterval(c, a, LexRange.parse(a[2], a[3]), "zremrangebylex", o)).keys(1, 1, 1)
+        t.add(command("zremrangebylex", 4, "write changes_notified", (c, a, o) -> removeInterval(c, a, LexRange.parse(a[2], a[3]), "zremrangebylex", o)).keys(1, 1, 1)
                 .docs(g, "2.8.9", "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.", "key min max"));
         t.add(command("zscan", -3, "readonly", ZSetCommands::zscan).keys(1, 1, 1)
                 .docs(g, "2.8.0", "Iterates over members and scores of a sorted set.", "key cursor [MATCH pattern] [COUNT count]"));

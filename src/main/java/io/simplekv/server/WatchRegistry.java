@@ -4,8 +4,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * WATCH, as Redis does it: watched (db, key) → the clients watching it. Every write command touches its keys
- * here, which marks those clients dirty so their EXEC returns nil. Lives beside the storage, never inside it.
+ * WATCH, as Redis does it: watched (db, key) → the clients watching it. A write touches the keys it changed here
+ * (all the keys it names, unless its notifications say which: CommandFlag.CHANGES_NOTIFIED), which marks those
+ * clients dirty so their EXEC returns nil. Lives beside the storage, never inside it.
  */
 public final class WatchRegistry {
     private final ConcurrentHashMap<DbKey, Set<ClientConnection>> watchers = new ConcurrentHashMap<>();

@@ -123,6 +123,114 @@ class TransactionCommandsTest extends ServerTestBase {
         assertEquals("*-1\r\n", r.call("EXEC"), "a watched key that expired counts as changed");
     }
 
+    /**
+     * For each command that tells WATCH of its changes through its notifications (CHANGES_NOTIFIED): a setup, an
+     * invocation that changes the watched key "w", and, where Redis has one, an invocation that changes nothing
+     * and so must leave EXEC alone. Every flagged command needs a row, so a new one cannot skip the check.
+     */
+    private static final String[][] CHANGES = {
+        // command, setup (";"-separated, args split on spaces), changing call, no-op call or ""
+        {"set", "", "SET w v", ""},
+        {"setnx", "", "SETNX w v", ""},
+        {"setex", "", "SETEX w 100 v", ""},
+        {"psetex", "", "PSETEX w 100000 v", ""},
+        {"getset", "", "GETSET w v", ""},
+        {"getdel", "SET w v", "GETDEL w", "GETDEL other"},
+        {"getex", "SET w v", "GETEX w EX 100", "GETEX w"},
+        {"mset", "", "MSET a 1 w 2", ""},
+        {"msetnx", "", "MSETNX a 1 w 2", ""},
+        {"incr", "", "INCR w", ""},
+        {"decr", "", "DECR w", ""},
+        {"incrby", "", "INCRBY w 2", ""},
+        {"decrby", "", "DECRBY w 2", ""},
+        {"incrbyfloat", "", "INCRBYFLOAT w 1.5", ""},
+        {"append", "SET w v", "APPEND w x", ""},
+        {"setrange", "SET w v", "SETRANGE w 3 x", "SETRANGE w 0 \"\""},
+        {"del", "SET w v", "DEL missing w", "DEL missing"},
+        {"unlink", "SET w v", "UNLINK w", "UNLINK missing"},
+        {"expire", "SET w v", "EXPIRE w 100", "EXPIRE w 100 XX"},
+        {"pexpire", "SET w v", "PEXPIRE w 100000", "PEXPIRE w 100000 XX"},
+        {"expireat", "SET w v", "EXPIREAT w 99999999999", "EXPIREAT w 99999999999 XX"},
+        {"pexpireat", "SET w v", "PEXPIREAT w 99999999999999", "PEXPIREAT w 99999999999999 XX"},
+        {"persist", "SET w v EX 100", "PERSIST w", "PERSIST missing"},
+        {"hset", "", "HSET w f v", ""},
+        {"hmset", "", "HMSET w f v", ""},
+        {"hsetnx", "HSET w f v", "HSETNX w g v", "HSETNX w f x"},
+        {"hdel", "HSET w f v g v", "HDEL w f", "HDEL w nope"},
+        {"hincrby", "", "HINCRBY w f 1", ""},
+        {"hincrbyfloat", "", "HINCRBYFLOAT w f 1.5", ""},
+        {"sadd", "SADD w a", "SADD w b", "SADD w a"},
+        {"srem", "SADD w a b", "SREM w a", "SREM w nope"},
+        {"spop", "SADD w a b", "SPOP w", "SPOP w 0"},
+        {"smove", "SADD src a b; SADD w b", "SMOVE src w a", "SMOVE src w b"},
+        {"sinterstore", "SADD s1 a", "SINTERSTORE w s1", "SINTERSTORE w nothing"},
+        {"sunionstore", "SADD s1 a", "SUNIONSTORE w s1", "SUNIONSTORE w nothing"},
+        {"sdiffstore", "SADD s1 a", "SDIFFSTORE w s1", "SDIFFSTORE w nothing"},
+        {"zadd", "ZADD w 1 a", "ZADD w 2 a", "ZADD w 1 a"},
+        {"zincrby", "", "ZINCRBY w 1 a", ""},
+        {"zrem", "ZADD w 1 a 2 b", "ZREM w a", "ZREM w nope"},
+        {"zpopmin", "ZADD w 1 a 2 b", "ZPOPMIN w", "ZPOPMIN w 0"},
+        {"zpopmax", "ZADD w 1 a 2 b", "ZPOPMAX w", "ZPOPMAX w 0"},
+        {"zmpop", "ZADD w 1 a 2 b", "ZMPOP 2 missing w MIN", "ZMPOP 1 missing MIN"},
+        {"zremrangebyscore", "ZADD w 1 a 2 b", "ZREMRANGEBYSCORE w 1 1", "ZREMRANGEBYSCORE w 5 9"},
+        {"zremrangebyrank", "ZADD w 1 a 2 b", "ZREMRANGEBYRANK w 0 0", "ZREMRANGEBYRANK w 5 9"},
+        {"zremrangebylex", "ZADD w 0 a 0 b", "ZREMRANGEBYLEX w [a [a", "ZREMRANGEBYLEX w [x [z"},
+        {"zrangestore", "ZADD z 1 a", "ZRANGESTORE w z 0 -1", "ZRANGESTORE w nothing 0 -1"},
+        {"zunionstore", "ZADD z 1 a", "ZUNIONSTORE w 1 z", "ZUNIONSTORE w 1 nothing"},
+        {"zinterstore", "ZADD z 1 a", "ZINTERSTORE w 1 z", "ZINTERSTORE w 1 nothing"},
+        {"zdiffstore", "ZADD z 1 a", "ZDIFFSTORE w 1 z", "ZDIFFSTORE w 1 nothing"},
+        {"lpush", "", "LPUSH w a", ""},
+        {"rpush", "", "RPUSH w a", ""},
+        {"lpushx", "RPUSH w a", "LPUSHX w b", ""},
+        {"rpushx", "RPUSH w a", "RPUSHX w b", ""},
+        {"lpop", "RPUSH w a b", "LPOP w", ""},
+        {"rpop", "RPUSH w a b", "RPOP w", ""},
+        {"lset", "RPUSH w a b", "LSET w 0 x", ""},
+        {"linsert", "RPUSH w a b", "LINSERT w BEFORE b x", "LINSERT w BEFORE nope x"},
+        {"lrem", "RPUSH w a b", "LREM w 0 a", "LREM w 0 nope"},
+        {"ltrim", "RPUSH w a b", "LTRIM w 0 0", ""},
+        {"lmove", "RPUSH src a", "LMOVE src w LEFT RIGHT", ""},
+        {"rpoplpush", "RPUSH src a", "RPOPLPUSH src w", ""},
+        {"lmpop", "RPUSH w a b", "LMPOP 2 missing w LEFT", "LMPOP 1 missing LEFT"},
+    };
+
+    @Test
+    void aWriteTouchesWatchOnlyWhenItChangesTheKeyAsInRedis() {
+        java.util.Set<String> rows = new java.util.TreeSet<>();
+        for (String[] row : CHANGES) {
+            rows.add(row[0]);
+            assertEquals("*-1\r\n", execAfter(row[1], row[2]), row[2] + " changes w: EXEC must fail");
+            if (!row[3].isEmpty()) {
+                assertEquals("*1\r\n+PONG\r\n", execAfter(row[1], row[3]), row[3] + " changes nothing: EXEC must run");
+            }
+        }
+        java.util.Set<String> flagged = new java.util.TreeSet<>();
+        for (CommandSpec spec : server.context().commands().all()) {
+            if (spec.has(CommandFlag.CHANGES_NOTIFIED)) flagged.add(spec.name);
+        }
+        assertEquals(flagged, rows, "every command flagged CHANGES_NOTIFIED has a row in CHANGES");
+    }
+
+    /** Runs setup, WATCHes w, runs call from another client, and returns what a MULTI PING EXEC then replies. */
+    private String execAfter(String setup, String call) {
+        r.call("FLUSHALL");
+        for (String step : setup.split(";")) if (!step.isBlank()) r.call(step.trim().split(" "));
+        r.call("WATCH", "w");
+        try (Wire other = server.connect()) {
+            String reply = other.call(args(call));
+            if (reply.startsWith("-")) throw new AssertionError(call + " failed: " + reply);
+        }
+        r.call("MULTI");
+        r.call("PING");
+        return r.call("EXEC");
+    }
+
+    private static String[] args(String call) {
+        String[] a = call.split(" ");
+        for (int i = 0; i < a.length; i++) if (a[i].equals("\"\"")) a[i] = "";
+        return a;
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
