@@ -3,7 +3,8 @@
 # against a 10-member and a 1,000,000-member collection (random members via __rand_int__) and the script prints
 # ops/s for both and the cost ratio small÷big (1.0 = flat; a whole-collection rewrite shows up in the thousands).
 # Usage: scripts/bench-collections.sh [engine] [members]   (defaults: memory 1000000). A script, not a test.
-# Engine "redis" runs the same measurement against Debian's redis-server, for reference.
+# Engine "redis" runs the same measurement against Debian's redis-server, for reference. APPENDFSYNC=no (or
+# always) runs the chronicle engine with that appendfsync instead of its default everysec.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 engine="${1:-memory}"
@@ -22,8 +23,10 @@ else
     >"$work/server.log" 2>&1 &
 fi
 for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+[ -z "${APPENDFSYNC:-}" ] || redis-cli -p "$port" config set appendfsync "$APPENDFSYNC" >/dev/null
 
-# Fill: key small:<type> gets 10 members, big:<type> gets $big, members m:0 .. m:N-1 (what __rand_int__ makes).
+# Fill: key small:<type> gets 10 members, big:<type> gets $big, members m:0 .. m:N-1 (what __rand_int__ makes);
+# sorted-set member i has score 10 * i.
 fill() { # command key count
   python3 - "$1" "$2" "$3" <<'PY' | redis-cli -p "$port" --pipe >/dev/null
 import sys
@@ -37,7 +40,7 @@ for start in range(0, n, batch):
     if cmd == "HSET":
         resp("HSET", key, *[x for m in members for x in (m, "v")])
     elif cmd == "ZADD":
-        resp("ZADD", key, *[x for i, m in enumerate(members, start) for x in (str(i), m)])
+        resp("ZADD", key, *[x for i, m in enumerate(members, start) for x in (str(10 * i), m)])
     else:
         resp(cmd, key, *members)
 PY
@@ -60,8 +63,14 @@ row() { # name small-args big-args
   # Unmeasured warm-up of both sides first: the JVM compiles a command's path over its first tens of thousands of
   # calls, and the big side's path (a rescore moving a member across the tree) is not the small side's. Then three
   # alternating runs of each side, and the medians: this VM's noise is about ±15% from one run to the next.
-  rate 50000 10 ${2} >/dev/null; rate 50000 "$big" ${3} >/dev/null
-  for i in 1 2 3; do s+=("$(rate 100000 10 ${2})"); b+=("$(rate 100000 "$big" ${3})"); done
+  # redis-benchmark seeds its random numbers with time ^ pid, which two runs a few seconds apart can share: the
+  # second would then repeat the first's ZADDs and change nothing (measured: 180k ops/s instead of 75k). A score
+  # written __rand_int__@RUN@ ends in a digit of its own in every run, so every run really rescores; the fill's
+  # scores are 10 * i, so a new score is still a random place in the whole set, and still an integer.
+  rate 50000 10 ${2//@RUN@/1} >/dev/null; rate 50000 "$big" ${3//@RUN@/2} >/dev/null
+  for i in 1 2 3; do
+    s+=("$(rate 100000 10 ${2//@RUN@/$((2 * i + 1))})"); b+=("$(rate 100000 "$big" ${3//@RUN@/$((2 * i + 2))})")
+  done
   local sm bm
   sm=$(median "${s[@]}"); bm=$(median "${b[@]}")
   printf '| %s | %.0f | %.0f | %s |\n' "$name" "$sm" "$bm" "$(awk -v s="$sm" -v b="$bm" 'BEGIN { printf "%.2f", s / b }')"
@@ -73,10 +82,10 @@ row "SISMEMBER" "SISMEMBER small:set m:__rand_int__" "SISMEMBER big:set m:__rand
 row "LINDEX 0" "LINDEX small:list 0" "LINDEX big:list 0"
 row "LINDEX -1" "LINDEX small:list -1" "LINDEX big:list -1"
 row "LSET -1" "LSET small:list -1 v" "LSET big:list -1 v"
-row "ZADD (update)" "ZADD small:zset __rand_int__ m:__rand_int__" "ZADD big:zset __rand_int__ m:__rand_int__"
+row "ZADD (update)" "ZADD small:zset __rand_int__@RUN@ m:__rand_int__" "ZADD big:zset __rand_int__@RUN@ m:__rand_int__"
 row "ZSCORE" "ZSCORE small:zset m:__rand_int__" "ZSCORE big:zset m:__rand_int__"
 row "ZRANK" "ZRANK small:zset m:__rand_int__" "ZRANK big:zset m:__rand_int__"
 # Last, as it grows both lists (by 350,000 each, warm-up included): the "small" one ends far from 10 members.
 row "RPUSH" "RPUSH small:list v" "RPUSH big:list v"
 echo
-echo "engine $engine; HLEN big:hash = $(redis-cli -p "$port" hlen big:hash); SCARD big:set = $(redis-cli -p "$port" scard big:set); LLEN big:list = $(redis-cli -p "$port" llen big:list); ZCARD big:zset = $(redis-cli -p "$port" zcard big:zset); $(nproc) cores"
+echo "engine $engine$([ -z "${APPENDFSYNC:-}" ] || echo " (appendfsync $APPENDFSYNC)"); HLEN big:hash = $(redis-cli -p "$port" hlen big:hash); SCARD big:set = $(redis-cli -p "$port" scard big:set); LLEN big:list = $(redis-cli -p "$port" llen big:list); ZCARD big:zset = $(redis-cli -p "$port" zcard big:zset); $(nproc) cores"
