@@ -6,20 +6,24 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * The bytes of one {@link ZSetPages} tree node, read and patched in place. A node is
- * {@code [kind][int width]} then a table of fixed-width slots, then the members' bytes in slot order:
+ * The bytes of one {@link ZSetPages} tree node, read and patched in place. A node is {@code [kind][int width]}
+ * then fixed-width fields, then the members' bytes in slot order:
  * <ul>
- *   <li>leaf slot: {@code [score][member offset]} (12 bytes);</li>
- *   <li>internal slot: {@code [child node][subtree count][separator score][separator member offset]} (28 bytes).</li>
+ *   <li>leaf (stored in the pages table, so its layout is on disk): a slot per entry,
+ *       {@code [score][member offset]} (12 bytes);</li>
+ *   <li>internal (on the heap only, in {@link ZSetIndex}): each field in an array of its own,
+ *       {@code [child node] x n, [subtree count] x n, [separator score] x n, [separator member offset] x n}, so
+ *       a search by score reads 8 scores per cache line and a rank sums 8 counts per line, instead of one 28-byte
+ *       slot per child.</li>
  * </ul>
- * A member ends where the next one starts (the last at the end of the page). Fixed slots are what make a ZADD
+ * A member ends where the next one starts (the last at the end of the page). Fixed fields are what make a ZADD
  * cheap on a big zset: the path's counts are patched at known offsets and a node is searched by bisection over
- * its slots, instead of decoding ~100 separators into objects and encoding them again at every level.
+ * its scores, instead of decoding ~100 separators into objects and encoding them again at every level.
  */
 final class ZSetNode {
     static final byte LEAF = 0, INTERNAL = 1, FREE = 2;
     private static final int HEADER = 5;
-    private static final int LEAF_SLOT = 12, INTERNAL_SLOT = 28;
+    private static final int LEAF_SLOT = 12, INTERNAL_FIELDS = 28;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
@@ -33,42 +37,50 @@ final class ZSetNode {
         return (int) INT.get(raw, 1);
     }
 
-    private static int slotSize(byte[] raw) {
-        return raw[0] == LEAF ? LEAF_SLOT : INTERNAL_SLOT;
+    // Internal fields: children from HEADER, then counts, scores and member offsets, each an array of width n.
+    private static int countsAt(int n) {
+        return HEADER + 8 * n;
     }
 
-    /** Where slot i's (score, member offset) pair starts. */
-    private static int keyAt(byte[] raw, int i) {
-        return raw[0] == LEAF ? HEADER + i * LEAF_SLOT : HEADER + i * INTERNAL_SLOT + 16;
+    private static int scoresAt(int n) {
+        return HEADER + 16 * n;
+    }
+
+    private static int offsetsAt(int n) {
+        return HEADER + 24 * n;
     }
 
     // ---- fields ----
 
     static long child(byte[] raw, int i) {
-        return (long) LONG.get(raw, HEADER + i * INTERNAL_SLOT);
+        return (long) LONG.get(raw, HEADER + 8 * i);
     }
 
     static long count(byte[] raw, int i) {
-        return (long) LONG.get(raw, HEADER + i * INTERNAL_SLOT + 8);
+        return (long) LONG.get(raw, countsAt(width(raw)) + 8 * i);
     }
 
-    /** Where child i's subtree count is in an internal node: its 8 bytes are all a count change touches. */
-    static int countAt(int i) {
-        return HEADER + i * INTERNAL_SLOT + 8;
+    /** The subtree counts of an internal node's children before {@code end}: the entries ranked below them. */
+    static long countBefore(byte[] raw, int end) {
+        int at = countsAt(width(raw));
+        long sum = 0;
+        for (int i = 0; i < end; i++) sum += (long) LONG.get(raw, at + 8 * i);
+        return sum;
     }
 
-    /** Changes a child's subtree count in place (on a copy the caller owns). */
+    /** Changes a child's subtree count in place (on the index's own node). */
     static void addCount(byte[] raw, int i, long delta) {
-        int at = countAt(i);
+        int at = countsAt(width(raw)) + 8 * i;
         LONG.set(raw, at, (long) LONG.get(raw, at) + delta);
     }
 
     static double score(byte[] raw, int i) {
-        return Double.longBitsToDouble((long) LONG.get(raw, keyAt(raw, i)));
+        int at = raw[0] == LEAF ? HEADER + i * LEAF_SLOT : scoresAt(width(raw)) + 8 * i;
+        return Double.longBitsToDouble((long) LONG.get(raw, at));
     }
 
     static int memberOffset(byte[] raw, int i) {
-        return (int) INT.get(raw, keyAt(raw, i) + 8);
+        return (int) INT.get(raw, raw[0] == LEAF ? HEADER + i * LEAF_SLOT + 8 : offsetsAt(width(raw)) + 4 * i);
     }
 
     static int memberEnd(byte[] raw, int i) {
@@ -129,9 +141,9 @@ final class ZSetNode {
 
     // ---- edits: each returns a new page ----
 
-    /** The page with a slot inserted at i; child and count are ignored in a leaf. */
-    static byte[] insert(byte[] raw, int i, long child, long count, double score, byte[] member) {
-        int n = width(raw), w = slotSize(raw), len = member.length;
+    /** The leaf with an entry inserted at slot i (internal nodes are only ever encoded whole). */
+    static byte[] insert(byte[] raw, int i, double score, byte[] member) {
+        int n = width(raw), w = LEAF_SLOT, len = member.length;
         int tableEnd = HEADER + n * w;
         int at = i < n ? memberOffset(raw, i) : raw.length;
         byte[] out = new byte[raw.length + w + len];
@@ -141,14 +153,9 @@ final class ZSetNode {
         System.arraycopy(member, 0, out, at + w, len);
         System.arraycopy(raw, at, out, at + w + len, raw.length - at);
         INT.set(out, 1, n + 1);
-        int slot = HEADER + i * w;
-        if (w == INTERNAL_SLOT) {
-            LONG.set(out, slot, child);
-            LONG.set(out, slot + 8, count);
-        }
-        LONG.set(out, keyAt(out, i), Double.doubleToRawLongBits(score));
+        LONG.set(out, HEADER + i * w, Double.doubleToRawLongBits(score));
         for (int j = 0; j <= n; j++) {
-            int k = keyAt(out, j) + 8;
+            int k = HEADER + j * w + 8;
             if (j < i) INT.set(out, k, (int) INT.get(out, k) + w);
             else if (j == i) INT.set(out, k, at + w);
             else INT.set(out, k, (int) INT.get(out, k) + w + len);
@@ -156,9 +163,9 @@ final class ZSetNode {
         return out;
     }
 
-    /** The page without slot i. */
+    /** The leaf without slot i. */
     static byte[] remove(byte[] raw, int i) {
-        int n = width(raw), w = slotSize(raw);
+        int n = width(raw), w = LEAF_SLOT;
         int at = memberOffset(raw, i), len = memberEnd(raw, i) - at;
         int tableEnd = HEADER + n * w;
         byte[] out = new byte[raw.length - w - len];
@@ -168,30 +175,31 @@ final class ZSetNode {
         System.arraycopy(raw, at + len, out, at - w, raw.length - at - len);
         INT.set(out, 1, n - 1);
         for (int j = 0; j < n - 1; j++) {
-            int k = keyAt(out, j) + 8;
+            int k = HEADER + j * w + 8;
             INT.set(out, k, (int) INT.get(out, k) - (j < i ? w : w + len));
         }
         return out;
     }
 
-    /** A whole page from its slots; children and counts are null for a leaf. */
+    /** A whole node from its fields; children and counts are null for a leaf. */
     static byte[] encode(boolean leaf, int n, long[] children, long[] counts, double[] scores, byte[][] members) {
-        int w = leaf ? LEAF_SLOT : INTERNAL_SLOT;
-        int size = HEADER + n * w;
+        int size = HEADER + n * (leaf ? LEAF_SLOT : INTERNAL_FIELDS);
         for (int i = 0; i < n; i++) size += members[i].length;
         byte[] out = new byte[size];
         out[0] = leaf ? LEAF : INTERNAL;
         INT.set(out, 1, n);
-        int at = HEADER + n * w;
+        int at = HEADER + n * (leaf ? LEAF_SLOT : INTERNAL_FIELDS);
         for (int i = 0; i < n; i++) {
-            int slot = HEADER + i * w;
-            if (!leaf) {
-                LONG.set(out, slot, children[i]);
-                LONG.set(out, slot + 8, counts[i]);
-                slot += 16;
+            long scoreBits = Double.doubleToRawLongBits(scores[i]);
+            if (leaf) {
+                LONG.set(out, HEADER + i * LEAF_SLOT, scoreBits);
+                INT.set(out, HEADER + i * LEAF_SLOT + 8, at);
+            } else {
+                LONG.set(out, HEADER + 8 * i, children[i]);
+                LONG.set(out, countsAt(n) + 8 * i, counts[i]);
+                LONG.set(out, scoresAt(n) + 8 * i, scoreBits);
+                INT.set(out, offsetsAt(n) + 4 * i, at);
             }
-            LONG.set(out, slot, Double.doubleToRawLongBits(scores[i]));
-            INT.set(out, slot + 8, at);
             System.arraycopy(members[i], 0, out, at, members[i].length);
             at += members[i].length;
         }

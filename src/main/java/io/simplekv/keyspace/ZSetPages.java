@@ -136,7 +136,7 @@ final class ZSetPages {
             if (ZSetNode.isLeaf(raw)) return counted + ZSetNode.firstNotBelow(raw, 0, below);
             // The last child whose lower bound is below holds the boundary; every child before it is wholly below.
             int child = ZSetNode.firstNotBelow(raw, 1, below) - 1;
-            for (int i = 0; i < child; i++) counted += ZSetNode.count(raw, i);
+            counted += ZSetNode.countBefore(raw, child);
             node = ZSetNode.child(raw, child);
         }
     }
@@ -283,7 +283,7 @@ final class ZSetPages {
     private boolean insertInPlace(double score, byte[] member) {
         Path p = walk(score, member);
         if (!canGrow(p)) return false;
-        writePage(p.nodes[p.leaf], ZSetNode.insert(p.pages[p.leaf], p.slots[p.leaf], 0, 0, score, member));
+        writePage(p.nodes[p.leaf], ZSetNode.insert(p.pages[p.leaf], p.slots[p.leaf], score, member));
         patchCounts(p, 0, 1);
         return true;
     }
@@ -315,13 +315,13 @@ final class ZSetPages {
         if (sameLeaf) {
             int at = from.slots[leaf], goes = to.slots[leaf];
             byte[] raw = ZSetNode.remove(from.pages[leaf], at);
-            writePage(from.nodes[leaf], ZSetNode.insert(raw, goes > at ? goes - 1 : goes, 0, 0, score, member));
+            writePage(from.nodes[leaf], ZSetNode.insert(raw, goes > at ? goes - 1 : goes, score, member));
             return true;
         }
         patchCounts(from, d, -1);
         patchCounts(to, d, 1);
         writePage(from.nodes[leaf], ZSetNode.remove(from.pages[leaf], from.slots[leaf]));
-        writePage(to.nodes[leaf], ZSetNode.insert(to.pages[leaf], to.slots[leaf], 0, 0, score, member));
+        writePage(to.nodes[leaf], ZSetNode.insert(to.pages[leaf], to.slots[leaf], score, member));
         return true;
     }
 
