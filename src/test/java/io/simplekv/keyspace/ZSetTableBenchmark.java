@@ -44,19 +44,21 @@ class ZSetTableBenchmark {
                 for (int round = 0; round < 3; round++) {
                     Random rnd = new Random(round);
                     int ops = 200_000;
+                    long allocatedBefore = allocated();
                     long put = time(engine, ops, () -> {
                         ZSetTable t = ZSetTable.open(db, key, LIMITS);
                         t.put(member(rnd.nextInt(members)), rnd.nextInt(1_000_000));
                         t.commit();
                     });
+                    long putBytes = (allocated() - allocatedBefore) / ops;
                     long score = time(engine, ops, () -> ZSetTable.open(db, key, LIMITS).score(member(rnd.nextInt(members))));
                     long rank = time(engine, ops, () -> ZSetTable.open(db, key, LIMITS).rank(member(rnd.nextInt(members))));
                     // As after a restart: the heap index is gone and the next rank rebuilds it from the leaves.
                     ks.space().writeFailed();
                     long rebuild = time(engine, 1, () -> ZSetTable.open(db, key, LIMITS).rank(member(0)));
-                    System.out.printf("zset of %,d (%s): build %d ns/member; put %d, score %d, rank %d ns/op;"
-                            + " index rebuild %d ms%n", members, encoding, build / members, put / ops, score / ops,
-                            rank / ops, rebuild / 1_000_000);
+                    System.out.printf("zset of %,d (%s): build %d ns/member; put %d ns/op (%d bytes allocated),"
+                            + " score %d, rank %d ns/op; index rebuild %d ms%n", members, encoding, build / members,
+                            put / ops, putBytes, score / ops, rank / ops, rebuild / 1_000_000);
                 }
             }
         }
@@ -64,6 +66,12 @@ class ZSetTableBenchmark {
 
     private static byte[] member(int i) {
         return ("member:" + i).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Bytes this thread has allocated so far (HotSpot's per-thread counter). */
+    private static long allocated() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
     private static long time(StorageEngine engine, int ops, Runnable op) {
