@@ -46,7 +46,7 @@ final class InfoReport {
             switch (section) {
                 case "server" -> server(b, server);
                 case "clients" -> clients(b, server);
-                case "memory" -> memory(b, server.config());
+                case "memory" -> memory(b, server);
                 case "persistence" -> persistence(b, server);
                 case "stats" -> stats(b, server.stats(), server);
                 case "replication" -> replication(b, server);
@@ -113,7 +113,8 @@ final class InfoReport {
         field(b, "clients_in_timeout_table", 0);
     }
 
-    private static void memory(StringBuilder b, ServerConfig config) {
+    private static void memory(StringBuilder b, ServerContext s) {
+        ServerConfig config = s.config();
         Runtime rt = Runtime.getRuntime();
         long used = rt.totalMemory() - rt.freeMemory();
         long rss = residentSetSize();
@@ -131,6 +132,7 @@ final class InfoReport {
         field(b, "mem_fragmentation_ratio", used == 0 ? "0.00" : String.format(Locale.ROOT, "%.2f", (double) rss / used));
         field(b, "mem_allocator", "jvm");
         field(b, "jvm_heap_max", rt.maxMemory());
+        field(b, "lazyfree_pending_objects", s.keyspace().space().pendingCollections());
     }
 
     /**
@@ -184,6 +186,7 @@ final class InfoReport {
         field(b, "pubsub_patterns", s.pubsub().numPat());
         field(b, "pubsubshard_channels", s.pubsub().channelCount(true));
         field(b, "total_error_replies", st.errorReplies.sum());
+        field(b, "lazyfreed_objects", st.lazyfreedObjects.sum());
     }
 
     private static void replication(StringBuilder b, ServerContext s) {

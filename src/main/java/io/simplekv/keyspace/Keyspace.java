@@ -15,7 +15,7 @@ public final class Keyspace implements AutoCloseable {
     public Keyspace(StorageEngine engine, int databases, ServerStats stats) {
         this.engine = engine;
         this.meta = engine.open("meta");
-        this.space = new PageSpace(meta);
+        this.space = new PageSpace(meta, stats.lazyfreedObjects);
         this.dbs = new Database[databases];
         for (int i = 0; i < databases; i++) {
             dbs[i] = new Database(i, engine.open(dataTable(i)), engine.open(expiresTable(i)), engine.open(pagesTable(i)),

@@ -6,6 +6,7 @@ import io.simplekv.storage.Storage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What big collections share across databases: collection ids, the secret seed that places members in
@@ -25,6 +26,7 @@ public final class PageSpace {
     private volatile boolean anyPaged;
     private final ArrayDeque<Garbage> garbage = new ArrayDeque<>();
     private final ZSetIndexes indexes = new ZSetIndexes(ZSetIndexes.defaultBudget());
+    private final LongAdder freedCollections;
 
     /**
      * Pages [id][0..buckets) of a collection nobody can reach any more, in the table they were written to. Freed
@@ -35,8 +37,9 @@ public final class PageSpace {
 
     private static final long GRACE_MS = 1000;
 
-    PageSpace(Storage meta) {
+    PageSpace(Storage meta, LongAdder freedCollections) {
         this.meta = meta;
+        this.freedCollections = freedCollections;
         this.anyPaged = meta.get(PAGED_KEY) != null;
         this.ids = new IdAllocator(meta);
         byte[] stored = meta.get(SEED_KEY);
@@ -122,11 +125,18 @@ public final class PageSpace {
                 synchronized (this) {
                     garbage.addFirst(new Garbage(g.pages(), g.id(), g.buckets(), b, g.freeAfter()));
                 }
+            } else {
+                freedCollections.increment();
             }
         }
     }
 
-    /** Pages still waiting to be freed, for tests and INFO (lazyfree_pending_objects). */
+    /** Dead collections whose pages are not all freed yet (INFO lazyfree_pending_objects). */
+    public synchronized long pendingCollections() {
+        return garbage.size();
+    }
+
+    /** Pages still waiting to be freed, for tests. */
     public synchronized long pending() {
         long n = 0;
         for (Garbage g : garbage) n += g.buckets() - g.nextBucket();

@@ -16,6 +16,8 @@ public final class ServerStats {
     public final LongAdder expiredKeys = new LongAdder();
     public final LongAdder evictedKeys = new LongAdder();
     public final LongAdder errorReplies = new LongAdder();
+    /** Big collections whose pages the background reclaimer finished freeing (INFO lazyfreed_objects). */
+    public final LongAdder lazyfreedObjects = new LongAdder();
     /** INFO errorstats: error replies by their first word ("ERR", "WRONGTYPE"). */
     public final ConcurrentHashMap<String, LongAdder> errorsByPrefix = new ConcurrentHashMap<>();
 
@@ -28,7 +30,7 @@ public final class ServerStats {
 
     public void reset() {
         for (LongAdder a : new LongAdder[] {connectionsReceived, rejectedConnections, unknownCommands,
-                netInputBytes, netOutputBytes, keyspaceHits, keyspaceMisses, expiredKeys, evictedKeys, errorReplies}) {
+                netInputBytes, netOutputBytes, keyspaceHits, keyspaceMisses, expiredKeys, evictedKeys, errorReplies, lazyfreedObjects}) {
             a.reset();
         }
         errorsByPrefix.clear();

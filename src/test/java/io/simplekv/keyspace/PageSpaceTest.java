@@ -15,13 +15,13 @@ class PageSpaceTest {
     @Test
     void bigCollectionFlagSeedAndIdsSurviveAReopen() {
         Storage meta = new MemoryStorage();
-        PageSpace first = new PageSpace(meta);
+        PageSpace first = new PageSpace(meta, new java.util.concurrent.atomic.LongAdder());
         assertFalse(first.anyPaged());
         long id = first.allocateId();
         long hash = first.fieldHash("field".getBytes());
         first.markPaged();
 
-        PageSpace reopened = new PageSpace(meta);
+        PageSpace reopened = new PageSpace(meta, new java.util.concurrent.atomic.LongAdder());
         assertTrue(reopened.anyPaged(), "writes after a restart must still check for a big collection they replace");
         assertEquals(hash, reopened.fieldHash("field".getBytes()), "buckets must be found where they were written");
         assertNotEquals(id, reopened.allocateId(), "an id is never handed out twice");
@@ -31,7 +31,8 @@ class PageSpaceTest {
     @Test
     void pagesAreFreedOnlyAfterTheGracePeriod() {
         Storage meta = new MemoryStorage(), pages = new MemoryStorage();
-        PageSpace space = new PageSpace(meta);
+        java.util.concurrent.atomic.LongAdder freed = new java.util.concurrent.atomic.LongAdder();
+        PageSpace space = new PageSpace(meta, freed);
         byte[] k = new byte[16];
         Records.putLong(k, 0, 7);
         pages.put(k, new byte[] {1});
@@ -39,8 +40,12 @@ class PageSpaceTest {
         space.release(pages, 7, 1);
         space.reclaim(now);
         assertEquals(1, space.pending(), "not yet");
+        assertEquals(1, space.pendingCollections());
+        assertEquals(0, freed.sum());
         space.reclaim(now + 2_000);
         assertEquals(0, space.pending());
+        assertEquals(0, space.pendingCollections(), "INFO lazyfree_pending_objects");
+        assertEquals(1, freed.sum(), "INFO lazyfreed_objects");
         assertEquals(null, pages.get(k));
     }
 }
