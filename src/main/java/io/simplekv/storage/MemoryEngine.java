@@ -2,6 +2,8 @@ package io.simplekv.storage;
 
 /** Keeps every table on the Java heap; nothing survives a restart. */
 public final class MemoryEngine implements StorageEngine {
+    /** How the keyspace names a database's table of big-collection pages, whose keys are all (id, page). */
+    public static final String PAGES_SUFFIX = ".pages";
 
     @Override
     public String name() {
@@ -10,12 +12,12 @@ public final class MemoryEngine implements StorageEngine {
 
     @Override
     public Storage open(String table) {
-        return new MemoryStorage();
+        return table.endsWith(PAGES_SUFFIX) ? new PageTable() : new MemoryStorage();
     }
 
     @Override
     public Storage recreate(String table, Storage old) {
         // Dropping the old table lets the GC free it off the command path, like Redis's lazy FLUSHDB.
-        return new MemoryStorage();
+        return open(table);
     }
 }
