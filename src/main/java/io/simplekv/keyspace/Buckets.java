@@ -133,10 +133,17 @@ final class Buckets {
         byte[] previous = at < 0 ? null : pairs ? Packed.element(bucket, Packed.next(bucket, at)) : field;
         if (previous != null && pairs && previous.length == value.length) {
             // Same length (always, for a zset's 8-byte scores): overwrite the value's bytes, no re-encoding.
-            byte[] copy = bucket.clone();
             int v = Packed.next(bucket, at), from = Packed.dataOffset(bucket, v);
+            Storage pages = db.pagesTable();
+            if (!pages.readsAreCopies()) {
+                // The array read is the one stored (the memory engine): changed in place under the key's lock,
+                // it needs no copy and no second lookup to store.
+                System.arraycopy(value, 0, bucket, from, value.length);
+                return previous;
+            }
+            byte[] copy = bucket.clone();
             System.arraycopy(value, 0, copy, from, value.length);
-            db.pagesTable().patch(key(b), copy, from, from + value.length);
+            pages.patch(key(b), copy, from, from + value.length);
             lastBucket = b;
             lastContent = copy;
             return previous;
