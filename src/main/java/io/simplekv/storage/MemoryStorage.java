@@ -2,7 +2,6 @@ package io.simplekv.storage;
 
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -11,19 +10,10 @@ import java.util.function.Consumer;
  * if the table resizes meanwhile); Redis's reverse-binary bucket cursor does, so each segment uses one.
  * The cursor is {@code bucketCursor << SEGMENT_BITS | segment}.
  */
-public final class MemoryStorage implements Storage {
-    private static final int SEGMENT_BITS = 6;
-    private static final int SEGMENTS = 1 << SEGMENT_BITS;
-
-    private final Segment[] segments = new Segment[SEGMENTS];
-    private final LongAdder size = new LongAdder();
+public final class MemoryStorage extends SegmentedTable<MemoryStorage.Segment> {
 
     public MemoryStorage() {
-        for (int i = 0; i < SEGMENTS; i++) segments[i] = new Segment();
-    }
-
-    private Segment segmentFor(long hash) {
-        return segments[(int) hash & (SEGMENTS - 1)];
+        super(Segment[]::new, Segment::new);
     }
 
     @Override
@@ -60,11 +50,6 @@ public final class MemoryStorage implements Storage {
     }
 
     @Override
-    public long size() {
-        return size.sum();
-    }
-
-    @Override
     public long scan(long cursor, int count, Consumer<byte[]> visitor) {
         int segment = (int) (cursor & (SEGMENTS - 1));
         long bucketCursor = cursor >>> SEGMENT_BITS;
@@ -88,45 +73,6 @@ public final class MemoryStorage implements Storage {
         }
     }
 
-    @Override
-    public byte[] randomKey() {
-        if (size() == 0) return null;
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        // Pick the segment in proportion to its size (counts read without locks: a hint is enough), so every key is
-        // about equally likely; taking the next non-empty segment after a random one favoured keys behind gaps.
-        long total = 0;
-        for (Segment s : segments) total += s.count;
-        long pick = total > 0 ? rnd.nextLong(total) : 0;
-        int start = SEGMENTS - 1;
-        for (int i = 0; i < SEGMENTS; i++) {
-            pick -= segments[i].count;
-            if (pick < 0) {
-                start = i;
-                break;
-            }
-        }
-        for (int i = 0; i < SEGMENTS; i++) {
-            Segment s = segments[(start + i) & (SEGMENTS - 1)];
-            synchronized (s) {
-                byte[] k = s.randomKey(rnd);
-                if (k != null) return k;
-            }
-        }
-        return null;
-    }
-
-    @Override
-    public void clear() {
-        for (Segment s : segments) {
-            long removed;
-            synchronized (s) {
-                removed = s.count;
-                s.reset();
-            }
-            size.add(-removed);
-        }
-    }
-
     private static final class Entry {
         final byte[] key;
         final int hash;
@@ -141,10 +87,9 @@ public final class MemoryStorage implements Storage {
         }
     }
 
-    private static final class Segment {
+    static final class Segment extends SegmentedTable.Segment {
         private static final int MIN_BUCKETS = 1;
         Entry[] table = new Entry[MIN_BUCKETS];
-        int count;
 
         Entry find(byte[] key, int hash) {
             for (Entry e = table[hash & (table.length - 1)]; e != null; e = e.next) {
@@ -194,6 +139,7 @@ public final class MemoryStorage implements Storage {
             table = next;
         }
 
+        @Override
         void reset() {
             table = new Entry[MIN_BUCKETS];
             count = 0;
@@ -209,6 +155,7 @@ public final class MemoryStorage implements Storage {
             return Long.reverse(cursor);
         }
 
+        @Override
         byte[] randomKey(ThreadLocalRandom rnd) {
             if (count == 0) return null;
             while (true) {

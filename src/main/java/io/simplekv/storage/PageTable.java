@@ -1,7 +1,6 @@
 package io.simplekv.storage;
 
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -10,19 +9,14 @@ import java.util.function.Consumer;
  * of keys and then the value, where {@link MemoryStorage} hashes the key's bytes and follows an entry and its key
  * array first: a rescore in a 1M-member zset looks up three pages, each a cache miss.
  *
- * <p>Split into segments, each guarded by its own monitor. Nothing walks this table key by key on a command path,
- * so {@link #scan} visits one whole segment per call (the cursor is the next segment): every key present for the
- * whole walk is visited, whatever the segments do meanwhile.
+ * <p>Nothing walks this table key by key on a command path, so {@link #scan} visits one whole segment per call
+ * (the cursor is the next segment): every key present for the whole walk is visited, whatever the segments do
+ * meanwhile.
  */
-public final class PageTable implements Storage {
-    private static final int SEGMENT_BITS = 6;
-    private static final int SEGMENTS = 1 << SEGMENT_BITS;
-
-    private final Segment[] segments = new Segment[SEGMENTS];
-    private final LongAdder size = new LongAdder();
+public final class PageTable extends SegmentedTable<PageTable.Segment> {
 
     public PageTable() {
-        for (int i = 0; i < SEGMENTS; i++) segments[i] = new Segment();
+        super(Segment[]::new, Segment::new);
     }
 
     private static long id(byte[] key) {
@@ -38,10 +32,6 @@ public final class PageTable implements Storage {
         long h = id * 0x9E3779B97F4A7C15L + page;
         h *= 0xBF58476D1CE4E5B9L;
         return h ^ (h >>> 31);
-    }
-
-    private Segment segmentFor(long hash) {
-        return segments[(int) hash & (SEGMENTS - 1)];
     }
 
     @Override
@@ -78,11 +68,6 @@ public final class PageTable implements Storage {
     }
 
     @Override
-    public long size() {
-        return size.sum();
-    }
-
-    @Override
     public long scan(long cursor, int count, Consumer<byte[]> visitor) {
         int segment = (int) cursor;
         if (segment < 0 || segment >= SEGMENTS) return 0;
@@ -95,39 +80,11 @@ public final class PageTable implements Storage {
         return segment + 1 == SEGMENTS ? 0 : segment + 1;
     }
 
-    @Override
-    public byte[] randomKey() {
-        if (size() == 0) return null;
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        int first = rnd.nextInt(SEGMENTS);
-        for (int i = 0; i < SEGMENTS; i++) {
-            Segment s = segments[(first + i) & (SEGMENTS - 1)];
-            synchronized (s) {
-                byte[] k = s.randomKey(rnd);
-                if (k != null) return k;
-            }
-        }
-        return null;
-    }
-
-    @Override
-    public void clear() {
-        for (Segment s : segments) {
-            int n;
-            synchronized (s) {
-                n = s.count;
-                s.reset();
-            }
-            size.add(-n);
-        }
-    }
-
     /** Linear probing; slot i's key is keys[2i], keys[2i + 1], present when values[i] is not null. */
-    private static final class Segment {
+    static final class Segment extends SegmentedTable.Segment {
         private static final int MIN_SLOTS = 8;
         long[] keys = new long[2 * MIN_SLOTS];
         byte[][] values = new byte[MIN_SLOTS][];
-        int count;
 
         int find(long id, long page, long hash) {
             int mask = values.length - 1;
@@ -202,6 +159,7 @@ public final class PageTable implements Storage {
             return out;
         }
 
+        @Override
         byte[] randomKey(ThreadLocalRandom rnd) {
             if (count == 0) return null;
             int start = rnd.nextInt(values.length);
@@ -219,6 +177,7 @@ public final class PageTable implements Storage {
             return k;
         }
 
+        @Override
         void reset() {
             keys = new long[2 * MIN_SLOTS];
             values = new byte[MIN_SLOTS][];

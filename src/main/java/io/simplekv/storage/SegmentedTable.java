@@ -1,0 +1,83 @@
+package io.simplekv.storage;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
+
+/**
+ * An on-heap table split into segments by key hash, each guarded by its own monitor, with the total size kept
+ * beside them: what {@link MemoryStorage} and {@link PageTable} share. They differ only in how a segment finds a
+ * key.
+ */
+abstract class SegmentedTable<S extends SegmentedTable.Segment> implements Storage {
+    static final int SEGMENT_BITS = 6;
+    static final int SEGMENTS = 1 << SEGMENT_BITS;
+
+    /** One segment's own table; every method is called with the segment's monitor held. */
+    abstract static class Segment {
+        /** Entries held; read without the monitor only as a hint. */
+        int count;
+
+        /** A key of this segment picked at random, or null when it is empty. */
+        abstract byte[] randomKey(ThreadLocalRandom rnd);
+
+        /** Empties the segment. */
+        abstract void reset();
+    }
+
+    final S[] segments;
+    final LongAdder size = new LongAdder();
+
+    SegmentedTable(IntFunction<S[]> array, java.util.function.Supplier<S> segment) {
+        segments = array.apply(SEGMENTS);
+        for (int i = 0; i < SEGMENTS; i++) segments[i] = segment.get();
+    }
+
+    S segmentFor(long hash) {
+        return segments[(int) hash & (SEGMENTS - 1)];
+    }
+
+    @Override
+    public long size() {
+        return size.sum();
+    }
+
+    @Override
+    public byte[] randomKey() {
+        if (size() == 0) return null;
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        // Pick the segment in proportion to its size (counts read without locks: a hint is enough), so every key is
+        // about equally likely; taking the next non-empty segment after a random one favoured keys behind gaps.
+        long total = 0;
+        for (S s : segments) total += s.count;
+        long pick = total > 0 ? rnd.nextLong(total) : 0;
+        int start = SEGMENTS - 1;
+        for (int i = 0; i < SEGMENTS; i++) {
+            pick -= segments[i].count;
+            if (pick < 0) {
+                start = i;
+                break;
+            }
+        }
+        for (int i = 0; i < SEGMENTS; i++) {
+            S s = segments[(start + i) & (SEGMENTS - 1)];
+            synchronized (s) {
+                byte[] k = s.randomKey(rnd);
+                if (k != null) return k;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void clear() {
+        for (S s : segments) {
+            long removed;
+            synchronized (s) {
+                removed = s.count;
+                s.reset();
+            }
+            size.add(-removed);
+        }
+    }
+}
