@@ -41,7 +41,7 @@ public final class Keyspace implements AutoCloseable {
     }
 
     private static String pagesTable(int db) {
-        return "db" + db + io.simplekv.storage.MemoryEngine.PAGES_SUFFIX;
+        return "db" + db + StorageEngine.PAGES_SUFFIX;
     }
 
     public StorageEngine engine() {

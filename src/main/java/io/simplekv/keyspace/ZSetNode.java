@@ -23,6 +23,7 @@ import java.util.Arrays;
 final class ZSetNode {
     static final byte LEAF = 0, INTERNAL = 1, FREE = 2;
     private static final int HEADER = 5;
+    /** Bytes per entry before the members: a leaf's slot, an internal child's four fields (8 + 8 + 8 + 4). */
     private static final int LEAF_SLOT = 12, INTERNAL_FIELDS = 28;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);

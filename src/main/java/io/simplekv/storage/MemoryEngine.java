@@ -2,8 +2,6 @@ package io.simplekv.storage;
 
 /** Keeps every table on the Java heap; nothing survives a restart. */
 public final class MemoryEngine implements StorageEngine {
-    /** How the keyspace names a database's table of big-collection pages, whose keys are all (id, page). */
-    public static final String PAGES_SUFFIX = ".pages";
 
     @Override
     public String name() {

@@ -6,6 +6,12 @@ public interface StorageEngine extends AutoCloseable {
     /** Name shown in INFO and the startup line ("memory", "chronicle"). */
     String name();
 
+    /**
+     * How the keyspace names a database's table of big-collection pages ("db0.pages"): every key there is 16 bytes,
+     * a collection id and a page number, which an engine may store in a table of its own kind.
+     */
+    String PAGES_SUFFIX = ".pages";
+
     /** Opens (or creates) the named table, e.g. "db0" or "db0.expires". */
     Storage open(String table);
 

@@ -89,7 +89,7 @@ class PageTableTest {
     @Test
     void theMemoryEngineUsesItForPagesOnly() {
         MemoryEngine engine = new MemoryEngine();
-        assertTrue(engine.open("db0" + MemoryEngine.PAGES_SUFFIX) instanceof PageTable);
+        assertTrue(engine.open("db0" + StorageEngine.PAGES_SUFFIX) instanceof PageTable);
         assertTrue(engine.open("db0.data") instanceof MemoryStorage);
     }
 }
