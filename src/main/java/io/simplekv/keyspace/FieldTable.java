@@ -255,7 +255,7 @@ public final class FieldTable {
             if (content == null) continue;
             byte[] nk = k.clone();
             Records.putLong(nk, 0, newId);
-            // Its own array: an engine that hands out its stored arrays lets a zset change node counts in place.
+            // Its own array: an engine that hands out its stored arrays lets a command change a bucket in place.
             to.pagesTable().put(nk, content.clone());
         }
         byte[] copy = rec.clone();

@@ -168,6 +168,10 @@ class HashCommandsTest extends ServerTestBase {
             assertEquals(OK, w.call("RENAME", "h", "h2"));
             assertEquals(bulk("v299"), w.call("HGET", "h2", "f299"));
             assertEquals(integer(1), w.call("COPY", "h2", "h3"));
+            // A same-length value is written into the stored bucket in place (memory engine): never into the copy's.
+            assertEquals(integer(0), w.call("HSET", "h2", "f0", "w0"));
+            assertEquals(bulk("v0"), w.call("HGET", "h3", "f0"));
+            assertEquals(bulk("w0"), w.call("HGET", "h2", "f0"));
             assertEquals(integer(1), w.call("DEL", "h2"));
             small.context().keyspace().space().reclaim();
             assertEquals(integer(300), w.call("HLEN", "h3"), "the copy owns its own pages");
