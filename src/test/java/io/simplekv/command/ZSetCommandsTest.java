@@ -276,7 +276,8 @@ class ZSetCommandsTest extends ServerTestBase {
         assertEquals(OK, r.call("RENAME", "big", "big2"));
         assertEquals(integer(1), r.call("COPY", "big2", "big3"));
         assertEquals(integer(1), r.call("EXPIRE", "big3", "1000"));
-        // The copy has pages of its own: rescoring in it (counts change in place on the memory engine) leaves big2 be.
+        // The copy has pages of its own: rescoring in it (a score changes in its bucket in place on the memory engine)
+        // leaves big2 be.
         String moved = ordered.get(ordered.size() - 1);
         r.call("ZADD", "big3", "-1", moved);
         assertEquals(integer(0), r.call("ZRANK", "big3", moved));
