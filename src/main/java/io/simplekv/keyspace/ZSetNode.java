@@ -106,15 +106,16 @@ final class ZSetNode {
         return Arrays.compareUnsigned(raw, memberOffset(raw, i), memberEnd(raw, i), member, 0, member.length);
     }
 
-    /** The first slot at or after {@code from} whose key is not below (score, member): a leaf's insertion point. */
-    static int lowerBound(byte[] raw, int from, double score, byte[] member) {
-        int lo = from, hi = width(raw);
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (compare(raw, mid, score, member) < 0) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
+    /**
+     * A leaf's first slot whose key is not below (score, member): where it is, or would go. The leaf is scanned in
+     * order rather than bisected: in a big zset it is seldom in the CPU cache, and a forward scan's loads are
+     * prefetched where a bisection's wait one after another (and the edit that follows copies the whole leaf
+     * anyway). Measured in process on 1M members, memory engine: 3.35 µs per rescore against 3.89 µs.
+     */
+    static int lowerBound(byte[] leaf, double score, byte[] member) {
+        int n = width(leaf), i = 0;
+        while (i < n && compare(leaf, i, score, member) < 0) i++;
+        return i;
     }
 
     /** The child whose key range holds (score, member): the last whose lower bound is not above it. */
@@ -128,9 +129,20 @@ final class ZSetNode {
         return lo - 1;
     }
 
-    /** The first slot at or after {@code from} whose key fails {@code below} (which holds on a prefix). */
+    /**
+     * The first slot at or after {@code from} whose key fails {@code below} (which holds on a prefix); a leaf is
+     * scanned in order, as in {@link #lowerBound}.
+     */
     static int firstNotBelow(byte[] raw, int from, ZSetOrder.Below below) {
         int lo = from, hi = width(raw);
+        if (raw[0] == LEAF) {
+            int i = from;
+            for (; i < hi; i++) {
+                int mo = memberOffset(raw, i);
+                if (!below.test(score(raw, i), raw, mo, memberEnd(raw, i) - mo)) break;
+            }
+            return i;
+        }
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             int mo = memberOffset(raw, mid);

@@ -256,7 +256,7 @@ final class ZSetPages {
             p.nodes[d] = node;
             p.pages[d] = raw;
             if (ZSetNode.isLeaf(raw)) {
-                p.slots[d] = ZSetNode.lowerBound(raw, 0, score, member);
+                p.slots[d] = ZSetNode.lowerBound(raw, score, member);
                 p.leaf = d;
                 return p;
             }
