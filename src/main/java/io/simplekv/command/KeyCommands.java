@@ -60,13 +60,13 @@ final class KeyCommands {
                 .docs(g, "1.0.0", "Returns a random key name from the database.", ""));
         t.add(command("dbsize", 1, "readonly fast", (c, a, o) -> o.integer(c.db().size()))
                 .docs("server", "1.0.0", "Returns the number of keys in the database.", ""));
-        t.add(command("rename", 3, "write", (c, a, o) -> rename(c, a, o, false)).keys(1, 2, 1)
+        t.add(command("rename", 3, "write changes_notified", (c, a, o) -> rename(c, a, o, false)).keys(1, 2, 1)
                 .docs(g, "1.0.0", "Renames a key and overwrites the destination.", "key newkey"));
-        t.add(command("renamenx", 3, "write fast", (c, a, o) -> rename(c, a, o, true)).keys(1, 2, 1)
+        t.add(command("renamenx", 3, "write fast changes_notified", (c, a, o) -> rename(c, a, o, true)).keys(1, 2, 1)
                 .docs(g, "1.0.0", "Renames a key only when the target key name doesn't exist.", "key newkey"));
-        t.add(command("copy", -3, "write denyoom", KeyCommands::copy).keys(1, 2, 1)
+        t.add(command("copy", -3, "write denyoom changes_notified", KeyCommands::copy).keys(1, 2, 1)
                 .docs(g, "6.2.0", "Copies the value of a key to a new key.", "source destination [DB destination-db] [REPLACE]"));
-        t.add(command("move", 3, "write fast", KeyCommands::move).keys(1, 1, 1)
+        t.add(command("move", 3, "write fast changes_notified", KeyCommands::move).keys(1, 1, 1)
                 .docs(g, "1.0.0", "Moves a key to another database.", "key db"));
         t.add(command("flushdb", -1, "write lock_all", KeyCommands::flushdb)
                 .docs("server", "1.0.0", "Remove all keys from the current database.", "[ASYNC | SYNC]"));
