@@ -24,25 +24,25 @@ final class BlockingCommands {
 
     static void register(CommandTable.Builder t) {
         String g = "list";
-        t.add(command("blpop", -3, "write noscript blocking", (c, a, o) -> blockingPopOne(c, a, o, KeyType.LIST, (cc, key, oo) -> popOne(cc, key, true, oo))).keys(1, -2, 1)
+        t.add(command("blpop", -3, "write noscript blocking changes_notified", (c, a, o) -> blockingPopOne(c, a, o, KeyType.LIST, (cc, key, oo) -> popOne(cc, key, true, oo))).keys(1, -2, 1)
                 .docs(g, "2.0.0", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "key [key ...] timeout"));
-        t.add(command("brpop", -3, "write noscript blocking", (c, a, o) -> blockingPopOne(c, a, o, KeyType.LIST, (cc, key, oo) -> popOne(cc, key, false, oo))).keys(1, -2, 1)
+        t.add(command("brpop", -3, "write noscript blocking changes_notified", (c, a, o) -> blockingPopOne(c, a, o, KeyType.LIST, (cc, key, oo) -> popOne(cc, key, false, oo))).keys(1, -2, 1)
                 .docs(g, "2.0.0", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "key [key ...] timeout"));
-        t.add(command("blmove", 6, "write denyoom noscript blocking", (c, a, o) -> {
+        t.add(command("blmove", 6, "write denyoom noscript blocking changes_notified", (c, a, o) -> {
             boolean from = ListCommands.side(a[3]), to = ListCommands.side(a[4]);
             blockingMove(c, a, o, from, to, timeout(a[5]));
         }).keys(1, 2, 1).docs(g, "6.2.0", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.", "source destination LEFT | RIGHT LEFT | RIGHT timeout"));
-        t.add(command("brpoplpush", 4, "write denyoom noscript blocking", (c, a, o) -> blockingMove(c, a, o, false, true, timeout(a[3])))
+        t.add(command("brpoplpush", 4, "write denyoom noscript blocking changes_notified", (c, a, o) -> blockingMove(c, a, o, false, true, timeout(a[3])))
                 .keys(1, 2, 1).docs(g, "2.2.0", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.", "source destination timeout"));
-        t.add(command("blmpop", -5, "write blocking", (c, a, o) -> blockingMultiPop(c, a, o, KeyType.LIST, "LEFT", "RIGHT",
+        t.add(command("blmpop", -5, "write blocking changes_notified", (c, a, o) -> blockingMultiPop(c, a, o, KeyType.LIST, "LEFT", "RIGHT",
                 (cc, key, p, oo) -> ListCommands.popCount(cc, key, p.first(), p.count(), oo))).keys(3, -1, 1).movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 2))
                 .docs(g, "7.0.0", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]"));
         String z = ZSetCommands.GROUP;
-        t.add(command("bzpopmin", -3, "write noscript blocking fast", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, true, oo))).keys(1, -2, 1)
+        t.add(command("bzpopmin", -3, "write noscript blocking fast changes_notified", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, true, oo))).keys(1, -2, 1)
                 .docs(z, "5.0.0", "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", "key [key ...] timeout"));
-        t.add(command("bzpopmax", -3, "write noscript blocking fast", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, false, oo))).keys(1, -2, 1)
+        t.add(command("bzpopmax", -3, "write noscript blocking fast changes_notified", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, false, oo))).keys(1, -2, 1)
                 .docs(z, "5.0.0", "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.", "key [key ...] timeout"));
-        t.add(command("bzmpop", -5, "write blocking", (c, a, o) -> blockingMultiPop(c, a, o, KeyType.ZSET, "MIN", "MAX", ZSetCommands::popKey)).keys(3, -1, 1)
+        t.add(command("bzmpop", -5, "write blocking changes_notified", (c, a, o) -> blockingMultiPop(c, a, o, KeyType.ZSET, "MIN", "MAX", ZSetCommands::popKey)).keys(3, -1, 1)
                 .movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 2))
                 .docs(z, "7.0.0", "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", "timeout numkeys key [key ...] MIN | MAX [COUNT count]"));
     }
@@ -71,7 +71,6 @@ final class BlockingCommands {
         io.simplekv.keyspace.ZSetTable z = ZSetCommands.read(c, key);
         if (z == null) return false;
         io.simplekv.keyspace.ZSetTable.Entry e = ZSetCommands.pop(c, key, z, min, 1).get(0);
-        touched(c, key);
         out.array(3);
         out.bulk(key);
         out.bulk(e.member());
@@ -112,7 +111,6 @@ final class BlockingCommands {
         byte[] e = l.pop(left);
         l.commit();
         ListCommands.popped(c, left, l, key);
-        touched(c, key);
         out.array(2);
         out.bulk(key);
         out.bulk(e);
@@ -133,7 +131,6 @@ final class BlockingCommands {
             ClientConnection wc = w.client();
             if (!hasList(wc, key)) return false;
             ListCommands.move(wc, key, w.target(), fromLeft, toLeft, o);
-            touched(wc, key);
             wc.server().keyWritten(wc.dbIndex(), w.target());
             return true;
         });
@@ -156,19 +153,7 @@ final class BlockingCommands {
             out.nullArray();
             return;
         }
-        block(c, a, p.keys(a), null, timeout, (w, key, o) -> {
-            ClientConnection wc = w.client();
-            if (!holds(wc, key, type) || !keyPop.pop(wc, key, p, o)) return false;
-            touched(wc, key);
-            return true;
-        });
+        block(c, a, p.keys(a), null, timeout, (w, key, o) -> holds(w.client(), key, type) && keyPop.pop(w.client(), key, p, o));
     }
 
-    /**
-     * WATCH must see a pop made for a blocked client as a write. When the command pops at once CommandService
-     * touches the key afterwards anyway; touching twice is harmless.
-     */
-    private static void touched(ClientConnection c, byte[] key) {
-        if (!c.server().watches().isEmpty()) c.server().watches().touch(c.dbIndex(), key);
-    }
 }
