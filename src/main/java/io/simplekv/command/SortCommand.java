@@ -27,7 +27,7 @@ final class SortCommand {
     static void register(CommandTable.Builder t) {
         String g = "generic";
         String syntax = "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA]";
-        t.add(command("sort", -2, "write denyoom", (c, a, o) -> sort(c, a, o, false)).keys(1, 1, 1)
+        t.add(command("sort", -2, "write denyoom changes_notified", (c, a, o) -> sort(c, a, o, false)).keys(1, 1, 1)
                 .movableKeys(new SortKeys(true))
                 .docs(g, "1.0.0", "Sorts the elements in a list, a set, or a sorted set, optionally storing the result.",
                         syntax + " [STORE destination]"));

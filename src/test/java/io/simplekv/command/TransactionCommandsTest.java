@@ -158,6 +158,7 @@ class TransactionCommandsTest extends ServerTestBase {
         {"renamenx", "SET src v", "RENAMENX src w", ""},
         {"copy", "SET src v; SET w x", "COPY src w REPLACE", "COPY w other"},
         {"move", "SET w v", "MOVE w 1", ""},
+        {"sort", "RPUSH src 2 1", "SORT src STORE w", "SORT nothing STORE w"},
         {"hset", "", "HSET w f v", ""},
         {"hmset", "", "HMSET w f v", ""},
         {"hsetnx", "HSET w f v", "HSETNX w g v", "HSETNX w f x"},
