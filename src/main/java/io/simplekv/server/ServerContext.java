@@ -112,9 +112,11 @@ public final class ServerContext {
         }
     }
 
-    /** A write made outside a command's own run (serving a blocked client): what CommandService does after one. */
+    /**
+     * A key filled outside the keys CommandService signals after a command (another database's, or a blocked
+     * client's destination): wakes its waiters. WATCH hears of the write from the command's notification.
+     */
     public void keyWritten(int db, byte[] key) {
-        if (!watches.isEmpty()) watches.touch(db, key);
         if (blocking.anyWaiting()) blocking.signal(db, key);
     }
 

@@ -3,6 +3,7 @@ package io.simplekv.storage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * An on-heap table split into segments by key hash, each guarded by its own monitor, with the total size kept
@@ -28,7 +29,7 @@ abstract class SegmentedTable<S extends SegmentedTable.Segment> implements Stora
     final S[] segments;
     final LongAdder size = new LongAdder();
 
-    SegmentedTable(IntFunction<S[]> array, java.util.function.Supplier<S> segment) {
+    SegmentedTable(IntFunction<S[]> array, Supplier<S> segment) {
         segments = array.apply(SEGMENTS);
         for (int i = 0; i < SEGMENTS; i++) segments[i] = segment.get();
     }

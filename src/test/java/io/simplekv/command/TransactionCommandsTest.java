@@ -229,6 +229,23 @@ class TransactionCommandsTest extends ServerTestBase {
         assertEquals(flagged, rows, "every command flagged CHANGES_NOTIFIED has a row in CHANGES");
     }
 
+    @Test
+    void moveAndCopyIntoAnotherDatabaseReachItsWatchers() {
+        for (String[] write : new String[][] {{"MOVE", "k", "1"}, {"COPY", "k", "k", "DB", "1"}}) {
+            r.call("FLUSHALL");
+            r.call("SELECT", "1");
+            r.call("WATCH", "k");
+            try (Wire other = server.connect()) {
+                other.call("SET", "k", "v");
+                assertEquals(":1\r\n", other.call(write));
+            }
+            r.call("MULTI");
+            r.call("PING");
+            assertEquals("*-1\r\n", r.call("EXEC"), String.join(" ", write) + " changed k in db 1");
+            r.call("SELECT", "0");
+        }
+    }
+
     /** Runs setup, WATCHes w, runs call from another client, and returns what a MULTI PING EXEC then replies. */
     private String execAfter(String setup, String call) {
         r.call("FLUSHALL");
