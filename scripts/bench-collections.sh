@@ -3,8 +3,10 @@
 # against a 10-member and a 1,000,000-member collection (random members via __rand_int__) and the script prints
 # ops/s for both and the cost ratio small÷big (1.0 = flat; a whole-collection rewrite shows up in the thousands).
 # Usage: scripts/bench-collections.sh [engine] [members]   (defaults: memory 1000000). A script, not a test.
-# Engine "redis" runs the same measurement against Debian's redis-server, for reference. APPENDFSYNC=no (or
-# always) runs the chronicle engine with that appendfsync instead of its default everysec.
+# Engine "redis" runs the same measurement against Debian's redis-server, for reference, and "redis-aof" against it
+# with --appendonly yes --appendfsync everysec (chronicle's default durability). APPENDFSYNC=no (or always) runs the
+# chronicle engine with that appendfsync instead of its default everysec. The last column is the server's minor page
+# faults per big-side request (from /proc): a write to a page of a memory-mapped file the last fsync wrote back.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 engine="${1:-memory}"
@@ -15,15 +17,19 @@ command -v redis-benchmark >/dev/null || { apt-get update -qq && apt-get install
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 work="$(mktemp -d)"
 trap 'redis-cli -p "$port" shutdown >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-if [ "$engine" = redis ]; then
+if [ "$engine" = redis ] || [ "$engine" = redis-aof ]; then
   command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save '' --appendonly no --daemonize yes >/dev/null
+  aof=no; [ "$engine" = redis ] || aof=yes
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save '' --appendonly "$aof" --appendfsync everysec \
+    --daemonize yes >/dev/null
 else
   JAVA_OPTS="${JAVA_OPTS:--Xms2g -Xmx2g}" "$root/scripts/simplekv-server" --port "$port" --dir "$work" --storage "$engine" \
     >"$work/server.log" 2>&1 &
 fi
 for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 [ -z "${APPENDFSYNC:-}" ] || redis-cli -p "$port" config set appendfsync "$APPENDFSYNC" >/dev/null
+pid="$(redis-cli -p "$port" info server | tr -d '\r' | sed -n 's/^process_id://p')"
+faults() { awk '{ print $10 }' "/proc/$pid/stat"; } # minflt: the field after the name, which has no spaces here
 
 # Fill: key small:<type> gets 10 members, big:<type> gets $big, members m:0 .. m:N-1 (what __rand_int__ makes);
 # sorted-set member i has score 10 * i.
@@ -55,8 +61,8 @@ rate() { # requests keyspace-size command...
   redis-benchmark -p "$port" -n "$n" -c 50 -P 16 -r "$r" -q "$@" 2>/dev/null | tr '\r' '\n' \
     | grep "requests per second" | tail -1 | sed -E 's/.*: ([0-9.]+) requests per second.*/\1/'
 }
-echo "| command | 10 members ops/s | $big members ops/s | cost ratio |"
-echo "|---|---|---|---|"
+echo "| command | 10 members ops/s | $big members ops/s | cost ratio | big-side page faults per request |"
+echo "|---|---|---|---|---|"
 median() { printf '%s\n' "$@" | sort -g | sed -n 2p; } # of three
 row() { # name small-args big-args
   local name="$1" s=() b=() i
@@ -68,12 +74,15 @@ row() { # name small-args big-args
   # written __rand_int__@RUN@ ends in a digit of its own in every run, so every run really rescores; the fill's
   # scores are 10 * i, so a new score is still a random place in the whole set, and still an integer.
   rate 50000 10 ${2//@RUN@/1} >/dev/null; rate 50000 "$big" ${3//@RUN@/2} >/dev/null
+  local f0 f=0
   for i in 1 2 3; do
-    s+=("$(rate 100000 10 ${2//@RUN@/$((2 * i + 1))})"); b+=("$(rate 100000 "$big" ${3//@RUN@/$((2 * i + 2))})")
+    s+=("$(rate 100000 10 ${2//@RUN@/$((2 * i + 1))})")
+    f0=$(faults); b+=("$(rate 100000 "$big" ${3//@RUN@/$((2 * i + 2))})"); f=$((f + $(faults) - f0))
   done
   local sm bm
   sm=$(median "${s[@]}"); bm=$(median "${b[@]}")
-  printf '| %s | %.0f | %.0f | %s |\n' "$name" "$sm" "$bm" "$(awk -v s="$sm" -v b="$bm" 'BEGIN { printf "%.2f", s / b }')"
+  printf '| %s | %.0f | %.0f | %s | %s |\n' "$name" "$sm" "$bm" "$(awk -v s="$sm" -v b="$bm" 'BEGIN { printf "%.2f", s / b }')" \
+    "$(awk -v f="$f" 'BEGIN { printf "%.3f", f / 300000 }')"
 }
 row "HSET (update)" "HSET small:hash m:__rand_int__ v" "HSET big:hash m:__rand_int__ v"
 row "HGET" "HGET small:hash m:__rand_int__" "HGET big:hash m:__rand_int__"
