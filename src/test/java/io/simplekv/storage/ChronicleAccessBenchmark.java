@@ -3,9 +3,9 @@ package io.simplekv.storage;
 import io.simplekv.config.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
@@ -23,8 +23,7 @@ class ChronicleAccessBenchmark {
     private static final int OPS = 400_000;
 
     @Test
-    void costOfOneRandomRecordAccess() throws Exception {
-        Path dir = Files.createTempDirectory("chronicle-access");
+    void costOfOneRandomRecordAccess(@TempDir Path dir) throws Exception {
         try (ChronicleEngine engine = ChronicleEngine.open(dir, ChronicleEngine.Sizing.of(ServerConfig.defaults()))) {
             measure("chronicle", engine.open("db0" + StorageEngine.PAGES_SUFFIX), 40_000, 1100, 600);
             measure("chronicle", engine.open("db1" + StorageEngine.PAGES_SUFFIX), 160_000, 300, 200);
