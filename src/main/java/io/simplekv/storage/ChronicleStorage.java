@@ -141,12 +141,10 @@ public final class ChronicleStorage implements Storage {
         return dir;
     }
 
-
     /** The table's name as the journal records it: its directory's. */
     String name() {
         return dir.getFileName().toString();
     }
-
 
     /** Applies one write of a batch ({@link WriteBatches#DELETED} removes); also how a restart replays one. */
     void apply(byte[] key, byte[] rec) {

@@ -86,12 +86,16 @@ final class WriteBatches {
     boolean stageIfActive(ChronicleStorage table, byte[] key, byte[] rec) {
         Batch b = current.get();
         if (b.depth == 0) return false;
-        b.writes.put(new Target(table, ByteBuffer.wrap(key.clone())), new Staged(rec, -1, -1));
+        stageWhole(b, table, key, rec);
         return true;
     }
 
     void stage(ChronicleStorage table, byte[] key, byte[] rec) {
-        current.get().writes.put(new Target(table, ByteBuffer.wrap(key.clone())), new Staged(rec, -1, -1));
+        stageWhole(current.get(), table, key, rec);
+    }
+
+    private static void stageWhole(Batch b, ChronicleStorage table, byte[] key, byte[] rec) {
+        b.writes.put(new Target(table, ByteBuffer.wrap(key.clone())), new Staged(rec, -1, -1));
     }
 
     /**
@@ -122,13 +126,11 @@ final class WriteBatches {
         window.enter(); // a kill anywhere from here on is a kill inside an operation: the next start recovers
         try {
             // Always journaled: a copy into a mapped file costs less than asking the map whether a lone put rewrites.
-            {
-                List<Replayed> entries = new ArrayList<>(writes.size());
-                for (Map.Entry<Target, Staged> w : writes) {
-                    entries.add(new Replayed(w.getKey().table().name(), w.getKey().key().array(), w.getValue().rec));
-                }
-                journal.record(encode(entries));
+            List<Replayed> entries = new ArrayList<>(writes.size());
+            for (Map.Entry<Target, Staged> w : writes) {
+                entries.add(new Replayed(w.getKey().table().name(), w.getKey().key().array(), w.getValue().rec));
             }
+            journal.record(encode(entries));
             for (Map.Entry<Target, Staged> w : writes) {
                 Staged s = w.getValue();
                 ChronicleStorage table = w.getKey().table();
