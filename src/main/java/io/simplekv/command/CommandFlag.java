@@ -18,6 +18,11 @@ public enum CommandFlag {
     ALLOW_BUSY("allow_busy"),
     NO_MULTI("no_multi"),
     LOCK_ALL(null),
+    /**
+     * Ours (Redis's CMD_PROTECTED, which COMMAND INFO doesn't show): refused unless enable-debug-command allows it,
+     * for everyone or, with "local", for loopback clients.
+     */
+    PROTECTED(null),
     /** Ours: may run while a RESP2 connection is in subscribed mode (Redis hard-codes that list of commands). */
     SUBSCRIBED_OK(null),
     /** Ours: runs at once even inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET), as Redis does. */

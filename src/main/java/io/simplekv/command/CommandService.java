@@ -65,6 +65,14 @@ public final class CommandService {
             reject(out, spec, "ERR wrong number of arguments for '" + spec.fullName + "' command");
             return;
         }
+        // Before auth, as in Redis: a protected command is refused to everyone the config doesn't allow.
+        if (spec.has(CommandFlag.PROTECTED) && !protectedAllowed(client)) {
+            client.failMulti();
+            reject(out, spec, "ERR " + spec.name.toUpperCase() + " command not allowed. If the enable-" + spec.name
+                    + "-command option is set to \"local\", you can run it from a local connection, otherwise you need"
+                    + " to set this option in the configuration file, and then restart the server.");
+            return;
+        }
         if (!client.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
             client.failMulti();
             reject(out, spec, NOAUTH);
@@ -98,6 +106,12 @@ public final class CommandService {
         client.lastCommand(spec.fullName);
         run(spec, client, args, out);
         if (blocking.anyReady()) blocking.serveReady(server.keyspace());
+    }
+
+    /** Redis's allowProtectedAction: "yes" for everyone, "local" for loopback clients only. */
+    private boolean protectedAllowed(ClientConnection client) {
+        String allowed = server.config().get("enable-debug-command");
+        return allowed.equals("yes") || (allowed.equals("local") && client.isLocal());
     }
 
     /** The spec a queued request names; queueing already checked that it exists and accepts its arity. */

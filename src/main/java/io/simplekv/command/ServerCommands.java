@@ -76,7 +76,7 @@ final class ServerCommands {
                 .sub(command("help", 2, "loading stale", (c, a, o) -> Help.reply(o, "FUNCTION",
                         "FLUSH [ASYNC|SYNC]", "    Delete all the libraries.",
                         "LIST [LIBRARYNAME PATTERN] [WITHCODE]", "    Return general information on all the libraries."))));
-        t.add(command("debug", -2, "admin noscript loading stale", ServerCommands::debug)
+        t.add(command("debug", -2, "admin noscript loading stale protected", ServerCommands::debug)
                 .docs(g, "1.0.0", "A container for debugging commands.", ""));
     }
 
@@ -228,15 +228,24 @@ final class ServerCommands {
         out.ok();
     }
 
+    /**
+     * DEBUG SLEEP's duration as Redis computes it: strtod (text that isn't a number is 0) times 10^6 into a long
+     * long, where an out-of-range product (inf, nan, 1e300) becomes LLONG_MIN on x86 and the sleep returns at once.
+     */
+    static long sleepMillis(byte[] arg) {
+        double seconds = io.simplekv.text.Strtod.parse(arg, 0);
+        if (Double.isNaN(seconds)) return 0;
+        double micros = seconds * 1_000_000;
+        if (!(micros < 0x1p63) || micros < -0x1p63) return -1;
+        return (long) micros / 1000;
+    }
+
     static void debug(ClientConnection c, byte[][] a, RespWriter out) {
         if (Args.is(a[1], "SLEEP") && a.length == 3) {
-            double seconds = Args.toDouble(a[2]);
-            try {
-                Thread.sleep((long) (seconds * 1000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            out.ok();
+            long millis = sleepMillis(a[2]);
+            // Only this client waits (its later requests are held back meanwhile): nothing sleeps on an event loop.
+            if (millis <= 0 || c.denyBlocking()) out.ok();
+            else c.server().blocking().block(io.simplekv.server.BlockedClient.pause(c, a), millis);
         } else if (Args.is(a[1], "SET-ACTIVE-EXPIRE") && a.length == 3) {
             // Redis reads the flag with atoi: anything not a number is 0.
             c.server().expirer().setEnabled(RedisNumbers.atoi(a[2]) != 0);

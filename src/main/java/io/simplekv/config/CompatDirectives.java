@@ -85,7 +85,6 @@ final class CompatDirectives {
             oneOf("acl-pubsub-default", "resetchannels", true, "allchannels", "resetchannels"),
             oneOf("sanitize-dump-payload", "no", true, "no", "yes", "clients"),
             oneOf("enable-protected-configs", "no", false, "no", "yes", "local"),
-            oneOf("enable-debug-command", "no", false, "no", "yes", "local"),
             oneOf("enable-module-command", "no", false, "no", "yes", "local"),
             oneOf("cluster-preferred-endpoint-type", "ip", true, "ip", "hostname", "unknown-endpoint"),
             oneOf("propagation-error-behavior", "ignore", true, "ignore", "panic", "panic-on-replicas"),

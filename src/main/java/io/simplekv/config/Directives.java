@@ -45,6 +45,8 @@ public final class Directives {
             bool("daemonize", false, false),
             string("pidfile", "", false),
             bool("protected-mode", true, true),
+            // DEBUG can stop a client for as long as it asks and read any value's internals: off unless enabled.
+            oneOf("enable-debug-command", "no", false, "no", "yes", "local"),
             words("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", true),
             // Accepted for compatibility; their issues give them effect.
             words("save", "3600 1 300 100 60 10000", true),

@@ -24,11 +24,18 @@ public final class BlockedClient {
     private final byte[] target;
     private final Server server;
     private final byte[][] request;
+    private final long blockedAt;
     private boolean finished;
     private ScheduledFuture<?> timeout;
 
+    /** A pause (DEBUG SLEEP): waits on no key, cannot be ended by CLIENT UNBLOCK, answers +OK when time is up. */
+    public static BlockedClient pause(ClientConnection client, byte[][] request) {
+        return new BlockedClient(client, request, client.dbIndex(), List.of(), null, (w, k, o) -> false);
+    }
+
     public BlockedClient(ClientConnection client, byte[][] request, int db, List<byte[]> keys, byte[] target, Server server) {
         this.client = client;
+        this.blockedAt = System.nanoTime();
         this.request = request;
         this.db = db;
         this.keys = List.copyOf(keys);
@@ -37,6 +44,9 @@ public final class BlockedClient {
     }
 
     public ClientConnection client() { return client; }
+    public boolean isPause() { return keys.isEmpty(); }
+    /** When the wait began, in System.nanoTime() terms. */
+    long blockedAt() { return blockedAt; }
     public int db() { return db; }
     public List<byte[]> keys() { return keys; }
     /** A second key the serve writes to (BLMOVE's destination), locked with the ready key; null if none. */

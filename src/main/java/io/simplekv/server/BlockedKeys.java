@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BlockedKeys {
     private static final byte[] TIMED_OUT = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] UNBLOCKED = "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"
             .getBytes(StandardCharsets.US_ASCII);
 
@@ -71,7 +72,7 @@ public final class BlockedKeys {
             });
         }
         if (timeoutMs > 0) {
-            w.timeout(c.loop().schedule(() -> end(w, TIMED_OUT), timeoutMs, TimeUnit.MILLISECONDS));
+            w.timeout(c.loop().schedule(() -> end(w, w.isPause() ? OK : TIMED_OUT), timeoutMs, TimeUnit.MILLISECONDS));
         }
     }
 
@@ -154,7 +155,8 @@ public final class BlockedKeys {
     /** Ends a wait with the timeout reply or, for CLIENT UNBLOCK ... ERROR, the UNBLOCKED error; false if not blocked. */
     public boolean unblock(ClientConnection c, boolean withError) {
         BlockedClient w = c.blocked();
-        return w != null && end(w, withError ? UNBLOCKED : TIMED_OUT);
+        // A DEBUG SLEEP stands for a server that is asleep: nothing can wake it early.
+        return w != null && !w.isPause() && end(w, withError ? UNBLOCKED : TIMED_OUT);
     }
 
     /** The client went away while blocked. */
@@ -172,6 +174,8 @@ public final class BlockedKeys {
             if (!w.finish()) return false;
         }
         forget(w);
+        // A pause ran for all of its wait, as Redis's DEBUG SLEEP does inside the command, so the slow log sees it.
+        if (w.isPause()) onServed.accept(w, (System.nanoTime() - w.blockedAt()) / 1000);
         w.client().resume(Unpooled.wrappedBuffer(reply));
         return true;
     }

@@ -288,6 +288,12 @@ public final class ClientConnection implements Subscriber {
     public void closeAfterReply() { closeAfterReply = true; }
     public boolean closingAfterReply() { return closeAfterReply; }
 
+    /** Redis's islocalClient: a loopback peer (or no network peer at all, as in tests on an embedded channel). */
+    public boolean isLocal() {
+        SocketAddress a = channel.remoteAddress();
+        return !(a instanceof InetSocketAddress i) || i.getAddress() == null || i.getAddress().isLoopbackAddress();
+    }
+
     public String address() {
         return format(channel.remoteAddress());
     }

@@ -156,7 +156,7 @@ public final class Persistence {
         try {
             syncChanges(true);
             lastBgsaveOk = true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
             lastBgsaveOk = false;
             log.warn("Background saving failed: {}", e.getMessage());
         } finally {
@@ -173,7 +173,7 @@ public final class Persistence {
     /** Starts the once-a-second force for {@code appendfsync everysec}, on the persistence thread. */
     public void start() {
         if (!persistent) return;
-        worker().scheduleWithFixedDelay(this::everySecond, 1, 1, TimeUnit.SECONDS);
+        worker().scheduleWithFixedDelay(Chore.guarded("appendfsync everysec", this::everySecond), 1, 1, TimeUnit.SECONDS);
     }
 
     private void everySecond() {

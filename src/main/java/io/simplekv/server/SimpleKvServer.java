@@ -139,17 +139,16 @@ public final class SimpleKvServer implements AutoCloseable {
         cronTask = cron.scheduleAtFixedRate(this::guarded, period, period, TimeUnit.MILLISECONDS);
     }
 
+    /** Each chore on its own, so one that fails (even with an Error) neither skips the others nor stops the timer. */
     private void guarded() {
-        try {
+        Chore.run("hz", () -> {
             int hz = context.config().hz;
             if (hz != cronHz) scheduleCron(hz); // CONFIG SET hz
-            context.expirer().run();
-            context.keyspace().space().reclaim(System.currentTimeMillis());
-            closeIdleClients();
-            context.opsPerSecond().sample(context.commandsProcessed(), System.currentTimeMillis());
-        } catch (RuntimeException e) {
-            log.error("Periodic task failed", e);
-        }
+        });
+        Chore.run("active expiry", context.expirer());
+        Chore.run("lazy free", () -> context.keyspace().space().reclaim(System.currentTimeMillis()));
+        Chore.run("client timeout", this::closeIdleClients);
+        Chore.run("ops per second", () -> context.opsPerSecond().sample(context.commandsProcessed(), System.currentTimeMillis()));
     }
 
     private void closeIdleClients() {

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -28,6 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ParameterizedClass
 @EnumSource(EngineKind.class)
 class KeyCommandsTest extends ServerTestBase {
+    @Override
+    protected Map<String, String> config() {
+        return Map.of("enable-debug-command", "yes");
+    }
+
 
     static final String NX_CONFLICT = error("ERR NX and XX, GT or LT options at the same time are not compatible");
     static final String GT_LT_CONFLICT = error("ERR GT and LT options at the same time are not compatible");

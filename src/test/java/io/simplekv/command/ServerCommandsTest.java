@@ -30,6 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @EnumSource(EngineKind.class)
 @SuppressWarnings("unchecked")
 class ServerCommandsTest extends ServerTestBase {
+    @Override
+    protected Map<String, String> config() {
+        return Map.of("enable-debug-command", "yes");
+    }
+
 
 
     private String info(String... sections) {
@@ -497,6 +502,62 @@ class ServerCommandsTest extends ServerTestBase {
                         r.call("DEBUG", "FOO")),
                 () -> assertEquals(error("ERR unknown subcommand or wrong number of arguments for 'SET-ACTIVE-EXPIRE'. "
                         + "Try DEBUG HELP."), r.call("DEBUG", "SET-ACTIVE-EXPIRE")));
+    }
+
+    private static final String DEBUG_REFUSED = error("ERR DEBUG command not allowed. If the enable-debug-command option"
+            + " is set to \"local\", you can run it from a local connection, otherwise you need to set this option in"
+            + " the configuration file, and then restart the server.");
+
+    /** Redis 7's default: DEBUG is refused, after the arity check and before auth. */
+    @Test
+    void debugIsRefusedByDefault() {
+        try (var s = new io.simplekv.support.ServerFixture(engine, dir.resolve("default"), Map.of("requirepass", "pw"));
+             Wire w = s.connect()) {
+            assertEquals(DEBUG_REFUSED, w.call("DEBUG", "SLEEP", "0"));
+            assertEquals(error("ERR wrong number of arguments for 'debug' command"), w.call("DEBUG"));
+            assertEquals(OK, w.call("AUTH", "pw"));
+            assertEquals(DEBUG_REFUSED, w.call("DEBUG", "SET-ACTIVE-EXPIRE", "0"));
+            assertTrue(w.call("INFO", "errorstats").contains("errorstat_ERR:count=3"));
+        }
+    }
+
+    /** "local" allows loopback peers; an embedded test channel has no network peer, which counts as local. */
+    @Test
+    void debugLocalAllowsLocalClients() {
+        try (var s = new io.simplekv.support.ServerFixture(engine, dir.resolve("local"), Map.of("enable-debug-command", "local"));
+             Wire w = s.connect()) {
+            assertEquals(OK, w.call("DEBUG", "SLEEP", "0"));
+        }
+    }
+
+    /** DEBUG SLEEP stops only its own client (and what it pipelined behind), never the event loop. */
+    @Test
+    void debugSleepHoldsOnlyItsClient() {
+        try (Wire other = server.connect()) {
+            String id = r.call("CLIENT", "ID").substring(1).trim();
+            assertEquals("", r.send("*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$1\r\n2\r\n*1\r\n$4\r\nPING\r\n"));
+            assertEquals("+PONG\r\n", other.call("PING"));
+            assertEquals(integer(0), other.call("CLIENT", "UNBLOCK", id));
+            assertEquals("", r.advanceTime(1999));
+            assertEquals("+OK\r\n+PONG\r\n", r.advanceTime(1));
+        }
+    }
+
+    /** Redis turns the seconds into a long long of microseconds: what overflows (or isn't a number) returns at once. */
+    @Test
+    void debugSleepOutOfRangeReturnsAtOnce() {
+        for (String t : List.of("inf", "-inf", "nan", "-1", "1e300", "abc", "0")) {
+            assertEquals(OK, r.call("DEBUG", "SLEEP", t), t);
+        }
+    }
+
+    @Test
+    void debugSleepIsSlowLogged() {
+        r.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+        r.call("SLOWLOG", "RESET");
+        r.call("DEBUG", "SLEEP", "0.5");
+        assertEquals(OK, r.advanceTime(500));
+        assertTrue(r.call("SLOWLOG", "GET", "1").contains("$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$3\r\n0.5\r\n"));
     }
 
     /** Redis reads the flag with atoi, so a non-number means 0 and is not an error. */

@@ -30,7 +30,7 @@ public abstract class ServerTestBase {
 
     @BeforeEach
     void startServer() {
-        server = new ServerFixture(engine, dir);
+        server = new ServerFixture(engine, dir, config());
         r = server.connect();
     }
 
@@ -38,6 +38,11 @@ public abstract class ServerTestBase {
     void stopServer() {
         r.close();
         server.close();
+    }
+
+    /** Config overrides for this suite's server (e.g. enable-debug-command for suites that need DEBUG). */
+    protected java.util.Map<String, String> config() {
+        return java.util.Map.of();
     }
 
     /** Puts a non-string key straight into the keyspace, for WRONGTYPE paths before other types exist. */
