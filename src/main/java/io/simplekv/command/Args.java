@@ -57,7 +57,7 @@ public final class Args {
 
     /**
      * Bytes as text, one char per byte (ISO-8859-1), so any argument echoed back in a reply or error comes out
-     * byte for byte as it came in, as Redis's C strings do; RespWriter writes text the same way.
+     * byte for byte as it came in, as Redis's C strings do; ReplySink writes text the same way.
      */
     public static String text(byte[] arg) {
         return new String(arg, StandardCharsets.ISO_8859_1);

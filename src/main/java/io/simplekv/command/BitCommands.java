@@ -4,8 +4,7 @@ import io.simplekv.keyspace.Database;
 import io.simplekv.keyspace.KeyType;
 import io.simplekv.keyspace.Records;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 import io.simplekv.text.RedisNumbers;
 
 import java.lang.invoke.MethodHandles;
@@ -64,7 +63,7 @@ final class BitCommands {
      * A bit offset argument. BITFIELD's "#N" form counts in fields of {@code fieldBits}. Offsets whose byte lies
      * past proto-max-bulk-len are refused up front, so the string a write grows to always fits an array.
      */
-    private static long bitOffset(ClientConnection c, byte[] arg, int fieldBits) {
+    private static long bitOffset(Session c, byte[] arg, int fieldBits) {
         boolean fields = fieldBits > 0 && arg.length > 0 && arg[0] == '#';
         int skip = fields ? 1 : 0;
         long offset;
@@ -115,7 +114,7 @@ final class BitCommands {
 
     // ---- SETBIT, GETBIT --------------------------------------------------------------------------------------
 
-    static void setbit(ClientConnection c, byte[][] a, RespWriter out) {
+    static void setbit(Session c, byte[][] a, ReplySink out) {
         long offset = bitOffset(c, a[2], 0);
         long on;
         try {
@@ -135,7 +134,7 @@ final class BitCommands {
         out.integer(was ? 1 : 0);
     }
 
-    static void getbit(ClientConnection c, byte[][] a, RespWriter out) {
+    static void getbit(Session c, byte[][] a, ReplySink out) {
         long offset = bitOffset(c, a[2], 0);
         byte[] rec = c.db().readString(a[1]);
         if (rec == null) {
@@ -163,7 +162,7 @@ final class BitCommands {
         return new long[] {start, end};
     }
 
-    static void bitcount(ClientConnection c, byte[][] a, RespWriter out) {
+    static void bitcount(Session c, byte[][] a, ReplySink out) {
         // Redis answers 0 for a missing key before it looks at the range arguments at all.
         byte[] rec = c.db().readString(a[1]);
         if (rec == null) {
@@ -201,7 +200,7 @@ final class BitCommands {
         return n;
     }
 
-    static void bitpos(ClientConnection c, byte[][] a, RespWriter out) {
+    static void bitpos(Session c, byte[][] a, ReplySink out) {
         long bit = Args.toLong(a[2]);
         if (bit != 0 && bit != 1) throw RedisError.err("The bit argument must be 1 or 0.");
         byte[] rec = c.db().readString(a[1]);
@@ -247,7 +246,7 @@ final class BitCommands {
 
     // ---- BITOP -----------------------------------------------------------------------------------------------
 
-    static void bitop(ClientConnection c, byte[][] a, RespWriter out) {
+    static void bitop(Session c, byte[][] a, ReplySink out) {
         char op;
         if (Args.is(a[1], "and")) op = '&';
         else if (Args.is(a[1], "or")) op = '|';
@@ -293,7 +292,7 @@ final class BitCommands {
 
     private record Field(FieldOp op, boolean signed, int bits, long offset, long value, Overflow overflow) {}
 
-    static void bitfield(ClientConnection c, byte[][] a, RespWriter out, boolean readOnlyCommand) {
+    static void bitfield(Session c, byte[][] a, ReplySink out, boolean readOnlyCommand) {
         List<Field> fields = new ArrayList<>();
         Overflow overflow = Overflow.WRAP;
         long highestBit = -1;
@@ -401,7 +400,7 @@ final class BitCommands {
 
     // ---- LCS -------------------------------------------------------------------------------------------------
 
-    static void lcs(ClientConnection c, byte[][] a, RespWriter out) {
+    static void lcs(Session c, byte[][] a, ReplySink out) {
         Database db = c.db();
         byte[] ra = db.read(a[1]), rb = db.read(a[2]);
         if ((ra != null && Records.type(ra) != KeyType.STRING) || (rb != null && Records.type(rb) != KeyType.STRING)) {

@@ -4,9 +4,7 @@ import io.simplekv.keyspace.KeyType;
 import io.simplekv.keyspace.ListTable;
 import io.simplekv.keyspace.Records;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.BlockedClient;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 import io.simplekv.text.RedisNumbers;
 
 import java.util.Arrays;
@@ -49,11 +47,11 @@ final class BlockingCommands {
 
     /** One pop from one key, writing the reply; false (nothing written) when the key holds nothing to pop. */
     private interface OnePop {
-        boolean pop(ClientConnection c, byte[] key, RespWriter out);
+        boolean pop(Session c, byte[] key, ReplySink out);
     }
 
     /** BLPOP, BRPOP, BZPOPMIN, BZPOPMAX: keys then a timeout; the first key with something to pop answers. */
-    private static void blockingPopOne(ClientConnection c, byte[][] a, RespWriter out, KeyType type, OnePop pop) {
+    private static void blockingPopOne(Session c, byte[][] a, ReplySink out, KeyType type, OnePop pop) {
         long timeout = timeout(a[a.length - 1]);
         for (int i = 1; i < a.length - 1; i++) {
             if (pop.pop(c, a[i], out)) return;
@@ -67,7 +65,7 @@ final class BlockingCommands {
     }
 
     /** BZPOPMIN/BZPOPMAX's reply: a flat [key, member, score]. */
-    private static boolean zpopOne(ClientConnection c, byte[] key, boolean min, RespWriter out) {
+    private static boolean zpopOne(Session c, byte[] key, boolean min, ReplySink out) {
         io.simplekv.keyspace.ZSetTable z = ZSetCommands.read(c, key);
         if (z == null) return false;
         io.simplekv.keyspace.ZSetTable.Entry e = ZSetCommands.pop(c, key, z, min, 1).get(0);
@@ -89,23 +87,23 @@ final class BlockingCommands {
     }
 
     /** Parks the client; the caller holds the shard locks of every key (CommandService took them). */
-    static void block(ClientConnection c, byte[][] request, List<byte[]> keys, byte[] target, long timeoutMs,
+    static void block(Session c, byte[][] request, List<byte[]> keys, byte[] target, long timeoutMs,
                       BlockedClient.Server server) {
         BlockedClient w = new BlockedClient(c, request, c.dbIndex(), keys, target, server);
         c.server().blocking().block(w, timeoutMs);
     }
 
     /** Whether the key holds a collection of this type now; another type keeps a waiter waiting, as in Redis. */
-    static boolean holds(ClientConnection c, byte[] key, KeyType type) {
+    static boolean holds(Session c, byte[] key, KeyType type) {
         byte[] rec = c.db().lookup(key);
         return rec != null && Records.type(rec) == type;
     }
 
-    static boolean hasList(ClientConnection c, byte[] key) {
+    static boolean hasList(Session c, byte[] key) {
         return holds(c, key, KeyType.LIST);
     }
 
-    private static boolean popOne(ClientConnection c, byte[] key, boolean left, RespWriter out) {
+    private static boolean popOne(Session c, byte[] key, boolean left, ReplySink out) {
         ListTable l = ListTable.open(c.db(), key);
         if (l == null || l.size() == 0) return false;
         byte[] e = l.pop(left);
@@ -117,7 +115,7 @@ final class BlockingCommands {
         return true;
     }
 
-    static void blockingMove(ClientConnection c, byte[][] a, RespWriter out, boolean fromLeft, boolean toLeft, long timeout) {
+    static void blockingMove(Session c, byte[][] a, ReplySink out, boolean fromLeft, boolean toLeft, long timeout) {
         ListTable src = ListTable.open(c.db(), a[1]);
         if (src != null) {
             ListCommands.move(c, a[1], a[2], fromLeft, toLeft, out);
@@ -128,7 +126,7 @@ final class BlockingCommands {
             return;
         }
         block(c, a, List.of(a[1]), a[2], timeout, (w, key, o) -> {
-            ClientConnection wc = w.client();
+            Session wc = w.client();
             if (!hasList(wc, key)) return false;
             ListCommands.move(wc, key, w.target(), fromLeft, toLeft, o);
             wc.server().keyWritten(wc.dbIndex(), w.target());
@@ -138,11 +136,11 @@ final class BlockingCommands {
 
     /** One key's part of a multi-pop: false (nothing written) when the key has nothing to pop. */
     private interface KeyPop {
-        boolean pop(ClientConnection c, byte[] key, ListCommands.MultiPop p, RespWriter out);
+        boolean pop(Session c, byte[] key, ListCommands.MultiPop p, ReplySink out);
     }
 
     /** BLMPOP and BZMPOP: timeout numkeys key... side [COUNT n]; the first key with something to pop answers. */
-    private static void blockingMultiPop(ClientConnection c, byte[][] a, RespWriter out, KeyType type,
+    private static void blockingMultiPop(Session c, byte[][] a, ReplySink out, KeyType type,
                                          String firstWord, String secondWord, KeyPop keyPop) {
         ListCommands.MultiPop p = ListCommands.MultiPop.parse(a, 2, firstWord, secondWord);
         long timeout = timeout(a[1]);

@@ -1,8 +1,7 @@
 package io.simplekv.command;
 
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 import io.simplekv.text.Glob;
 
 import java.util.ArrayList;
@@ -39,13 +38,13 @@ final class CommandIntrospection {
                         "GETKEYS <full-command>", "    Return the keys from a full Redis command."))));
     }
 
-    static void all(ClientConnection c, byte[][] a, RespWriter out) {
+    static void all(Session c, byte[][] a, ReplySink out) {
         if (a.length > 1) throw RedisError.err("unknown subcommand '" + Args.text(a[1]) + "'. Try COMMAND HELP.");
         out.array(c.server().commands().size());
         for (CommandSpec spec : c.server().commands().all()) writeInfo(spec, out);
     }
 
-    static void info(ClientConnection c, byte[][] a, RespWriter out) {
+    static void info(Session c, byte[][] a, ReplySink out) {
         if (a.length == 2) {
             all(c, new byte[][] {a[0]}, out);
             return;
@@ -58,14 +57,14 @@ final class CommandIntrospection {
         }
     }
 
-    private static CommandSpec find(ClientConnection c, String name) {
+    private static CommandSpec find(Session c, String name) {
         String[] parts = name.toLowerCase(Locale.ROOT).split("\\|", 2);
         CommandSpec spec = c.server().commands().lookup(parts[0]);
         if (spec != null && parts.length == 2) spec = spec.subcommands.get(parts[1]);
         return spec;
     }
 
-    private static void writeInfo(CommandSpec spec, RespWriter out) {
+    private static void writeInfo(CommandSpec spec, ReplySink out) {
         out.array(10);
         out.bulk(spec.fullName);
         out.integer(spec.arity);
@@ -114,7 +113,7 @@ final class CommandIntrospection {
      * (relative to the first, or from the end when negative) in steps. Read-only commands access their keys;
      * the others update them.
      */
-    private static void writeKeySpecs(CommandSpec spec, RespWriter out) {
+    private static void writeKeySpecs(CommandSpec spec, ReplySink out) {
         if (spec.firstKey == 0) {
             out.array(0);
             return;
@@ -147,7 +146,7 @@ final class CommandIntrospection {
         out.integer(0);
     }
 
-    static void docs(ClientConnection c, byte[][] a, RespWriter out) {
+    static void docs(Session c, byte[][] a, ReplySink out) {
         List<CommandSpec> specs = new ArrayList<>();
         if (a.length == 2) {
             specs.addAll(c.server().commands().all());
@@ -164,7 +163,7 @@ final class CommandIntrospection {
         }
     }
 
-    private static void writeDocs(CommandSpec spec, RespWriter out) {
+    private static void writeDocs(CommandSpec spec, ReplySink out) {
         List<SyntaxArguments.Arg> args = SyntaxArguments.parse(spec.docs.syntax());
         int fields = 3 + (args.isEmpty() ? 0 : 1) + (spec.isContainer() ? 1 : 0);
         out.map(fields);
@@ -188,7 +187,7 @@ final class CommandIntrospection {
         }
     }
 
-    private static void writeArgs(List<SyntaxArguments.Arg> args, RespWriter out) {
+    private static void writeArgs(List<SyntaxArguments.Arg> args, ReplySink out) {
         out.array(args.size());
         for (SyntaxArguments.Arg arg : args) {
             List<String> flags = new ArrayList<>();
@@ -217,7 +216,7 @@ final class CommandIntrospection {
     }
 
     /** COMMAND LIST: every command and, as Redis 7 lists them, every subcommand by its full name ("config|get"). */
-    static void list(ClientConnection c, byte[][] a, RespWriter out) {
+    static void list(Session c, byte[][] a, ReplySink out) {
         List<CommandSpec> all = new ArrayList<>();
         for (CommandSpec spec : c.server().commands().all()) {
             all.add(spec);
@@ -243,7 +242,7 @@ final class CommandIntrospection {
         for (String n : names) out.bulk(n);
     }
 
-    static void getkeys(ClientConnection c, byte[][] a, RespWriter out) {
+    static void getkeys(Session c, byte[][] a, ReplySink out) {
         CommandSpec spec = c.server().commands().lookup(a[2]);
         byte[][] cmd = java.util.Arrays.copyOfRange(a, 2, a.length);
         if (spec != null && spec.isContainer() && cmd.length >= 2) spec = c.server().commands().subcommand(spec, cmd[1]);

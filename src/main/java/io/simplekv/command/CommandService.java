@@ -2,11 +2,7 @@ package io.simplekv.command;
 
 import io.simplekv.keyspace.ShardLocks;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.BlockedKeys;
-import io.simplekv.server.ClientConnection;
-import io.simplekv.server.ServerContext;
-import io.simplekv.server.WatchRegistry;
+import io.simplekv.protocol.ReplySink;
 import io.simplekv.storage.StorageEngine;
 import io.simplekv.storage.StorageException;
 import org.slf4j.Logger;
@@ -35,13 +31,21 @@ public final class CommandService {
         this.locks = server.keyspace().locks();
         this.watches = server.watches();
         this.blocking = server.blocking();
-        server.transactions(this);
+    }
+
+    /** The client went away: it leaves every registry it may be in. */
+    public void disconnected(Session client) {
+        server.clients().remove(client);
+        server.pubsub().unsubscribeAll(client);
+        blocking.disconnected(client);
+        server.monitors().remove(client);
+        client.unwatchAll();
     }
 
     private final WatchRegistry watches;
     private final BlockedKeys blocking;
 
-    public void execute(ClientConnection client, byte[][] args, RespWriter out) {
+    public void execute(Session client, byte[][] args, ReplySink out) {
         CommandSpec spec = table.lookup(args[0]);
         if (spec == null) {
             server.stats().unknownCommands.increment();
@@ -109,7 +113,7 @@ public final class CommandService {
     }
 
     /** Redis's allowProtectedAction: "yes" for everyone, "local" for loopback clients only. */
-    private boolean protectedAllowed(ClientConnection client) {
+    private boolean protectedAllowed(Session client) {
         String allowed = server.config().get("enable-debug-command");
         return allowed.equals("yes") || (allowed.equals("local") && client.isLocal());
     }
@@ -125,7 +129,7 @@ public final class CommandService {
      * shard if one of them needs all; queued commands then take their own locks again (re-entrant), so no other
      * client's command can run in between and two EXECs can never deadlock. Errors stay in place, no rollback.
      */
-    public void exec(ClientConnection client, RespWriter out) {
+    public void exec(Session client, ReplySink out) {
         List<byte[][]> queued = client.endMulti();
         String refusal = server.keyspace().engine().writeRefusal();
         if (refusal != null && queued.stream().anyMatch(q -> specOf(q).has(CommandFlag.DENYOOM))) {
@@ -146,15 +150,15 @@ public final class CommandService {
                 shards[n++] = ShardLocks.shardOf(args[i]);
             }
         }
-        for (Object[] w : client.watchedKeys()) {
+        for (DbKey w : client.watched()) {
             if (n == shards.length) shards = Arrays.copyOf(shards, n * 2);
-            shards[n++] = ShardLocks.shardOf((byte[]) w[1]);
+            shards[n++] = ShardLocks.shardOf(w.key().array());
         }
         if (lockAll) locks.lockEverything();
         else n = lockSorted(shards, n);
         try {
             // Redis 7 treats a watched key that has expired since WATCH as modified.
-            for (Object[] w : client.watchedKeys()) server.keyspace().db((Integer) w[0]).lookup((byte[]) w[1]);
+            for (DbKey w : client.watched()) server.keyspace().db(w.db()).lookup(w.key().array());
             if (client.watchDirty()) {
                 out.nullArray();
                 return;
@@ -180,8 +184,8 @@ public final class CommandService {
         return n;
     }
 
-    private void run(CommandSpec spec, ClientConnection client, byte[][] args, RespWriter out) {
-        int mark = out.buffer().writerIndex();
+    private void run(CommandSpec spec, Session client, byte[][] args, ReplySink out) {
+        long mark = out.mark();
         long start = System.nanoTime();
         boolean failed = false;
         int[] shards = null;
@@ -251,8 +255,8 @@ public final class CommandService {
     }
 
     /** Replaces whatever the command wrote with the error reply its failure deserves, as Redis would word it. */
-    private void replyFailure(CommandSpec spec, RuntimeException e, RespWriter out, int mark) {
-        out.buffer().writerIndex(mark);
+    private void replyFailure(CommandSpec spec, RuntimeException e, ReplySink out, long mark) {
+        out.rewind(mark);
         if (e instanceof RedisError) {
             out.error(e.getMessage());
             server.stats().countError(e.getMessage());
@@ -271,7 +275,7 @@ public final class CommandService {
      * The slow log and MONITOR see a command once it has run, as in Redis's call(): not a rejected one, not one
      * still blocked (the slow log gets that when it is served), never an admin command on MONITOR.
      */
-    private void observe(CommandSpec spec, ClientConnection client, byte[][] args, long micros) {
+    private void observe(CommandSpec spec, Session client, byte[][] args, long micros) {
         var config = server.config();
         if (config.slowlogSlowerThan >= 0 && micros >= config.slowlogSlowerThan && !spec.has(CommandFlag.SKIP_SLOWLOG)
                 && client.blocked() == null) {
@@ -287,7 +291,7 @@ public final class CommandService {
      * databases (lock_all: FLUSHALL, SWAPDB) wake every waiter to look again, as Redis rescans on SWAPDB; MOVE and
      * COPY ... DB signal the key of the other database themselves (ServerContext.keyWritten).
      */
-    private void signalWaiters(CommandSpec spec, ClientConnection client, byte[][] args) {
+    private void signalWaiters(CommandSpec spec, Session client, byte[][] args) {
         if (spec.locksEverything()) {
             blocking.signalAll();
             return;
@@ -297,12 +301,12 @@ public final class CommandService {
     }
 
     /** Marks watchers of the keys a write command named. */
-    private void touchWatched(CommandSpec spec, ClientConnection client, byte[][] args) {
+    private void touchWatched(CommandSpec spec, Session client, byte[][] args) {
         int db = client.dbIndex();
         for (int i : spec.keyPositions(args)) watches.touch(db, args[i]);
     }
 
-    private void reject(RespWriter out, CommandSpec spec, String message) {
+    private void reject(ReplySink out, CommandSpec spec, String message) {
         if (spec != null) spec.stats.rejectedCalls.increment();
         server.stats().countError(message);
         out.error(message);

@@ -1,8 +1,7 @@
 package io.simplekv.command;
 
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +74,7 @@ final class ConnectionCommands {
                         "SETNAME <name>", "    Assign the name <name> to the current connection."))));
     }
 
-    static void ping(ClientConnection c, byte[][] a, RespWriter out) {
+    static void ping(Session c, byte[][] a, ReplySink out) {
         if (a.length > 2) throw RedisError.err("wrong number of arguments for 'ping' command");
         if (c.protocolVersion() == 2 && c.subscriptions().any()) {
             // Subscribed mode: every reply must look like a message, so PING answers as Redis does there.
@@ -86,19 +85,19 @@ final class ConnectionCommands {
         else out.simple("PONG");
     }
 
-    static void quit(ClientConnection c, byte[][] a, RespWriter out) {
+    static void quit(Session c, byte[][] a, ReplySink out) {
         out.ok();
         c.closeAfterReply();
     }
 
-    static void auth(ClientConnection c, byte[][] a, RespWriter out) {
+    static void auth(Session c, byte[][] a, ReplySink out) {
         if (a.length > 3) throw RedisError.SYNTAX;
         byte[] user = a.length == 3 ? a[1] : Args.bytes("default");
         authenticate(c, user, a[a.length - 1], a.length == 2);
         out.ok();
     }
 
-    private static void authenticate(ClientConnection c, byte[] user, byte[] password, boolean passwordOnly) {
+    private static void authenticate(Session c, byte[] user, byte[] password, boolean passwordOnly) {
         String required = c.server().config().requirepass;
         if (required.isEmpty() && passwordOnly) {
             throw RedisError.err("AUTH <password> called without any password configured for the default user. "
@@ -114,7 +113,7 @@ final class ConnectionCommands {
     }
 
     /** Redis's order: protocol version, then every option's syntax, then AUTH, then the name, then the reply. */
-    static void hello(ClientConnection c, byte[][] a, RespWriter out) {
+    static void hello(Session c, byte[][] a, ReplySink out) {
         int version = c.protocolVersion();
         if (a.length >= 2) {
             long v;
@@ -169,14 +168,14 @@ final class ConnectionCommands {
         out.array(0);
     }
 
-    static void select(ClientConnection c, byte[][] a, RespWriter out) {
+    static void select(Session c, byte[][] a, ReplySink out) {
         int db = Args.toInt(a[1]);
         if (db < 0 || db >= c.server().keyspace().databases()) throw RedisError.DB_INDEX;
         c.select(db);
         out.ok();
     }
 
-    static void swapdb(ClientConnection c, byte[][] a, RespWriter out) {
+    static void swapdb(Session c, byte[][] a, ReplySink out) {
         int x, y;
         try {
             x = Args.toInt(a[1]);
@@ -202,7 +201,7 @@ final class ConnectionCommands {
         out.ok();
     }
 
-    static void reset(ClientConnection c, byte[][] a, RespWriter out) {
+    static void reset(Session c, byte[][] a, ReplySink out) {
         if (c.inMulti()) c.endMulti();
         c.unwatchAll();
         c.server().pubsub().unsubscribeAll(c);
@@ -222,14 +221,14 @@ final class ConnectionCommands {
         }
     }
 
-    static void setname(ClientConnection c, byte[][] a, RespWriter out) {
+    static void setname(Session c, byte[][] a, ReplySink out) {
         String name = Args.text(a[2]);
         checkName(name);
         c.name(name);
         out.ok();
     }
 
-    static void setinfo(ClientConnection c, byte[][] a, RespWriter out) {
+    static void setinfo(Session c, byte[][] a, ReplySink out) {
         String value = Args.text(a[3]);
         for (int i = 0; i < value.length(); i++) {
             char ch = value.charAt(i);
@@ -243,8 +242,8 @@ final class ConnectionCommands {
         out.ok();
     }
 
-    static void list(ClientConnection c, byte[][] a, RespWriter out) {
-        List<ClientConnection> chosen = new ArrayList<>();
+    static void list(Session c, byte[][] a, ReplySink out) {
+        List<Session> chosen = new ArrayList<>();
         if (a.length == 2) {
             chosen.addAll(c.server().clients().all());
         } else if (Args.is(a[2], "TYPE") && a.length == 4) {
@@ -252,7 +251,7 @@ final class ConnectionCommands {
             if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
                 throw RedisError.err("Unknown client type '" + Args.text(a[3]) + "'");
             }
-            for (ClientConnection x : c.server().clients().all()) {
+            for (Session x : c.server().clients().all()) {
                 if (type.equals(clientType(x))) chosen.add(x);
             }
         } else if (Args.is(a[2], "ID") && a.length >= 4) {
@@ -263,7 +262,7 @@ final class ConnectionCommands {
                 } catch (RedisError e) {
                     throw RedisError.err("Invalid client ID");
                 }
-                ClientConnection other = c.server().clients().get(id);
+                Session other = c.server().clients().get(id);
                 if (other != null) chosen.add(other);
             }
         } else {
@@ -271,26 +270,26 @@ final class ConnectionCommands {
         }
         chosen.sort((x, y) -> Long.compare(x.id(), y.id()));
         StringBuilder b = new StringBuilder();
-        for (ClientConnection x : chosen) b.append(x.info()).append('\n');
+        for (Session x : chosen) b.append(x.info()).append('\n');
         out.bulk(b.toString());
     }
 
     /** CLIENT UNBLOCK id [TIMEOUT | ERROR]: ends another client's wait as a timeout would, or with an error. */
-    static void unblock(ClientConnection c, byte[][] a, RespWriter out) {
+    static void unblock(Session c, byte[][] a, ReplySink out) {
         if (a.length > 4) throw Help.syntaxError(a[1], "CLIENT");
         boolean withError = false;
         if (a.length == 4) {
             if (Args.is(a[3], "ERROR")) withError = true;
             else if (!Args.is(a[3], "TIMEOUT")) throw RedisError.err("CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
         }
-        ClientConnection target = c.server().clients().get(Args.toLong(a[2]));
+        Session target = c.server().clients().get(Args.toLong(a[2]));
         out.integer(target != null && c.server().blocking().unblock(target, withError) ? 1 : 0);
     }
 
-    static void kill(ClientConnection c, byte[][] a, RespWriter out) {
+    static void kill(Session c, byte[][] a, ReplySink out) {
         if (a.length == 3) {
             String addr = Args.text(a[2]);
-            for (ClientConnection x : c.server().clients().all()) {
+            for (Session x : c.server().clients().all()) {
                 if (x.address().equals(addr)) {
                     closeClient(c, x);
                     out.ok();
@@ -330,7 +329,7 @@ final class ConnectionCommands {
             } else throw RedisError.SYNTAX;
         }
         long killed = 0;
-        for (ClientConnection x : c.server().clients().all()) {
+        for (Session x : c.server().clients().all()) {
             if (id != null && x.id() != id) continue;
             if (addr != null && !x.address().equals(addr)) continue;
             if (laddr != null && !x.localAddress().equals(laddr)) continue;
@@ -343,16 +342,15 @@ final class ConnectionCommands {
     }
 
     /** Redis's client classes; we have no replicas or masters, so "replica", "slave" and "master" match none. */
-    private static String clientType(ClientConnection x) {
+    private static String clientType(Session x) {
         return x.subscriptions().any() ? "pubsub" : "normal";
     }
 
-    private static void closeClient(ClientConnection self, ClientConnection victim) {
-        if (victim == self) self.closeAfterReply();
-        else victim.channel().close();
+    private static void closeClient(Session self, Session victim) {
+        victim.kill(self);
     }
 
-    static void reply(ClientConnection c, byte[][] a, RespWriter out) {
+    static void reply(Session c, byte[][] a, ReplySink out) {
         // OFF and SKIP send no reply of their own, as in Redis.
         if (Args.is(a[2], "ON")) {
             c.replies(true);
@@ -366,7 +364,7 @@ final class ConnectionCommands {
         }
     }
 
-    static void onOff(ClientConnection c, byte[][] a, RespWriter out) {
+    static void onOff(Session c, byte[][] a, ReplySink out) {
         if (!Args.is(a[2], "ON") && !Args.is(a[2], "OFF")) throw RedisError.SYNTAX;
         out.ok();
     }

@@ -2,8 +2,7 @@ package io.simplekv.command;
 
 import io.simplekv.observe.SlowLog;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 
 import static io.simplekv.command.CommandSpec.command;
 
@@ -34,14 +33,14 @@ final class DiagnosticCommands {
                         "RESET", "    Reset the slowlog.")).docs(g, "6.2.0", "Show helpful text about the different subcommands", "")));
     }
 
-    static void monitor(ClientConnection c, byte[][] a, RespWriter out) {
+    static void monitor(Session c, byte[][] a, ReplySink out) {
         // A client that expects one reply per command (inside EXEC) cannot turn into a stream.
         if (c.denyBlocking()) throw RedisError.err("MONITOR isn't allowed for DENY BLOCKING client");
         c.server().monitors().add(c);
         out.ok();
     }
 
-    static void get(ClientConnection c, byte[][] a, RespWriter out) {
+    static void get(Session c, byte[][] a, ReplySink out) {
         if (a.length > 3) throw Help.syntaxError(a[1], "SLOWLOG");
         long count = 10;
         if (a.length == 3) {

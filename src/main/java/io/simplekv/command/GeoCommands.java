@@ -2,8 +2,7 @@ package io.simplekv.command;
 
 import io.simplekv.keyspace.ZSetTable;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -39,7 +38,7 @@ final class GeoCommands {
     }
 
     /** GEOADD key [NX|XX] [CH] lon lat member ...: turned into ZADD key [NX|XX] [CH] score member ... */
-    private static void geoadd(ClientConnection c, byte[][] a, RespWriter out) {
+    private static void geoadd(Session c, byte[][] a, ReplySink out) {
         boolean nx = false, xx = false;
         int at = 2;
         for (; at < a.length; at++) {
@@ -65,11 +64,11 @@ final class GeoCommands {
 
     /** How GEOPOS and GEOHASH answer for one member: its reply for a point, or for a member that is not there. */
     private interface PointReply {
-        void point(RespWriter out, double lon, double lat);
+        void point(ReplySink out, double lon, double lat);
     }
 
     /** GEOPOS and GEOHASH: an array with one entry per member named after the key. */
-    private static void perMember(ClientConnection c, byte[][] a, RespWriter out, Runnable missing, PointReply found) {
+    private static void perMember(Session c, byte[][] a, ReplySink out, Runnable missing, PointReply found) {
         ZSetTable z = ZSetCommands.read(c, a[1]);
         out.array(a.length - 2);
         for (int i = 2; i < a.length; i++) {
@@ -83,7 +82,7 @@ final class GeoCommands {
         }
     }
 
-    private static void geopos(ClientConnection c, byte[][] a, RespWriter out) {
+    private static void geopos(Session c, byte[][] a, ReplySink out) {
         perMember(c, a, out, out::nullArray, (o, lon, lat) -> {
             o.array(2);
             o.bulk(human(lon));
@@ -91,7 +90,7 @@ final class GeoCommands {
         });
     }
 
-    private static void geodist(ClientConnection c, byte[][] a, RespWriter out) {
+    private static void geodist(Session c, byte[][] a, ReplySink out) {
         double toMeters = 1;
         if (a.length == 5) {
             if (Args.is(a[4], "m")) toMeters = 1;
@@ -113,7 +112,7 @@ final class GeoCommands {
         out.bulk(BigDecimal.valueOf(fixed, 4).toPlainString());
     }
 
-    private static void geohash(ClientConnection c, byte[][] a, RespWriter out) {
+    private static void geohash(Session c, byte[][] a, ReplySink out) {
         perMember(c, a, out, out::nullBulk, (o, lon, lat) -> {
             long bits = encode(lon, lat, -90, 90); // the standard geohash ranges, for a standard string
             byte[] text = new byte[11];

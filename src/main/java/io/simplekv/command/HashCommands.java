@@ -4,8 +4,7 @@ import io.simplekv.keyspace.CollectionLimits;
 import io.simplekv.keyspace.FieldTable;
 import io.simplekv.keyspace.KeyType;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 import io.simplekv.text.RedisNumbers;
 
 import java.math.BigDecimal;
@@ -54,15 +53,15 @@ final class HashCommands {
                 .docs(g, "6.2.0", "Returns one or more random fields from a hash.", "key [count [WITHVALUES]]"));
     }
 
-    private static CollectionLimits limits(ClientConnection c) {
+    private static CollectionLimits limits(Session c) {
         return c.server().config().hashLimits;
     }
 
-    private static FieldTable read(ClientConnection c, byte[] key) {
+    private static FieldTable read(Session c, byte[] key) {
         return FieldTable.open(c.db(), key, KeyType.HASH, limits(c));
     }
 
-    static void hset(ClientConnection c, byte[][] a, RespWriter out) {
+    static void hset(Session c, byte[][] a, ReplySink out) {
         if (a.length % 2 != 0) {
             throw RedisError.err("wrong number of arguments for '" + Args.text(a[0]).toLowerCase() + "' command");
         }
@@ -75,7 +74,7 @@ final class HashCommands {
         else out.integer(added);
     }
 
-    static void hsetnx(ClientConnection c, byte[][] a, RespWriter out) {
+    static void hsetnx(Session c, byte[][] a, ReplySink out) {
         FieldTable h = FieldTable.openOrCreate(c.db(), a[1], KeyType.HASH, limits(c));
         if (h.contains(a[2])) {
             out.integer(0);
@@ -87,18 +86,18 @@ final class HashCommands {
         out.integer(1);
     }
 
-    static void hget(ClientConnection c, byte[][] a, RespWriter out) {
+    static void hget(Session c, byte[][] a, ReplySink out) {
         FieldTable h = read(c, a[1]);
         out.bulkOrNull(h == null ? null : h.get(a[2]));
     }
 
-    static void hmget(ClientConnection c, byte[][] a, RespWriter out) {
+    static void hmget(Session c, byte[][] a, ReplySink out) {
         FieldTable h = read(c, a[1]);
         out.array(a.length - 2);
         for (int i = 2; i < a.length; i++) out.bulkOrNull(h == null ? null : h.get(a[i]));
     }
 
-    static void all(ClientConnection c, byte[][] a, RespWriter out, boolean fields, boolean values) {
+    static void all(Session c, byte[][] a, ReplySink out, boolean fields, boolean values) {
         FieldTable h = read(c, a[1]);
         if (h == null) {
             out.array(0);
@@ -112,7 +111,7 @@ final class HashCommands {
         });
     }
 
-    static void hdel(ClientConnection c, byte[][] a, RespWriter out) {
+    static void hdel(Session c, byte[][] a, ReplySink out) {
         FieldTable h = read(c, a[1]);
         if (h == null) {
             out.integer(0);
@@ -128,23 +127,23 @@ final class HashCommands {
         out.integer(removed);
     }
 
-    static void hexists(ClientConnection c, byte[][] a, RespWriter out) {
+    static void hexists(Session c, byte[][] a, ReplySink out) {
         FieldTable h = read(c, a[1]);
         out.integer(h != null && h.contains(a[2]) ? 1 : 0);
     }
 
-    static void hlen(ClientConnection c, byte[][] a, RespWriter out) {
+    static void hlen(Session c, byte[][] a, ReplySink out) {
         FieldTable h = read(c, a[1]);
         out.integer(h == null ? 0 : h.size());
     }
 
-    static void hstrlen(ClientConnection c, byte[][] a, RespWriter out) {
+    static void hstrlen(Session c, byte[][] a, ReplySink out) {
         FieldTable h = read(c, a[1]);
         byte[] v = h == null ? null : h.get(a[2]);
         out.integer(v == null ? 0 : v.length);
     }
 
-    static void hincrby(ClientConnection c, byte[][] a, RespWriter out) {
+    static void hincrby(Session c, byte[][] a, ReplySink out) {
         long by = Args.toLong(a[3]);
         FieldTable h = FieldTable.openOrCreate(c.db(), a[1], KeyType.HASH, limits(c));
         byte[] current = h.get(a[2]);
@@ -168,7 +167,7 @@ final class HashCommands {
         out.integer(next);
     }
 
-    static void hincrbyfloat(ClientConnection c, byte[][] a, RespWriter out) {
+    static void hincrbyfloat(Session c, byte[][] a, ReplySink out) {
         BigDecimal by = RedisNumbers.parseDecimal(a[3]);
         if (by == null) {
             if (RedisNumbers.isInfinity(a[3])) throw RedisError.err("value is NaN or Infinity");
@@ -188,11 +187,11 @@ final class HashCommands {
         out.bulk(result);
     }
 
-    static void hscan(ClientConnection c, byte[][] a, RespWriter out) {
+    static void hscan(Session c, byte[][] a, ReplySink out) {
         ScanOptions.scanCollection(read(c, a[1]), a, true, out);
     }
 
-    static void hrandfield(ClientConnection c, byte[][] a, RespWriter out) {
+    static void hrandfield(Session c, byte[][] a, ReplySink out) {
         boolean withValues = false;
         if (a.length == 4) {
             if (!Args.is(a[3], "WITHVALUES")) throw RedisError.SYNTAX;

@@ -1,12 +1,12 @@
 package io.simplekv.command;
 
-import io.simplekv.protocol.RespWriter;
+import io.simplekv.protocol.ReplySink;
 
 /** The reply shape of Redis's "CONTAINER HELP": a header line, the given lines, and the HELP line. */
 final class Help {
     private Help() {}
 
-    static void reply(RespWriter out, String container, String... lines) {
+    static void reply(ReplySink out, String container, String... lines) {
         out.array(lines.length + 3);
         out.simple(container + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         for (String l : lines) out.simple(l);

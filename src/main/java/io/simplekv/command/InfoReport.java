@@ -4,9 +4,6 @@ import io.simplekv.config.ServerConfig;
 import io.simplekv.keyspace.Database;
 import io.simplekv.keyspace.Keyspace;
 import io.simplekv.observe.ServerStats;
-import io.simplekv.server.ClientConnection;
-import io.simplekv.server.ServerContext;
-import io.simplekv.server.SimpleKvServer;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -27,7 +24,7 @@ final class InfoReport {
     private static final List<String> ALL = List.of("server", "clients", "memory", "persistence", "stats",
             "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace");
 
-    static String render(ClientConnection c, byte[][] a) {
+    static String render(Session c, byte[][] a) {
         Set<String> wanted = new LinkedHashSet<>();
         if (a.length == 1) wanted.addAll(DEFAULT);
         for (int i = 1; i < a.length; i++) {
@@ -78,7 +75,7 @@ final class InfoReport {
         long uptime = (System.currentTimeMillis() - s.startedAt()) / 1000;
         header(b, "Server");
         field(b, "redis_version", ConnectionCommands.REDIS_VERSION);
-        field(b, "simplekv_version", SimpleKvServer.VERSION);
+        field(b, "simplekv_version", ServerContext.VERSION);
         field(b, "redis_git_sha1", "00000000");
         field(b, "redis_git_dirty", 0);
         field(b, "redis_mode", "standalone");
@@ -142,7 +139,7 @@ final class InfoReport {
      * file (aof_enabled:0); storage_* fields say what the engine does instead.
      */
     private static void persistence(StringBuilder b, ServerContext s) {
-        io.simplekv.server.Persistence p = s.persistence();
+        io.simplekv.persistence.Persistence p = s.persistence();
         header(b, "Persistence");
         field(b, "loading", 0);
         field(b, "async_loading", 0);

@@ -7,8 +7,7 @@ import io.simplekv.keyspace.Keyspace;
 import io.simplekv.keyspace.Records;
 import io.simplekv.keyspace.ZSetTable;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 import io.simplekv.text.Glob;
 import io.simplekv.text.RedisNumbers;
 
@@ -93,7 +92,7 @@ final class KeyCommands {
                         "    <key>."))));
     }
 
-    static void del(ClientConnection c, byte[][] a, RespWriter out) {
+    static void del(Session c, byte[][] a, ReplySink out) {
         Database db = c.db();
         long n = 0;
         for (int i = 1; i < a.length; i++) {
@@ -105,19 +104,19 @@ final class KeyCommands {
         out.integer(n);
     }
 
-    static void exists(ClientConnection c, byte[][] a, RespWriter out) {
+    static void exists(Session c, byte[][] a, ReplySink out) {
         Database db = c.db();
         long n = 0;
         for (int i = 1; i < a.length; i++) if (db.read(a[i]) != null) n++;
         out.integer(n);
     }
 
-    static void type(ClientConnection c, byte[][] a, RespWriter out) {
+    static void type(Session c, byte[][] a, ReplySink out) {
         byte[] rec = c.db().lookup(a[1]);
         out.simple(rec == null ? "none" : Records.type(rec).typeName);
     }
 
-    static void expire(ClientConnection c, byte[][] a, RespWriter out, Expiry.Unit unit, boolean relative, String name) {
+    static void expire(Session c, byte[][] a, ReplySink out, Expiry.Unit unit, boolean relative, String name) {
         boolean nx = false, xx = false, gt = false, lt = false;
         for (int i = 3; i < a.length; i++) {
             if (Args.is(a[i], "NX")) nx = true;
@@ -151,7 +150,7 @@ final class KeyCommands {
         out.integer(1);
     }
 
-    static void ttl(ClientConnection c, byte[][] a, RespWriter out, boolean millis, boolean absolute) {
+    static void ttl(Session c, byte[][] a, ReplySink out, boolean millis, boolean absolute) {
         byte[] rec = c.db().read(a[1]);
         if (rec == null) {
             out.integer(-2);
@@ -170,7 +169,7 @@ final class KeyCommands {
         out.integer(millis ? left : (left + 500) / 1000);
     }
 
-    static void persist(ClientConnection c, byte[][] a, RespWriter out) {
+    static void persist(Session c, byte[][] a, ReplySink out) {
         Database db = c.db();
         byte[] rec = db.lookup(a[1]);
         if (rec == null || Records.expireAt(rec) == Records.NO_EXPIRY) {
@@ -182,7 +181,7 @@ final class KeyCommands {
         out.integer(1);
     }
 
-    static void keys(ClientConnection c, byte[][] a, RespWriter out) {
+    static void keys(Session c, byte[][] a, ReplySink out) {
         Database db = c.db();
         byte[] pattern = a[1];
         boolean all = Glob.matchesEverything(pattern);
@@ -197,7 +196,7 @@ final class KeyCommands {
         for (byte[] k : found) out.bulk(k);
     }
 
-    static void scan(ClientConnection c, byte[][] a, RespWriter out) {
+    static void scan(Session c, byte[][] a, ReplySink out) {
         long cursor = parseCursor(a[1]);
         ScanOptions o = ScanOptions.parse(a, 2, true);
         KeyType want = o.type() == null ? null : KeyType.ofName(o.type());
@@ -230,11 +229,11 @@ final class KeyCommands {
         }
     }
 
-    static void randomkey(ClientConnection c, byte[][] a, RespWriter out) {
+    static void randomkey(Session c, byte[][] a, ReplySink out) {
         out.bulkOrNull(c.db().randomKey());
     }
 
-    static void rename(ClientConnection c, byte[][] a, RespWriter out, boolean nx) {
+    static void rename(Session c, byte[][] a, ReplySink out, boolean nx) {
         Database db = c.db();
         byte[] rec = db.lookup(a[1]);
         if (rec == null) throw RedisError.NO_SUCH_KEY;
@@ -256,7 +255,7 @@ final class KeyCommands {
         else out.ok();
     }
 
-    static void copy(ClientConnection c, byte[][] a, RespWriter out) {
+    static void copy(Session c, byte[][] a, ReplySink out) {
         Keyspace ks = c.server().keyspace();
         int targetDb = c.dbIndex();
         boolean replace = false;
@@ -292,7 +291,7 @@ final class KeyCommands {
         out.integer(1);
     }
 
-    static void move(ClientConnection c, byte[][] a, RespWriter out) {
+    static void move(Session c, byte[][] a, ReplySink out) {
         Keyspace ks = c.server().keyspace();
         int target = Args.toInt(a[2]);
         if (target < 0 || target >= ks.databases()) throw RedisError.DB_INDEX;
@@ -312,14 +311,14 @@ final class KeyCommands {
         out.integer(1);
     }
 
-    static void flushdb(ClientConnection c, byte[][] a, RespWriter out) {
+    static void flushdb(Session c, byte[][] a, ReplySink out) {
         checkFlushMode(a);
         touchExistingWatched(c, c.dbIndex());
         c.server().keyspace().flush(c.dbIndex());
         out.ok();
     }
 
-    static void flushall(ClientConnection c, byte[][] a, RespWriter out) {
+    static void flushall(Session c, byte[][] a, ReplySink out) {
         checkFlushMode(a);
         touchExistingWatched(c, -1);
         c.server().keyspace().flushAll();
@@ -327,7 +326,7 @@ final class KeyCommands {
     }
 
     /** Before a flush of db (-1: all): a watched key counts as changed only if it exists, as in Redis. */
-    private static void touchExistingWatched(ClientConnection c, int db) {
+    private static void touchExistingWatched(Session c, int db) {
         Keyspace ks = c.server().keyspace();
         if (!c.server().watches().isEmpty()) c.server().watches().touchExisting(db, (d, key) -> ks.db(d).exists(key));
     }
@@ -338,7 +337,7 @@ final class KeyCommands {
         }
     }
 
-    static void objectEncoding(ClientConnection c, byte[][] a, RespWriter out) {
+    static void objectEncoding(Session c, byte[][] a, ReplySink out) {
         byte[] rec = c.db().lookup(a[2]);
         if (rec == null) {
             out.nullBulk();
@@ -359,7 +358,7 @@ final class KeyCommands {
     }
 
     /** Redis keeps one shared object for each integer 0..9999 and reports its refcount as INT_MAX. */
-    static void objectRefcount(ClientConnection c, byte[][] a, RespWriter out) {
+    static void objectRefcount(Session c, byte[][] a, ReplySink out) {
         byte[] rec = c.db().lookup(a[2]);
         if (rec == null) {
             out.nullBulk();
@@ -374,12 +373,12 @@ final class KeyCommands {
         out.integer(shared ? Integer.MAX_VALUE : 1);
     }
 
-    static void objectNumber(ClientConnection c, byte[][] a, RespWriter out, long value) {
+    static void objectNumber(Session c, byte[][] a, ReplySink out, long value) {
         if (c.db().lookup(a[2]) == null) out.nullBulk();
         else out.integer(value);
     }
 
-    static void objectFreq(ClientConnection c, byte[][] a, RespWriter out) {
+    static void objectFreq(Session c, byte[][] a, ReplySink out) {
         if (c.db().lookup(a[2]) == null) {
             out.nullBulk();
             return;

@@ -3,8 +3,7 @@ package io.simplekv.command;
 import io.simplekv.keyspace.Database;
 import io.simplekv.keyspace.ListTable;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,7 +55,7 @@ final class ListCommands {
                 .docs(g, "7.0.0", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", "numkeys key [key ...] LEFT | RIGHT [COUNT count]"));
     }
 
-    static void push(ClientConnection c, byte[][] a, RespWriter out, boolean left, boolean onlyIfExists) {
+    static void push(Session c, byte[][] a, ReplySink out, boolean left, boolean onlyIfExists) {
         ListTable l = onlyIfExists ? ListTable.open(c.db(), a[1]) : ListTable.openOrCreate(c.db(), a[1]);
         if (l == null) {
             out.integer(0);
@@ -68,7 +67,7 @@ final class ListCommands {
         out.integer(l.size());
     }
 
-    static void pop(ClientConnection c, byte[][] a, RespWriter out, boolean left) {
+    static void pop(Session c, byte[][] a, ReplySink out, boolean left) {
         if (a.length > 3) throw RedisError.err("wrong number of arguments for '" + (left ? "lpop" : "rpop") + "' command");
         long count = -1;
         if (a.length == 3) {
@@ -94,12 +93,12 @@ final class ListCommands {
         for (byte[] e : popped) out.bulk(e);
     }
 
-    static void popped(ClientConnection c, boolean left, ListTable l, byte[] key) {
+    static void popped(Session c, boolean left, ListTable l, byte[] key) {
         Notify.list(c, left ? "lpop" : "rpop", key);
         Notify.delIfEmptied(c, l.size(), key);
     }
 
-    static void lrange(ClientConnection c, byte[][] a, RespWriter out) {
+    static void lrange(Session c, byte[][] a, ReplySink out) {
         long start = Args.toLong(a[2]), stop = Args.toLong(a[3]);
         ListTable l = ListTable.open(c.db(), a[1]);
         if (l == null) {
@@ -120,7 +119,7 @@ final class ListCommands {
         for (byte[] e : items) out.bulk(e);
     }
 
-    static void lindex(ClientConnection c, byte[][] a, RespWriter out) {
+    static void lindex(Session c, byte[][] a, ReplySink out) {
         long index = Args.toLong(a[2]);
         ListTable l = ListTable.open(c.db(), a[1]);
         if (l == null) {
@@ -131,7 +130,7 @@ final class ListCommands {
         out.bulkOrNull(l.get(index));
     }
 
-    static void lset(ClientConnection c, byte[][] a, RespWriter out) {
+    static void lset(Session c, byte[][] a, ReplySink out) {
         long index = Args.toLong(a[2]);
         ListTable l = ListTable.open(c.db(), a[1]);
         if (l == null) throw RedisError.NO_SUCH_KEY;
@@ -142,7 +141,7 @@ final class ListCommands {
         out.ok();
     }
 
-    static void linsert(ClientConnection c, byte[][] a, RespWriter out) {
+    static void linsert(Session c, byte[][] a, ReplySink out) {
         boolean after;
         if (Args.is(a[2], "AFTER")) after = true;
         else if (Args.is(a[2], "BEFORE")) after = false;
@@ -166,7 +165,7 @@ final class ListCommands {
         out.integer(-1);
     }
 
-    static void lrem(ClientConnection c, byte[][] a, RespWriter out) {
+    static void lrem(Session c, byte[][] a, ReplySink out) {
         long count = Args.toLong(a[2]);
         ListTable l = ListTable.open(c.db(), a[1]);
         if (l == null) {
@@ -196,7 +195,7 @@ final class ListCommands {
         out.integer(removed);
     }
 
-    static void ltrim(ClientConnection c, byte[][] a, RespWriter out) {
+    static void ltrim(Session c, byte[][] a, ReplySink out) {
         long start = Args.toLong(a[2]), stop = Args.toLong(a[3]);
         ListTable l = ListTable.open(c.db(), a[1]);
         if (l == null) {
@@ -225,7 +224,7 @@ final class ListCommands {
         out.ok();
     }
 
-    static void lpos(ClientConnection c, byte[][] a, RespWriter out) {
+    static void lpos(Session c, byte[][] a, ReplySink out) {
         long rank = 1, count = -1, maxlen = 0;
         for (int i = 3; i < a.length; i++) {
             if (i + 1 >= a.length) throw RedisError.SYNTAX;
@@ -268,7 +267,7 @@ final class ListCommands {
         for (long i : found) out.integer(i);
     }
 
-    static void lmove(ClientConnection c, byte[][] a, RespWriter out) {
+    static void lmove(Session c, byte[][] a, ReplySink out) {
         move(c, a[1], a[2], side(a[3]), side(a[4]), out);
     }
 
@@ -278,7 +277,7 @@ final class ListCommands {
         throw RedisError.SYNTAX;
     }
 
-    static void move(ClientConnection c, byte[] from, byte[] to, boolean fromLeft, boolean toLeft, RespWriter out) {
+    static void move(Session c, byte[] from, byte[] to, boolean fromLeft, boolean toLeft, ReplySink out) {
         Database db = c.db();
         ListTable src = ListTable.open(db, from);
         if (src == null) {
@@ -296,7 +295,7 @@ final class ListCommands {
         out.bulk(e);
     }
 
-    static void lmpop(ClientConnection c, byte[][] a, RespWriter out) {
+    static void lmpop(Session c, byte[][] a, ReplySink out) {
         MultiPop p = MultiPop.parse(a, 1, "LEFT", "RIGHT");
         if (!popFirst(c, a, p, out)) out.nullArray();
     }
@@ -339,7 +338,7 @@ final class ListCommands {
     }
 
     /** Pops from the first non-empty list among the keys and replies [key, [elements]]; false when all are empty. */
-    static boolean popFirst(ClientConnection c, byte[][] a, MultiPop p, RespWriter out) {
+    static boolean popFirst(Session c, byte[][] a, MultiPop p, ReplySink out) {
         for (int i = p.firstKey(); i < p.endKey(); i++) {
             if (popCount(c, a[i], p.first(), p.count(), out)) return true;
         }
@@ -347,7 +346,7 @@ final class ListCommands {
     }
 
     /** Pops up to count from one list, replying [key, [elements]]; false (nothing written) when it is empty. */
-    static boolean popCount(ClientConnection c, byte[] key, boolean left, long count, RespWriter out) {
+    static boolean popCount(Session c, byte[] key, boolean left, long count, ReplySink out) {
         ListTable l = ListTable.open(c.db(), key);
         if (l == null || l.size() == 0) return false;
         List<byte[]> popped = new ArrayList<>();

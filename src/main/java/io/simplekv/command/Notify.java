@@ -1,8 +1,6 @@
 package io.simplekv.command;
 
 import io.simplekv.pubsub.KeyspaceEvents;
-import io.simplekv.server.ClientConnection;
-import io.simplekv.server.WatchRegistry;
 
 /**
  * Keyspace notifications from command handlers, with the class letters Redis uses for each type, and the WATCH
@@ -11,31 +9,31 @@ import io.simplekv.server.WatchRegistry;
 final class Notify {
     private Notify() {}
 
-    static void generic(ClientConnection c, String event, byte[] key) {
+    static void generic(Session c, String event, byte[] key) {
         changed(c, KeyspaceEvents.GENERIC, event, c.dbIndex(), key);
     }
 
-    static void generic(ClientConnection c, int db, String event, byte[] key) {
+    static void generic(Session c, int db, String event, byte[] key) {
         changed(c, KeyspaceEvents.GENERIC, event, db, key);
     }
 
-    static void string(ClientConnection c, String event, byte[] key) {
+    static void string(Session c, String event, byte[] key) {
         changed(c, KeyspaceEvents.STRING, event, c.dbIndex(), key);
     }
 
-    static void hash(ClientConnection c, String event, byte[] key) {
+    static void hash(Session c, String event, byte[] key) {
         changed(c, KeyspaceEvents.HASH, event, c.dbIndex(), key);
     }
 
-    static void set(ClientConnection c, String event, byte[] key) {
+    static void set(Session c, String event, byte[] key) {
         changed(c, KeyspaceEvents.SET, event, c.dbIndex(), key);
     }
 
-    static void list(ClientConnection c, String event, byte[] key) {
+    static void list(Session c, String event, byte[] key) {
         changed(c, KeyspaceEvents.LIST, event, c.dbIndex(), key);
     }
 
-    static void zset(ClientConnection c, String event, byte[] key) {
+    static void zset(Session c, String event, byte[] key) {
         changed(c, KeyspaceEvents.ZSET, event, c.dbIndex(), key);
     }
 
@@ -43,14 +41,14 @@ final class Notify {
      * Every change a command notifies is also a change WATCH must see: for commands flagged CHANGES_NOTIFIED this
      * is how WATCH hears of them at all (see CommandFlag).
      */
-    private static void changed(ClientConnection c, int type, String event, int db, byte[] key) {
+    private static void changed(Session c, int type, String event, int db, byte[] key) {
         WatchRegistry watches = c.server().watches();
         if (!watches.isEmpty()) watches.touch(db, key);
         c.server().notify(type, event, db, key);
     }
 
     /** A collection command that emptied its key also reports the key's deletion, as Redis does. */
-    static void delIfEmptied(ClientConnection c, long sizeAfter, byte[] key) {
+    static void delIfEmptied(Session c, long sizeAfter, byte[] key) {
         if (sizeAfter == 0) generic(c, "del", key);
     }
 }

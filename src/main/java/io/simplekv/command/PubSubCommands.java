@@ -1,10 +1,9 @@
 package io.simplekv.command;
 
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
+import io.simplekv.protocol.ReplySink;
 import io.simplekv.pubsub.PubSub;
 import io.simplekv.pubsub.PubSub.Kind;
-import io.simplekv.server.ClientConnection;
 
 import java.util.List;
 
@@ -76,11 +75,11 @@ final class PubSubCommands {
     }
 
     /** Shard subscriptions are counted apart from channels and patterns, as Redis 7.0 does. */
-    private static int count(ClientConnection c, Kind kind) {
+    private static int count(Session c, Kind kind) {
         return kind == Kind.SHARD ? c.subscriptions().shardChannels() : c.subscriptions().count();
     }
 
-    private static void confirm(RespWriter out, String verb, byte[] name, int count) {
+    private static void confirm(ReplySink out, String verb, byte[] name, int count) {
         out.array(3);
         out.bulk(verb);
         out.bulkOrNull(name);
@@ -90,9 +89,9 @@ final class PubSubCommands {
     /**
      * Registering happens while the confirmation is still in this batch's reply buffer; a message published
      * meanwhile on another event loop reaches us as a task that runs after the batch is flushed (see
-     * ClientConnection#deliver), so the confirmation always arrives first.
+     * Session#deliver), so the confirmation always arrives first.
      */
-    static void subscribe(ClientConnection c, byte[][] a, RespWriter out, Kind kind) {
+    static void subscribe(Session c, byte[][] a, ReplySink out, Kind kind) {
         c.replyIsPush();
         PubSub ps = c.server().pubsub();
         String verb = verb(kind, true);
@@ -102,7 +101,7 @@ final class PubSubCommands {
         }
     }
 
-    static void unsubscribe(ClientConnection c, byte[][] a, RespWriter out, Kind kind) {
+    static void unsubscribe(Session c, byte[][] a, ReplySink out, Kind kind) {
         c.replyIsPush();
         PubSub ps = c.server().pubsub();
         String verb = verb(kind, false);
@@ -117,7 +116,7 @@ final class PubSubCommands {
         }
     }
 
-    static void channels(ClientConnection c, byte[][] a, RespWriter out, boolean shard) {
+    static void channels(Session c, byte[][] a, ReplySink out, boolean shard) {
         if (a.length > 3) {
             throw Help.syntaxError(a[1], "PUBSUB");
         }
@@ -126,7 +125,7 @@ final class PubSubCommands {
         for (byte[] n : names) out.bulk(n);
     }
 
-    static void numsub(ClientConnection c, byte[][] a, RespWriter out, boolean shard) {
+    static void numsub(Session c, byte[][] a, ReplySink out, boolean shard) {
         out.map(a.length - 2);
         for (int i = 2; i < a.length; i++) {
             out.bulk(a[i]);

@@ -7,7 +7,7 @@ import io.simplekv.text.Glob;
 record ScanOptions(byte[] pattern, int count, String type) {
 
     /** HSCAN/SSCAN: one call of the collection's cursor, keeping members (and values) whose member matches. */
-    static void scanCollection(io.simplekv.keyspace.FieldTable t, byte[][] a, boolean withValues, io.simplekv.protocol.RespWriter out) {
+    static void scanCollection(io.simplekv.keyspace.FieldTable t, byte[][] a, boolean withValues, io.simplekv.protocol.ReplySink out) {
         long cursor = KeyCommands.parseCursor(a[2]);
         ScanOptions o = parse(a, 3, false);
         java.util.List<byte[]> found = new java.util.ArrayList<>();
@@ -20,7 +20,7 @@ record ScanOptions(byte[] pattern, int count, String type) {
     }
 
     /** [next cursor, [items...]] */
-    static void reply(io.simplekv.protocol.RespWriter out, long next, java.util.List<byte[]> items) {
+    static void reply(io.simplekv.protocol.ReplySink out, long next, java.util.List<byte[]> items) {
         out.array(2);
         out.bulk(Long.toUnsignedString(next));
         out.array(items.size());

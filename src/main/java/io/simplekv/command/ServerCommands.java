@@ -5,8 +5,7 @@ import io.simplekv.config.Directive;
 import io.simplekv.config.Directives;
 import io.simplekv.keyspace.Records;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 import io.simplekv.text.Glob;
 import io.simplekv.text.RedisNumbers;
 
@@ -80,14 +79,14 @@ final class ServerCommands {
                 .docs(g, "1.0.0", "A container for debugging commands.", ""));
     }
 
-    static void time(ClientConnection c, byte[][] a, RespWriter out) {
+    static void time(Session c, byte[][] a, ReplySink out) {
         long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
         out.array(2);
         out.bulk(Long.toString(micros / 1_000_000));
         out.bulk(Long.toString(micros % 1_000_000));
     }
 
-    static void bgsave(ClientConnection c, byte[][] a, RespWriter out) {
+    static void bgsave(Session c, byte[][] a, ReplySink out) {
         boolean schedule = false;
         if (a.length == 2 && Args.is(a[1], "SCHEDULE")) schedule = true;
         else if (a.length > 1) throw RedisError.SYNTAX;
@@ -101,7 +100,7 @@ final class ServerCommands {
      * a failed final RDB save does in Redis; SAVE on the memory engine fails the same way, since it has nowhere
      * to save to.
      */
-    static void shutdown(ClientConnection c, byte[][] a, RespWriter out) {
+    static void shutdown(Session c, byte[][] a, ReplySink out) {
         if (a.length > 5) throw RedisError.SYNTAX;
         boolean nosave = false, save = false, force = false, abort = false, now = false;
         for (int i = 1; i < a.length; i++) {
@@ -125,7 +124,7 @@ final class ServerCommands {
                     failure = "forcing the data to disk failed: " + e.getMessage();
                 }
             } else if (save) {
-                failure = "SHUTDOWN SAVE: " + io.simplekv.server.Persistence.MEMORY_ENGINE_SAVE;
+                failure = "SHUTDOWN SAVE: " + io.simplekv.persistence.Persistence.MEMORY_ENGINE_SAVE;
             }
             if (failure != null && !force) {
                 org.slf4j.LoggerFactory.getLogger(ServerCommands.class).warn("Errors trying to shut down: {}", failure);
@@ -136,7 +135,7 @@ final class ServerCommands {
         c.server().requestShutdown();
     }
 
-    static void memoryUsage(ClientConnection c, byte[][] a, RespWriter out) {
+    static void memoryUsage(Session c, byte[][] a, ReplySink out) {
         int samples = 5;
         if (a.length == 5 && Args.is(a[3], "SAMPLES")) samples = (int) Math.max(0, Math.min(Integer.MAX_VALUE, Args.toLong(a[4])));
         else if (a.length != 3) throw RedisError.SYNTAX;
@@ -145,7 +144,7 @@ final class ServerCommands {
         else out.integer(c.db().memoryUsage(a[2], rec, samples));
     }
 
-    static void configGet(ClientConnection c, byte[][] a, RespWriter out) {
+    static void configGet(Session c, byte[][] a, ReplySink out) {
         Map<String, String> values = c.server().config().values();
         Map<String, String> found = new LinkedHashMap<>();
         for (int i = 2; i < a.length; i++) {
@@ -175,7 +174,7 @@ final class ServerCommands {
         }
     }
 
-    static void configSet(ClientConnection c, byte[][] a, RespWriter out) {
+    static void configSet(Session c, byte[][] a, ReplySink out) {
         if (a.length % 2 != 0) throw RedisError.SYNTAX;
         Set<String> seen = new HashSet<>();
         List<String[]> changes = new ArrayList<>();
@@ -219,7 +218,7 @@ final class ServerCommands {
         return RedisError.err("CONFIG SET failed (possibly related to argument '" + name + "') - " + reason);
     }
 
-    static void resetStat(ClientConnection c, byte[][] a, RespWriter out) {
+    static void resetStat(Session c, byte[][] a, ReplySink out) {
         c.server().stats().reset();
         for (CommandSpec spec : c.server().commands().all()) {
             spec.stats.reset();
@@ -240,12 +239,12 @@ final class ServerCommands {
         return (long) micros / 1000;
     }
 
-    static void debug(ClientConnection c, byte[][] a, RespWriter out) {
+    static void debug(Session c, byte[][] a, ReplySink out) {
         if (Args.is(a[1], "SLEEP") && a.length == 3) {
             long millis = sleepMillis(a[2]);
             // Only this client waits (its later requests are held back meanwhile): nothing sleeps on an event loop.
             if (millis <= 0 || c.denyBlocking()) out.ok();
-            else c.server().blocking().block(io.simplekv.server.BlockedClient.pause(c, a), millis);
+            else c.server().blocking().block(BlockedClient.pause(c, a), millis);
         } else if (Args.is(a[1], "SET-ACTIVE-EXPIRE") && a.length == 3) {
             // Redis reads the flag with atoi: anything not a number is 0.
             c.server().expirer().setEnabled(RedisNumbers.atoi(a[2]) != 0);

@@ -5,8 +5,7 @@ import io.simplekv.keyspace.Database;
 import io.simplekv.keyspace.FieldTable;
 import io.simplekv.keyspace.KeyType;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -61,15 +60,15 @@ final class SetCommands {
                 .docs(g, "2.8.0", "Iterates over members of a set.", "key cursor [MATCH pattern] [COUNT count]"));
     }
 
-    private static CollectionLimits limits(ClientConnection c) {
+    private static CollectionLimits limits(Session c) {
         return c.server().config().setLimits;
     }
 
-    private static FieldTable read(ClientConnection c, byte[] key) {
+    private static FieldTable read(Session c, byte[] key) {
         return FieldTable.open(c.db(), key, KeyType.SET, limits(c));
     }
 
-    static void sadd(ClientConnection c, byte[][] a, RespWriter out) {
+    static void sadd(Session c, byte[][] a, ReplySink out) {
         FieldTable s = FieldTable.openOrCreate(c.db(), a[1], KeyType.SET, limits(c));
         long added = 0;
         for (int i = 2; i < a.length; i++) if (s.put(a[i], null)) added++;
@@ -78,7 +77,7 @@ final class SetCommands {
         out.integer(added);
     }
 
-    static void srem(ClientConnection c, byte[][] a, RespWriter out) {
+    static void srem(Session c, byte[][] a, ReplySink out) {
         FieldTable s = read(c, a[1]);
         long removed = 0;
         if (s != null) {
@@ -92,7 +91,7 @@ final class SetCommands {
         out.integer(removed);
     }
 
-    static void smembers(ClientConnection c, byte[][] a, RespWriter out) {
+    static void smembers(Session c, byte[][] a, ReplySink out) {
         FieldTable s = read(c, a[1]);
         if (s == null) {
             out.array(0);
@@ -102,23 +101,23 @@ final class SetCommands {
         s.forEach((m, v) -> out.bulk(m));
     }
 
-    static void sismember(ClientConnection c, byte[][] a, RespWriter out) {
+    static void sismember(Session c, byte[][] a, ReplySink out) {
         FieldTable s = read(c, a[1]);
         out.integer(s != null && s.contains(a[2]) ? 1 : 0);
     }
 
-    static void smismember(ClientConnection c, byte[][] a, RespWriter out) {
+    static void smismember(Session c, byte[][] a, ReplySink out) {
         FieldTable s = read(c, a[1]);
         out.array(a.length - 2);
         for (int i = 2; i < a.length; i++) out.integer(s != null && s.contains(a[i]) ? 1 : 0);
     }
 
-    static void scard(ClientConnection c, byte[][] a, RespWriter out) {
+    static void scard(Session c, byte[][] a, ReplySink out) {
         FieldTable s = read(c, a[1]);
         out.integer(s == null ? 0 : s.size());
     }
 
-    static void spop(ClientConnection c, byte[][] a, RespWriter out) {
+    static void spop(Session c, byte[][] a, ReplySink out) {
         if (a.length > 3) throw RedisError.SYNTAX;
         long count = -1;
         if (a.length == 3) {
@@ -147,7 +146,7 @@ final class SetCommands {
         for (byte[][] m : popped) out.bulk(m[0]);
     }
 
-    static void srandmember(ClientConnection c, byte[][] a, RespWriter out) {
+    static void srandmember(Session c, byte[][] a, ReplySink out) {
         if (a.length > 3) throw RedisError.SYNTAX;
         FieldTable s = read(c, a[1]);
         if (a.length == 2) {
@@ -162,7 +161,7 @@ final class SetCommands {
         for (byte[][] m : picked) out.bulk(m[0]);
     }
 
-    static void smove(ClientConnection c, byte[][] a, RespWriter out) {
+    static void smove(Session c, byte[][] a, ReplySink out) {
         Database db = c.db();
         FieldTable src = read(c, a[1]);
         FieldTable dst = read(c, a[2]); // checks the destination's type even when nothing moves, as Redis does
@@ -188,14 +187,14 @@ final class SetCommands {
     }
 
     /** Opens every named set first, so a key of another type fails the command before any work, as in Redis. */
-    private static List<FieldTable> openAll(ClientConnection c, byte[][] a, int from, int to) {
+    private static List<FieldTable> openAll(Session c, byte[][] a, int from, int to) {
         List<FieldTable> sets = new ArrayList<>();
         for (int i = from; i < to; i++) sets.add(read(c, a[i]));
         return sets;
     }
 
     /** Members in the first set that every other set also holds: walk the smallest, probe the rest. */
-    private static Set<ByteBuffer> inter(ClientConnection c, byte[][] a, int from, int to) {
+    private static Set<ByteBuffer> inter(Session c, byte[][] a, int from, int to) {
         List<FieldTable> sets = openAll(c, a, from, to);
         Set<ByteBuffer> result = new LinkedHashSet<>();
         if (sets.contains(null)) return result;
@@ -208,7 +207,7 @@ final class SetCommands {
         return result;
     }
 
-    private static Set<ByteBuffer> union(ClientConnection c, byte[][] a, int from) {
+    private static Set<ByteBuffer> union(Session c, byte[][] a, int from) {
         Set<ByteBuffer> result = new LinkedHashSet<>();
         for (FieldTable s : openAll(c, a, from, a.length)) {
             if (s != null) s.forEach((m, v) -> result.add(ByteBuffer.wrap(m)));
@@ -216,7 +215,7 @@ final class SetCommands {
         return result;
     }
 
-    private static Set<ByteBuffer> diff(ClientConnection c, byte[][] a, int from) {
+    private static Set<ByteBuffer> diff(Session c, byte[][] a, int from) {
         List<FieldTable> sets = openAll(c, a, from, a.length);
         Set<ByteBuffer> result = new LinkedHashSet<>();
         if (sets.get(0) == null) return result;
@@ -227,13 +226,13 @@ final class SetCommands {
         return result;
     }
 
-    private static void reply(RespWriter out, Set<ByteBuffer> members) {
+    private static void reply(ReplySink out, Set<ByteBuffer> members) {
         out.array(members.size());
         for (ByteBuffer m : members) out.bulk(m.array());
     }
 
     /** *STORE: the destination is replaced whatever its type, and deleted when the result is empty. */
-    private static void store(ClientConnection c, byte[][] a, RespWriter out, Set<ByteBuffer> members) {
+    private static void store(Session c, byte[][] a, ReplySink out, Set<ByteBuffer> members) {
         Database db = c.db();
         boolean existed = db.delete(a[1]);
         if (!members.isEmpty()) {
@@ -247,7 +246,7 @@ final class SetCommands {
         out.integer(members.size());
     }
 
-    static void sintercard(ClientConnection c, byte[][] a, RespWriter out) {
+    static void sintercard(Session c, byte[][] a, ReplySink out) {
         RedisError badNumkeys = RedisError.err("numkeys should be greater than 0");
         long numkeys;
         try {
@@ -270,7 +269,7 @@ final class SetCommands {
         out.integer(limit > 0 ? Math.min(n, limit) : n);
     }
 
-    static void sscan(ClientConnection c, byte[][] a, RespWriter out) {
+    static void sscan(Session c, byte[][] a, ReplySink out) {
         ScanOptions.scanCollection(read(c, a[1]), a, false, out);
     }
 }

@@ -6,8 +6,7 @@ import io.simplekv.keyspace.KeyType;
 import io.simplekv.keyspace.ListTable;
 import io.simplekv.keyspace.Records;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,7 +67,7 @@ final class SortCommand {
         }
     }
 
-    static void sort(ClientConnection c, byte[][] a, RespWriter out, boolean readonly) {
+    static void sort(Session c, byte[][] a, ReplySink out, boolean readonly) {
         boolean desc = false, alpha = false, dontSort = false;
         long offset = 0, count = -1;
         byte[] by = null, store = null;
@@ -122,7 +121,7 @@ final class SortCommand {
         reply(c, a, out, items, (int) start, (int) end, gets, store);
     }
 
-    private static List<byte[]> elements(ClientConnection c, byte[] key, KeyType type) {
+    private static List<byte[]> elements(Session c, byte[] key, KeyType type) {
         if (type == KeyType.SET) {
             List<byte[]> members = new ArrayList<>();
             FieldTable s = FieldTable.open(c.db(), key, KeyType.SET, c.server().config().setLimits);
@@ -178,7 +177,7 @@ final class SortCommand {
         return desc ? cmp.reversed() : cmp;
     }
 
-    private static void reply(ClientConnection c, byte[][] a, RespWriter out, List<Item> items, int start, int end,
+    private static void reply(Session c, byte[][] a, ReplySink out, List<Item> items, int start, int end,
                               List<byte[]> gets, byte[] store) {
         Database db = c.db();
         int outputLen = (gets.isEmpty() ? 1 : gets.size()) * (end - start + 1);

@@ -4,8 +4,7 @@ import io.simplekv.keyspace.Database;
 import io.simplekv.keyspace.KeyType;
 import io.simplekv.keyspace.Records;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 import io.simplekv.text.RedisNumbers;
 
 import java.math.BigDecimal;
@@ -67,18 +66,18 @@ final class StringCommands {
                 .docs(g, "2.2.0", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "key offset value"));
     }
 
-    static void get(ClientConnection c, byte[][] a, RespWriter out) {
+    static void get(Session c, byte[][] a, ReplySink out) {
         byte[] rec = c.db().readString(a[1]);
         if (rec == null) out.nullBulk();
         else replyPayload(rec, out);
     }
 
-    static void replyPayload(byte[] rec, RespWriter out) {
+    static void replyPayload(byte[] rec, ReplySink out) {
         int off = Records.payloadOffset(rec);
         out.bulk(rec, off, rec.length - off);
     }
 
-    static void set(ClientConnection c, byte[][] a, RespWriter out) {
+    static void set(Session c, byte[][] a, ReplySink out) {
         if (a.length == 3) { // the common SET key value: no options to parse, no old value to read
             c.db().put(a[1], Records.string(a[2], Records.NO_EXPIRY));
             Notify.string(c, "set", a[1]);
@@ -102,12 +101,12 @@ final class StringCommands {
         else out.ok();
     }
 
-    private static void replyOld(byte[] old, RespWriter out) {
+    private static void replyOld(byte[] old, ReplySink out) {
         if (old == null) out.nullBulk();
         else replyPayload(old, out);
     }
 
-    static void setnx(ClientConnection c, byte[][] a, RespWriter out) {
+    static void setnx(Session c, byte[][] a, ReplySink out) {
         Database db = c.db();
         if (db.lookup(a[1]) != null) {
             out.integer(0);
@@ -118,7 +117,7 @@ final class StringCommands {
         out.integer(1);
     }
 
-    static void setWithTtl(ClientConnection c, byte[][] a, RespWriter out, Expiry.Unit unit, String name) {
+    static void setWithTtl(Session c, byte[][] a, ReplySink out, Expiry.Unit unit, String name) {
         long at = Expiry.absolute(a[2], unit, true, name, false);
         c.db().put(a[1], Records.string(a[3], at));
         Notify.string(c, "set", a[1]);
@@ -126,7 +125,7 @@ final class StringCommands {
         out.ok();
     }
 
-    static void getset(ClientConnection c, byte[][] a, RespWriter out) {
+    static void getset(Session c, byte[][] a, ReplySink out) {
         Database db = c.db();
         byte[] old = db.lookupString(a[1]);
         db.put(a[1], Records.string(a[2], Records.NO_EXPIRY));
@@ -134,7 +133,7 @@ final class StringCommands {
         replyOld(old, out);
     }
 
-    static void getdel(ClientConnection c, byte[][] a, RespWriter out) {
+    static void getdel(Session c, byte[][] a, ReplySink out) {
         Database db = c.db();
         byte[] old = db.readString(a[1]);
         if (old != null) {
@@ -144,7 +143,7 @@ final class StringCommands {
         replyOld(old, out);
     }
 
-    static void getex(ClientConnection c, byte[][] a, RespWriter out) {
+    static void getex(Session c, byte[][] a, ReplySink out) {
         ExpireOptions o = ExpireOptions.parse(a, 2, false, "getex");
         Database db = c.db();
         byte[] rec = db.readString(a[1]);
@@ -162,7 +161,7 @@ final class StringCommands {
         replyPayload(rec, out);
     }
 
-    static void mget(ClientConnection c, byte[][] a, RespWriter out) {
+    static void mget(Session c, byte[][] a, ReplySink out) {
         Database db = c.db();
         out.array(a.length - 1);
         for (int i = 1; i < a.length; i++) {
@@ -172,7 +171,7 @@ final class StringCommands {
         }
     }
 
-    static void mset(ClientConnection c, byte[][] a, RespWriter out) {
+    static void mset(Session c, byte[][] a, ReplySink out) {
         if (a.length % 2 == 0) throw RedisError.err("wrong number of arguments for 'mset' command");
         Database db = c.db();
         for (int i = 1; i < a.length; i += 2) {
@@ -182,7 +181,7 @@ final class StringCommands {
         out.ok();
     }
 
-    static void msetnx(ClientConnection c, byte[][] a, RespWriter out) {
+    static void msetnx(Session c, byte[][] a, ReplySink out) {
         if (a.length % 2 == 0) throw RedisError.err("wrong number of arguments for 'msetnx' command");
         Database db = c.db();
         for (int i = 1; i < a.length; i += 2) {
@@ -198,13 +197,13 @@ final class StringCommands {
         out.integer(1);
     }
 
-    static void decrby(ClientConnection c, byte[][] a, RespWriter out) {
+    static void decrby(Session c, byte[][] a, ReplySink out) {
         long by = Args.toLong(a[2]);
         if (by == Long.MIN_VALUE) throw RedisError.err("decrement would overflow");
         incrBy(c, a[1], -by, out);
     }
 
-    static void incrBy(ClientConnection c, byte[] key, long by, RespWriter out) {
+    static void incrBy(Session c, byte[] key, long by, ReplySink out) {
         Database db = c.db();
         byte[] rec = db.lookupString(key);
         long current = 0, expireAt = Records.NO_EXPIRY;
@@ -228,7 +227,7 @@ final class StringCommands {
         out.integer(next);
     }
 
-    static void incrbyfloat(ClientConnection c, byte[][] a, RespWriter out) {
+    static void incrbyfloat(Session c, byte[][] a, ReplySink out) {
         Database db = c.db();
         byte[] rec = db.lookupString(a[1]);
         BigDecimal current = BigDecimal.ZERO;
@@ -250,7 +249,7 @@ final class StringCommands {
         out.bulk(result);
     }
 
-    static void append(ClientConnection c, byte[][] a, RespWriter out) {
+    static void append(Session c, byte[][] a, ReplySink out) {
         Database db = c.db();
         byte[] rec = db.lookupString(a[1]);
         if (rec == null) {
@@ -269,16 +268,16 @@ final class StringCommands {
     }
 
     /** offset + length without overflow, checked against proto-max-bulk-len as Redis's checkStringLength does. */
-    private static void checkSize(ClientConnection c, long offset, long length) {
+    private static void checkSize(Session c, long offset, long length) {
         if (offset > c.server().config().protoMaxBulkLen - length) throw TOO_BIG;
     }
 
-    static void strlen(ClientConnection c, byte[][] a, RespWriter out) {
+    static void strlen(Session c, byte[][] a, ReplySink out) {
         byte[] rec = c.db().readString(a[1]);
         out.integer(rec == null ? 0 : Records.payloadLength(rec));
     }
 
-    static void getrange(ClientConnection c, byte[][] a, RespWriter out) {
+    static void getrange(Session c, byte[][] a, ReplySink out) {
         long start = Args.toLong(a[2]), end = Args.toLong(a[3]);
         byte[] rec = c.db().readString(a[1]);
         if (rec == null) {
@@ -303,7 +302,7 @@ final class StringCommands {
         out.bulk(rec, off + (int) start, (int) (end - start + 1));
     }
 
-    static void setrange(ClientConnection c, byte[][] a, RespWriter out) {
+    static void setrange(Session c, byte[][] a, ReplySink out) {
         long offset = Args.toLong(a[2]);
         if (offset < 0) throw RedisError.err("offset is out of range");
         byte[] value = a[3];

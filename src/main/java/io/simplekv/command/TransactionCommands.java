@@ -1,8 +1,7 @@
 package io.simplekv.command;
 
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 
 import static io.simplekv.command.CommandSpec.command;
 
@@ -21,7 +20,7 @@ final class TransactionCommands {
                 c.unwatchAll();
                 throw new RedisError("EXECABORT Transaction discarded because of previous errors.");
             }
-            c.server().transactions().exec(c, o);
+            c.server().service().exec(c, o);
         }).docs(g, "1.2.0", "Executes all commands in a transaction.", ""));
         t.add(command("discard", 1, "noscript loading stale fast allow_busy not_queued", TransactionCommands::discard)
                 .docs(g, "2.0.0", "Discards a transaction.", ""));
@@ -33,20 +32,20 @@ final class TransactionCommands {
         }).docs(g, "2.2.0", "Forgets about watched keys of a transaction.", ""));
     }
 
-    static void multi(ClientConnection c, byte[][] a, RespWriter out) {
+    static void multi(Session c, byte[][] a, ReplySink out) {
         if (c.inMulti()) throw RedisError.err("MULTI calls can not be nested");
         c.beginMulti();
         out.ok();
     }
 
-    static void discard(ClientConnection c, byte[][] a, RespWriter out) {
+    static void discard(Session c, byte[][] a, ReplySink out) {
         if (!c.inMulti()) throw RedisError.err("DISCARD without MULTI");
         c.endMulti();
         c.unwatchAll();
         out.ok();
     }
 
-    static void watch(ClientConnection c, byte[][] a, RespWriter out) {
+    static void watch(Session c, byte[][] a, ReplySink out) {
         if (c.inMulti()) throw RedisError.err("WATCH inside MULTI is not allowed");
         for (int i = 1; i < a.length; i++) c.watch(c.dbIndex(), a[i]);
         out.ok();

@@ -2,8 +2,7 @@ package io.simplekv.command;
 
 import io.simplekv.keyspace.ZSetTable;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,7 +25,7 @@ final class ZRandomMember {
                 .docs(ZSetCommands.GROUP, "6.2.0", "Returns one or more random members from a sorted set.", "key [count [WITHSCORES]]"));
     }
 
-    private static void zrandmember(ClientConnection c, byte[][] a, RespWriter out) {
+    private static void zrandmember(Session c, byte[][] a, ReplySink out) {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         if (a.length == 2) {
             ZSetTable z = ZSetCommands.read(c, a[1]);

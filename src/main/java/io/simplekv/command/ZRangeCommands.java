@@ -2,8 +2,7 @@ package io.simplekv.command;
 
 import io.simplekv.keyspace.ZSetTable;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 
 import java.util.List;
 
@@ -57,7 +56,7 @@ final class ZRangeCommands {
      * @param dst     ZRANGESTORE's destination, null otherwise
      * @param reverse fixed by the legacy commands, null when REV may be given
      */
-    private static void range(ClientConnection c, byte[][] a, RespWriter out, int keyAt, byte[] dst, By by, Boolean reverse) {
+    private static void range(Session c, byte[][] a, ReplySink out, int keyAt, byte[] dst, By by, Boolean reverse) {
         boolean withScores = false, rev = reverse != null && reverse;
         long offset = 0, limit = -1;
         for (int j = keyAt + 3; j < a.length; j++) {
@@ -141,7 +140,7 @@ final class ZRangeCommands {
         reply(out, result, withScores);
     }
 
-    static void reply(RespWriter out, List<ZSetTable.Entry> entries, boolean withScores) {
+    static void reply(ReplySink out, List<ZSetTable.Entry> entries, boolean withScores) {
         out.array(entries.size() * (withScores ? 2 : 1));
         for (ZSetTable.Entry e : entries) {
             out.bulk(e.member());
@@ -150,7 +149,7 @@ final class ZRangeCommands {
     }
 
     /** ZRANGESTORE and the *STORE algebra: the destination is replaced whatever its type, deleted when empty. */
-    static void store(ClientConnection c, byte[] dst, List<ZSetTable.Entry> entries, String event, RespWriter out) {
+    static void store(Session c, byte[] dst, List<ZSetTable.Entry> entries, String event, ReplySink out) {
         boolean existed = c.db().delete(dst);
         if (!entries.isEmpty()) {
             ZSetTable z = ZSetTable.openOrCreate(c.db(), dst, ZSetCommands.limits(c));
@@ -163,7 +162,7 @@ final class ZRangeCommands {
         out.integer(entries.size());
     }
 
-    private static void store(ClientConnection c, byte[] dst, List<ZSetTable.Entry> entries, RespWriter out) {
+    private static void store(Session c, byte[] dst, List<ZSetTable.Entry> entries, ReplySink out) {
         store(c, dst, entries, "zrangestore", out);
     }
 }

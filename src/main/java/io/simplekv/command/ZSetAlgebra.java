@@ -5,8 +5,7 @@ import io.simplekv.keyspace.KeyType;
 import io.simplekv.keyspace.Records;
 import io.simplekv.keyspace.ZSetTable;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -77,7 +76,7 @@ final class ZSetAlgebra {
         }
     }
 
-    private static void run(ClientConnection c, byte[][] a, RespWriter out, Op op, byte[] dst, boolean cardinalityOnly) {
+    private static void run(Session c, byte[][] a, ReplySink out, Op op, byte[] dst, boolean cardinalityOnly) {
         int numkeysAt = dst == null ? 1 : 2;
         long setnum = Args.toLong(a[numkeysAt]);
         if (setnum < 1) {
@@ -138,7 +137,7 @@ final class ZSetAlgebra {
         }
     }
 
-    private static Source open(ClientConnection c, byte[] key) {
+    private static Source open(Session c, byte[] key) {
         byte[] rec = c.db().read(key);
         if (rec == null) return new Source(null, null, 1.0);
         KeyType type = Records.type(rec);

@@ -3,8 +3,7 @@ package io.simplekv.command;
 import io.simplekv.keyspace.CollectionLimits;
 import io.simplekv.keyspace.ZSetTable;
 import io.simplekv.protocol.RedisError;
-import io.simplekv.protocol.RespWriter;
-import io.simplekv.server.ClientConnection;
+import io.simplekv.protocol.ReplySink;
 import io.simplekv.text.DoubleText;
 
 import java.util.ArrayList;
@@ -63,21 +62,21 @@ final class ZSetCommands {
                 .docs(g, "2.8.0", "Iterates over members and scores of a sorted set.", "key cursor [MATCH pattern] [COUNT count]"));
     }
 
-    static CollectionLimits limits(ClientConnection c) {
+    static CollectionLimits limits(Session c) {
         return c.server().config().zsetLimits;
     }
 
-    static ZSetTable read(ClientConnection c, byte[] key) {
+    static ZSetTable read(Session c, byte[] key) {
         return ZSetTable.open(c.db(), key, limits(c));
     }
 
-    static void score(RespWriter out, double score) {
+    static void score(ReplySink out, double score) {
         out.bulk(DoubleText.bytes(score));
     }
 
     // ---- ZADD / ZINCRBY ----
 
-    static void zadd(ClientConnection c, byte[][] a, RespWriter out) {
+    static void zadd(Session c, byte[][] a, ReplySink out) {
         boolean nx = false, xx = false, gt = false, lt = false, ch = false, incr = false;
         int at = 2;
         for (; at < a.length; at++) {
@@ -101,14 +100,14 @@ final class ZSetCommands {
         add(c, a[1], a, at, scores, new AddMode(nx, xx, gt, lt, ch, incr), out);
     }
 
-    private static void zincrby(ClientConnection c, byte[][] a, RespWriter out) {
+    private static void zincrby(Session c, byte[][] a, ReplySink out) {
         add(c, a[1], a, 2, new double[] {Args.toDouble(a[2])}, new AddMode(false, false, false, false, false, true), out);
     }
 
     private record AddMode(boolean nx, boolean xx, boolean gt, boolean lt, boolean ch, boolean incr) {}
 
     /** zaddGenericCommand: members at a[at+1], a[at+3] ...; scores already parsed so a bad one changes nothing. */
-    private static void add(ClientConnection c, byte[] key, byte[][] a, int at, double[] scores, AddMode m, RespWriter out) {
+    private static void add(Session c, byte[] key, byte[][] a, int at, double[] scores, AddMode m, ReplySink out) {
         ZSetTable z = read(c, key);
         if (z == null) {
             if (m.xx()) {
@@ -160,7 +159,7 @@ final class ZSetCommands {
 
     // ---- removals ----
 
-    private static void zrem(ClientConnection c, byte[][] a, RespWriter out) {
+    private static void zrem(Session c, byte[][] a, ReplySink out) {
         ZSetTable z = read(c, a[1]);
         long removed = 0;
         if (z != null) {
@@ -174,7 +173,7 @@ final class ZSetCommands {
         out.integer(removed);
     }
 
-    private static void zremrangebyrank(ClientConnection c, byte[][] a, RespWriter out) {
+    private static void zremrangebyrank(Session c, byte[][] a, ReplySink out) {
         long start = Args.toLong(a[2]), stop = Args.toLong(a[3]);
         ZSetTable z = read(c, a[1]);
         if (z == null) {
@@ -186,7 +185,7 @@ final class ZSetCommands {
     }
 
     /** ZREMRANGEBYSCORE and ZREMRANGEBYLEX: the interval is parsed before the key is looked at, as in Redis. */
-    private static void removeInterval(ClientConnection c, byte[][] a, RankInterval range, String event, RespWriter out) {
+    private static void removeInterval(Session c, byte[][] a, RankInterval range, String event, ReplySink out) {
         ZSetTable z = read(c, a[1]);
         if (z == null) {
             out.integer(0);
@@ -196,7 +195,7 @@ final class ZSetCommands {
     }
 
     /** Removes ranks [from, end) and reports it as Redis does. */
-    private static void removeRanks(ClientConnection c, byte[] key, ZSetTable z, long from, long end, String event, RespWriter out) {
+    private static void removeRanks(Session c, byte[] key, ZSetTable z, long from, long end, String event, ReplySink out) {
         long removed = end > from ? z.removeRange(from, end - 1) : 0;
         z.commit();
         if (removed > 0) {
@@ -208,14 +207,14 @@ final class ZSetCommands {
 
     // ---- point reads and counts ----
 
-    private static void zscore(ClientConnection c, byte[][] a, RespWriter out) {
+    private static void zscore(Session c, byte[][] a, ReplySink out) {
         ZSetTable z = read(c, a[1]);
         double s = z == null ? Double.NaN : z.score(a[2]);
         if (Double.isNaN(s)) out.nullBulk();
         else score(out, s);
     }
 
-    private static void zmscore(ClientConnection c, byte[][] a, RespWriter out) {
+    private static void zmscore(Session c, byte[][] a, ReplySink out) {
         ZSetTable z = read(c, a[1]);
         out.array(a.length - 2);
         for (int i = 2; i < a.length; i++) {
@@ -225,25 +224,25 @@ final class ZSetCommands {
         }
     }
 
-    private static void zcard(ClientConnection c, byte[][] a, RespWriter out) {
+    private static void zcard(Session c, byte[][] a, ReplySink out) {
         ZSetTable z = read(c, a[1]);
         out.integer(z == null ? 0 : z.size());
     }
 
     /** ZCOUNT and ZLEXCOUNT. */
-    private static void count(ClientConnection c, byte[][] a, RankInterval range, RespWriter out) {
+    private static void count(Session c, byte[][] a, RankInterval range, ReplySink out) {
         ZSetTable z = read(c, a[1]);
         out.integer(z == null ? 0 : range.end(z) - range.first(z));
     }
 
-    private static void zrank(ClientConnection c, byte[][] a, RespWriter out, boolean reverse) {
+    private static void zrank(Session c, byte[][] a, ReplySink out, boolean reverse) {
         ZSetTable z = read(c, a[1]);
         long rank = z == null ? -1 : z.rank(a[2]);
         if (rank < 0) out.nullBulk();
         else out.integer(reverse ? z.size() - 1 - rank : rank);
     }
 
-    private static void zscan(ClientConnection c, byte[][] a, RespWriter out) {
+    private static void zscan(Session c, byte[][] a, ReplySink out) {
         long cursor = KeyCommands.parseCursor(a[2]);
         ScanOptions o = ScanOptions.parse(a, 3, false);
         ZSetTable z = read(c, a[1]);
@@ -258,7 +257,7 @@ final class ZSetCommands {
 
     // ---- pops ----
 
-    private static void zpop(ClientConnection c, byte[][] a, RespWriter out, boolean min) {
+    private static void zpop(Session c, byte[][] a, ReplySink out, boolean min) {
         if (a.length > 3) throw RedisError.SYNTAX;
         long count = -1;
         if (a.length == 3) {
@@ -277,26 +276,26 @@ final class ZSetCommands {
         }
     }
 
-    private static void zmpop(ClientConnection c, byte[][] a, RespWriter out) {
+    private static void zmpop(Session c, byte[][] a, ReplySink out) {
         ListCommands.MultiPop p = ListCommands.MultiPop.parse(a, 1, "MIN", "MAX");
         if (!popFirst(c, a, p, out)) out.nullArray();
     }
 
     /** ZMPOP/BZMPOP: pops from the first existing sorted set, replying [key, [[member, score] ...]]. */
-    static boolean popFirst(ClientConnection c, byte[][] a, ListCommands.MultiPop p, RespWriter out) {
+    static boolean popFirst(Session c, byte[][] a, ListCommands.MultiPop p, ReplySink out) {
         for (int i = p.firstKey(); i < p.endKey(); i++) if (popKey(c, a[i], p, out)) return true;
         return false;
     }
 
     /** One key's part of ZMPOP/BZMPOP; false (nothing written) when the key holds no sorted set. */
-    static boolean popKey(ClientConnection c, byte[] key, ListCommands.MultiPop p, RespWriter out) {
+    static boolean popKey(Session c, byte[] key, ListCommands.MultiPop p, ReplySink out) {
         ZSetTable z = read(c, key);
         if (z == null) return false;
         popNested(c, key, z, p.first(), p.count(), out);
         return true;
     }
 
-    static void popNested(ClientConnection c, byte[] key, ZSetTable z, boolean min, long count, RespWriter out) {
+    static void popNested(Session c, byte[] key, ZSetTable z, boolean min, long count, ReplySink out) {
         List<ZSetTable.Entry> popped = pop(c, key, z, min, count);
         out.array(2);
         out.bulk(key);
@@ -309,7 +308,7 @@ final class ZSetCommands {
     }
 
     /** Removes up to count members from the low (min) or high end, with Redis's notifications. */
-    static List<ZSetTable.Entry> pop(ClientConnection c, byte[] key, ZSetTable z, boolean min, long count) {
+    static List<ZSetTable.Entry> pop(Session c, byte[] key, ZSetTable z, boolean min, long count) {
         long n = Math.min(count, z.size());
         List<ZSetTable.Entry> popped = z.range(0, n, !min);
         if (min) z.removeRange(0, n - 1);

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * semantic shapes (map, null) so the wire form can follow the connection's protocol version later.
  * Not thread-safe: one per connection, used on its event loop.
  */
-public final class RespWriter {
+public final class RespWriter implements ReplySink {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -38,6 +38,16 @@ public final class RespWriter {
 
     public void buffer(ByteBuf buf) {
         this.buf = buf;
+    }
+
+    @Override
+    public long mark() {
+        return buf.writerIndex();
+    }
+
+    @Override
+    public void rewind(long mark) {
+        buf.writerIndex((int) mark);
     }
 
     public void ok() {

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.simplekv.command.CommandService;
+import io.simplekv.command.ServerContext;
+import io.simplekv.command.Session;
 import io.simplekv.protocol.Command;
 import io.simplekv.protocol.CommandAssembler;
 import io.simplekv.protocol.ProtocolException;
@@ -14,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 
 /**
  * The end of the pipeline: runs each command and gathers the replies of one read batch into one buffer that is
@@ -26,15 +29,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private final ServerContext server;
     private final CommandService service;
-    private ClientConnection client;
+    private final GroupCommits groupCommits;
+    private Connection connection;
+    private Session client;
     private ByteBuf pending;
     private final RespWriter writer = new RespWriter(null);
     /** Requests that arrived while the client was blocked; Redis also reads nothing more from a blocked client. */
-    private final java.util.ArrayDeque<byte[][]> heldBack = new java.util.ArrayDeque<>();
+    private final ArrayDeque<byte[][]> heldBack = new ArrayDeque<>();
 
-    ClientHandler(ServerContext server, CommandService service) {
+    ClientHandler(ServerContext server, GroupCommits groupCommits) {
         this.server = server;
-        this.service = service;
+        this.service = server.service();
+        this.groupCommits = groupCommits;
     }
 
     @Override
@@ -45,21 +51,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(MAX_CLIENTS)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        client = new ClientConnection(server.clients().nextId(), ctx.channel(), server, m -> pushMessage(ctx, m));
-        client.resumer(reply -> resume(ctx, reply));
+        connection = new Connection(ctx.channel(), server, m -> pushMessage(ctx, m), reply -> resume(ctx, reply));
+        client = connection.session();
         server.clients().add(client);
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (client != null) {
-            server.clients().remove(client);
-            server.pubsub().unsubscribeAll(client);
-            server.blocking().disconnected(client);
-            server.monitors().remove(client);
-            client.unwatchAll();
-        }
+        if (client != null) service.disconnected(client);
         releasePending();
         ctx.fireChannelInactive();
     }
@@ -120,8 +120,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             boolean wrote = client.wroteInBatch();
             client.wroteInBatch(false);
             // appendfsync always: replies to writes leave only after the loop's next force (see GroupCommit).
-            if ((wrote || client.awaitingCommit()) && server.persistence().syncsBeforeReplies()) {
-                server.persistence().groupCommit(ctx.channel().eventLoop()).enqueue(ctx, out, client);
+            if ((wrote || connection.awaitingCommit()) && server.persistence().syncsBeforeReplies()) {
+                groupCommits.of(ctx.channel().eventLoop()).enqueue(ctx, out, connection);
                 return;
             }
         }
@@ -145,9 +145,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         server.stats().netOutputBytes.add(message.readableBytes());
-        if (client != null && client.awaitingCommit()) {
+        if (connection != null && connection.awaitingCommit()) {
             // A reply ahead of it waits for the group commit; the message must not overtake it.
-            server.persistence().groupCommit(ctx.channel().eventLoop()).enqueue(ctx, message, client);
+            groupCommits.of(ctx.channel().eventLoop()).enqueue(ctx, message, connection);
             return;
         }
         ctx.writeAndFlush(message, ctx.voidPromise());

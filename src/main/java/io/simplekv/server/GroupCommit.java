@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 
+import io.simplekv.persistence.Persistence;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +16,7 @@ import java.util.List;
  * own event loop touches an instance.
  */
 final class GroupCommit {
-    private record Waiting(ChannelHandlerContext ctx, ByteBuf out, ClientConnection client) {}
+    private record Waiting(ChannelHandlerContext ctx, ByteBuf out, Connection client) {}
 
     private final Persistence persistence;
     private final List<Waiting> queue = new ArrayList<>();
@@ -25,7 +27,7 @@ final class GroupCommit {
     }
 
     /** Holds {@code out} until the next force; later output of the same client must queue behind it (see awaitingCommit). */
-    void enqueue(ChannelHandlerContext ctx, ByteBuf out, ClientConnection client) {
+    void enqueue(ChannelHandlerContext ctx, ByteBuf out, Connection client) {
         queue.add(new Waiting(ctx, out, client));
         client.awaitingCommit(true);
         if (!scheduled) {
@@ -48,7 +50,7 @@ final class GroupCommit {
                 continue;
             }
             var future = w.ctx().writeAndFlush(w.out());
-            if (w.client().closingAfterReply()) future.addListener(ChannelFutureListener.CLOSE);
+            if (w.client().session().closingAfterReply()) future.addListener(ChannelFutureListener.CLOSE);
         }
     }
 }

@@ -7,7 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.redis.FixedRedisMessagePool;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.redis.RedisDecoder;
-import io.simplekv.command.CommandService;
+import io.simplekv.command.ServerContext;
 import io.simplekv.observe.ServerStats;
 import io.simplekv.protocol.CommandAssembler;
 
@@ -16,12 +16,18 @@ import io.simplekv.protocol.CommandAssembler;
  * → CommandAssembler → ClientHandler. Shared by the TCP server and by tests on an EmbeddedChannel.
  */
 public final class Pipeline {
-    private Pipeline() {}
+    private final ServerContext context;
+    private final GroupCommits groupCommits;
+
+    public Pipeline(ServerContext context) {
+        this.context = context;
+        this.groupCommits = new GroupCommits(context.persistence());
+    }
 
     /** Redis's PROTO_INLINE_MAX_SIZE. */
     private static final int MAX_INLINE = 64 * 1024;
 
-    public static void install(Channel ch, ServerContext context, CommandService service) {
+    public void install(Channel ch) {
         CommandAssembler assembler = new CommandAssembler(
                 () -> context.config().protoMaxBulkLen,
                 () -> context.config().clientQueryBufferLimit);
@@ -30,7 +36,7 @@ public final class Pipeline {
         ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
         ch.pipeline().addLast(new InboundBytes(context.stats()), assembler.lineGuard(),
                 new RedisDecoder(MAX_INLINE, FixedRedisMessagePool.INSTANCE, true),
-                assembler, new ClientHandler(context, service));
+                assembler, new ClientHandler(context, groupCommits));
     }
 
     /** Counts bytes received for INFO's total_net_input_bytes. */

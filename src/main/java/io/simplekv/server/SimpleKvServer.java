@@ -14,7 +14,10 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.simplekv.command.CommandService;
+import io.simplekv.command.ServerContext;
+import io.simplekv.command.ServerControl;
+import io.simplekv.command.Session;
+import io.simplekv.cron.Chore;
 import io.simplekv.config.ServerConfig;
 import io.simplekv.storage.StorageEngine;
 import org.slf4j.Logger;
@@ -34,12 +37,13 @@ import java.util.concurrent.TimeUnit;
  * of {@link Pipeline},
  * and runs Redis's periodic chores (active expiry, idle-client timeout) on one small scheduler thread.
  */
-public final class SimpleKvServer implements AutoCloseable {
+public final class SimpleKvServer implements ServerControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SimpleKvServer.class);
-    public static final String VERSION = versionOf();
+    public static final String VERSION = ServerContext.VERSION;
 
     private final ServerContext context;
-    private final CommandService service;
+    private final Pipeline pipeline;
+    private volatile int boundPort;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
@@ -52,8 +56,8 @@ public final class SimpleKvServer implements AutoCloseable {
     private volatile int cronHz;
 
     public SimpleKvServer(ServerConfig config, StorageEngine engine) {
-        this.context = ServerContext.create(config, engine);
-        this.service = new CommandService(context);
+        this.context = new ServerContext(config, engine, this);
+        this.pipeline = new Pipeline(context);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.boss = new MultiThreadIoEventLoopGroup(1, io);
@@ -64,12 +68,16 @@ public final class SimpleKvServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        context.onShutdown(() -> new Thread(this::close, "simplekv-shutdown").start());
     }
 
-    private static String versionOf() {
-        String v = SimpleKvServer.class.getPackage().getImplementationVersion();
-        return v == null ? "0.1.0" : v;
+    @Override
+    public void requestShutdown() {
+        new Thread(this::close, "simplekv-shutdown").start();
+    }
+
+    @Override
+    public int port() {
+        return boundPort;
     }
 
     public ServerContext context() {
@@ -93,12 +101,11 @@ public final class SimpleKvServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        Pipeline.install(ch, context, service);
+                        pipeline.install(ch);
                     }
                 });
         int port = listen(config.bind, config.port, listeners);
-        context.port(port);
-        context.rebinder(this::rebind);
+        boundPort = port;
         scheduleCron(config.hz);
         context.persistence().start();
         return port;
@@ -116,14 +123,15 @@ public final class SimpleKvServer implements AutoCloseable {
     }
 
     /** CONFIG SET port: listen on the new port first, and only then stop listening on the old one. */
-    private synchronized String rebind(int port) {
+    @Override
+    public synchronized String rebind(int port) {
         List<Channel> fresh = new ArrayList<>();
         try {
             int bound = listen(context.config().bind, port, fresh);
             for (Channel old : listeners) old.close();
             listeners.clear();
             listeners.addAll(fresh);
-            context.port(bound);
+            boundPort = bound;
             log.info("Now listening on port {}", bound);
             return null;
         } catch (Exception e) {
@@ -155,10 +163,10 @@ public final class SimpleKvServer implements AutoCloseable {
         long timeout = context.config().timeoutSeconds;
         if (timeout <= 0) return;
         long now = System.currentTimeMillis();
-        for (ClientConnection c : context.clients().all()) {
+        for (Session c : context.clients().all()) {
             if (now - c.lastInteraction() > timeout * 1000) {
                 log.debug("Closing idle client {}", c.address());
-                c.channel().close();
+                c.link().close();
             }
         }
     }
@@ -177,7 +185,7 @@ public final class SimpleKvServer implements AutoCloseable {
         try {
             log.info("User requested shutdown...");
             for (Channel ch : listeners) ch.close().syncUninterruptibly();
-            for (ClientConnection c : context.clients().all()) c.channel().close();
+            for (Session c : context.clients().all()) c.link().close();
             cron.shutdownNow();
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

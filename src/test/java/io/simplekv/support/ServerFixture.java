@@ -1,7 +1,8 @@
 package io.simplekv.support;
 
 import io.simplekv.config.ServerConfig;
-import io.simplekv.server.ServerContext;
+import io.simplekv.command.ServerContext;
+import io.simplekv.command.ServerControl;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class ServerFixture implements AutoCloseable {
             String v = e.getValue();
             config = config.with(e.getKey(), v.isEmpty() ? List.of() : List.of(v.split(" ")));
         }
-        this.context = ServerContext.create(config, engine);
+        this.context = new ServerContext(config, engine, ServerControl.detached(config.port));
     }
 
     public ServerFixture(EngineKind engine, Path dir) {

@@ -3,9 +3,8 @@ package io.simplekv.support;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.simplekv.command.CommandService;
+import io.simplekv.command.ServerContext;
 import io.simplekv.server.Pipeline;
-import io.simplekv.server.ServerContext;
 
 import java.nio.charset.StandardCharsets;
 
@@ -19,7 +18,7 @@ public final class Wire implements AutoCloseable {
     public Wire(ServerContext context) {
         this.channel = new EmbeddedChannel();
         channel.freezeTime(); // timers (blocking timeouts) fire only when a test moves the clock: see advanceTime
-        Pipeline.install(channel, context, new CommandService(context));
+        new Pipeline(context).install(channel);
         channel.pipeline().fireChannelActive();
     }
 

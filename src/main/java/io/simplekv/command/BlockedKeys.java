@@ -1,10 +1,11 @@
-package io.simplekv.server;
+package io.simplekv.command;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.simplekv.keyspace.Keyspace;
 import io.simplekv.keyspace.ShardLocks;
 import io.simplekv.protocol.RedisError;
+import io.simplekv.protocol.ReplySink;
 import io.simplekv.protocol.RespWriter;
 
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ public final class BlockedKeys {
      * has written no reply: the client's handler holds back its later requests until the wait ends.
      */
     public void block(BlockedClient w, long timeoutMs) {
-        ClientConnection c = w.client();
+        Session c = w.client();
         c.blocked(w);
         blocked.incrementAndGet();
         for (DbKey k : distinctKeys(w)) {
@@ -72,7 +73,7 @@ public final class BlockedKeys {
             });
         }
         if (timeoutMs > 0) {
-            w.timeout(c.loop().schedule(() -> end(w, w.isPause() ? OK : TIMED_OUT), timeoutMs, TimeUnit.MILLISECONDS));
+            w.timeout(c.link().schedule(() -> end(w, w.isPause() ? OK : TIMED_OUT), timeoutMs));
         }
     }
 
@@ -122,7 +123,7 @@ public final class BlockedKeys {
                 if (reply != null) {
                     forget(w);
                     onServed.accept(w, (System.nanoTime() - start) / 1000);
-                    w.client().resume(reply);
+                    w.client().link().resume(reply);
                 }
                 if (!keyLeft) break;
             }
@@ -133,7 +134,7 @@ public final class BlockedKeys {
     private static ByteBuf serveOne(BlockedClient w, byte[] key) {
         synchronized (w) {
             if (w.finished()) return null;
-            ByteBuf buf = w.client().channel().alloc().buffer(64);
+            ByteBuf buf = w.client().link().alloc().buffer(64);
             RespWriter out = new RespWriter(buf);
             boolean served;
             try {
@@ -153,14 +154,14 @@ public final class BlockedKeys {
     }
 
     /** Ends a wait with the timeout reply or, for CLIENT UNBLOCK ... ERROR, the UNBLOCKED error; false if not blocked. */
-    public boolean unblock(ClientConnection c, boolean withError) {
+    public boolean unblock(Session c, boolean withError) {
         BlockedClient w = c.blocked();
         // A DEBUG SLEEP stands for a server that is asleep: nothing can wake it early.
         return w != null && !w.isPause() && end(w, withError ? UNBLOCKED : TIMED_OUT);
     }
 
     /** The client went away while blocked. */
-    public void disconnected(ClientConnection c) {
+    public void disconnected(Session c) {
         BlockedClient w = c.blocked();
         if (w == null) return;
         synchronized (w) {
@@ -176,7 +177,7 @@ public final class BlockedKeys {
         forget(w);
         // A pause ran for all of its wait, as Redis's DEBUG SLEEP does inside the command, so the slow log sees it.
         if (w.isPause()) onServed.accept(w, (System.nanoTime() - w.blockedAt()) / 1000);
-        w.client().resume(Unpooled.wrappedBuffer(reply));
+        w.client().link().resume(Unpooled.wrappedBuffer(reply));
         return true;
     }
 

@@ -1,6 +1,6 @@
-package io.simplekv.server;
+package io.simplekv.command;
 
-import io.simplekv.protocol.RespWriter;
+import io.simplekv.protocol.ReplySink;
 
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -15,10 +15,10 @@ public final class BlockedClient {
     /** Runs under the shard locks of the ready key and of {@link #target}: pops and writes the reply, or declines. */
     public interface Server {
         /** Returns false, having written nothing, when the key holds nothing this waiter can take. */
-        boolean serve(BlockedClient waiter, byte[] readyKey, RespWriter out);
+        boolean serve(BlockedClient waiter, byte[] readyKey, ReplySink out);
     }
 
-    private final ClientConnection client;
+    private final Session client;
     private final int db;
     private final List<byte[]> keys;
     private final byte[] target;
@@ -29,11 +29,11 @@ public final class BlockedClient {
     private ScheduledFuture<?> timeout;
 
     /** A pause (DEBUG SLEEP): waits on no key, cannot be ended by CLIENT UNBLOCK, answers +OK when time is up. */
-    public static BlockedClient pause(ClientConnection client, byte[][] request) {
+    public static BlockedClient pause(Session client, byte[][] request) {
         return new BlockedClient(client, request, client.dbIndex(), List.of(), null, (w, k, o) -> false);
     }
 
-    public BlockedClient(ClientConnection client, byte[][] request, int db, List<byte[]> keys, byte[] target, Server server) {
+    public BlockedClient(Session client, byte[][] request, int db, List<byte[]> keys, byte[] target, Server server) {
         this.client = client;
         this.blockedAt = System.nanoTime();
         this.request = request;
@@ -43,7 +43,7 @@ public final class BlockedClient {
         this.server = server;
     }
 
-    public ClientConnection client() { return client; }
+    public Session client() { return client; }
     public boolean isPause() { return keys.isEmpty(); }
     /** When the wait began, in System.nanoTime() terms. */
     long blockedAt() { return blockedAt; }

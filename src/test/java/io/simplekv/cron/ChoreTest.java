@@ -1,4 +1,4 @@
-package io.simplekv.server;
+package io.simplekv.cron;
 
 import org.junit.jupiter.api.Test;
 

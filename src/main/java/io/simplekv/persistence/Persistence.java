@@ -1,8 +1,9 @@
-package io.simplekv.server;
+package io.simplekv.persistence;
 
 import io.simplekv.config.ServerConfig;
 import io.simplekv.keyspace.Keyspace;
 import io.simplekv.protocol.RedisError;
+import io.simplekv.cron.Chore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +48,10 @@ public final class Persistence {
     private volatile long lastBgsaveSeconds = -1;
     private volatile boolean lastBgsaveOk = true;
     private ScheduledExecutorService worker;
-    private final java.util.Map<io.netty.channel.EventLoop, GroupCommit> groupCommits = new java.util.concurrent.ConcurrentHashMap<>();
     private ServerConfig policyOf;
     private Fsync policy = Fsync.EVERYSEC;
 
-    Persistence(Keyspace keyspace, Supplier<ServerConfig> config) {
+    public Persistence(Keyspace keyspace, Supplier<ServerConfig> config) {
         this.keyspace = keyspace;
         this.config = config;
         this.persistent = keyspace.engine().persistent();
@@ -81,11 +81,6 @@ public final class Persistence {
     /** Whether replies to writes must wait for a force (appendfsync always on a persistent engine). */
     public boolean syncsBeforeReplies() {
         return persistent && policy() == Fsync.ALWAYS;
-    }
-
-    /** The group commit of one event loop. */
-    GroupCommit groupCommit(io.netty.channel.EventLoop loop) {
-        return groupCommits.computeIfAbsent(loop, l -> new GroupCommit(this));
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.simplekv.server;
+package io.simplekv.command;
 
 import java.nio.ByteBuffer;
 

@@ -1,4 +1,4 @@
-package io.simplekv.server;
+package io.simplekv.cron;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,17 +8,17 @@ import org.slf4j.LoggerFactory;
  * task for good at its first uncaught throwable, without a word; an OutOfMemoryError caused by one client's huge
  * request would then stop active expiry, idle-client timeouts and page freeing for the life of the process.
  */
-final class Chore {
+public final class Chore {
     private static final Logger log = LoggerFactory.getLogger(Chore.class);
 
     private Chore() {}
 
-    static Runnable guarded(String name, Runnable body) {
+    public static Runnable guarded(String name, Runnable body) {
         return () -> run(name, body);
     }
 
     /** Runs one step of a chore; a failure is logged and the next step runs as usual. */
-    static void run(String name, Runnable body) {
+    public static void run(String name, Runnable body) {
         try {
             body.run();
         } catch (RuntimeException e) {

@@ -1,81 +1,85 @@
-package io.simplekv.server;
+package io.simplekv.command;
 
-import io.simplekv.command.CommandSpec;
-import io.simplekv.command.CommandTable;
-import io.simplekv.observe.RateMeter;
-import io.simplekv.command.Commands;
-import io.simplekv.storage.StorageEngine;
+import io.netty.buffer.ByteBufAllocator;
 import io.simplekv.config.LiveConfig;
 import io.simplekv.config.ServerConfig;
 import io.simplekv.keyspace.ActiveExpirer;
+import io.simplekv.keyspace.KeyEvents;
 import io.simplekv.keyspace.Keyspace;
+import io.simplekv.observe.RateMeter;
 import io.simplekv.observe.ServerStats;
+import io.simplekv.observe.SlowLog;
+import io.simplekv.persistence.Persistence;
+import io.simplekv.pubsub.KeyspaceEvents;
 import io.simplekv.pubsub.PubSub;
-import io.netty.buffer.ByteBufAllocator;
+import io.simplekv.storage.StorageEngine;
+
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * What commands may reach beyond their own connection: the keyspace, config, clients, stats, the command
- * table, and a way to stop the server. One per server; passed down, never a global.
+ * What commands may reach beyond their own session: the keyspace, config, clients, stats, the command table and
+ * service, and the network server's controls. One per server, made whole by its constructor and passed down,
+ * never a global.
  */
 public final class ServerContext {
+    public static final String VERSION = versionOf();
+
     private final LiveConfig config;
+    private final ServerStats stats = new ServerStats();
     private final Keyspace keyspace;
     private final ClientRegistry clients = new ClientRegistry();
     private final PubSub pubsub = new PubSub(ByteBufAllocator.DEFAULT);
-    private final io.simplekv.pubsub.KeyspaceEvents events;
-    private final ServerStats stats;
+    private final KeyspaceEvents events;
     private final ActiveExpirer expirer;
     private final long startedAt = System.currentTimeMillis();
-    private final String runId;
-    private volatile CommandTable commands;
-    private volatile Runnable shutdown = () -> {};
-    private volatile int boundPort;
+    private final String runId = randomHex(40);
     private final RateMeter opsPerSecond = new RateMeter();
     private final WatchRegistry watches = new WatchRegistry();
-    private final BlockedKeys blocking = new BlockedKeys(this::servedAfterBlocking);
     private final Monitors monitors = new Monitors();
-    private final io.simplekv.observe.SlowLog slowLog = new io.simplekv.observe.SlowLog();
-    private volatile io.simplekv.command.CommandService transactions;
+    private final SlowLog slowLog = new SlowLog();
+    private final BlockedKeys blocking;
     private final Persistence persistence;
-    private volatile java.util.function.IntFunction<String> rebinder = port -> null;
+    private final ServerControl control;
+    private final CommandTable commands;
+    private final CommandService service;
 
-    /** Wires a keyspace over the engine and the command table; starts no threads. */
-    public static ServerContext create(ServerConfig config, StorageEngine engine) {
-        ServerStats stats = new ServerStats();
-        ServerContext context = new ServerContext(new LiveConfig(config), new Keyspace(engine, config.databases, stats), stats);
-        context.keyspace().events(new io.simplekv.keyspace.KeyEvents() {
+    /** Wires a keyspace over the engine, the command table and the service; starts no threads. */
+    public ServerContext(ServerConfig config, StorageEngine engine, ServerControl control) {
+        this.config = new LiveConfig(config);
+        this.control = control;
+        this.keyspace = new Keyspace(engine, config.databases, stats);
+        this.events = new KeyspaceEvents(pubsub, this.config::get);
+        this.expirer = new ActiveExpirer(keyspace, 25);
+        this.persistence = new Persistence(keyspace, this.config::get);
+        this.commands = Commands.table();
+        this.blocking = new BlockedKeys(this::servedAfterBlocking);
+        keyspace.events(new KeyEvents() {
             @Override
             public void expired(int db, byte[] key) {
-                context.watches.touch(db, key);
-                context.events.notify(io.simplekv.pubsub.KeyspaceEvents.EXPIRED, "expired", db, key);
+                watches.touch(db, key);
+                events.notify(KeyspaceEvents.EXPIRED, "expired", db, key);
             }
 
             @Override
             public boolean wantsCreated() {
-                return context.events.enabled(io.simplekv.pubsub.KeyspaceEvents.NEW);
+                return events.enabled(KeyspaceEvents.NEW);
             }
 
             @Override
             public void created(int db, byte[] key) {
-                context.events.notify(io.simplekv.pubsub.KeyspaceEvents.NEW, "new", db, key);
+                events.notify(KeyspaceEvents.NEW, "new", db, key);
             }
         });
-        context.commands(Commands.table());
-        return context;
+        this.service = new CommandService(this);
     }
 
-    private ServerContext(LiveConfig config, Keyspace keyspace, ServerStats stats) {
-        this.config = config;
-        this.events = new io.simplekv.pubsub.KeyspaceEvents(pubsub, config::get);
-        this.keyspace = keyspace;
-        this.stats = stats;
-        this.expirer = new ActiveExpirer(keyspace, 25);
-        this.persistence = new Persistence(keyspace, config::get);
-        this.runId = randomHex(40);
+    private static String versionOf() {
+        String v = ServerContext.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0" : v;
     }
 
     private static String randomHex(int n) {
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        ThreadLocalRandom r = ThreadLocalRandom.current();
         StringBuilder b = new StringBuilder(n);
         for (int i = 0; i < n; i++) b.append(Character.forDigit(r.nextInt(16), 16));
         return b.toString();
@@ -86,7 +90,7 @@ public final class ServerContext {
     public Keyspace keyspace() { return keyspace; }
     public ClientRegistry clients() { return clients; }
     public PubSub pubsub() { return pubsub; }
-    public io.simplekv.pubsub.KeyspaceEvents events() { return events; }
+    public KeyspaceEvents events() { return events; }
 
     /** Shorthand for handlers: one keyspace notification (no-op unless notify-keyspace-events enables it). */
     public void notify(int type, String event, int db, byte[] key) { events.notify(type, event, db, key); }
@@ -96,18 +100,23 @@ public final class ServerContext {
     public long startedAt() { return startedAt; }
     public String runId() { return runId; }
     public CommandTable commands() { return commands; }
-    void commands(CommandTable t) { this.commands = t; }
-    public int port() { return boundPort; }
+    public CommandService service() { return service; }
     public RateMeter opsPerSecond() { return opsPerSecond; }
     public WatchRegistry watches() { return watches; }
     public BlockedKeys blocking() { return blocking; }
     public Monitors monitors() { return monitors; }
-    public io.simplekv.observe.SlowLog slowLog() { return slowLog; }
+    public SlowLog slowLog() { return slowLog; }
+    public int port() { return control.port(); }
+
+    /** A new session for a client on {@code link}. */
+    public Session newSession(ClientLink link) {
+        return new Session(clients.nextId(), this, link);
+    }
 
     private void servedAfterBlocking(BlockedClient w, long micros) {
         ServerConfig c = config();
         if (c.slowlogSlowerThan >= 0 && micros >= c.slowlogSlowerThan) {
-            ClientConnection client = w.client();
+            Session client = w.client();
             slowLog.add(w.request(), micros, client.address(), client.name(), c.slowlogMaxLen);
         }
     }
@@ -119,10 +128,6 @@ public final class ServerContext {
     public void keyWritten(int db, byte[] key) {
         if (blocking.anyWaiting()) blocking.signal(db, key);
     }
-
-    /** EXEC runs its queue through the command service, which registers itself here when it is made. */
-    public io.simplekv.command.CommandService transactions() { return transactions; }
-    public void transactions(io.simplekv.command.CommandService s) { this.transactions = s; }
 
     /** INFO's total_commands_processed: commands that ran, as Redis counts them (rejections are not). */
     public long commandsProcessed() {
@@ -136,20 +141,11 @@ public final class ServerContext {
 
     /** Moves the listener to another port (CONFIG SET port); returns null or the reason it failed. */
     public String rebind(int port) {
-        return rebinder.apply(port);
+        return control.rebind(port);
     }
 
-    void rebinder(java.util.function.IntFunction<String> r) {
-        this.rebinder = r;
-    }
-    void port(int p) { this.boundPort = p; }
-
-    /** Asks the server to stop; the work happens off the calling event loop. */
+    /** Asks the server to stop; the work happens off the calling thread. */
     public void requestShutdown() {
-        shutdown.run();
-    }
-
-    void onShutdown(Runnable r) {
-        this.shutdown = r;
+        control.requestShutdown();
     }
 }

@@ -1,4 +1,4 @@
-package io.simplekv.server;
+package io.simplekv.command;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -12,26 +12,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code +<sec>.<usec> [<db> <ip:port>] "arg" ...}, encoded once and shared by every monitor (as pub/sub is).
  */
 public final class Monitors {
-    private final Set<ClientConnection> monitors = ConcurrentHashMap.newKeySet();
+    private final Set<Session> monitors = ConcurrentHashMap.newKeySet();
 
     public boolean any() {
         return !monitors.isEmpty();
     }
 
-    public void add(ClientConnection c) {
+    public void add(Session c) {
         monitors.add(c);
     }
 
-    void remove(ClientConnection c) {
+    public void remove(Session c) {
         monitors.remove(c);
     }
 
-    public boolean contains(ClientConnection c) {
+    public boolean contains(Session c) {
         return monitors.contains(c);
     }
 
     /** Sends one executed command (already redacted) to every monitor. */
-    public void feed(ClientConnection from, byte[][] args) {
+    public void feed(Session from, byte[][] args) {
         java.time.Instant now = java.time.Instant.now();
         String usec = Integer.toString(now.getNano() / 1000);
         StringBuilder line = new StringBuilder(64).append('+').append(now.getEpochSecond()).append('.')
@@ -45,7 +45,7 @@ public final class Monitors {
         ByteBuf encoded = ByteBufAllocator.DEFAULT.buffer(line.length());
         encoded.writeCharSequence(line, StandardCharsets.ISO_8859_1);
         try {
-            for (ClientConnection m : monitors) m.deliver(encoded.retainedDuplicate());
+            for (Session m : monitors) m.deliver(encoded.retainedDuplicate());
         } finally {
             encoded.release();
         }

@@ -1,4 +1,4 @@
-package io.simplekv.server;
+package io.simplekv.command;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,26 +9,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * clients dirty so their EXEC returns nil. Lives beside the storage, never inside it.
  */
 public final class WatchRegistry {
-    private final ConcurrentHashMap<DbKey, Set<ClientConnection>> watchers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<DbKey, Set<Session>> watchers = new ConcurrentHashMap<>();
 
     /** Cheap test first: most servers have no watched key at all, and every write asks. */
     public boolean isEmpty() {
         return watchers.isEmpty();
     }
 
-    void watch(ClientConnection c, int db, byte[] key) {
+    void watch(Session c, int db, byte[] key) {
         DbKey w = DbKey.copyOf(db, key);
         if (!c.watched().add(w)) return;
         // The add must happen inside the map's atomic step: added after computeIfAbsent returned, it could land in
         // a set that another client's unwatch had just found empty and removed, and no write would ever reach us.
         watchers.compute(w, (k, set) -> {
-            Set<ClientConnection> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+            Set<Session> s = set == null ? ConcurrentHashMap.newKeySet() : set;
             s.add(c);
             return s;
         });
     }
 
-    void unwatchAll(ClientConnection c) {
+    void unwatchAll(Session c) {
         for (DbKey w : c.watched()) {
             watchers.computeIfPresent(w, (k, set) -> {
                 set.remove(c);
@@ -39,8 +39,8 @@ public final class WatchRegistry {
     }
 
     public void touch(int db, byte[] key) {
-        Set<ClientConnection> set = watchers.get(DbKey.probe(db, key));
-        if (set != null) for (ClientConnection c : set) c.markWatchDirty();
+        Set<Session> set = watchers.get(DbKey.probe(db, key));
+        if (set != null) for (Session c : set) c.markWatchDirty();
     }
 
     /**
@@ -50,7 +50,7 @@ public final class WatchRegistry {
     public void touchExisting(int db, java.util.function.BiPredicate<Integer, byte[]> exists) {
         watchers.forEach((w, set) -> {
             if ((db < 0 || w.db() == db) && exists.test(w.db(), w.key().array())) {
-                for (ClientConnection c : set) c.markWatchDirty();
+                for (Session c : set) c.markWatchDirty();
             }
         });
     }

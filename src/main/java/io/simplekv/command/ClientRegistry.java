@@ -1,4 +1,4 @@
-package io.simplekv.server;
+package io.simplekv.command;
 
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
@@ -6,18 +6,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** Every connected client by id, for CLIENT LIST/KILL, INFO clients, maxclients and the idle sweeper. */
 public final class ClientRegistry {
-    private final ConcurrentHashMap<Long, ClientConnection> clients = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Session> clients = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(1);
 
     public long nextId() {
         return nextId.getAndIncrement();
     }
 
-    public void add(ClientConnection c) {
+    public void add(Session c) {
         clients.put(c.id(), c);
     }
 
-    public void remove(ClientConnection c) {
+    public void remove(Session c) {
         clients.remove(c.id());
     }
 
@@ -25,11 +25,11 @@ public final class ClientRegistry {
         return clients.size();
     }
 
-    public ClientConnection get(long id) {
+    public Session get(long id) {
         return clients.get(id);
     }
 
-    public Collection<ClientConnection> all() {
+    public Collection<Session> all() {
         return clients.values();
     }
 }

@@ -1,0 +1,22 @@
+package io.simplekv.command;
+
+/** What commands may ask of the network server around them: its port (CONFIG SET port) and a stop (SHUTDOWN). */
+public interface ServerControl {
+    /** The port the server listens on. */
+    int port();
+
+    /** Moves the listener to another port; returns null or the reason it failed. */
+    String rebind(int port);
+
+    /** Asks the server to stop; the work happens off the calling thread. */
+    void requestShutdown();
+
+    /** No network server (unit tests): the configured port, no rebinding, shutdown ignored. */
+    static ServerControl detached(int port) {
+        return new ServerControl() {
+            @Override public int port() { return port; }
+            @Override public String rebind(int p) { return "Unable to listen on this port"; }
+            @Override public void requestShutdown() {}
+        };
+    }
+}

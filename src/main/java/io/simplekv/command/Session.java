@@ -1,0 +1,200 @@
+package io.simplekv.command;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.simplekv.keyspace.Database;
+import io.simplekv.pubsub.Subscriber;
+import io.simplekv.pubsub.Subscriptions;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One client's state as the command layer sees it (Redis's client struct without the socket): selected database,
+ * authentication, protocol version, name, the MULTI queue, watched keys, reply mode, subscriptions and the wait it
+ * is in. Handlers get a Session and a reply sink, never a channel; the connection, if there is one, is behind
+ * {@link #link()}. Owned by the thread that serves the client; fields other threads read for CLIENT LIST, the idle
+ * sweeper or a serve are volatile.
+ */
+public final class Session implements Subscriber {
+    private final long id;
+    private final ServerContext server;
+    private final ClientLink link;
+    private final long createdAt = System.currentTimeMillis();
+    private volatile long lastInteraction = createdAt;
+    private volatile int db;
+    private volatile String name = "";
+    private volatile String libName = "";
+    private volatile String libVersion = "";
+    private volatile boolean authenticated;
+    private volatile String lastCommand = "NULL";
+    private volatile int protocolVersion = 2;
+    private boolean closeAfterReply;
+    /** Read only by CLIENT LIST, a diagnostic; plain, so the two writes per command cost no memory fence. */
+    private byte[][] executing;
+    /** Commands queued since MULTI, or null outside a transaction. */
+    private List<byte[][]> multiQueue;
+    private boolean multiFailed;
+    private final Set<DbKey> watched = new HashSet<>();
+    private volatile boolean watchDirty;
+    private boolean repliesOff;
+    private boolean skipThisReply;
+    private boolean skipNextReply;
+    private boolean replyIsPush;
+    private final Subscriptions subscriptions = new Subscriptions();
+    /** The wait this client is in (BLPOP, DEBUG SLEEP...), or null; set on its own thread, read by others. */
+    private volatile BlockedClient blocked;
+    /** Set while EXEC runs its queue: a blocking command there answers at once, as Redis's CLIENT_DENY_BLOCKING. */
+    private boolean denyBlocking;
+    /** Set while a served waiter's command runs again: blocking once more must keep its place, not queue anew. */
+    private boolean reprocessing;
+    private boolean wroteInBatch;
+
+    public Session(long id, ServerContext server, ClientLink link) {
+        this.id = id;
+        this.server = server;
+        this.link = link;
+        this.authenticated = !server.config().requiresAuth();
+    }
+
+    public long id() { return id; }
+    public ServerContext server() { return server; }
+    public ClientLink link() { return link; }
+    public long createdAt() { return createdAt; }
+    public long lastInteraction() { return lastInteraction; }
+    public void touch(long now) { lastInteraction = now; }
+    public int dbIndex() { return db; }
+    public void select(int db) { this.db = db; }
+    public Database db() { return server.keyspace().db(db); }
+    public String name() { return name; }
+    public void name(String name) { this.name = name; }
+    public String libName() { return libName; }
+    public void libName(String v) { this.libName = v; }
+    public String libVersion() { return libVersion; }
+    public void libVersion(String v) { this.libVersion = v; }
+    public boolean authenticated() { return authenticated; }
+    public void authenticated(boolean v) { this.authenticated = v; }
+    public String lastCommand() { return lastCommand; }
+    public void lastCommand(String c) { this.lastCommand = c; }
+    public int protocolVersion() { return protocolVersion; }
+    public void protocolVersion(int v) { this.protocolVersion = v; }
+    public boolean isLocal() { return link.isLocal(); }
+    public String address() { return link.address(); }
+    public String localAddress() { return link.localAddress(); }
+
+    public BlockedClient blocked() { return blocked; }
+    void blocked(BlockedClient w) { this.blocked = w; }
+    /** The wait's reply is about to be written, on this client's own thread: requests read after it may run. */
+    public void waitEnded() { this.blocked = null; }
+    public boolean denyBlocking() { return denyBlocking; }
+    void denyBlocking(boolean v) { this.denyBlocking = v; }
+    boolean reprocessing() { return reprocessing; }
+    void reprocessing(boolean v) { this.reprocessing = v; }
+
+    /** Whether a write command ran since the last flush of replies (appendfsync always forces before it). */
+    public boolean wroteInBatch() { return wroteInBatch; }
+    public void wroteInBatch(boolean v) { this.wroteInBatch = v; }
+
+    public boolean inMulti() { return multiQueue != null; }
+    public void beginMulti() { multiQueue = new ArrayList<>(); multiFailed = false; }
+    void queue(byte[][] args) { multiQueue.add(args); }
+    /** A command refused while queueing dooms the transaction: EXEC answers EXECABORT. */
+    void failMulti() { if (multiQueue != null) multiFailed = true; }
+    public boolean multiFailed() { return multiFailed; }
+
+    /** Ends the transaction and hands back what was queued. */
+    public List<byte[][]> endMulti() {
+        List<byte[][]> q = multiQueue;
+        multiQueue = null;
+        multiFailed = false;
+        return q;
+    }
+
+    Set<DbKey> watched() { return watched; }
+    public boolean watchDirty() { return watchDirty; }
+    void markWatchDirty() { watchDirty = true; }
+
+    public void watch(int db, byte[] key) { server.watches().watch(this, db, key); }
+
+    public void unwatchAll() {
+        server.watches().unwatchAll(this);
+        watchDirty = false;
+    }
+
+    /** The request being executed, so CLIENT LIST can report its size as qbuf like Redis does; null between. */
+    public void executing(byte[][] args) { this.executing = args; }
+
+    /** CLIENT REPLY ON | OFF | SKIP. */
+    public void replies(boolean on) {
+        repliesOff = !on;
+        // ON also cancels a pending SKIP, and its own +OK must get through, as in Redis.
+        if (on) {
+            skipThisReply = false;
+            skipNextReply = false;
+        }
+    }
+
+    public void skipNextReply() {
+        if (!repliesOff) skipNextReply = true;
+    }
+
+    /** Pub/sub confirmations are pushes in Redis: CLIENT REPLY OFF/SKIP does not silence them. */
+    public void replyIsPush() {
+        replyIsPush = true;
+    }
+
+    /** Whether the reply of the command just run must be dropped; also moves SKIP on to the next command. */
+    public boolean dropReplyAndAdvance() {
+        boolean drop = (repliesOff || skipThisReply) && !replyIsPush;
+        replyIsPush = false;
+        skipThisReply = skipNextReply;
+        skipNextReply = false;
+        return drop;
+    }
+
+    /** QUIT and CLIENT KILL of oneself: close once this batch's replies are written. */
+    public void closeAfterReply() { closeAfterReply = true; }
+    public boolean closingAfterReply() { return closeAfterReply; }
+
+    /** CLIENT KILL: oneself after the reply, anyone else now. */
+    public void kill(Session by) {
+        if (by == this) closeAfterReply();
+        else link.close();
+    }
+
+    // ---- Subscriber: messages go out through the connection ----
+
+    @Override
+    public Subscriptions subscriptions() { return subscriptions; }
+    @Override
+    public void deliver(ByteBuf message) { link.deliver(message); }
+    @Override
+    public EventLoop loop() { return link.loop(); }
+    @Override
+    public boolean admit(ByteBuf message) { return link.admit(message); }
+    @Override
+    public void writeAdmitted(ByteBuf message) { link.writeAdmitted(message); }
+
+    private static long requestSize(byte[][] args) {
+        if (args == null) return 0;
+        long n = 3 + Integer.toString(args.length).length();
+        for (byte[] a : args) n += 5 + Integer.toString(a.length).length() + a.length;
+        return n;
+    }
+
+    /** One line of CLIENT LIST / CLIENT INFO, with Redis's field names and order. */
+    public String info() {
+        long now = System.currentTimeMillis();
+        String flags = subscriptions.any() ? "P" : blocked != null ? "b" : server.monitors().contains(this) ? "O" : "N";
+        return "id=" + id + " addr=" + address() + " laddr=" + localAddress() + " fd=" + (8 + id)
+                + " name=" + name + " age=" + (now - createdAt) / 1000 + " idle=" + (now - lastInteraction) / 1000
+                + " flags=" + flags + " db=" + db + " sub=" + subscriptions.channels()
+                + " psub=" + subscriptions.patterns() + " ssub=" + subscriptions.shardChannels()
+                + " multi=-1 qbuf=" + requestSize(executing)
+                + " qbuf-free=0 argv-mem=0 multi-mem=0"
+                + " rbs=0 rbp=0 obl=0 oll=0 omem=" + link.pendingOutputBytes() + " tot-mem=0 events=r cmd=" + lastCommand
+                + " user=default redir=-1 resp=" + protocolVersion + " lib-name=" + libName + " lib-ver=" + libVersion;
+    }
+}

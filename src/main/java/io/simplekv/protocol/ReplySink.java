@@ -1,0 +1,64 @@
+package io.simplekv.protocol;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where a command writes its reply, in semantic shapes (a map, a set, a null) rather than wire bytes, so one
+ * handler serves every consumer: the RESP2 writer today, a RESP3 writer after HELLO 3, and a script that turns the
+ * reply into Lua values. A reply is always one whole value: {@link #mark} and {@link #rewind} let the command
+ * service replace a half-written reply with the error that cut it short.
+ */
+public interface ReplySink {
+    void ok();
+
+    /** A status line; text is one byte per char (ISO-8859-1), so strings built from request bytes round-trip. */
+    void simple(String s);
+
+    /** An error line; the text carries its own prefix ("ERR ...", "WRONGTYPE ..."). */
+    void error(String message);
+
+    void integer(long v);
+
+    void bulk(byte[] b, int off, int len);
+
+    default void bulk(byte[] b) {
+        bulk(b, 0, b.length);
+    }
+
+    default void bulk(String s) {
+        bulk(s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** A bulk string holding a number, as Redis replies to INCRBYFLOAT or INFO-like values. */
+    default void bulk(long v) {
+        bulk(Long.toString(v));
+    }
+
+    default void bulkOrNull(byte[] b) {
+        if (b == null) nullBulk();
+        else bulk(b);
+    }
+
+    /** The missing value of a bulk reply (RESP2 {@code $-1}). */
+    void nullBulk();
+
+    /** The missing value of an aggregate reply (RESP2 {@code *-1}). */
+    void nullArray();
+
+    /** An array of n elements follows. */
+    void array(int n);
+
+    /** A map of n key/value pairs follows (2n elements; a flat array in RESP2). */
+    void map(int n);
+
+    /** A set of n elements follows (an array in RESP2). */
+    default void set(int n) {
+        array(n);
+    }
+
+    /** A position in the reply written so far. */
+    long mark();
+
+    /** Drops everything written after {@code mark}. */
+    void rewind(long mark);
+}
