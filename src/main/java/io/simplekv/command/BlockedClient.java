@@ -1,74 +1,104 @@
 package io.simplekv.command;
 
-import io.simplekv.protocol.ReplySink;
+import io.simplekv.keyspace.KeyType;
 
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A client waiting in BLPOP, BLMOVE, BZPOPMIN and the like: which keys of which database it waits on and how to
- * serve it when one of them gets data. Whoever ends the wait (a server of a ready key, the timeout, CLIENT UNBLOCK
- * or the disconnect) does so inside {@code synchronized (this)} by calling {@link #finish}, so exactly one of them
- * answers the client.
+ * A client waiting in BLPOP, BLMOVE, BZPOPMIN and the like (or paused by DEBUG SLEEP): the command it sent, the
+ * keys of which database it waits on and the type that can serve it. When a key it waits on gets data, its command
+ * runs again through the command service, as Redis's blocked.c re-runs it. Whoever ends the wait (a serve, the
+ * timeout, CLIENT UNBLOCK, the disconnect) must first win {@link #claim} or {@link #claimToEnd}, so exactly one of
+ * them answers the client; a serve holds its claim while the command runs, without holding any monitor.
  */
 public final class BlockedClient {
-    /** Runs under the shard locks of the ready key and of {@link #target}: pops and writes the reply, or declines. */
-    public interface Server {
-        /** Returns false, having written nothing, when the key holds nothing this waiter can take. */
-        boolean serve(BlockedClient waiter, byte[] readyKey, ReplySink out);
-    }
+    private static final int WAITING = 0, SERVING = 1, DONE = 2;
+
+    /** How a wait ends when nothing served it. */
+    public enum Ending { TIMEOUT, ERROR }
 
     private final Session client;
+    private final byte[][] request;
     private final int db;
     private final List<byte[]> keys;
-    private final byte[] target;
-    private final Server server;
-    private final byte[][] request;
-    private final long blockedAt;
-    private boolean finished;
+    private final KeyType type;
+    private final long blockedAt = System.nanoTime();
+    private final AtomicInteger state = new AtomicInteger(WAITING);
+    /** An end asked for while a serve held the claim, carried out by that serve if it served nothing. */
+    private volatile Ending deferredEnd;
     private ScheduledFuture<?> timeout;
 
-    /** A pause (DEBUG SLEEP): waits on no key, cannot be ended by CLIENT UNBLOCK, answers +OK when time is up. */
-    public static BlockedClient pause(Session client, byte[][] request) {
-        return new BlockedClient(client, request, client.dbIndex(), List.of(), null, (w, k, o) -> false);
-    }
-
-    public BlockedClient(Session client, byte[][] request, int db, List<byte[]> keys, byte[] target, Server server) {
+    BlockedClient(Session client, byte[][] request, List<byte[]> keys, KeyType type) {
         this.client = client;
-        this.blockedAt = System.nanoTime();
         this.request = request;
-        this.db = db;
+        this.db = client.dbIndex();
         this.keys = List.copyOf(keys);
-        this.target = target;
-        this.server = server;
+        this.type = type;
     }
 
     public Session client() { return client; }
-    public boolean isPause() { return keys.isEmpty(); }
-    /** When the wait began, in System.nanoTime() terms. */
-    long blockedAt() { return blockedAt; }
+    /** The blocking command as the client sent it: what runs again, and what the slow log shows. */
+    public byte[][] request() { return request; }
     public int db() { return db; }
     public List<byte[]> keys() { return keys; }
-    /** A second key the serve writes to (BLMOVE's destination), locked with the ready key; null if none. */
-    public byte[] target() { return target; }
-    Server server() { return server; }
-    /** The blocking command as the client sent it, for the slow log once it is served. */
-    public byte[][] request() { return request; }
+    /** The type a key must hold to serve this waiter; null for a pause. */
+    KeyType type() { return type; }
+    /** A pause (DEBUG SLEEP) waits on no key, can't be ended by CLIENT UNBLOCK, and answers +OK when time is up. */
+    public boolean isPause() { return keys.isEmpty(); }
+    long blockedAt() { return blockedAt; }
 
-    /** Claims the right to answer; false when someone already did. Callers hold this object's monitor. */
-    boolean finish() {
-        if (finished) return false;
-        finished = true;
-        if (timeout != null) timeout.cancel(false);
-        return true;
+    /** A serve takes the waiter for the run of its command; false if someone else holds or ended it. */
+    boolean claim() {
+        return state.compareAndSet(WAITING, SERVING);
     }
 
-    boolean finished() {
-        return finished;
+    /** The serve answered the client. */
+    void served() {
+        state.set(DONE);
+        cancelTimeout();
+    }
+
+    /**
+     * The serve answered nothing (the key held nothing after all): the waiter waits on, unless an end was asked
+     * for meanwhile, which is returned for the caller to carry out.
+     */
+    Ending unclaim() {
+        state.set(WAITING);
+        Ending e = deferredEnd;
+        if (e != null && state.compareAndSet(WAITING, DONE)) {
+            cancelTimeout();
+            return e;
+        }
+        return null;
+    }
+
+    /**
+     * The timeout, CLIENT UNBLOCK or the disconnect want the wait over: true when the caller ends it now; false
+     * when it was over already, or when a serve holds it, which then ends it if it serves nothing.
+     */
+    boolean claimToEnd(Ending e) {
+        while (true) {
+            int s = state.get();
+            if (s == DONE) return false;
+            if (s == WAITING && state.compareAndSet(WAITING, DONE)) {
+                cancelTimeout();
+                return true;
+            }
+            if (s == SERVING) {
+                deferredEnd = e;
+                if (state.get() == SERVING) return false;
+            }
+        }
     }
 
     synchronized void timeout(ScheduledFuture<?> t) {
-        if (finished) t.cancel(false);
+        if (state.get() == DONE) t.cancel(false);
         else timeout = t;
+    }
+
+    private synchronized void cancelTimeout() {
+        if (timeout != null) timeout.cancel(false);
     }
 }

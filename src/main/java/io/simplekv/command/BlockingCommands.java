@@ -2,7 +2,6 @@ package io.simplekv.command;
 
 import io.simplekv.keyspace.KeyType;
 import io.simplekv.keyspace.ListTable;
-import io.simplekv.keyspace.Records;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
 import io.simplekv.text.RedisNumbers;
@@ -13,9 +12,9 @@ import java.util.List;
 import static io.simplekv.command.CommandSpec.command;
 
 /**
- * BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP: try at once like the non-blocking command; if every key is empty,
- * park the client in the server's BlockedKeys with a serve action that does the same pop later, on whichever
- * thread wrote the key. Inside EXEC they never wait (Redis's CLIENT_DENY_BLOCKING): an empty key answers nil.
+ * BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP: try at once like the non-blocking command;
+ * if every key is empty, park the client (Waits), whose command runs again when one of its keys gets data. Inside
+ * EXEC they never wait (Redis's CLIENT_DENY_BLOCKING): an empty key answers nil.
  */
 final class BlockingCommands {
     private BlockingCommands() {}
@@ -60,8 +59,7 @@ final class BlockingCommands {
             out.nullArray();
             return;
         }
-        block(c, a, Arrays.asList(a).subList(1, a.length - 1), null, timeout,
-                (w, key, o) -> holds(w.client(), key, type) && pop.pop(w.client(), key, o));
+        c.server().waits().block(c, a, Arrays.asList(a).subList(1, a.length - 1), type, timeout);
     }
 
     /** BZPOPMIN/BZPOPMAX's reply: a flat [key, member, score]. */
@@ -86,23 +84,6 @@ final class BlockingCommands {
         return (long) ms;
     }
 
-    /** Parks the client; the caller holds the shard locks of every key (CommandService took them). */
-    static void block(Session c, byte[][] request, List<byte[]> keys, byte[] target, long timeoutMs,
-                      BlockedClient.Server server) {
-        BlockedClient w = new BlockedClient(c, request, c.dbIndex(), keys, target, server);
-        c.server().blocking().block(w, timeoutMs);
-    }
-
-    /** Whether the key holds a collection of this type now; another type keeps a waiter waiting, as in Redis. */
-    static boolean holds(Session c, byte[] key, KeyType type) {
-        byte[] rec = c.db().lookup(key);
-        return rec != null && Records.type(rec) == type;
-    }
-
-    static boolean hasList(Session c, byte[] key) {
-        return holds(c, key, KeyType.LIST);
-    }
-
     private static boolean popOne(Session c, byte[] key, boolean left, ReplySink out) {
         ListTable l = ListTable.open(c.db(), key);
         if (l == null || l.size() == 0) return false;
@@ -125,13 +106,7 @@ final class BlockingCommands {
             out.nullBulk();
             return;
         }
-        block(c, a, List.of(a[1]), a[2], timeout, (w, key, o) -> {
-            Session wc = w.client();
-            if (!hasList(wc, key)) return false;
-            ListCommands.move(wc, key, w.target(), fromLeft, toLeft, o);
-            wc.server().keyWritten(wc.dbIndex(), w.target());
-            return true;
-        });
+        c.server().waits().block(c, a, List.of(a[1]), KeyType.LIST, timeout);
     }
 
     /** One key's part of a multi-pop: false (nothing written) when the key has nothing to pop. */
@@ -151,7 +126,7 @@ final class BlockingCommands {
             out.nullArray();
             return;
         }
-        block(c, a, p.keys(a), null, timeout, (w, key, o) -> holds(w.client(), key, type) && keyPop.pop(w.client(), key, p, o));
+        c.server().waits().block(c, a, p.keys(a), type, timeout);
     }
 
 }

@@ -1,21 +1,23 @@
 package io.simplekv.command;
 
-import io.simplekv.keyspace.ShardLocks;
+import io.netty.buffer.ByteBuf;
+import io.simplekv.keyspace.UnitOfWork;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
-import io.simplekv.storage.StorageEngine;
+import io.simplekv.protocol.RespWriter;
 import io.simplekv.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Runs one request the way Redis's processCommand does: look the name up, check arity, then auth, then lock
- * the shards of the command's keys (in ascending order), call the handler, and count it for commandstats.
- * An error thrown by a handler replaces whatever it had half-written, so a reply is always one whole RESP value.
+ * Runs one request the way Redis's processCommand and call() do: look the name up, check arity, protection and
+ * auth, queue it inside MULTI, else run it in a unit of work over its keys, count it for commandstats, feed the
+ * slow log and MONITOR, then serve the clients its writes unblocked. An error thrown by a handler replaces whatever
+ * it had half-written, so a reply is always one whole value. Every command, EXEC, served blocked client (and later
+ * script) comes through here; nothing else opens a unit of work for a command.
  */
 public final class CommandService {
     private static final Logger log = LoggerFactory.getLogger(CommandService.class);
@@ -23,27 +25,32 @@ public final class CommandService {
 
     private final ServerContext server;
     private final CommandTable table;
-    private final ShardLocks locks;
+    private final WatchRegistry watches;
+    private final BlockedKeys blocking;
+    private final Waits waits;
+    private final CommandSpec exec;
 
-    public CommandService(ServerContext server) {
+    CommandService(ServerContext server) {
         this.server = server;
         this.table = server.commands();
-        this.locks = server.keyspace().locks();
         this.watches = server.watches();
         this.blocking = server.blocking();
+        this.waits = new Waits(server.keyspace(), blocking, this);
+        this.exec = table.lookup("exec");
+    }
+
+    public Waits waits() {
+        return waits;
     }
 
     /** The client went away: it leaves every registry it may be in. */
     public void disconnected(Session client) {
         server.clients().remove(client);
         server.pubsub().unsubscribeAll(client);
-        blocking.disconnected(client);
+        waits.disconnected(client);
         server.monitors().remove(client);
         client.unwatchAll();
     }
-
-    private final WatchRegistry watches;
-    private final BlockedKeys blocking;
 
     public void execute(Session client, byte[][] args, ReplySink out) {
         CommandSpec spec = table.lookup(args[0]);
@@ -109,7 +116,7 @@ public final class CommandService {
         }
         client.lastCommand(spec.fullName);
         run(spec, client, args, out);
-        if (blocking.anyReady()) blocking.serveReady(server.keyspace());
+        if (blocking.anyReady()) waits.serveReady();
     }
 
     /** Redis's allowProtectedAction: "yes" for everyone, "local" for loopback clients only. */
@@ -118,44 +125,19 @@ public final class CommandService {
         return allowed.equals("yes") || (allowed.equals("local") && client.isLocal());
     }
 
-    /** The spec a queued request names; queueing already checked that it exists and accepts its arity. */
+    /** The spec a request names; for a queued or blocked one, queueing already checked that it exists and fits. */
     private CommandSpec specOf(byte[][] args) {
         CommandSpec spec = table.lookup(args[0]);
         return spec.isContainer() && args.length >= 2 ? table.subcommand(spec, args[1]) : spec;
     }
 
     /**
-     * EXEC: every shard any queued command (or watched key) names is locked first, in ascending order, or every
-     * shard if one of them needs all; queued commands then take their own locks again (re-entrant), so no other
-     * client's command can run in between and two EXECs can never deadlock. Errors stay in place, no rollback.
+     * EXEC, inside the unit of work {@link #unitFor} opened over every key its queued commands and watched keys
+     * name (or everything, if one of them needs it), so no other client's command runs in between and two EXECs
+     * can never deadlock. The queued commands run in that unit; errors stay in place, with no rollback.
      */
     public void exec(Session client, ReplySink out) {
         List<byte[][]> queued = client.endMulti();
-        String refusal = server.keyspace().engine().writeRefusal();
-        if (refusal != null && queued.stream().anyMatch(q -> specOf(q).has(CommandFlag.DENYOOM))) {
-            client.unwatchAll();
-            throw new RedisError("EXECABORT Transaction discarded because of: ERR " + refusal);
-        }
-        boolean lockAll = false;
-        int[] shards = new int[16];
-        int n = 0;
-        for (byte[][] args : queued) {
-            CommandSpec spec = specOf(args);
-            if (spec.needsEveryLock(args)) {
-                lockAll = true;
-                continue;
-            }
-            for (int i : spec.keyPositions(args)) {
-                if (n == shards.length) shards = Arrays.copyOf(shards, n * 2);
-                shards[n++] = ShardLocks.shardOf(args[i]);
-            }
-        }
-        for (DbKey w : client.watched()) {
-            if (n == shards.length) shards = Arrays.copyOf(shards, n * 2);
-            shards[n++] = ShardLocks.shardOf(w.key().array());
-        }
-        if (lockAll) locks.lockEverything();
-        else n = lockSorted(shards, n);
         try {
             // Redis 7 treats a watched key that has expired since WATCH as modified.
             for (DbKey w : client.watched()) server.keyspace().db(w.db()).lookup(w.key().array());
@@ -172,86 +154,131 @@ public final class CommandService {
             }
         } finally {
             client.denyBlocking(false);
-            if (lockAll) locks.unlockEverything();
-            else locks.unlockAll(shards, n);
             client.unwatchAll();
         }
     }
 
-    private int lockSorted(int[] shards, int n) {
-        n = ShardLocks.normalize(shards, n);
-        locks.lockAll(shards, n);
-        return n;
+    /** The unit a top-level request runs in: its own keys, or for EXEC every key of its queue and watch list. */
+    private UnitOfWork unitFor(CommandSpec spec, Session client, byte[][] args) {
+        UnitOfWork unit = server.keyspace().unit();
+        if (spec == exec && client.inMulti()) {
+            List<byte[][]> queued = client.queued();
+            // A transaction already doomed by a queueing error is aborted by EXEC itself, with that reason.
+            String refusal = client.multiFailed() ? null : server.keyspace().engine().writeRefusal();
+            if (refusal != null && queued.stream().anyMatch(q -> specOf(q).has(CommandFlag.DENYOOM))) {
+                client.endMulti();
+                client.unwatchAll();
+                throw new RedisError("EXECABORT Transaction discarded because of: ERR " + refusal);
+            }
+            for (byte[][] q : queued) addKeys(unit, specOf(q), q);
+            for (DbKey w : client.watched()) unit.key(w.key().array());
+        } else {
+            addKeys(unit, spec, args);
+        }
+        return unit.open();
+    }
+
+    private static void addKeys(UnitOfWork unit, CommandSpec spec, byte[][] args) {
+        if (spec.needsEveryLock(args)) {
+            unit.everything();
+        } else if (spec.hasMovableKeys()) {
+            for (int i : spec.keyPositions(args)) unit.key(args[i]);
+        } else if (spec.firstKey > 0) {
+            int last = spec.lastKeyIndex(args.length);
+            for (int i = spec.firstKey; i <= last; i += spec.keyStep) unit.key(args[i]);
+        }
+    }
+
+    /**
+     * A served waiter's command, run again on the serving thread for the waiter's session; returns its reply, or
+     * null when it found nothing after all and keeps waiting.
+     */
+    ByteBuf reprocess(BlockedClient w) {
+        Session client = w.client();
+        RespWriter out = new RespWriter(client.link().alloc().buffer(64));
+        client.reprocessing(true);
+        client.blockedAgain(false);
+        try {
+            run(specOf(w.request()), client, w.request(), out);
+        } finally {
+            client.reprocessing(false);
+        }
+        if (client.blockedAgain()) {
+            out.buffer().release();
+            return null;
+        }
+        return out.buffer();
     }
 
     private void run(CommandSpec spec, Session client, byte[][] args, ReplySink out) {
         long mark = out.mark();
         long start = System.nanoTime();
         boolean failed = false;
-        int[] shards = null;
-        int shardCount = 0;
-        int single = -1;
-        boolean all = spec.needsEveryLock(args);
-        if (spec.hasMovableKeys()) {
-            int[] keys = spec.keyPositions(args);
-            if (!all) {
-                shards = new int[keys.length];
-                for (int i : keys) shards[shardCount++] = ShardLocks.shardOf(args[i]);
-                shardCount = ShardLocks.normalize(shards, shardCount);
-                locks.lockAll(shards, shardCount);
-            }
-        }
-        if (all) {
-            locks.lockEverything();
-        } else if (spec.hasMovableKeys()) {
-            // locked above
-        } else if (spec.firstKey > 0) {
-            int last = spec.lastKeyIndex(args.length);
-            if (spec.firstKey == last) {
-                single = ShardLocks.shardOf(args[spec.firstKey]);
-                locks.lock(single);
-            } else {
-                shards = new int[(last - spec.firstKey) / spec.keyStep + 1];
-                for (int i = spec.firstKey; i <= last; i += spec.keyStep) shards[shardCount++] = ShardLocks.shardOf(args[i]);
-                shardCount = ShardLocks.normalize(shards, shardCount);
-                locks.lockAll(shards, shardCount);
-            }
-        }
-        if (spec.has(CommandFlag.WRITE)) client.wroteInBatch(true);
-        StorageEngine engine = server.keyspace().engine();
-        engine.begin();
+        boolean write = spec.has(CommandFlag.WRITE);
+        // Inside EXEC the queued commands share EXEC's unit; anything else opens its own.
+        UnitOfWork unit = client.unit();
+        boolean own = unit == null;
         try {
-            spec.handler.execute(client, args, out);
-            if (spec.has(CommandFlag.WRITE)) server.persistence().changed();
-            // FLUSHDB, FLUSHALL and SWAPDB (lock_all) tell WATCH themselves which keys they change, and so do the
-            // commands flagged CHANGES_NOTIFIED, through their notifications.
-            if (spec.has(CommandFlag.WRITE) && !spec.locksEverything() && !spec.has(CommandFlag.CHANGES_NOTIFIED)
-                    && !watches.isEmpty()) {
-                touchWatched(spec, client, args);
+            if (own) {
+                unit = unitFor(spec, client, args);
+                client.unit(unit);
             }
-            if (spec.has(CommandFlag.WRITE) && blocking.anyWaiting()) signalWaiters(spec, client, args);
+            if (write && !client.reprocessing()) client.wroteInBatch(true);
+            spec.handler.execute(client, args, out);
+            if (write) {
+                server.persistence().changed();
+                // FLUSHDB, FLUSHALL and SWAPDB (lock_all) tell WATCH themselves which keys they change, and so do
+                // the commands flagged CHANGES_NOTIFIED, through their notifications.
+                if (!spec.locksEverything() && !spec.has(CommandFlag.CHANGES_NOTIFIED) && !watches.isEmpty()) {
+                    touchWatched(spec, client, args);
+                }
+                if (blocking.anyWaiting()) signalWaiters(spec, client, args);
+            }
         } catch (RuntimeException e) {
             failed = true;
             if (e instanceof StorageException) server.keyspace().space().writeFailed();
             replyFailure(spec, e, out, mark);
         } finally {
-            // The command's writes reach storage before its locks are released (see StorageEngine.begin).
-            try {
-                engine.commit();
-            } catch (RuntimeException e) {
-                failed = true;
-                server.keyspace().space().writeFailed();
-                replyFailure(spec, e, out, mark);
+            if (own && unit != null) {
+                client.unit(null);
+                // The command's writes reach storage before its locks are released.
+                try {
+                    unit.close();
+                } catch (RuntimeException e) {
+                    failed = true;
+                    server.keyspace().space().writeFailed();
+                    replyFailure(spec, e, out, mark);
+                }
             }
-            if (all) locks.unlockEverything();
-            else if (single >= 0) locks.unlock(single);
-            else if (shards != null) locks.unlockAll(shards, shardCount);
         }
         long nanos = System.nanoTime() - start;
+        // A command that parked its client is counted when its wait ends, as Redis's updateStatsOnUnblock does.
+        boolean parked = client.reprocessing() ? client.blockedAgain() : client.blocked() != null;
+        if (parked) {
+            if (client.reprocessing()) out.rewind(mark);
+            else observe(spec, client, args, nanos / 1000, false);
+            return;
+        }
+        count(spec, nanos, failed);
+        if (client.reprocessing()) slowLog(spec, client, args, nanos / 1000);
+        else observe(spec, client, args, nanos / 1000, true);
+    }
+
+    private void count(CommandSpec spec, long nanos, boolean failed) {
         spec.stats.calls.increment();
         spec.stats.nanos.add(nanos);
         if (failed) spec.stats.failedCalls.increment();
-        observe(spec, client, args, nanos / 1000);
+    }
+
+    /** A wait nothing served ended (timeout, CLIENT UNBLOCK, DEBUG SLEEP's end): the command counts as run now. */
+    void countUnblocked(BlockedClient w, String error) {
+        CommandSpec spec = specOf(w.request());
+        long nanos = System.nanoTime() - w.blockedAt();
+        if (error != null) server.stats().countError(error);
+        // A pause ran for all of its wait, as Redis's DEBUG SLEEP does inside the command: the slow log sees that.
+        long micros = w.isPause() ? nanos / 1000 : 0;
+        count(spec, w.isPause() ? nanos : 0, error != null);
+        slowLog(spec, w.client(), w.request(), micros);
     }
 
     /** Replaces whatever the command wrote with the error reply its failure deserves, as Redis would word it. */
@@ -273,16 +300,19 @@ public final class CommandService {
 
     /**
      * The slow log and MONITOR see a command once it has run, as in Redis's call(): not a rejected one, not one
-     * still blocked (the slow log gets that when it is served), never an admin command on MONITOR.
+     * still blocked (the slow log gets that when its wait ends), never an admin command on MONITOR.
      */
-    private void observe(CommandSpec spec, Session client, byte[][] args, long micros) {
-        var config = server.config();
-        if (config.slowlogSlowerThan >= 0 && micros >= config.slowlogSlowerThan && !spec.has(CommandFlag.SKIP_SLOWLOG)
-                && client.blocked() == null) {
-            server.slowLog().add(SensitiveArgs.redacted(args), micros, client.address(), client.name(), config.slowlogMaxLen);
-        }
+    private void observe(CommandSpec spec, Session client, byte[][] args, long micros, boolean slowLog) {
+        if (slowLog) slowLog(spec, client, args, micros);
         if (server.monitors().any() && !spec.has(CommandFlag.ADMIN) && !spec.has(CommandFlag.SKIP_MONITOR)) {
             server.monitors().feed(client, SensitiveArgs.redacted(args));
+        }
+    }
+
+    private void slowLog(CommandSpec spec, Session client, byte[][] args, long micros) {
+        var config = server.config();
+        if (config.slowlogSlowerThan >= 0 && micros >= config.slowlogSlowerThan && !spec.has(CommandFlag.SKIP_SLOWLOG)) {
+            server.slowLog().add(SensitiveArgs.redacted(args), micros, client.address(), client.name(), config.slowlogMaxLen);
         }
     }
 

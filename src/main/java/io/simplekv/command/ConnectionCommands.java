@@ -283,7 +283,7 @@ final class ConnectionCommands {
             else if (!Args.is(a[3], "TIMEOUT")) throw RedisError.err("CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
         }
         Session target = c.server().clients().get(Args.toLong(a[2]));
-        out.integer(target != null && c.server().blocking().unblock(target, withError) ? 1 : 0);
+        out.integer(target != null && c.server().waits().unblock(target, withError) ? 1 : 0);
     }
 
     static void kill(Session c, byte[][] a, ReplySink out) {

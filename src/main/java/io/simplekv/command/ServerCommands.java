@@ -244,7 +244,7 @@ final class ServerCommands {
             long millis = sleepMillis(a[2]);
             // Only this client waits (its later requests are held back meanwhile): nothing sleeps on an event loop.
             if (millis <= 0 || c.denyBlocking()) out.ok();
-            else c.server().blocking().block(BlockedClient.pause(c, a), millis);
+            else c.server().waits().pause(c, a, millis);
         } else if (Args.is(a[1], "SET-ACTIVE-EXPIRE") && a.length == 3) {
             // Redis reads the flag with atoi: anything not a number is 0.
             c.server().expirer().setEnabled(RedisNumbers.atoi(a[2]) != 0);

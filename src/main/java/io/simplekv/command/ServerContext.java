@@ -52,7 +52,7 @@ public final class ServerContext {
         this.expirer = new ActiveExpirer(keyspace, 25);
         this.persistence = new Persistence(keyspace, this.config::get);
         this.commands = Commands.table();
-        this.blocking = new BlockedKeys(this::servedAfterBlocking);
+        this.blocking = new BlockedKeys();
         keyspace.events(new KeyEvents() {
             @Override
             public void expired(int db, byte[] key) {
@@ -104,6 +104,8 @@ public final class ServerContext {
     public RateMeter opsPerSecond() { return opsPerSecond; }
     public WatchRegistry watches() { return watches; }
     public BlockedKeys blocking() { return blocking; }
+    /** Parks and serves clients of blocking commands. */
+    public Waits waits() { return service.waits(); }
     public Monitors monitors() { return monitors; }
     public SlowLog slowLog() { return slowLog; }
     public int port() { return control.port(); }
@@ -111,14 +113,6 @@ public final class ServerContext {
     /** A new session for a client on {@code link}. */
     public Session newSession(ClientLink link) {
         return new Session(clients.nextId(), this, link);
-    }
-
-    private void servedAfterBlocking(BlockedClient w, long micros) {
-        ServerConfig c = config();
-        if (c.slowlogSlowerThan >= 0 && micros >= c.slowlogSlowerThan) {
-            Session client = w.client();
-            slowLog.add(w.request(), micros, client.address(), client.name(), c.slowlogMaxLen);
-        }
     }
 
     /**

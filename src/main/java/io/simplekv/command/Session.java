@@ -50,6 +50,10 @@ public final class Session implements Subscriber {
     private boolean denyBlocking;
     /** Set while a served waiter's command runs again: blocking once more must keep its place, not queue anew. */
     private boolean reprocessing;
+    /** Set when the command running again for a serve found nothing after all and would block once more. */
+    private boolean blockedAgain;
+    /** The unit of work this session's command runs in (EXEC's, for its queued commands), or null between commands. */
+    private io.simplekv.keyspace.UnitOfWork unit;
     private boolean wroteInBatch;
 
     public Session(long id, ServerContext server, ClientLink link) {
@@ -92,6 +96,11 @@ public final class Session implements Subscriber {
     void denyBlocking(boolean v) { this.denyBlocking = v; }
     boolean reprocessing() { return reprocessing; }
     void reprocessing(boolean v) { this.reprocessing = v; }
+    boolean blockedAgain() { return blockedAgain; }
+    void blockedAgain(boolean v) { this.blockedAgain = v; }
+    /** The unit of work of the running command: a step that reads a whole table after writing flushes it. */
+    public io.simplekv.keyspace.UnitOfWork unit() { return unit; }
+    void unit(io.simplekv.keyspace.UnitOfWork u) { this.unit = u; }
 
     /** Whether a write command ran since the last flush of replies (appendfsync always forces before it). */
     public boolean wroteInBatch() { return wroteInBatch; }
@@ -103,6 +112,8 @@ public final class Session implements Subscriber {
     /** A command refused while queueing dooms the transaction: EXEC answers EXECABORT. */
     void failMulti() { if (multiQueue != null) multiFailed = true; }
     public boolean multiFailed() { return multiFailed; }
+    /** The commands queued so far, while still in MULTI (EXEC's unit of work names their keys). */
+    List<byte[][]> queued() { return multiQueue; }
 
     /** Ends the transaction and hands back what was queued. */
     public List<byte[][]> endMulti() {

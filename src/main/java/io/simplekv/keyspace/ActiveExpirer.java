@@ -24,7 +24,6 @@ public final class ActiveExpirer implements Runnable {
     public void run() {
         if (!enabled) return;
         long deadline = System.nanoTime() + budgetNanos;
-        ShardLocks locks = keyspace.locks();
         for (int i = 0; i < keyspace.databases(); i++) {
             Database db = keyspace.db(i);
             while (db.volatileKeys() > 0 && System.nanoTime() < deadline) {
@@ -34,12 +33,9 @@ public final class ActiveExpirer implements Runnable {
                 for (int s = 0; s < sampled; s++) {
                     byte[] key = db.randomVolatileKey();
                     if (key == null) break;
-                    int shard = ShardLocks.shardOf(key);
-                    locks.lock(shard);
-                    try {
+                    // One unit per key: the deletion reaches storage whole, and no other key waits on it.
+                    try (UnitOfWork unit = keyspace.unit().key(key).open()) {
                         if (db.expireIfDue(key, now)) due++;
-                    } finally {
-                        locks.unlock(shard);
                     }
                 }
                 if (due * 4 <= sampled) break;

@@ -48,8 +48,9 @@ public final class Keyspace implements AutoCloseable {
         return engine;
     }
 
-    public ShardLocks locks() {
-        return locks;
+    /** A unit of work over this keyspace: name its keys, then open it. */
+    public UnitOfWork unit() {
+        return new UnitOfWork(locks, engine);
     }
 
     public int databases() {

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * How every command is atomic: the key space is striped into shards by key hash (the same stripe in every
+ * The locks behind {@link UnitOfWork}, which alone takes them. How every command is atomic: the key space is striped into shards by key hash (the same stripe in every
  * database, so cross-database commands like MOVE need no extra rule). A command locks the shards of all the keys
  * it names, always in ascending shard order, so two multi-key commands can never wait on each other in a cycle.
  * Commands that touch everything (FLUSHALL, SWAPDB) take every shard, again in order.
@@ -16,7 +16,7 @@ public final class ShardLocks {
 
     private final ReentrantLock[] locks = new ReentrantLock[SHARDS];
 
-    public ShardLocks() {
+    ShardLocks() {
         for (int i = 0; i < SHARDS; i++) locks[i] = new ReentrantLock();
     }
 
@@ -24,16 +24,16 @@ public final class ShardLocks {
         return (int) (ByteHash.hash(key) >>> 56) & (SHARDS - 1);
     }
 
-    public void lock(int shard) {
+    void lock(int shard) {
         locks[shard].lock();
     }
 
-    public void unlock(int shard) {
+    void unlock(int shard) {
         locks[shard].unlock();
     }
 
     /** Sorts and de-duplicates the shard numbers in place, returning how many distinct ones there are. */
-    public static int normalize(int[] shards, int n) {
+    static int normalize(int[] shards, int n) {
         Arrays.sort(shards, 0, n);
         int distinct = 0;
         for (int i = 0; i < n; i++) {
@@ -43,19 +43,19 @@ public final class ShardLocks {
     }
 
     /** Locks shards[0..n) which must be sorted and distinct. */
-    public void lockAll(int[] shards, int n) {
+    void lockAll(int[] shards, int n) {
         for (int i = 0; i < n; i++) locks[shards[i]].lock();
     }
 
-    public void unlockAll(int[] shards, int n) {
+    void unlockAll(int[] shards, int n) {
         for (int i = n - 1; i >= 0; i--) locks[shards[i]].unlock();
     }
 
-    public void lockEverything() {
+    void lockEverything() {
         for (ReentrantLock l : locks) l.lock();
     }
 
-    public void unlockEverything() {
+    void unlockEverything() {
         for (int i = SHARDS - 1; i >= 0; i--) locks[i].unlock();
     }
 }

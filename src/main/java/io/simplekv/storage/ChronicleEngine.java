@@ -150,6 +150,11 @@ public final class ChronicleEngine implements StorageEngine {
     }
 
     @Override
+    public void flush() {
+        batches.flush();
+    }
+
+    @Override
     public boolean persistent() {
         return true;
     }

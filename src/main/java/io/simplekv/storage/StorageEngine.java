@@ -30,6 +30,12 @@ public interface StorageEngine extends AutoCloseable {
     /** The command that called {@link #begin} ends: its writes are applied before its locks are released. */
     default void commit() {}
 
+    /**
+     * Applies this thread's writes held back since {@link #begin} now, mid-command: for a step that reads a whole
+     * table (a scan, a size, a random key) after the command wrote.
+     */
+    default void flush() {}
+
     /** Whether tables live on disk, so SAVE, BGSAVE and appendfsync have something to force. */
     default boolean persistent() {
         return false;

@@ -63,6 +63,82 @@ class BlockingCommandsTest extends ServerTestBase {
         assertEquals(NOT_INT, r.call("CLIENT", "UNBLOCK", "x"));
     }
 
+    private String commandStat(String name) {
+        String info = r.call("INFO", "commandstats");
+        int at = info.indexOf("cmdstat_" + name + ":");
+        return at < 0 ? "" : info.substring(at, info.indexOf('\r', at));
+    }
+
+    /**
+     * A served waiter's command runs again through the command service, as Redis 7's blocked.c does: it is counted
+     * once, when served (not when it parked), and reaches the slow log then, with the time the run took.
+     */
+    @Test
+    void aServedCommandIsCountedAndSlowLoggedOnce() {
+        r.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+        r.call("SLOWLOG", "RESET");
+        try (Wire waiter = server.connect()) {
+            assertEquals("", waiter.call("BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"));
+            assertEquals("", commandStat("blmove"), "not counted while parked");
+            r.call("RPUSH", "src", "x");
+            assertEquals(bulk("x"), waiter.received());
+            assertTrue(commandStat("blmove").startsWith("cmdstat_blmove:calls=1,"), commandStat("blmove"));
+            assertTrue(commandStat("blmove").endsWith("rejected_calls=0,failed_calls=0"), commandStat("blmove"));
+            assertTrue(r.call("SLOWLOG", "GET").contains(bulk("BLMOVE") + bulk("src") + bulk("dst")));
+            assertEquals(array("x"), r.call("LRANGE", "dst", "0", "-1"));
+        }
+    }
+
+    /** A wait that ends without data (timeout, CLIENT UNBLOCK) counts as a call too; UNBLOCKED ... ERROR as failed. */
+    @Test
+    void anUnservedWaitIsCountedWhenItEnds() {
+        try (Wire waiter = server.connect()) {
+            String id = waiter.call("CLIENT", "ID").substring(1).trim();
+            assertEquals("", waiter.call("BLPOP", "l", "0"));
+            assertEquals(integer(1), r.call("CLIENT", "UNBLOCK", id, "ERROR"));
+            assertEquals(error("UNBLOCKED client unblocked via CLIENT UNBLOCK"), waiter.received());
+            assertTrue(commandStat("blpop").startsWith("cmdstat_blpop:calls=1,"), commandStat("blpop"));
+            assertTrue(commandStat("blpop").endsWith("failed_calls=1"), commandStat("blpop"));
+            assertTrue(r.call("INFO", "errorstats").contains("errorstat_UNBLOCKED:count=1"));
+            assertEquals("", waiter.call("BLPOP", "l", "1"));
+            assertEquals(NULL_ARRAY, waiter.advanceTime(1000));
+            assertTrue(commandStat("blpop").startsWith("cmdstat_blpop:calls=2,"), commandStat("blpop"));
+        }
+    }
+
+    /** MONITOR shows a blocking command once, when it is sent; running again to serve it shows nothing more. */
+    @Test
+    void monitorSeesABlockingCommandOnce() {
+        try (Wire monitor = server.connect(); Wire waiter = server.connect()) {
+            assertEquals(OK, monitor.call("MONITOR"));
+            waiter.call("BLPOP", "l", "0");
+            r.call("RPUSH", "l", "x");
+            assertEquals(array("l", "x"), waiter.received());
+            String fed = monitor.received();
+            assertEquals(1, fed.split("\"BLPOP\"", -1).length - 1, fed);
+            assertTrue(fed.contains("\"RPUSH\" \"l\" \"x\""), fed);
+        }
+    }
+
+    /** A waiter whose turn a push didn't reach (the client ahead took everything) stays first in line. */
+    @Test
+    void aWaiterLeftWithNothingKeepsItsPlace() {
+        try (Wire b1 = server.connect(); Wire b2 = server.connect()) {
+            b1.call("BLPOP", "l", "0");
+            b2.call("BLPOP", "l", "0");
+            r.call("RPUSH", "l", "a");
+            assertEquals(array("l", "a"), b1.received());
+            assertEquals("", b2.received());
+            assertEquals("1", blockedClients());
+            try (Wire b3 = server.connect()) {
+                b3.call("BLPOP", "l", "0");
+                r.call("RPUSH", "l", "b");
+                assertEquals(array("l", "b"), b2.received());
+                assertEquals("", b3.received());
+            }
+        }
+    }
+
     @Test
     void waitersAreServedFirstComeFirstServed() {
         try (Wire b1 = server.connect(); Wire b2 = server.connect()) {
