@@ -71,7 +71,7 @@ public final class CommandService {
             return;
         }
         // After arity and auth, as in Redis: a subscribed RESP2 connection's replies are message streams.
-        if (!spec.has(CommandFlag.SUBSCRIBED_OK) && client.protocolVersion() == 2 && client.subscriptions().any()) {
+        if (!spec.has(ExecutionTrait.SUBSCRIBED_OK) && client.protocolVersion() == 2 && client.subscriptions().any()) {
             reject(out, spec, "ERR Can't execute '" + spec.fullName
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
@@ -85,7 +85,7 @@ public final class CommandService {
                 return;
             }
         }
-        if (client.inMulti() && !spec.has(CommandFlag.NOT_QUEUED)) {
+        if (client.inMulti() && !spec.has(ExecutionTrait.NOT_QUEUED)) {
             if (spec.has(CommandFlag.NO_MULTI)) {
                 client.failMulti();
                 reject(out, spec, "ERR Command not allowed inside a transaction");
@@ -188,7 +188,8 @@ public final class CommandService {
         } else if (spec.hasMovableKeys()) {
             // locked above
         } else if (spec.firstKey > 0) {
-            int last = spec.lastKeyIndex(args.length);
+            // A legacy range past the request's end names no key there, as Redis's getKeysUsingLegacyRangeSpec.
+            int last = Math.min(spec.lastKeyIndex(args.length), args.length - 1);
             if (spec.firstKey == last) {
                 single = ShardLocks.shardOf(args[spec.firstKey]);
                 locks.lock(single);
@@ -207,7 +208,7 @@ public final class CommandService {
             if (spec.has(CommandFlag.WRITE)) server.persistence().changed();
             // FLUSHDB, FLUSHALL and SWAPDB (lock_all) tell WATCH themselves which keys they change, and so do the
             // commands flagged CHANGES_NOTIFIED, through their notifications.
-            if (spec.has(CommandFlag.WRITE) && !spec.locksEverything() && !spec.has(CommandFlag.CHANGES_NOTIFIED)
+            if (spec.has(CommandFlag.WRITE) && !spec.locksEverything() && !spec.has(ExecutionTrait.CHANGES_NOTIFIED)
                     && !watches.isEmpty()) {
                 touchWatched(spec, client, args);
             }
