@@ -23,10 +23,8 @@ final class PubSubCommands {
         t.add(command("punsubscribe", (c, a, o) -> unsubscribe(c, a, o, Kind.PATTERN)).traits(SUBSCRIBED_OK));
         t.add(command("ssubscribe", (c, a, o) -> subscribe(c, a, o, Kind.SHARD)).traits(SUBSCRIBED_OK));
         t.add(command("sunsubscribe", (c, a, o) -> unsubscribe(c, a, o, Kind.SHARD)).traits(SUBSCRIBED_OK));
-        t.add(command("publish",
-                (c, a, o) -> o.integer(c.server().pubsub().publish(a[1], a[2]))));
-        t.add(command("spublish",
-                (c, a, o) -> o.integer(c.server().pubsub().publishShard(a[1], a[2]))));
+        t.add(command("publish", (c, a, o) -> o.integer(c.server().pubsub().publish(a[1], a[2]))));
+        t.add(command("spublish", (c, a, o) -> o.integer(c.server().pubsub().publishShard(a[1], a[2]))));
         t.add(command("pubsub", null)
                 .sub(command("channels", (c, a, o) -> channels(c, a, o, false)))
                 .sub(command("numpat", (c, a, o) -> o.integer(c.server().pubsub().numPat())))
