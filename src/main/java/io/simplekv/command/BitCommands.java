@@ -31,30 +31,14 @@ final class BitCommands {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     static void register(CommandTable.Builder t) {
-        String g = "bitmap";
-        t.add(command("setbit", 4, "write denyoom", BitCommands::setbit).keys(1, 1, 1)
-                .docs(g, "2.2.0", "Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist.",
-                        "key offset value"));
-        t.add(command("getbit", 3, "readonly fast", BitCommands::getbit).keys(1, 1, 1)
-                .docs(g, "2.2.0", "Returns a bit value by offset.", "key offset"));
-        t.add(command("bitcount", -2, "readonly", BitCommands::bitcount).keys(1, 1, 1)
-                .docs(g, "2.6.0", "Counts the number of set bits (population counting) in a string.",
-                        "key [start end [BYTE | BIT]]"));
-        t.add(command("bitpos", -3, "readonly", BitCommands::bitpos).keys(1, 1, 1)
-                .docs(g, "2.8.7", "Finds the first set (1) or clear (0) bit in a string.",
-                        "key bit [start [end [BYTE | BIT]]]"));
-        t.add(command("bitop", -4, "write denyoom", BitCommands::bitop).keys(2, -1, 1)
-                .docs(g, "2.6.0", "Performs bitwise operations on multiple strings, and stores the result.",
-                        "operation destkey key [key ...]"));
-        t.add(command("bitfield", -2, "write denyoom", (c, a, o) -> bitfield(c, a, o, false)).keys(1, 1, 1)
-                .docs(g, "3.2.0", "Performs arbitrary bitfield integer operations on strings.",
-                        "key [GET encoding offset | OVERFLOW WRAP | SAT | FAIL | SET encoding offset value | INCRBY encoding offset increment ...]"));
-        t.add(command("bitfield_ro", -2, "readonly fast", (c, a, o) -> bitfield(c, a, o, true)).keys(1, 1, 1)
-                .docs(g, "6.0.0", "Performs arbitrary read-only bitfield integer operations on strings.",
-                        "key [GET encoding offset ...]"));
-        t.add(command("lcs", -3, "readonly", BitCommands::lcs).keys(1, 2, 1)
-                .docs("string", "7.0.0", "Finds the longest common substring.",
-                        "key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]"));
+        t.add(command("setbit", BitCommands::setbit));
+        t.add(command("getbit", BitCommands::getbit));
+        t.add(command("bitcount", BitCommands::bitcount));
+        t.add(command("bitpos", BitCommands::bitpos));
+        t.add(command("bitop", BitCommands::bitop));
+        t.add(command("bitfield", (c, a, o) -> bitfield(c, a, o, false)));
+        t.add(command("bitfield_ro", (c, a, o) -> bitfield(c, a, o, true)));
+        t.add(command("lcs", BitCommands::lcs));
     }
 
     // ---- offsets, reading and writing ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
+import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /**
  * BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP: try at once like the non-blocking command;
@@ -20,28 +21,18 @@ final class BlockingCommands {
     private BlockingCommands() {}
 
     static void register(CommandTable.Builder t) {
-        String g = "list";
-        t.add(command("blpop", -3, "write noscript blocking changes_notified", (c, a, o) -> blockingPopOne(c, a, o, KeyType.LIST, (cc, key, oo) -> popOne(cc, key, true, oo))).keys(1, -2, 1)
-                .docs(g, "2.0.0", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "key [key ...] timeout"));
-        t.add(command("brpop", -3, "write noscript blocking changes_notified", (c, a, o) -> blockingPopOne(c, a, o, KeyType.LIST, (cc, key, oo) -> popOne(cc, key, false, oo))).keys(1, -2, 1)
-                .docs(g, "2.0.0", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "key [key ...] timeout"));
-        t.add(command("blmove", 6, "write denyoom noscript blocking changes_notified", (c, a, o) -> {
+        t.add(command("blpop", (c, a, o) -> blockingPopOne(c, a, o, KeyType.LIST, (cc, key, oo) -> popOne(cc, key, true, oo))).traits(CHANGES_NOTIFIED));
+        t.add(command("brpop", (c, a, o) -> blockingPopOne(c, a, o, KeyType.LIST, (cc, key, oo) -> popOne(cc, key, false, oo))).traits(CHANGES_NOTIFIED));
+        t.add(command("blmove", (c, a, o) -> {
             boolean from = ListCommands.side(a[3]), to = ListCommands.side(a[4]);
             blockingMove(c, a, o, from, to, timeout(a[5]));
-        }).keys(1, 2, 1).docs(g, "6.2.0", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.", "source destination LEFT | RIGHT LEFT | RIGHT timeout"));
-        t.add(command("brpoplpush", 4, "write denyoom noscript blocking changes_notified", (c, a, o) -> blockingMove(c, a, o, false, true, timeout(a[3])))
-                .keys(1, 2, 1).docs(g, "2.2.0", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.", "source destination timeout"));
-        t.add(command("blmpop", -5, "write blocking changes_notified", (c, a, o) -> blockingMultiPop(c, a, o, KeyType.LIST, "LEFT", "RIGHT",
-                (cc, key, p, oo) -> ListCommands.popCount(cc, key, p.first(), p.count(), oo))).keys(3, -1, 1).movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 2))
-                .docs(g, "7.0.0", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]"));
-        String z = ZSetCommands.GROUP;
-        t.add(command("bzpopmin", -3, "write noscript blocking fast changes_notified", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, true, oo))).keys(1, -2, 1)
-                .docs(z, "5.0.0", "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", "key [key ...] timeout"));
-        t.add(command("bzpopmax", -3, "write noscript blocking fast changes_notified", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, false, oo))).keys(1, -2, 1)
-                .docs(z, "5.0.0", "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.", "key [key ...] timeout"));
-        t.add(command("bzmpop", -5, "write blocking changes_notified", (c, a, o) -> blockingMultiPop(c, a, o, KeyType.ZSET, "MIN", "MAX", ZSetCommands::popKey)).keys(3, -1, 1)
-                .movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 2))
-                .docs(z, "7.0.0", "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", "timeout numkeys key [key ...] MIN | MAX [COUNT count]"));
+        }).traits(CHANGES_NOTIFIED));
+        t.add(command("brpoplpush", (c, a, o) -> blockingMove(c, a, o, false, true, timeout(a[3]))).traits(CHANGES_NOTIFIED));
+        t.add(command("blmpop", (c, a, o) -> blockingMultiPop(c, a, o, KeyType.LIST, "LEFT", "RIGHT",
+                (cc, key, p, oo) -> ListCommands.popCount(cc, key, p.first(), p.count(), oo))).traits(CHANGES_NOTIFIED));
+        t.add(command("bzpopmin", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, true, oo))).traits(CHANGES_NOTIFIED));
+        t.add(command("bzpopmax", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, false, oo))).traits(CHANGES_NOTIFIED));
+        t.add(command("bzmpop", (c, a, o) -> blockingMultiPop(c, a, o, KeyType.ZSET, "MIN", "MAX", ZSetCommands::popKey)).traits(CHANGES_NOTIFIED));
     }
 
     /** One pop from one key, writing the reply; false (nothing written) when the key holds nothing to pop. */

@@ -77,7 +77,7 @@ public final class CommandService {
             return;
         }
         // Before auth, as in Redis: a protected command is refused to everyone the config doesn't allow.
-        if (spec.has(CommandFlag.PROTECTED) && !protectedAllowed(client)) {
+        if (spec.has(ExecutionTrait.PROTECTED) && !protectedAllowed(client)) {
             client.failMulti();
             reject(out, spec, "ERR " + spec.name.toUpperCase() + " command not allowed. If the enable-" + spec.name
                     + "-command option is set to \"local\", you can run it from a local connection, otherwise you need"
@@ -90,7 +90,7 @@ public final class CommandService {
             return;
         }
         // After arity and auth, as in Redis: a subscribed RESP2 connection's replies are message streams.
-        if (!spec.has(CommandFlag.SUBSCRIBED_OK) && client.protocolVersion() == 2 && client.subscriptions().any()) {
+        if (!spec.has(ExecutionTrait.SUBSCRIBED_OK) && client.protocolVersion() == 2 && client.subscriptions().any()) {
             reject(out, spec, "ERR Can't execute '" + spec.fullName
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
@@ -104,7 +104,7 @@ public final class CommandService {
                 return;
             }
         }
-        if (client.inMulti() && !spec.has(CommandFlag.NOT_QUEUED)) {
+        if (client.inMulti() && !spec.has(ExecutionTrait.NOT_QUEUED)) {
             if (spec.has(CommandFlag.NO_MULTI)) {
                 client.failMulti();
                 reject(out, spec, "ERR Command not allowed inside a transaction");
@@ -184,7 +184,8 @@ public final class CommandService {
         } else if (spec.hasMovableKeys()) {
             for (int i : spec.keyPositions(args)) unit.key(args[i]);
         } else if (spec.firstKey > 0) {
-            int last = spec.lastKeyIndex(args.length);
+            // A legacy range past the request's end names no key there, as Redis's getKeysUsingLegacyRangeSpec.
+            int last = Math.min(spec.lastKeyIndex(args.length), args.length - 1);
             for (int i = spec.firstKey; i <= last; i += spec.keyStep) unit.key(args[i]);
         }
     }
@@ -229,7 +230,7 @@ public final class CommandService {
                 server.persistence().changed();
                 // FLUSHDB, FLUSHALL and SWAPDB (lock_all) tell WATCH themselves which keys they change, and so do
                 // the commands flagged CHANGES_NOTIFIED, through their notifications.
-                if (!spec.locksEverything() && !spec.has(CommandFlag.CHANGES_NOTIFIED) && !watches.isEmpty()) {
+                if (!spec.locksEverything() && !spec.has(ExecutionTrait.CHANGES_NOTIFIED) && !watches.isEmpty()) {
                     touchWatched(spec, client, args);
                 }
                 if (blocking.anyWaiting()) signalWaiters(spec, client, args);

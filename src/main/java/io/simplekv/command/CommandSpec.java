@@ -5,11 +5,14 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
- * One row of the command table: everything the service, COMMAND INFO/DOCS and the arity check need.
- * Arity follows Redis: positive means exactly that many arguments (name included), negative means at least.
- * Key positions (first, last, step) name the keys whose shards are locked; last -1 means "to the end".
+ * One row of the command table: a handler of ours joined to Redis's metadata for that name (CommandMeta), which
+ * says the arity, flags, key positions and docs. Arity follows Redis: positive means exactly that many arguments
+ * (name included), negative means at least. Commands without movable keys have their keys at first, first+step ...
+ * up to last (negative: from the end), the legacy range of COMMAND INFO; the others find them per request.
  */
 public final class CommandSpec {
     public final String name;
@@ -17,60 +20,63 @@ public final class CommandSpec {
     public final String fullName;
     public final int arity;
     public final Set<CommandFlag> flags;
+    public final Set<ExecutionTrait> traits;
     public final int firstKey;
     public final int lastKey;
     public final int keyStep;
     public final CommandHandler handler;
+    /** By lower-case name, in name order. */
     public final Map<String, CommandSpec> subcommands;
-    public final CommandDocs docs;
+    public final CommandMeta meta;
     public final CommandStats stats = new CommandStats();
     private final boolean lockAll;
-    /** For commands whose keys depend on their arguments (SORT ... STORE), else null: then first/last/step say. */
-    private final KeyFinder keyFinder;
+    private final boolean movableKeys;
+    private final CommandKeys keys;
+    /** Whether a request also reads keys it does not name (SORT's BY/GET patterns): then it locks all. */
+    private final Predicate<byte[][]> readsUnnamedKeys;
 
-    /** Redis's getkeys_proc: the argument positions holding keys. */
-    public interface KeyFinder {
-        int[] find(byte[][] args);
-
-        /** Whether this request also reads keys it does not name (SORT's BY/GET patterns): then it locks all. */
-        default boolean readsOtherKeys(byte[][] args) {
-            return false;
-        }
-    }
-
-    private CommandSpec(Builder b, String fullName, Map<String, CommandSpec> subs) {
+    private CommandSpec(Builder b, CommandMeta meta, Map<String, CommandSpec> subs) {
         this.name = b.name;
-        this.fullName = fullName;
-        this.arity = b.arity;
-        this.flags = Collections.unmodifiableSet(b.flags);
-        this.firstKey = b.firstKey;
-        this.lastKey = b.lastKey;
-        this.keyStep = b.keyStep;
+        this.fullName = meta.name();
+        this.arity = meta.arity();
+        this.flags = Collections.unmodifiableSet(meta.flags().isEmpty()
+                ? EnumSet.noneOf(CommandFlag.class) : EnumSet.copyOf(meta.flags()));
+        this.traits = Collections.unmodifiableSet(b.traits.clone());
+        this.firstKey = meta.firstKey();
+        this.lastKey = meta.lastKey();
+        this.keyStep = meta.keyStep();
         this.handler = b.handler;
         this.subcommands = Collections.unmodifiableMap(subs);
-        this.docs = b.docs;
-        this.lockAll = b.flags.contains(CommandFlag.LOCK_ALL);
-        this.keyFinder = b.keyFinder;
+        this.meta = meta;
+        this.lockAll = b.traits.contains(ExecutionTrait.LOCK_ALL);
+        this.movableKeys = meta.has(CommandFlag.MOVABLEKEYS);
+        this.keys = new CommandKeys(meta.keySpecs(), meta.getKeys());
+        this.readsUnnamedKeys = b.readsUnnamedKeys;
     }
 
     public boolean hasMovableKeys() {
-        return keyFinder != null;
+        return movableKeys;
     }
 
     /** Whether this request must hold every shard lock: FLUSHALL and the like, or a SORT BY/GET pattern. */
     public boolean needsEveryLock(byte[][] args) {
-        return lockAll || (keyFinder != null && keyFinder.readsOtherKeys(args));
+        return lockAll || (readsUnnamedKeys != null && readsUnnamedKeys.test(args));
     }
 
     /** The positions of the keys this request names (empty for keyless commands). */
     public int[] keyPositions(byte[][] args) {
-        if (keyFinder != null) return keyFinder.find(args);
+        if (movableKeys) return keys.positions(args);
         if (firstKey <= 0) return new int[0];
-        int last = lastKeyIndex(args.length);
+        int last = Math.min(lastKeyIndex(args.length), args.length - 1);
         if (last < firstKey) return new int[0];
         int[] p = new int[(last - firstKey) / keyStep + 1];
         for (int i = 0; i < p.length; i++) p[i] = firstKey + i * keyStep;
         return p;
+    }
+
+    /** Redis's key finding with flags, for COMMAND GETKEYS. */
+    CommandKeys keys() {
+        return keys;
     }
 
     public boolean arityAccepts(int argc) {
@@ -79,6 +85,10 @@ public final class CommandSpec {
 
     public boolean has(CommandFlag flag) {
         return flags.contains(flag);
+    }
+
+    public boolean has(ExecutionTrait trait) {
+        return traits.contains(trait);
     }
 
     public boolean locksEverything() {
@@ -94,65 +104,54 @@ public final class CommandSpec {
         return lastKey >= 0 ? lastKey : argc + lastKey;
     }
 
-    public static Builder command(String name, int arity, String flags, CommandHandler handler) {
-        return new Builder(name, arity, flags, handler);
+    /** A command of ours: its name and handler (null for a container, which only dispatches to subcommands). */
+    public static Builder command(String name, CommandHandler handler) {
+        return new Builder(name, handler);
     }
 
     public static final class Builder {
         private final String name;
-        private final int arity;
-        private final EnumSet<CommandFlag> flags = EnumSet.noneOf(CommandFlag.class);
         private final CommandHandler handler;
-        private int firstKey;
-        private int lastKey;
-        private int keyStep;
+        private final EnumSet<ExecutionTrait> traits = EnumSet.noneOf(ExecutionTrait.class);
         private final Map<String, Builder> subs = new LinkedHashMap<>();
-        private CommandDocs docs = CommandDocs.NONE;
-        private KeyFinder keyFinder;
+        private Predicate<byte[][]> readsUnnamedKeys;
 
-        private Builder(String name, int arity, String flagList, CommandHandler handler) {
+        private Builder(String name, CommandHandler handler) {
             this.name = name;
-            this.arity = arity;
             this.handler = handler;
-            for (String f : flagList.trim().split("\\s+")) {
-                if (!f.isEmpty()) flags.add(CommandFlag.valueOf(f.toUpperCase().replace('-', '_')));
-            }
         }
 
-        public Builder keys(int first, int last, int step) {
-            this.firstKey = first;
-            this.lastKey = last;
-            this.keyStep = step;
+        public Builder traits(ExecutionTrait... given) {
+            traits.addAll(java.util.List.of(given));
             return this;
         }
 
-        /** Keys found per request; first/last/step stay what COMMAND INFO reports, as Redis's legacy key spec. */
-        public Builder movableKeys(KeyFinder finder) {
-            this.keyFinder = finder;
-            return this;
-        }
-
-        public Builder docs(String group, String since, String summary, String syntax) {
-            this.docs = new CommandDocs(group, since, summary, syntax);
+        /** For commands that read keys their arguments don't name (SORT ... BY pattern): such requests lock all. */
+        public Builder readsUnnamedKeys(Predicate<byte[][]> when) {
+            this.readsUnnamedKeys = when;
             return this;
         }
 
         public Builder sub(Builder sub) {
-            subs.put(sub.name, sub);
+            if (subs.put(sub.name, sub) != null) throw new IllegalStateException("duplicate subcommand " + sub.name);
             return this;
         }
 
-        CommandSpec build() {
-            return build(name);
+        String name() {
+            return name;
         }
 
-        private CommandSpec build(String fullName) {
-            Map<String, CommandSpec> built = new LinkedHashMap<>();
+        /** Joins this command (and its subcommands) to Redis's metadata; a name Redis lacks fails the build. */
+        CommandSpec build(CommandMeta meta) {
+            Map<String, CommandSpec> built = new TreeMap<>();
             for (Builder s : subs.values()) {
-                if (s.docs == CommandDocs.NONE) s.docs = new CommandDocs(docs.group(), docs.since(), "", "");
-                built.put(s.name, s.build(fullName + "|" + s.name));
+                CommandMeta subMeta = meta.subcommands().get(s.name);
+                if (subMeta == null) {
+                    throw new IllegalStateException("Redis 7.0.15 has no command " + meta.name() + "|" + s.name);
+                }
+                built.put(s.name, s.build(subMeta));
             }
-            return new CommandSpec(this, fullName, built);
+            return new CommandSpec(this, meta, built);
         }
     }
 }

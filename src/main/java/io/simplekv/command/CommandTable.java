@@ -77,11 +77,19 @@ public final class CommandTable {
         }
         return new String(c);
     }
+    /** Builds the table from the handlers of ours, each joined by name to the catalog's metadata. */
     public static final class Builder {
+        private final CommandCatalog catalog;
         private final Map<String, CommandSpec> byName = new LinkedHashMap<>();
 
+        public Builder(CommandCatalog catalog) {
+            this.catalog = catalog;
+        }
+
         public Builder add(CommandSpec.Builder spec) {
-            CommandSpec s = spec.build();
+            CommandMeta meta = catalog.command(spec.name());
+            if (meta == null) throw new IllegalStateException("Redis 7.0.15 has no command " + spec.name());
+            CommandSpec s = spec.build(meta);
             if (byName.put(s.name, s) != null) throw new IllegalStateException("duplicate command " + s.name);
             return this;
         }

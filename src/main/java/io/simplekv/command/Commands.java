@@ -5,7 +5,7 @@ public final class Commands {
     private Commands() {}
 
     public static CommandTable table() {
-        CommandTable.Builder t = new CommandTable.Builder();
+        CommandTable.Builder t = new CommandTable.Builder(CommandCatalog.redis());
         ConnectionCommands.register(t);
         StringCommands.register(t);
         HashCommands.register(t);

@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
+import static io.simplekv.command.ExecutionTrait.LOCK_ALL;
+import static io.simplekv.command.ExecutionTrait.NOT_QUEUED;
+import static io.simplekv.command.ExecutionTrait.SUBSCRIBED_OK;
 
 /** PING, ECHO, QUIT, AUTH, HELLO, SELECT, SWAPDB, RESET and the CLIENT subcommands. */
 final class ConnectionCommands {
@@ -18,53 +21,25 @@ final class ConnectionCommands {
     static final String REDIS_VERSION = "7.0.15";
 
     static void register(CommandTable.Builder t) {
-        String g = "connection";
-        t.add(command("ping", -1, "fast subscribed_ok", ConnectionCommands::ping)
-                .docs(g, "1.0.0", "Returns the server's liveliness response.", "[message]"));
-        t.add(command("echo", 2, "fast", (c, a, o) -> o.bulk(a[1]))
-                .docs(g, "1.0.0", "Returns the given string.", "message"));
-        t.add(command("quit", -1, "no_auth allow_busy fast subscribed_ok not_queued", ConnectionCommands::quit)
-                .docs(g, "1.0.0", "Closes the connection.", ""));
-        t.add(command("auth", -2, "no_auth fast", ConnectionCommands::auth)
-                .docs(g, "1.0.0", "Authenticates the connection.", "[username] password"));
-        t.add(command("hello", -1, "no_auth fast", ConnectionCommands::hello)
-                .docs(g, "6.0.0", "Handshakes with the Redis server.",
-                        "[protover [AUTH username password] [SETNAME clientname]]"));
-        t.add(command("select", 2, "loading stale fast", ConnectionCommands::select)
-                .docs(g, "1.0.0", "Changes the selected database.", "index"));
-        t.add(command("swapdb", 3, "write fast lock_all", ConnectionCommands::swapdb)
-                .docs("server", "4.0.0", "Swaps two Redis databases.", "index1 index2"));
-        t.add(command("reset", 1, "no_auth fast subscribed_ok not_queued", ConnectionCommands::reset)
-                .docs(g, "6.2.0", "Resets the connection.", ""));
-        t.add(command("client", -2, "", null)
-                .docs(g, "2.4.0", "A container for client connection commands.", "")
-                .sub(command("id", 2, "loading stale", (c, a, o) -> o.integer(c.id()))
-                        .docs(g, "5.0.0", "Returns the unique client ID of the connection.", ""))
-                .sub(command("getname", 2, "loading stale", (c, a, o) -> o.bulkOrNull(c.name().isEmpty() ? null : Args.bytes(c.name())))
-                        .docs(g, "2.6.9", "Returns the name of the connection.", ""))
-                .sub(command("setname", 3, "loading stale", ConnectionCommands::setname)
-                        .docs(g, "2.6.9", "Sets the connection name.", "connection-name"))
-                .sub(command("setinfo", 4, "loading stale", ConnectionCommands::setinfo)
-                        .docs(g, "7.2.0", "Sets information specific to the client or connection.",
-                                "LIB-NAME libname | LIB-VER libver"))
-                .sub(command("info", 2, "loading stale", (c, a, o) -> o.bulk(c.info() + "\n"))
-                        .docs(g, "6.2.0", "Returns information about the connection.", ""))
-                .sub(command("list", -2, "admin noscript loading stale", ConnectionCommands::list)
-                        .docs(g, "2.4.0", "Lists open connections.",
-                                "[TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]"))
-                .sub(command("kill", -3, "admin noscript loading stale", ConnectionCommands::kill)
-                        .docs(g, "2.4.0", "Terminates open connections.",
-                                "ip:port | [ID client-id] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes | no]"))
-                .sub(command("unblock", -3, "admin noscript loading stale", ConnectionCommands::unblock)
-                        .docs(g, "5.0.0", "Unblocks a client blocked by a blocking command from a different connection.",
-                                "client-id [TIMEOUT | ERROR]"))
-                .sub(command("reply", 3, "loading stale", ConnectionCommands::reply)
-                        .docs(g, "3.2.0", "Instructs the server whether to reply to commands.", "ON | OFF | SKIP"))
-                .sub(command("no-evict", 3, "admin noscript loading stale", ConnectionCommands::onOff)
-                        .docs(g, "7.0.0", "Sets the client eviction mode of the connection.", "ON | OFF"))
-                .sub(command("no-touch", 3, "noscript loading stale", ConnectionCommands::onOff)
-                        .docs(g, "7.2.0", "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "ON | OFF"))
-                .sub(command("help", 2, "loading stale", (c, a, o) -> Help.reply(o, "CLIENT",
+        t.add(command("ping", ConnectionCommands::ping).traits(SUBSCRIBED_OK));
+        t.add(command("echo", (c, a, o) -> o.bulk(a[1])));
+        t.add(command("quit", ConnectionCommands::quit).traits(SUBSCRIBED_OK, NOT_QUEUED));
+        t.add(command("auth", ConnectionCommands::auth));
+        t.add(command("hello", ConnectionCommands::hello));
+        t.add(command("select", ConnectionCommands::select));
+        t.add(command("swapdb", ConnectionCommands::swapdb).traits(LOCK_ALL));
+        t.add(command("reset", ConnectionCommands::reset).traits(SUBSCRIBED_OK, NOT_QUEUED));
+        t.add(command("client", null)
+                .sub(command("id", (c, a, o) -> o.integer(c.id())))
+                .sub(command("getname", (c, a, o) -> o.bulkOrNull(c.name().isEmpty() ? null : Args.bytes(c.name()))))
+                .sub(command("setname", ConnectionCommands::setname))
+                .sub(command("info", (c, a, o) -> o.bulk(c.info() + "\n")))
+                .sub(command("list", ConnectionCommands::list))
+                .sub(command("kill", ConnectionCommands::kill))
+                .sub(command("unblock", ConnectionCommands::unblock))
+                .sub(command("reply", ConnectionCommands::reply))
+                .sub(command("no-evict", ConnectionCommands::onOff))
+                .sub(command("help", (c, a, o) -> Help.reply(o, "CLIENT",
                         "GETNAME", "    Return the name of the current connection.",
                         "ID", "    Return the ID of the current connection.",
                         "INFO", "    Return information about the current client connection.",
@@ -225,20 +200,6 @@ final class ConnectionCommands {
         String name = Args.text(a[2]);
         checkName(name);
         c.name(name);
-        out.ok();
-    }
-
-    static void setinfo(Session c, byte[][] a, ReplySink out) {
-        String value = Args.text(a[3]);
-        for (int i = 0; i < value.length(); i++) {
-            char ch = value.charAt(i);
-            if (ch < '!' || ch > '~') {
-                throw RedisError.err(Args.text(a[2]).toLowerCase() + " cannot contain spaces, newlines or special characters.");
-            }
-        }
-        if (Args.is(a[2], "LIB-NAME")) c.libName(value);
-        else if (Args.is(a[2], "LIB-VER")) c.libVersion(value);
-        else throw RedisError.err("Unrecognized option '" + Args.text(a[2]) + "'");
         out.ok();
     }
 

@@ -11,26 +11,21 @@ final class DiagnosticCommands {
     private DiagnosticCommands() {}
 
     static void register(CommandTable.Builder t) {
-        String g = "server";
-        t.add(command("monitor", 1, "admin noscript loading stale", DiagnosticCommands::monitor)
-                .docs(g, "1.0.0", "Listen for all requests received by the server in real time", ""));
-        t.add(command("slowlog", -2, "", null)
-                .docs(g, "2.2.12", "A container for slow log commands", "")
-                .sub(command("get", -2, "admin loading stale", DiagnosticCommands::get)
-                        .docs(g, "2.2.12", "Get the slow log's entries", "[count]"))
-                .sub(command("len", 2, "admin loading stale", (c, a, o) -> o.integer(c.server().slowLog().size()))
-                        .docs(g, "2.2.12", "Get the slow log's length", ""))
-                .sub(command("reset", 2, "admin loading stale", (c, a, o) -> {
+        t.add(command("monitor", DiagnosticCommands::monitor));
+        t.add(command("slowlog", null)
+                .sub(command("get", DiagnosticCommands::get))
+                .sub(command("len", (c, a, o) -> o.integer(c.server().slowLog().size())))
+                .sub(command("reset", (c, a, o) -> {
                     c.server().slowLog().reset();
                     o.ok();
-                }).docs(g, "2.2.12", "Clear all entries from the slow log", ""))
-                .sub(command("help", 2, "loading stale", (c, a, o) -> Help.reply(o, "SLOWLOG",
+                }))
+                .sub(command("help", (c, a, o) -> Help.reply(o, "SLOWLOG",
                         "GET [<count>]", "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
                         "    Entries are made of:",
                         "    id, timestamp, time in microseconds, arguments array, client IP and port,",
                         "    client name",
                         "LEN", "    Return the length of the slowlog.",
-                        "RESET", "    Reset the slowlog.")).docs(g, "6.2.0", "Show helpful text about the different subcommands", "")));
+                        "RESET", "    Reset the slowlog."))));
     }
 
     static void monitor(Session c, byte[][] a, ReplySink out) {

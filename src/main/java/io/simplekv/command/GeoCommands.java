@@ -25,16 +25,10 @@ final class GeoCommands {
     private static final String ALPHABET = "0123456789bcdefghjkmnpqrstuvwxyz";
 
     static void register(CommandTable.Builder t) {
-        String g = "geo";
-        t.add(command("geoadd", -5, "write denyoom", GeoCommands::geoadd).keys(1, 1, 1)
-                .docs(g, "3.2.0", "Adds one or more members to a geospatial index. The key is created if it doesn't exist.",
-                        "key [NX | XX] [CH] longitude latitude member [longitude latitude member ...]"));
-        t.add(command("geopos", -2, "readonly", GeoCommands::geopos).keys(1, 1, 1)
-                .docs(g, "3.2.0", "Returns the longitude and latitude of members from a geospatial index.", "key [member [member ...]]"));
-        t.add(command("geodist", -4, "readonly", GeoCommands::geodist).keys(1, 1, 1)
-                .docs(g, "3.2.0", "Returns the distance between two members of a geospatial index.", "key member1 member2 [M | KM | FT | MI]"));
-        t.add(command("geohash", -2, "readonly", GeoCommands::geohash).keys(1, 1, 1)
-                .docs(g, "3.2.0", "Returns members from a geospatial index as geohash strings.", "key [member [member ...]]"));
+        t.add(command("geoadd", GeoCommands::geoadd));
+        t.add(command("geopos", GeoCommands::geopos));
+        t.add(command("geodist", GeoCommands::geodist));
+        t.add(command("geohash", GeoCommands::geohash));
     }
 
     /** GEOADD key [NX|XX] [CH] lon lat member ...: turned into ZADD key [NX|XX] [CH] score member ... */

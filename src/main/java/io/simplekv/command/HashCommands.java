@@ -12,45 +12,29 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static io.simplekv.command.CommandSpec.command;
+import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /** HSET, HGET and the rest of Redis's hash commands, over {@link FieldTable}. */
 final class HashCommands {
     private HashCommands() {}
 
     static void register(CommandTable.Builder t) {
-        String g = "hash";
-        t.add(command("hset", -4, "write denyoom fast changes_notified", HashCommands::hset).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Creates or modifies the value of a field in a hash.", "key field value [field value ...]"));
-        t.add(command("hmset", -4, "write denyoom fast changes_notified", HashCommands::hset).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Sets the values of multiple fields.", "key field value [field value ...]"));
-        t.add(command("hsetnx", 4, "write denyoom fast changes_notified", HashCommands::hsetnx).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Sets the value of a field in a hash only when the field doesn't exist.", "key field value"));
-        t.add(command("hget", 3, "readonly fast", HashCommands::hget).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Returns the value of a field in a hash.", "key field"));
-        t.add(command("hmget", -3, "readonly fast", HashCommands::hmget).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Returns the values of all fields in a hash.", "key field [field ...]"));
-        t.add(command("hgetall", 2, "readonly", (c, a, o) -> all(c, a, o, true, true)).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Returns all fields and values in a hash.", "key"));
-        t.add(command("hkeys", 2, "readonly", (c, a, o) -> all(c, a, o, true, false)).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Returns all fields in a hash.", "key"));
-        t.add(command("hvals", 2, "readonly", (c, a, o) -> all(c, a, o, false, true)).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Returns all values in a hash.", "key"));
-        t.add(command("hdel", -3, "write fast changes_notified", HashCommands::hdel).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.", "key field [field ...]"));
-        t.add(command("hexists", 3, "readonly fast", HashCommands::hexists).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Determines whether a field exists in a hash.", "key field"));
-        t.add(command("hlen", 2, "readonly fast", HashCommands::hlen).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Returns the number of fields in a hash.", "key"));
-        t.add(command("hstrlen", 3, "readonly fast", HashCommands::hstrlen).keys(1, 1, 1)
-                .docs(g, "3.2.0", "Returns the length of the value of a field.", "key field"));
-        t.add(command("hincrby", 4, "write denyoom fast changes_notified", HashCommands::hincrby).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.", "key field increment"));
-        t.add(command("hincrbyfloat", 4, "write denyoom fast changes_notified", HashCommands::hincrbyfloat).keys(1, 1, 1)
-                .docs(g, "2.6.0", "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.", "key field increment"));
-        t.add(command("hscan", -3, "readonly", HashCommands::hscan).keys(1, 1, 1)
-                .docs(g, "2.8.0", "Iterates over fields and values of a hash.", "key cursor [MATCH pattern] [COUNT count]"));
-        t.add(command("hrandfield", -2, "readonly", HashCommands::hrandfield).keys(1, 1, 1)
-                .docs(g, "6.2.0", "Returns one or more random fields from a hash.", "key [count [WITHVALUES]]"));
+        t.add(command("hset", HashCommands::hset).traits(CHANGES_NOTIFIED));
+        t.add(command("hmset", HashCommands::hset).traits(CHANGES_NOTIFIED));
+        t.add(command("hsetnx", HashCommands::hsetnx).traits(CHANGES_NOTIFIED));
+        t.add(command("hget", HashCommands::hget));
+        t.add(command("hmget", HashCommands::hmget));
+        t.add(command("hgetall", (c, a, o) -> all(c, a, o, true, true)));
+        t.add(command("hkeys", (c, a, o) -> all(c, a, o, true, false)));
+        t.add(command("hvals", (c, a, o) -> all(c, a, o, false, true)));
+        t.add(command("hdel", HashCommands::hdel).traits(CHANGES_NOTIFIED));
+        t.add(command("hexists", HashCommands::hexists));
+        t.add(command("hlen", HashCommands::hlen));
+        t.add(command("hstrlen", HashCommands::hstrlen));
+        t.add(command("hincrby", HashCommands::hincrby).traits(CHANGES_NOTIFIED));
+        t.add(command("hincrbyfloat", HashCommands::hincrbyfloat).traits(CHANGES_NOTIFIED));
+        t.add(command("hscan", HashCommands::hscan));
+        t.add(command("hrandfield", HashCommands::hrandfield));
     }
 
     private static CollectionLimits limits(Session c) {

@@ -15,73 +15,44 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
+import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
+import static io.simplekv.command.ExecutionTrait.LOCK_ALL;
 
 /** Commands about keys whatever their type: DEL, EXISTS, the EXPIRE family, SCAN, RENAME, COPY, MOVE, OBJECT. */
 final class KeyCommands {
     private KeyCommands() {}
 
     static void register(CommandTable.Builder t) {
-        String g = "generic";
-        t.add(command("del", -2, "write changes_notified", KeyCommands::del).keys(1, -1, 1)
-                .docs(g, "1.0.0", "Deletes one or more keys.", "key [key ...]"));
-        t.add(command("unlink", -2, "write fast changes_notified", KeyCommands::del).keys(1, -1, 1)
-                .docs(g, "4.0.0", "Asynchronously deletes one or more keys.", "key [key ...]"));
-        t.add(command("exists", -2, "readonly fast", KeyCommands::exists).keys(1, -1, 1)
-                .docs(g, "1.0.0", "Determines whether one or more keys exist.", "key [key ...]"));
-        t.add(command("touch", -2, "readonly fast", KeyCommands::exists).keys(1, -1, 1)
-                .docs(g, "3.2.1", "Returns the number of existing keys out of those specified after updating the time they were last accessed.", "key [key ...]"));
-        t.add(command("type", 2, "readonly fast", KeyCommands::type).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Determines the type of value stored at a key.", "key"));
-        String expireSyntax = " [NX | XX | GT | LT]";
-        t.add(command("expire", -3, "write fast changes_notified", (c, a, o) -> expire(c, a, o, Expiry.Unit.SECONDS, true, "expire")).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Sets the expiration time of a key in seconds.", "key seconds" + expireSyntax));
-        t.add(command("pexpire", -3, "write fast changes_notified", (c, a, o) -> expire(c, a, o, Expiry.Unit.MILLISECONDS, true, "pexpire")).keys(1, 1, 1)
-                .docs(g, "2.6.0", "Sets the expiration time of a key in milliseconds.", "key milliseconds" + expireSyntax));
-        t.add(command("expireat", -3, "write fast changes_notified", (c, a, o) -> expire(c, a, o, Expiry.Unit.SECONDS, false, "expireat")).keys(1, 1, 1)
-                .docs(g, "1.2.0", "Sets the expiration time of a key to a Unix timestamp.", "key unix-time-seconds" + expireSyntax));
-        t.add(command("pexpireat", -3, "write fast changes_notified", (c, a, o) -> expire(c, a, o, Expiry.Unit.MILLISECONDS, false, "pexpireat")).keys(1, 1, 1)
-                .docs(g, "2.6.0", "Sets the expiration time of a key to a Unix milliseconds timestamp.", "key unix-time-milliseconds" + expireSyntax));
-        t.add(command("ttl", 2, "readonly fast", (c, a, o) -> ttl(c, a, o, false, false)).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Returns the expiration time in seconds of a key.", "key"));
-        t.add(command("pttl", 2, "readonly fast", (c, a, o) -> ttl(c, a, o, true, false)).keys(1, 1, 1)
-                .docs(g, "2.6.0", "Returns the expiration time in milliseconds of a key.", "key"));
-        t.add(command("expiretime", 2, "readonly fast", (c, a, o) -> ttl(c, a, o, false, true)).keys(1, 1, 1)
-                .docs(g, "7.0.0", "Returns the expiration time of a key as a Unix timestamp.", "key"));
-        t.add(command("pexpiretime", 2, "readonly fast", (c, a, o) -> ttl(c, a, o, true, true)).keys(1, 1, 1)
-                .docs(g, "7.0.0", "Returns the expiration time of a key as a Unix milliseconds timestamp.", "key"));
-        t.add(command("persist", 2, "write fast changes_notified", KeyCommands::persist).keys(1, 1, 1)
-                .docs(g, "2.2.0", "Removes the expiration time of a key.", "key"));
-        t.add(command("keys", 2, "readonly", KeyCommands::keys)
-                .docs(g, "1.0.0", "Returns all key names that match a pattern.", "pattern"));
-        t.add(command("scan", -2, "readonly", KeyCommands::scan)
-                .docs(g, "2.8.0", "Iterates over the key names in the database.", "cursor [MATCH pattern] [COUNT count] [TYPE type]"));
-        t.add(command("randomkey", 1, "readonly", KeyCommands::randomkey)
-                .docs(g, "1.0.0", "Returns a random key name from the database.", ""));
-        t.add(command("dbsize", 1, "readonly fast", (c, a, o) -> o.integer(c.db().size()))
-                .docs("server", "1.0.0", "Returns the number of keys in the database.", ""));
-        t.add(command("rename", 3, "write changes_notified", (c, a, o) -> rename(c, a, o, false)).keys(1, 2, 1)
-                .docs(g, "1.0.0", "Renames a key and overwrites the destination.", "key newkey"));
-        t.add(command("renamenx", 3, "write fast changes_notified", (c, a, o) -> rename(c, a, o, true)).keys(1, 2, 1)
-                .docs(g, "1.0.0", "Renames a key only when the target key name doesn't exist.", "key newkey"));
-        t.add(command("copy", -3, "write denyoom changes_notified", KeyCommands::copy).keys(1, 2, 1)
-                .docs(g, "6.2.0", "Copies the value of a key to a new key.", "source destination [DB destination-db] [REPLACE]"));
-        t.add(command("move", 3, "write fast changes_notified", KeyCommands::move).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Moves a key to another database.", "key db"));
-        t.add(command("flushdb", -1, "write lock_all", KeyCommands::flushdb)
-                .docs("server", "1.0.0", "Remove all keys from the current database.", "[ASYNC | SYNC]"));
-        t.add(command("flushall", -1, "write lock_all", KeyCommands::flushall)
-                .docs("server", "1.0.0", "Removes all keys from all databases.", "[ASYNC | SYNC]"));
-        t.add(command("object", -2, "", null)
-                .docs(g, "2.2.3", "A container for object introspection commands.", "")
-                .sub(command("encoding", 3, "readonly", KeyCommands::objectEncoding).keys(2, 2, 1)
-                        .docs(g, "2.2.3", "Returns the internal encoding of a Redis object.", "key"))
-                .sub(command("refcount", 3, "readonly", KeyCommands::objectRefcount).keys(2, 2, 1)
-                        .docs(g, "2.2.3", "Returns the reference count of a value of a key.", "key"))
-                .sub(command("idletime", 3, "readonly", (c, a, o) -> objectNumber(c, a, o, 0)).keys(2, 2, 1)
-                        .docs(g, "2.2.3", "Returns the time since the last access to a Redis object.", "key"))
-                .sub(command("freq", 3, "readonly", KeyCommands::objectFreq).keys(2, 2, 1)
-                        .docs(g, "4.0.0", "Returns the logarithmic access frequency counter of a Redis object.", "key"))
-                .sub(command("help", 2, "loading stale", (c, a, o) -> Help.reply(o, "OBJECT",
+        t.add(command("del", KeyCommands::del).traits(CHANGES_NOTIFIED));
+        t.add(command("unlink", KeyCommands::del).traits(CHANGES_NOTIFIED));
+        t.add(command("exists", KeyCommands::exists));
+        t.add(command("touch", KeyCommands::exists));
+        t.add(command("type", KeyCommands::type));
+        t.add(command("expire", (c, a, o) -> expire(c, a, o, Expiry.Unit.SECONDS, true, "expire")).traits(CHANGES_NOTIFIED));
+        t.add(command("pexpire", (c, a, o) -> expire(c, a, o, Expiry.Unit.MILLISECONDS, true, "pexpire")).traits(CHANGES_NOTIFIED));
+        t.add(command("expireat", (c, a, o) -> expire(c, a, o, Expiry.Unit.SECONDS, false, "expireat")).traits(CHANGES_NOTIFIED));
+        t.add(command("pexpireat", (c, a, o) -> expire(c, a, o, Expiry.Unit.MILLISECONDS, false, "pexpireat")).traits(CHANGES_NOTIFIED));
+        t.add(command("ttl", (c, a, o) -> ttl(c, a, o, false, false)));
+        t.add(command("pttl", (c, a, o) -> ttl(c, a, o, true, false)));
+        t.add(command("expiretime", (c, a, o) -> ttl(c, a, o, false, true)));
+        t.add(command("pexpiretime", (c, a, o) -> ttl(c, a, o, true, true)));
+        t.add(command("persist", KeyCommands::persist).traits(CHANGES_NOTIFIED));
+        t.add(command("keys", KeyCommands::keys));
+        t.add(command("scan", KeyCommands::scan));
+        t.add(command("randomkey", KeyCommands::randomkey));
+        t.add(command("dbsize", (c, a, o) -> o.integer(c.db().size())));
+        t.add(command("rename", (c, a, o) -> rename(c, a, o, false)).traits(CHANGES_NOTIFIED));
+        t.add(command("renamenx", (c, a, o) -> rename(c, a, o, true)).traits(CHANGES_NOTIFIED));
+        t.add(command("copy", KeyCommands::copy).traits(CHANGES_NOTIFIED));
+        t.add(command("move", KeyCommands::move).traits(CHANGES_NOTIFIED));
+        t.add(command("flushdb", KeyCommands::flushdb).traits(LOCK_ALL));
+        t.add(command("flushall", KeyCommands::flushall).traits(LOCK_ALL));
+        t.add(command("object", null)
+                .sub(command("encoding", KeyCommands::objectEncoding))
+                .sub(command("refcount", KeyCommands::objectRefcount))
+                .sub(command("idletime", (c, a, o) -> objectNumber(c, a, o, 0)))
+                .sub(command("freq", KeyCommands::objectFreq))
+                .sub(command("help", (c, a, o) -> Help.reply(o, "OBJECT",
                         "ENCODING <key>", "    Return the kind of internal representation used in order to store the value",
                         "    associated with a <key>.",
                         "FREQ <key>", "    Return the access frequency index of the <key>. The returned integer is",

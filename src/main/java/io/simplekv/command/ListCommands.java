@@ -10,49 +10,33 @@ import java.util.Arrays;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
+import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /** LPUSH, LRANGE and Redis's other non-blocking list commands, over {@link ListTable}. */
 final class ListCommands {
     private ListCommands() {}
 
     static void register(CommandTable.Builder t) {
-        String g = "list";
-        t.add(command("lpush", -3, "write denyoom fast changes_notified", (c, a, o) -> push(c, a, o, true, false)).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Prepends one or more elements to a list. Creates the key if it doesn't exist.", "key element [element ...]"));
-        t.add(command("rpush", -3, "write denyoom fast changes_notified", (c, a, o) -> push(c, a, o, false, false)).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Appends one or more elements to a list. Creates the key if it doesn't exist.", "key element [element ...]"));
-        t.add(command("lpushx", -3, "write denyoom fast changes_notified", (c, a, o) -> push(c, a, o, true, true)).keys(1, 1, 1)
-                .docs(g, "2.2.0", "Prepends one or more elements to a list only when the list exists.", "key element [element ...]"));
-        t.add(command("rpushx", -3, "write denyoom fast changes_notified", (c, a, o) -> push(c, a, o, false, true)).keys(1, 1, 1)
-                .docs(g, "2.2.0", "Appends an element to a list only when the list exists.", "key element [element ...]"));
-        t.add(command("lpop", -2, "write fast changes_notified", (c, a, o) -> pop(c, a, o, true)).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.", "key [count]"));
-        t.add(command("rpop", -2, "write fast changes_notified", (c, a, o) -> pop(c, a, o, false)).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Returns and removes the last elements of a list. Deletes the list if the last element was popped.", "key [count]"));
-        t.add(command("llen", 2, "readonly fast", (c, a, o) -> {
+        t.add(command("lpush", (c, a, o) -> push(c, a, o, true, false)).traits(CHANGES_NOTIFIED));
+        t.add(command("rpush", (c, a, o) -> push(c, a, o, false, false)).traits(CHANGES_NOTIFIED));
+        t.add(command("lpushx", (c, a, o) -> push(c, a, o, true, true)).traits(CHANGES_NOTIFIED));
+        t.add(command("rpushx", (c, a, o) -> push(c, a, o, false, true)).traits(CHANGES_NOTIFIED));
+        t.add(command("lpop", (c, a, o) -> pop(c, a, o, true)).traits(CHANGES_NOTIFIED));
+        t.add(command("rpop", (c, a, o) -> pop(c, a, o, false)).traits(CHANGES_NOTIFIED));
+        t.add(command("llen", (c, a, o) -> {
             ListTable l = ListTable.open(c.db(), a[1]);
             o.integer(l == null ? 0 : l.size());
-        }).keys(1, 1, 1).docs(g, "1.0.0", "Returns the length of a list.", "key"));
-        t.add(command("lrange", 4, "readonly", ListCommands::lrange).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Returns a range of elements from a list.", "key start stop"));
-        t.add(command("lindex", 3, "readonly", ListCommands::lindex).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Returns an element from a list by its index.", "key index"));
-        t.add(command("lset", 4, "write denyoom changes_notified", ListCommands::lset).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Sets the value of an element in a list by its index.", "key index element"));
-        t.add(command("linsert", 5, "write denyoom changes_notified", ListCommands::linsert).keys(1, 1, 1)
-                .docs(g, "2.2.0", "Inserts an element before or after another element in a list.", "key BEFORE | AFTER pivot element"));
-        t.add(command("lrem", 4, "write changes_notified", ListCommands::lrem).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Removes elements from a list. Deletes the list if the last element was removed.", "key count element"));
-        t.add(command("ltrim", 4, "write changes_notified", ListCommands::ltrim).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Removes elements from both ends a list. Deletes the list if all elements were trimmed.", "key start stop"));
-        t.add(command("lpos", -3, "readonly", ListCommands::lpos).keys(1, 1, 1)
-                .docs(g, "6.0.6", "Returns the index of matching elements in a list.", "key element [RANK rank] [COUNT num-matches] [MAXLEN len]"));
-        t.add(command("lmove", 5, "write denyoom changes_notified", ListCommands::lmove).keys(1, 2, 1)
-                .docs(g, "6.2.0", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", "source destination LEFT | RIGHT LEFT | RIGHT"));
-        t.add(command("rpoplpush", 3, "write denyoom changes_notified", (c, a, o) -> move(c, a[1], a[2], false, true, o)).keys(1, 2, 1)
-                .docs(g, "1.2.0", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.", "source destination"));
-        t.add(command("lmpop", -4, "write changes_notified", ListCommands::lmpop).keys(2, -1, 1).movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 1))
-                .docs(g, "7.0.0", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", "numkeys key [key ...] LEFT | RIGHT [COUNT count]"));
+        }));
+        t.add(command("lrange", ListCommands::lrange));
+        t.add(command("lindex", ListCommands::lindex));
+        t.add(command("lset", ListCommands::lset).traits(CHANGES_NOTIFIED));
+        t.add(command("linsert", ListCommands::linsert).traits(CHANGES_NOTIFIED));
+        t.add(command("lrem", ListCommands::lrem).traits(CHANGES_NOTIFIED));
+        t.add(command("ltrim", ListCommands::ltrim).traits(CHANGES_NOTIFIED));
+        t.add(command("lpos", ListCommands::lpos));
+        t.add(command("lmove", ListCommands::lmove).traits(CHANGES_NOTIFIED));
+        t.add(command("rpoplpush", (c, a, o) -> move(c, a[1], a[2], false, true, o)).traits(CHANGES_NOTIFIED));
+        t.add(command("lmpop", ListCommands::lmpop).traits(CHANGES_NOTIFIED));
     }
 
     static void push(Session c, byte[][] a, ReplySink out, boolean left, boolean onlyIfExists) {

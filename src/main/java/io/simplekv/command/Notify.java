@@ -39,7 +39,7 @@ final class Notify {
 
     /**
      * Every change a command notifies is also a change WATCH must see: for commands flagged CHANGES_NOTIFIED this
-     * is how WATCH hears of them at all (see CommandFlag).
+     * is how WATCH hears of them at all (see ExecutionTrait).
      */
     private static void changed(Session c, int type, String event, int db, byte[] key) {
         WatchRegistry watches = c.server().watches();

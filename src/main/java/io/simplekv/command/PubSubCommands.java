@@ -8,50 +8,29 @@ import io.simplekv.pubsub.PubSub.Kind;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
+import static io.simplekv.command.ExecutionTrait.SUBSCRIBED_OK;
 
 /** SUBSCRIBE and friends, PUBLISH, SPUBLISH and the PUBSUB introspection subcommands, over the server's {@link PubSub}. */
 final class PubSubCommands {
     private PubSubCommands() {}
 
     static void register(CommandTable.Builder t) {
-        String g = "pubsub";
         String sub = "pubsub noscript loading stale subscribed_ok";
-        t.add(command("subscribe", -2, sub, (c, a, o) -> subscribe(c, a, o, Kind.CHANNEL))
-                .docs(g, "2.0.0", "Listens for messages published to channels.", "channel [channel ...]"));
-        t.add(command("unsubscribe", -1, sub, (c, a, o) -> unsubscribe(c, a, o, Kind.CHANNEL))
-                .docs(g, "2.0.0", "Stops listening to messages posted to channels.", "[channel [channel ...]]"));
-        t.add(command("psubscribe", -2, sub, (c, a, o) -> subscribe(c, a, o, Kind.PATTERN))
-                .docs(g, "2.0.0", "Listens for messages published to channels that match one or more patterns.",
-                        "pattern [pattern ...]"));
-        t.add(command("punsubscribe", -1, sub, (c, a, o) -> unsubscribe(c, a, o, Kind.PATTERN))
-                .docs(g, "2.0.0", "Stops listening to messages published to channels that match one or more patterns.",
-                        "[pattern [pattern ...]]"));
-        t.add(command("ssubscribe", -2, sub, (c, a, o) -> subscribe(c, a, o, Kind.SHARD)).keys(1, -1, 1)
-                .docs(g, "7.0.0", "Listens for messages published to shard channels.", "shardchannel [shardchannel ...]"));
-        t.add(command("sunsubscribe", -1, sub, (c, a, o) -> unsubscribe(c, a, o, Kind.SHARD)).keys(1, -1, 1)
-                .docs(g, "7.0.0", "Stops listening to messages posted to shard channels.",
-                        "[shardchannel [shardchannel ...]]"));
-        t.add(command("publish", 3, "pubsub loading stale fast",
-                (c, a, o) -> o.integer(c.server().pubsub().publish(a[1], a[2])))
-                .docs(g, "2.0.0", "Posts a message to a channel.", "channel message"));
-        t.add(command("spublish", 3, "pubsub loading stale fast",
-                (c, a, o) -> o.integer(c.server().pubsub().publishShard(a[1], a[2]))).keys(1, 1, 1)
-                .docs(g, "7.0.0", "Post a message to a shard channel", "shardchannel message"));
-        String intro = "pubsub loading stale";
-        t.add(command("pubsub", -2, "", null)
-                .docs(g, "2.8.0", "A container for Pub/Sub commands.", "")
-                .sub(command("channels", -2, intro, (c, a, o) -> channels(c, a, o, false))
-                        .docs(g, "2.8.0", "Returns the active channels.", "[pattern]"))
-                .sub(command("numpat", 2, intro, (c, a, o) -> o.integer(c.server().pubsub().numPat()))
-                        .docs(g, "2.8.0", "Returns a count of unique pattern subscriptions.", ""))
-                .sub(command("numsub", -2, intro, (c, a, o) -> numsub(c, a, o, false))
-                        .docs(g, "2.8.0", "Returns a count of subscribers to channels.", "[channel [channel ...]]"))
-                .sub(command("shardchannels", -2, intro, (c, a, o) -> channels(c, a, o, true))
-                        .docs(g, "7.0.0", "Returns the active shard channels.", "[pattern]"))
-                .sub(command("shardnumsub", -2, intro, (c, a, o) -> numsub(c, a, o, true))
-                        .docs(g, "7.0.0", "Returns the count of subscribers of shard channels.",
-                                "[shardchannel [shardchannel ...]]"))
-                .sub(command("help", 2, "loading stale", (c, a, o) -> Help.reply(o, "PUBSUB",
+        t.add(command("subscribe", (c, a, o) -> subscribe(c, a, o, Kind.CHANNEL)).traits(SUBSCRIBED_OK));
+        t.add(command("unsubscribe", (c, a, o) -> unsubscribe(c, a, o, Kind.CHANNEL)).traits(SUBSCRIBED_OK));
+        t.add(command("psubscribe", (c, a, o) -> subscribe(c, a, o, Kind.PATTERN)).traits(SUBSCRIBED_OK));
+        t.add(command("punsubscribe", (c, a, o) -> unsubscribe(c, a, o, Kind.PATTERN)).traits(SUBSCRIBED_OK));
+        t.add(command("ssubscribe", (c, a, o) -> subscribe(c, a, o, Kind.SHARD)).traits(SUBSCRIBED_OK));
+        t.add(command("sunsubscribe", (c, a, o) -> unsubscribe(c, a, o, Kind.SHARD)).traits(SUBSCRIBED_OK));
+        t.add(command("publish", (c, a, o) -> o.integer(c.server().pubsub().publish(a[1], a[2]))));
+        t.add(command("spublish", (c, a, o) -> o.integer(c.server().pubsub().publishShard(a[1], a[2]))));
+        t.add(command("pubsub", null)
+                .sub(command("channels", (c, a, o) -> channels(c, a, o, false)))
+                .sub(command("numpat", (c, a, o) -> o.integer(c.server().pubsub().numPat())))
+                .sub(command("numsub", (c, a, o) -> numsub(c, a, o, false)))
+                .sub(command("shardchannels", (c, a, o) -> channels(c, a, o, true)))
+                .sub(command("shardnumsub", (c, a, o) -> numsub(c, a, o, true)))
+                .sub(command("help", (c, a, o) -> Help.reply(o, "PUBSUB",
                         "CHANNELS [<pattern>]",
                         "    Return the currently active channels matching a <pattern> (default: '*').",
                         "NUMPAT",
@@ -62,8 +41,7 @@ final class PubSubCommands {
                         "SHARDCHANNELS [<pattern>]",
                         "    Return the currently active shard level channels matching a <pattern> (default: '*').",
                         "SHARDNUMSUB [<shardchannel> ...]",
-                        "    Return the number of subscribers for the specified shard level channel(s)"))
-                        .docs(g, "6.2.0", "Returns helpful text about the different subcommands.", "")));
+                        "    Return the number of subscribers for the specified shard level channel(s)"))));
     }
 
     private static String verb(Kind kind, boolean subscribe) {

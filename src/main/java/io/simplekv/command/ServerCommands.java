@@ -23,60 +23,44 @@ final class ServerCommands {
     private ServerCommands() {}
 
     static void register(CommandTable.Builder t) {
-        String g = "server";
-        t.add(command("info", -1, "loading stale", (c, a, o) -> o.bulk(InfoReport.render(c, a)))
-                .docs(g, "1.0.0", "Returns information and statistics about the server.", "[section [section ...]]"));
-        t.add(command("time", 1, "loading stale fast", ServerCommands::time)
-                .docs(g, "2.6.0", "Returns the server time.", ""));
-        t.add(command("lastsave", 1, "loading stale fast", (c, a, o) -> o.integer(c.server().persistence().lastSaveMillis() / 1000))
-                .docs(g, "1.0.0", "Returns the Unix timestamp of the last successful save to disk.", ""));
-        t.add(command("save", 1, "admin noscript no_multi", (c, a, o) -> {
+        t.add(command("info", (c, a, o) -> o.bulk(InfoReport.render(c, a))));
+        t.add(command("time", ServerCommands::time));
+        t.add(command("lastsave", (c, a, o) -> o.integer(c.server().persistence().lastSaveMillis() / 1000)));
+        t.add(command("save", (c, a, o) -> {
             c.server().persistence().save();
             o.ok();
-        }).docs(g, "1.0.0", "Synchronously saves the database(s) to disk.", ""));
-        t.add(command("bgsave", -1, "admin noscript", ServerCommands::bgsave)
-                .docs(g, "1.0.0", "Asynchronously saves the database(s) to disk.", "[SCHEDULE]"));
-        t.add(command("shutdown", -1, "admin noscript loading stale no_multi allow_busy", ServerCommands::shutdown)
-                .docs(g, "1.0.0", "Synchronously saves the database(s) to disk and shuts down the Redis server.",
-                        "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"));
-        t.add(command("config", -2, "", null)
-                .docs(g, "2.0.0", "A container for server configuration commands.", "")
-                .sub(command("get", -3, "admin noscript loading stale", ServerCommands::configGet)
-                        .docs(g, "2.0.0", "Returns the effective values of configuration parameters.", "parameter [parameter ...]"))
-                .sub(command("set", -4, "admin noscript loading stale", ServerCommands::configSet)
-                        .docs(g, "2.0.0", "Sets configuration parameters in-flight.", "parameter value [parameter value ...]"))
-                .sub(command("resetstat", 2, "admin noscript loading stale", ServerCommands::resetStat)
-                        .docs(g, "2.0.0", "Resets the server's statistics.", ""))
-                .sub(command("rewrite", 2, "admin noscript loading stale", (c, a, o) -> {
+        }));
+        t.add(command("bgsave", ServerCommands::bgsave));
+        t.add(command("shutdown", ServerCommands::shutdown));
+        t.add(command("config", null)
+                .sub(command("get", ServerCommands::configGet))
+                .sub(command("set", ServerCommands::configSet))
+                .sub(command("resetstat", ServerCommands::resetStat))
+                .sub(command("rewrite", (c, a, o) -> {
                     throw RedisError.err("The server is running without a config file");
-                }).docs(g, "2.8.0", "Persists the effective configuration to file.", ""))
-                .sub(command("help", 2, "loading stale", (c, a, o) -> Help.reply(o, "CONFIG",
+                }))
+                .sub(command("help", (c, a, o) -> Help.reply(o, "CONFIG",
                         "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
                         "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
                         "RESETSTAT", "    Reset statistics reported by the INFO command."))));
-        t.add(command("memory", -2, "", null)
-                .docs(g, "4.0.0", "A container for memory diagnostics commands.", "")
-                .sub(command("usage", -3, "readonly", ServerCommands::memoryUsage).keys(2, 2, 1)
-                        .docs(g, "4.0.0", "Estimates the memory usage of a key.", "key [SAMPLES count]"))
-                .sub(command("help", 2, "loading stale", (c, a, o) -> Help.reply(o, "MEMORY",
+        t.add(command("memory", null)
+                .sub(command("usage", ServerCommands::memoryUsage))
+                .sub(command("help", (c, a, o) -> Help.reply(o, "MEMORY",
                         "USAGE <key> [SAMPLES <count>]", "    Return memory in bytes used by <key> and its value. Nested values are",
                         "    sampled up to <count> times (default: 5, 0 means sample all)."))));
         // No scripting engine, so there are never functions: FLUSH has nothing to do and LIST is empty.
-        t.add(command("function", -2, "", null)
-                .docs("scripting", "7.0.0", "A container for function commands.", "")
-                .sub(command("flush", -2, "write noscript", (c, a, o) -> {
+        t.add(command("function", null)
+                .sub(command("flush", (c, a, o) -> {
                     if (a.length > 3 || (a.length == 3 && !Args.is(a[2], "ASYNC") && !Args.is(a[2], "SYNC"))) {
                         throw RedisError.err("FUNCTION FLUSH only supports SYNC|ASYNC option");
                     }
                     o.ok();
-                }).docs("scripting", "7.0.0", "Deletes all libraries and functions.", "[ASYNC | SYNC]"))
-                .sub(command("list", -2, "noscript", (c, a, o) -> o.array(0))
-                        .docs("scripting", "7.0.0", "Returns information about all libraries.", "[LIBRARYNAME library-name-pattern] [WITHCODE]"))
-                .sub(command("help", 2, "loading stale", (c, a, o) -> Help.reply(o, "FUNCTION",
+                }))
+                .sub(command("list", (c, a, o) -> o.array(0)))
+                .sub(command("help", (c, a, o) -> Help.reply(o, "FUNCTION",
                         "FLUSH [ASYNC|SYNC]", "    Delete all the libraries.",
                         "LIST [LIBRARYNAME PATTERN] [WITHCODE]", "    Return general information on all the libraries."))));
-        t.add(command("debug", -2, "admin noscript loading stale protected", ServerCommands::debug)
-                .docs(g, "1.0.0", "A container for debugging commands.", ""));
+        t.add(command("debug", ServerCommands::debug).traits(ExecutionTrait.PROTECTED));
     }
 
     static void time(Session c, byte[][] a, ReplySink out) {

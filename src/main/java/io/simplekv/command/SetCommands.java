@@ -17,47 +17,30 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static io.simplekv.command.CommandSpec.command;
+import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /** SADD, SMEMBERS, the set algebra and the rest of Redis's set commands, over {@link FieldTable}. */
 final class SetCommands {
     private SetCommands() {}
 
     static void register(CommandTable.Builder t) {
-        String g = "set";
-        t.add(command("sadd", -3, "write denyoom fast changes_notified", SetCommands::sadd).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Adds one or more members to a set. Creates the key if it doesn't exist.", "key member [member ...]"));
-        t.add(command("srem", -3, "write fast changes_notified", SetCommands::srem).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Removes one or more members from a set. Deletes the set if the last member was removed.", "key member [member ...]"));
-        t.add(command("smembers", 2, "readonly", SetCommands::smembers).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Returns all members of a set.", "key"));
-        t.add(command("sismember", 3, "readonly fast", SetCommands::sismember).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Determines whether a member belongs to a set.", "key member"));
-        t.add(command("smismember", -3, "readonly fast", SetCommands::smismember).keys(1, 1, 1)
-                .docs(g, "6.2.0", "Determines whether multiple members belong to a set.", "key member [member ...]"));
-        t.add(command("scard", 2, "readonly fast", SetCommands::scard).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Returns the number of members in a set.", "key"));
-        t.add(command("spop", -2, "write fast changes_notified", SetCommands::spop).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.", "key [count]"));
-        t.add(command("srandmember", -2, "readonly", SetCommands::srandmember).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Get one or multiple random members from a set", "key [count]"));
-        t.add(command("smove", 4, "write fast changes_notified", SetCommands::smove).keys(1, 2, 1)
-                .docs(g, "1.0.0", "Moves a member from one set to another.", "source destination member"));
-        t.add(command("sinter", -2, "readonly", (c, a, o) -> reply(o, inter(c, a, 1, a.length))).keys(1, -1, 1)
-                .docs(g, "1.0.0", "Returns the intersect of multiple sets.", "key [key ...]"));
-        t.add(command("sunion", -2, "readonly", (c, a, o) -> reply(o, union(c, a, 1))).keys(1, -1, 1)
-                .docs(g, "1.0.0", "Returns the union of multiple sets.", "key [key ...]"));
-        t.add(command("sdiff", -2, "readonly", (c, a, o) -> reply(o, diff(c, a, 1))).keys(1, -1, 1)
-                .docs(g, "1.0.0", "Returns the difference of multiple sets.", "key [key ...]"));
-        t.add(command("sinterstore", -3, "write denyoom changes_notified", (c, a, o) -> store(c, a, o, inter(c, a, 2, a.length))).keys(1, -1, 1)
-                .docs(g, "1.0.0", "Stores the intersect of multiple sets in a key.", "destination key [key ...]"));
-        t.add(command("sunionstore", -3, "write denyoom changes_notified", (c, a, o) -> store(c, a, o, union(c, a, 2))).keys(1, -1, 1)
-                .docs(g, "1.0.0", "Stores the union of multiple sets in a key.", "destination key [key ...]"));
-        t.add(command("sdiffstore", -3, "write denyoom changes_notified", (c, a, o) -> store(c, a, o, diff(c, a, 2))).keys(1, -1, 1)
-                .docs(g, "1.0.0", "Stores the difference of multiple sets in a key.", "destination key [key ...]"));
-        t.add(command("sintercard", -3, "readonly", SetCommands::sintercard).keys(2, -1, 1).movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 1))
-                .docs(g, "7.0.0", "Returns the number of members of the intersect of multiple sets.", "numkeys key [key ...] [LIMIT limit]"));
-        t.add(command("sscan", -3, "readonly", SetCommands::sscan).keys(1, 1, 1)
-                .docs(g, "2.8.0", "Iterates over members of a set.", "key cursor [MATCH pattern] [COUNT count]"));
+        t.add(command("sadd", SetCommands::sadd).traits(CHANGES_NOTIFIED));
+        t.add(command("srem", SetCommands::srem).traits(CHANGES_NOTIFIED));
+        t.add(command("smembers", SetCommands::smembers));
+        t.add(command("sismember", SetCommands::sismember));
+        t.add(command("smismember", SetCommands::smismember));
+        t.add(command("scard", SetCommands::scard));
+        t.add(command("spop", SetCommands::spop).traits(CHANGES_NOTIFIED));
+        t.add(command("srandmember", SetCommands::srandmember));
+        t.add(command("smove", SetCommands::smove).traits(CHANGES_NOTIFIED));
+        t.add(command("sinter", (c, a, o) -> reply(o, inter(c, a, 1, a.length))));
+        t.add(command("sunion", (c, a, o) -> reply(o, union(c, a, 1))));
+        t.add(command("sdiff", (c, a, o) -> reply(o, diff(c, a, 1))));
+        t.add(command("sinterstore", (c, a, o) -> store(c, a, o, inter(c, a, 2, a.length))).traits(CHANGES_NOTIFIED));
+        t.add(command("sunionstore", (c, a, o) -> store(c, a, o, union(c, a, 2))).traits(CHANGES_NOTIFIED));
+        t.add(command("sdiffstore", (c, a, o) -> store(c, a, o, diff(c, a, 2))).traits(CHANGES_NOTIFIED));
+        t.add(command("sintercard", SetCommands::sintercard));
+        t.add(command("sscan", SetCommands::sscan));
     }
 
     private static CollectionLimits limits(Session c) {

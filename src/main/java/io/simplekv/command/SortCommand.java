@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
+import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /**
  * SORT and SORT_RO, as Redis's sort.c: sort a list, set or sorted set numerically or by bytes (ALPHA), optionally
@@ -24,37 +25,17 @@ final class SortCommand {
     private SortCommand() {}
 
     static void register(CommandTable.Builder t) {
-        String g = "generic";
-        String syntax = "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA]";
-        t.add(command("sort", -2, "write denyoom changes_notified", (c, a, o) -> sort(c, a, o, false)).keys(1, 1, 1)
-                .movableKeys(new SortKeys(true))
-                .docs(g, "1.0.0", "Sorts the elements in a list, a set, or a sorted set, optionally storing the result.",
-                        syntax + " [STORE destination]"));
-        t.add(command("sort_ro", -2, "readonly", (c, a, o) -> sort(c, a, o, true)).keys(1, 1, 1)
-                .movableKeys(new SortKeys(false))
-                .docs(g, "7.0.0", "Returns the sorted elements of a list, a set, or a sorted set.", syntax));
+        t.add(command("sort", (c, a, o) -> sort(c, a, o, false)).traits(CHANGES_NOTIFIED)
+                .readsUnnamedKeys(SortCommand::readsPatternKeys));
+        t.add(command("sort_ro", (c, a, o) -> sort(c, a, o, true)).readsUnnamedKeys(SortCommand::readsPatternKeys));
     }
 
-    /** Redis's sortGetKeys: the sorted key and the last STORE destination; patterns are read under every lock. */
-    private record SortKeys(boolean store) implements CommandSpec.KeyFinder {
-        @Override
-        public int[] find(byte[][] a) {
-            int dest = -1;
-            for (int i = 2; i < a.length; i++) {
-                if (Args.is(a[i], "LIMIT")) i += 2;
-                else if (Args.is(a[i], "GET") || Args.is(a[i], "BY")) i += 1;
-                else if (store && Args.is(a[i], "STORE") && i + 1 < a.length) dest = i + 1;
-            }
-            return dest < 0 ? new int[] {1} : new int[] {1, dest};
+    /** A GET or BY pattern names keys the arguments don't (SORT's BY/GET), so such a request locks every shard. */
+    private static boolean readsPatternKeys(byte[][] a) {
+        for (int i = 2; i + 1 < a.length; i++) {
+            if (Args.is(a[i], "GET") || Args.is(a[i], "BY")) return true;
         }
-
-        @Override
-        public boolean readsOtherKeys(byte[][] a) {
-            for (int i = 2; i + 1 < a.length; i++) {
-                if (Args.is(a[i], "GET") || Args.is(a[i], "BY")) return true;
-            }
-            return false;
-        }
+        return false;
     }
 
     private static final class Item {

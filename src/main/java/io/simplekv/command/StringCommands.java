@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.util.Arrays;
 
 import static io.simplekv.command.CommandSpec.command;
+import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /** GET, SET and the rest of Redis's string commands. */
 final class StringCommands {
@@ -19,51 +20,27 @@ final class StringCommands {
     private static final RedisError TOO_BIG = RedisError.err("string exceeds maximum allowed size (proto-max-bulk-len)");
 
     static void register(CommandTable.Builder t) {
-        String g = "string";
-        t.add(command("get", 2, "readonly fast", StringCommands::get).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Returns the string value of a key.", "key"));
-        t.add(command("set", -3, "write denyoom changes_notified", StringCommands::set).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
-                        "key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]"));
-        t.add(command("setnx", 3, "write denyoom fast changes_notified", StringCommands::setnx).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Set the string value of a key only when the key doesn't exist.", "key value"));
-        t.add(command("setex", 4, "write denyoom changes_notified", (c, a, o) -> setWithTtl(c, a, o, Expiry.Unit.SECONDS, "setex")).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", "key seconds value"));
-        t.add(command("psetex", 4, "write denyoom changes_notified", (c, a, o) -> setWithTtl(c, a, o, Expiry.Unit.MILLISECONDS, "psetex")).keys(1, 1, 1)
-                .docs(g, "2.6.0", "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", "key milliseconds value"));
-        t.add(command("getset", 3, "write denyoom fast changes_notified", StringCommands::getset).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Returns the previous string value of a key after setting it to a new value.", "key value"));
-        t.add(command("getdel", 2, "write fast changes_notified", StringCommands::getdel).keys(1, 1, 1)
-                .docs(g, "6.2.0", "Returns the string value of a key after deleting the key.", "key"));
-        t.add(command("getex", -2, "write fast changes_notified", StringCommands::getex).keys(1, 1, 1)
-                .docs(g, "6.2.0", "Returns the string value of a key after setting its expiration time.",
-                        "key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]"));
-        t.add(command("mget", -2, "readonly fast", StringCommands::mget).keys(1, -1, 1)
-                .docs(g, "1.0.0", "Atomically returns the string values of one or more keys.", "key [key ...]"));
-        t.add(command("mset", -3, "write denyoom changes_notified", StringCommands::mset).keys(1, -1, 2)
-                .docs(g, "1.0.1", "Atomically creates or modifies the string values of one or more keys.", "key value [key value ...]"));
-        t.add(command("msetnx", -3, "write denyoom changes_notified", StringCommands::msetnx).keys(1, -1, 2)
-                .docs(g, "1.0.1", "Atomically modifies the string values of one or more keys only when all keys don't exist.", "key value [key value ...]"));
-        t.add(command("incr", 2, "write denyoom fast changes_notified", (c, a, o) -> incrBy(c, a[1], 1, o)).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "key"));
-        t.add(command("decr", 2, "write denyoom fast changes_notified", (c, a, o) -> incrBy(c, a[1], -1, o)).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "key"));
-        t.add(command("incrby", 3, "write denyoom fast changes_notified", (c, a, o) -> incrBy(c, a[1], Args.toLong(a[2]), o)).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "key increment"));
-        t.add(command("decrby", 3, "write denyoom fast changes_notified", StringCommands::decrby).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", "key decrement"));
-        t.add(command("incrbyfloat", 3, "write denyoom fast changes_notified", StringCommands::incrbyfloat).keys(1, 1, 1)
-                .docs(g, "2.6.0", "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "key increment"));
-        t.add(command("append", 3, "write denyoom fast changes_notified", StringCommands::append).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Appends a string to the value of a key. Creates the key if it doesn't exist.", "key value"));
-        t.add(command("strlen", 2, "readonly fast", StringCommands::strlen).keys(1, 1, 1)
-                .docs(g, "2.2.0", "Returns the length of a string value.", "key"));
-        t.add(command("getrange", 4, "readonly", StringCommands::getrange).keys(1, 1, 1)
-                .docs(g, "2.4.0", "Returns a substring of the string stored at a key.", "key start end"));
-        t.add(command("substr", 4, "readonly", StringCommands::getrange).keys(1, 1, 1)
-                .docs(g, "1.0.0", "Returns a substring from a string value.", "key start end"));
-        t.add(command("setrange", 4, "write denyoom changes_notified", StringCommands::setrange).keys(1, 1, 1)
-                .docs(g, "2.2.0", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "key offset value"));
+        t.add(command("get", StringCommands::get));
+        t.add(command("set", StringCommands::set).traits(CHANGES_NOTIFIED));
+        t.add(command("setnx", StringCommands::setnx).traits(CHANGES_NOTIFIED));
+        t.add(command("setex", (c, a, o) -> setWithTtl(c, a, o, Expiry.Unit.SECONDS, "setex")).traits(CHANGES_NOTIFIED));
+        t.add(command("psetex", (c, a, o) -> setWithTtl(c, a, o, Expiry.Unit.MILLISECONDS, "psetex")).traits(CHANGES_NOTIFIED));
+        t.add(command("getset", StringCommands::getset).traits(CHANGES_NOTIFIED));
+        t.add(command("getdel", StringCommands::getdel).traits(CHANGES_NOTIFIED));
+        t.add(command("getex", StringCommands::getex).traits(CHANGES_NOTIFIED));
+        t.add(command("mget", StringCommands::mget));
+        t.add(command("mset", StringCommands::mset).traits(CHANGES_NOTIFIED));
+        t.add(command("msetnx", StringCommands::msetnx).traits(CHANGES_NOTIFIED));
+        t.add(command("incr", (c, a, o) -> incrBy(c, a[1], 1, o)).traits(CHANGES_NOTIFIED));
+        t.add(command("decr", (c, a, o) -> incrBy(c, a[1], -1, o)).traits(CHANGES_NOTIFIED));
+        t.add(command("incrby", (c, a, o) -> incrBy(c, a[1], Args.toLong(a[2]), o)).traits(CHANGES_NOTIFIED));
+        t.add(command("decrby", StringCommands::decrby).traits(CHANGES_NOTIFIED));
+        t.add(command("incrbyfloat", StringCommands::incrbyfloat).traits(CHANGES_NOTIFIED));
+        t.add(command("append", StringCommands::append).traits(CHANGES_NOTIFIED));
+        t.add(command("strlen", StringCommands::strlen));
+        t.add(command("getrange", StringCommands::getrange));
+        t.add(command("substr", StringCommands::getrange));
+        t.add(command("setrange", StringCommands::setrange).traits(CHANGES_NOTIFIED));
     }
 
     static void get(Session c, byte[][] a, ReplySink out) {

@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * WATCH, as Redis does it: watched (db, key) → the clients watching it. A write touches the keys it changed here
- * (all the keys it names, unless its notifications say which: CommandFlag.CHANGES_NOTIFIED), which marks those
+ * (all the keys it names, unless its notifications say which: ExecutionTrait.CHANGES_NOTIFIED), which marks those
  * clients dirty so their EXEC returns nil. Lives beside the storage, never inside it.
  */
 public final class WatchRegistry {

@@ -21,8 +21,7 @@ final class ZRandomMember {
     private ZRandomMember() {}
 
     static void register(CommandTable.Builder t) {
-        t.add(command("zrandmember", -2, "readonly", ZRandomMember::zrandmember).keys(1, 1, 1)
-                .docs(ZSetCommands.GROUP, "6.2.0", "Returns one or more random members from a sorted set.", "key [count [WITHSCORES]]"));
+        t.add(command("zrandmember", ZRandomMember::zrandmember));
     }
 
     private static void zrandmember(Session c, byte[][] a, ReplySink out) {

@@ -7,6 +7,7 @@ import io.simplekv.protocol.ReplySink;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
+import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /**
  * ZRANGE in all its forms (BYSCORE, BYLEX, REV, LIMIT, WITHSCORES), the older ZRANGEBYSCORE / ZREVRANGE /
@@ -19,23 +20,13 @@ final class ZRangeCommands {
     private enum By { AUTO, RANK, SCORE, LEX }
 
     static void register(CommandTable.Builder t) {
-        String g = ZSetCommands.GROUP;
-        t.add(command("zrange", -4, "readonly", (c, a, o) -> range(c, a, o, 1, null, By.AUTO, null)).keys(1, 1, 1)
-                .docs(g, "1.2.0", "Returns members in a sorted set within a range of indexes.",
-                        "key start stop [BYSCORE | BYLEX] [REV] [LIMIT offset count] [WITHSCORES]"));
-        t.add(command("zrangestore", -5, "write denyoom changes_notified", (c, a, o) -> range(c, a, o, 2, a[1], By.AUTO, null)).keys(1, 2, 1)
-                .docs(g, "6.2.0", "Stores a range of members from sorted set in a key.",
-                        "dst src min max [BYSCORE | BYLEX] [REV] [LIMIT offset count]"));
-        t.add(command("zrevrange", -4, "readonly", (c, a, o) -> range(c, a, o, 1, null, By.RANK, true)).keys(1, 1, 1)
-                .docs(g, "1.2.0", "Returns members in a sorted set within a range of indexes in reverse order.", "key start stop [WITHSCORES]"));
-        t.add(command("zrangebyscore", -4, "readonly", (c, a, o) -> range(c, a, o, 1, null, By.SCORE, false)).keys(1, 1, 1)
-                .docs(g, "1.0.5", "Returns members in a sorted set within a range of scores.", "key min max [WITHSCORES] [LIMIT offset count]"));
-        t.add(command("zrevrangebyscore", -4, "readonly", (c, a, o) -> range(c, a, o, 1, null, By.SCORE, true)).keys(1, 1, 1)
-                .docs(g, "2.2.0", "Returns members in a sorted set within a range of scores in reverse order.", "key max min [WITHSCORES] [LIMIT offset count]"));
-        t.add(command("zrangebylex", -4, "readonly", (c, a, o) -> range(c, a, o, 1, null, By.LEX, false)).keys(1, 1, 1)
-                .docs(g, "2.8.9", "Returns members in a sorted set within a lexicographical range.", "key min max [LIMIT offset count]"));
-        t.add(command("zrevrangebylex", -4, "readonly", (c, a, o) -> range(c, a, o, 1, null, By.LEX, true)).keys(1, 1, 1)
-                .docs(g, "2.8.9", "Returns members in a sorted set within a lexicographical range in reverse order.", "key max min [LIMIT offset count]"));
+        t.add(command("zrange", (c, a, o) -> range(c, a, o, 1, null, By.AUTO, null)));
+        t.add(command("zrangestore", (c, a, o) -> range(c, a, o, 2, a[1], By.AUTO, null)).traits(CHANGES_NOTIFIED));
+        t.add(command("zrevrange", (c, a, o) -> range(c, a, o, 1, null, By.RANK, true)));
+        t.add(command("zrangebyscore", (c, a, o) -> range(c, a, o, 1, null, By.SCORE, false)));
+        t.add(command("zrevrangebyscore", (c, a, o) -> range(c, a, o, 1, null, By.SCORE, true)));
+        t.add(command("zrangebylex", (c, a, o) -> range(c, a, o, 1, null, By.LEX, false)));
+        t.add(command("zrevrangebylex", (c, a, o) -> range(c, a, o, 1, null, By.LEX, true)));
     }
 
     /**

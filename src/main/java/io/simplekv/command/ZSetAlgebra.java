@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 import static io.simplekv.command.CommandSpec.command;
+import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /**
  * ZUNION, ZINTER, ZDIFF, their *STORE forms and ZINTERCARD, as Redis's zunionInterDiffGenericCommand: inputs may be
@@ -30,29 +31,13 @@ final class ZSetAlgebra {
     private enum Aggregate { SUM, MIN, MAX }
 
     static void register(CommandTable.Builder t) {
-        String g = ZSetCommands.GROUP;
-        String weights = " [WEIGHTS weight [weight ...]] [AGGREGATE SUM | MIN | MAX]";
-        t.add(command("zunion", -3, "readonly", (c, a, o) -> run(c, a, o, Op.UNION, null, false)).keys(2, -1, 1)
-                .movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 1))
-                .docs(g, "6.2.0", "Returns the union of multiple sorted sets.", "numkeys key [key ...]" + weights + " [WITHSCORES]"));
-        t.add(command("zinter", -3, "readonly", (c, a, o) -> run(c, a, o, Op.INTER, null, false)).keys(2, -1, 1)
-                .movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 1))
-                .docs(g, "6.2.0", "Returns the intersect of multiple sorted sets.", "numkeys key [key ...]" + weights + " [WITHSCORES]"));
-        t.add(command("zdiff", -3, "readonly", (c, a, o) -> run(c, a, o, Op.DIFF, null, false)).keys(2, -1, 1)
-                .movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 1))
-                .docs(g, "6.2.0", "Returns the difference between multiple sorted sets.", "numkeys key [key ...] [WITHSCORES]"));
-        t.add(command("zunionstore", -4, "write denyoom changes_notified", (c, a, o) -> run(c, a, o, Op.UNION, a[1], false)).keys(1, -1, 1)
-                .movableKeys(new NumkeysKeys(1, 2))
-                .docs(g, "2.0.0", "Stores the union of multiple sorted sets in a key.", "destination numkeys key [key ...]" + weights));
-        t.add(command("zinterstore", -4, "write denyoom changes_notified", (c, a, o) -> run(c, a, o, Op.INTER, a[1], false)).keys(1, -1, 1)
-                .movableKeys(new NumkeysKeys(1, 2))
-                .docs(g, "2.0.0", "Stores the intersect of multiple sorted sets in a key.", "destination numkeys key [key ...]" + weights));
-        t.add(command("zdiffstore", -4, "write denyoom changes_notified", (c, a, o) -> run(c, a, o, Op.DIFF, a[1], false)).keys(1, -1, 1)
-                .movableKeys(new NumkeysKeys(1, 2))
-                .docs(g, "6.2.0", "Stores the difference of multiple sorted sets in a key.", "destination numkeys key [key ...]"));
-        t.add(command("zintercard", -3, "readonly", (c, a, o) -> run(c, a, o, Op.INTER, null, true)).keys(2, -1, 1)
-                .movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 1))
-                .docs(g, "7.0.0", "Returns the number of members of the intersect of multiple sorted sets.", "numkeys key [key ...] [LIMIT limit]"));
+        t.add(command("zunion", (c, a, o) -> run(c, a, o, Op.UNION, null, false)));
+        t.add(command("zinter", (c, a, o) -> run(c, a, o, Op.INTER, null, false)));
+        t.add(command("zdiff", (c, a, o) -> run(c, a, o, Op.DIFF, null, false)));
+        t.add(command("zunionstore", (c, a, o) -> run(c, a, o, Op.UNION, a[1], false)).traits(CHANGES_NOTIFIED));
+        t.add(command("zinterstore", (c, a, o) -> run(c, a, o, Op.INTER, a[1], false)).traits(CHANGES_NOTIFIED));
+        t.add(command("zdiffstore", (c, a, o) -> run(c, a, o, Op.DIFF, a[1], false)).traits(CHANGES_NOTIFIED));
+        t.add(command("zintercard", (c, a, o) -> run(c, a, o, Op.INTER, null, true)));
     }
 
     /** One input: a sorted set, a set (scores 1) or a missing key (empty). */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
+import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /**
  * ZADD, ZINCRBY, ZREM, the point reads (ZSCORE, ZRANK ...), counts, pops and ZREMRANGEBY*, over {@link ZSetTable}.
@@ -23,43 +24,23 @@ final class ZSetCommands {
     private static final RedisError NAN_RESULT = RedisError.err("resulting score is not a number (NaN)");
 
     static void register(CommandTable.Builder t) {
-        String g = GROUP;
-        t.add(command("zadd", -4, "write denyoom fast changes_notified", ZSetCommands::zadd).keys(1, 1, 1)
-                .docs(g, "1.2.0", "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.",
-                        "key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...]"));
-        t.add(command("zincrby", 4, "write denyoom fast changes_notified", ZSetCommands::zincrby).keys(1, 1, 1)
-                .docs(g, "1.2.0", "Increments the score of a member in a sorted set.", "key increment member"));
-        t.add(command("zrem", -3, "write fast changes_notified", ZSetCommands::zrem).keys(1, 1, 1)
-                .docs(g, "1.2.0", "Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.", "key member [member ...]"));
-        t.add(command("zscore", 3, "readonly fast", ZSetCommands::zscore).keys(1, 1, 1)
-                .docs(g, "1.2.0", "Returns the score of a member in a sorted set.", "key member"));
-        t.add(command("zmscore", -3, "readonly fast", ZSetCommands::zmscore).keys(1, 1, 1)
-                .docs(g, "6.2.0", "Returns the score of one or more members in a sorted set.", "key member [member ...]"));
-        t.add(command("zcard", 2, "readonly fast", ZSetCommands::zcard).keys(1, 1, 1)
-                .docs(g, "1.2.0", "Returns the number of members in a sorted set.", "key"));
-        t.add(command("zcount", 4, "readonly fast", (c, a, o) -> count(c, a, ScoreRange.parse(a[2], a[3]), o)).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Returns the count of members in a sorted set that have scores within a range.", "key min max"));
-        t.add(command("zlexcount", 4, "readonly fast", (c, a, o) -> count(c, a, LexRange.parse(a[2], a[3]), o)).keys(1, 1, 1)
-                .docs(g, "2.8.9", "Returns the number of members in a sorted set within a lexicographical range.", "key min max"));
-        t.add(command("zrank", 3, "readonly fast", (c, a, o) -> zrank(c, a, o, false)).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Returns the index of a member in a sorted set ordered by ascending scores.", "key member"));
-        t.add(command("zrevrank", 3, "readonly fast", (c, a, o) -> zrank(c, a, o, true)).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Returns the index of a member in a sorted set ordered by descending scores.", "key member"));
-        t.add(command("zpopmin", -2, "write fast changes_notified", (c, a, o) -> zpop(c, a, o, true)).keys(1, 1, 1)
-                .docs(g, "5.0.0", "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", "key [count]"));
-        t.add(command("zpopmax", -2, "write fast changes_notified", (c, a, o) -> zpop(c, a, o, false)).keys(1, 1, 1)
-                .docs(g, "5.0.0", "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", "key [count]"));
-        t.add(command("zmpop", -4, "write changes_notified", ZSetCommands::zmpop).keys(2, -1, 1).movableKeys(new NumkeysKeys(NumkeysKeys.NONE, 1))
-                .docs(g, "7.0.0", "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.",
-                        "numkeys key [key ...] MIN | MAX [COUNT count]"));
-        t.add(command("zremrangebyscore", 4, "write changes_notified", (c, a, o) -> removeInterval(c, a, ScoreRange.parse(a[2], a[3]), "zremrangebyscore", o)).keys(1, 1, 1)
-                .docs(g, "1.2.0", "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.", "key min max"));
-        t.add(command("zremrangebyrank", 4, "write changes_notified", ZSetCommands::zremrangebyrank).keys(1, 1, 1)
-                .docs(g, "2.0.0", "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.", "key start stop"));
-        t.add(command("zremrangebylex", 4, "write changes_notified", (c, a, o) -> removeInterval(c, a, LexRange.parse(a[2], a[3]), "zremrangebylex", o)).keys(1, 1, 1)
-                .docs(g, "2.8.9", "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.", "key min max"));
-        t.add(command("zscan", -3, "readonly", ZSetCommands::zscan).keys(1, 1, 1)
-                .docs(g, "2.8.0", "Iterates over members and scores of a sorted set.", "key cursor [MATCH pattern] [COUNT count]"));
+        t.add(command("zadd", ZSetCommands::zadd).traits(CHANGES_NOTIFIED));
+        t.add(command("zincrby", ZSetCommands::zincrby).traits(CHANGES_NOTIFIED));
+        t.add(command("zrem", ZSetCommands::zrem).traits(CHANGES_NOTIFIED));
+        t.add(command("zscore", ZSetCommands::zscore));
+        t.add(command("zmscore", ZSetCommands::zmscore));
+        t.add(command("zcard", ZSetCommands::zcard));
+        t.add(command("zcount", (c, a, o) -> count(c, a, ScoreRange.parse(a[2], a[3]), o)));
+        t.add(command("zlexcount", (c, a, o) -> count(c, a, LexRange.parse(a[2], a[3]), o)));
+        t.add(command("zrank", (c, a, o) -> zrank(c, a, o, false)));
+        t.add(command("zrevrank", (c, a, o) -> zrank(c, a, o, true)));
+        t.add(command("zpopmin", (c, a, o) -> zpop(c, a, o, true)).traits(CHANGES_NOTIFIED));
+        t.add(command("zpopmax", (c, a, o) -> zpop(c, a, o, false)).traits(CHANGES_NOTIFIED));
+        t.add(command("zmpop", ZSetCommands::zmpop).traits(CHANGES_NOTIFIED));
+        t.add(command("zremrangebyscore", (c, a, o) -> removeInterval(c, a, ScoreRange.parse(a[2], a[3]), "zremrangebyscore", o)).traits(CHANGES_NOTIFIED));
+        t.add(command("zremrangebyrank", ZSetCommands::zremrangebyrank).traits(CHANGES_NOTIFIED));
+        t.add(command("zremrangebylex", (c, a, o) -> removeInterval(c, a, LexRange.parse(a[2], a[3]), "zremrangebylex", o)).traits(CHANGES_NOTIFIED));
+        t.add(command("zscan", ZSetCommands::zscan));
     }
 
     static CollectionLimits limits(Session c) {

@@ -224,7 +224,7 @@ class TransactionCommandsTest extends ServerTestBase {
         }
         java.util.Set<String> flagged = new java.util.TreeSet<>();
         for (CommandSpec spec : server.context().commands().all()) {
-            if (spec.has(CommandFlag.CHANGES_NOTIFIED)) flagged.add(spec.name);
+            if (spec.has(ExecutionTrait.CHANGES_NOTIFIED)) flagged.add(spec.name);
         }
         assertEquals(flagged, rows, "every command flagged CHANGES_NOTIFIED has a row in CHANGES");
     }

@@ -1,0 +1,23 @@
+package io.simplekv.command;
+
+/** How simplekv runs a command, beyond what Redis's flags say; given when the command is registered. */
+public enum ExecutionTrait {
+    /** Holds every shard lock while it runs (FLUSHALL, SWAPDB): it touches keys it does not name. */
+    LOCK_ALL,
+    /**
+     * Redis's CMD_PROTECTED (which COMMAND INFO doesn't show): refused unless enable-debug-command allows it, for
+     * everyone or, with "local", for loopback clients.
+     */
+    PROTECTED,
+    /** May run while a RESP2 connection is in subscribed mode (Redis hard-codes that list of commands). */
+    SUBSCRIBED_OK,
+    /** Runs at once even inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET), as Redis does. */
+    NOT_QUEUED,
+    /**
+     * The command's keyspace notifications name every key it changes, on every path, so WATCH learns of its
+     * changes from them (Notify) and a write that changes nothing (SADD of a member already there, SMOVE to a set
+     * that has the member) leaves watchers alone, as Redis's signalModifiedKey does. Without it, WATCH counts every
+     * key a write command names as changed.
+     */
+    CHANGES_NOTIFIED
+}
