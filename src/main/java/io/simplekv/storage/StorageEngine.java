@@ -30,6 +30,14 @@ public interface StorageEngine extends AutoCloseable {
     /** The command that called {@link #begin} ends: its writes are applied before its locks are released. */
     default void commit() {}
 
+    /**
+     * Applies the writes this thread's command has staged so far; its batch stays open. A walk over a table (its
+     * size, a scan, a random key) reads what the table holds, not what is staged, so the keyspace calls this
+     * before one: an engine that stages may refuse such a walk while writes are pending rather than answer stale.
+     * Splitting a command's writes in two this way gives up their all-or-nothing only across the flush.
+     */
+    default void flush() {}
+
     /** Whether tables live on disk, so SAVE, BGSAVE and appendfsync have something to force. */
     default boolean persistent() {
         return false;

@@ -92,7 +92,7 @@ class ChronicleStorageTest {
     void growsPastInitialCapacityByChainingGenerations() throws Exception {
         Map<String, String> model = new HashMap<>();
         try (ChronicleEngine e = engine()) {
-            ChronicleStorage s = (ChronicleStorage) e.open("db0");
+            ChronicleStorage s = chronicle(e.open("db0"));
             for (int i = 0; i < 3000; i++) {
                 String k = "key:" + i, v = "value-" + i;
                 s.put(b(k), b(v));
@@ -167,7 +167,7 @@ class ChronicleStorageTest {
                 calls++;
             } while (cursor != 0 && calls < 100_000);
             assertEquals(0, cursor);
-            assertTrue(((ChronicleStorage) s).generations() > 2);
+            assertTrue(chronicle(s).generations() > 2);
             for (String k : stable) assertTrue(seen.contains(k), k);
         }
     }
@@ -202,12 +202,10 @@ class ChronicleStorageTest {
     @Test
     void aBatchCutShortIsReplayedByTheRestart() throws Exception {
         ChronicleEngine crashed = engine();
-        ChronicleStorage s = (ChronicleStorage) crashed.open("db0");
+        Storage s = crashed.open("db0");
         s.put(b("k"), b("old value"));
         s.put(b("other"), b("stays"));
-        byte[] rec = b("_new value"), added = b("_x");
-        rec[0] = 0; // the inline tag
-        added[0] = 0;
+        byte[] rec = RecordFormat.inline(b("new value")), added = RecordFormat.inline(b("x"));
         RedoJournal journal = new RedoJournal(dir.resolve(ChronicleEngine.JOURNAL_DIR));
         journal.record(WriteBatches.encode(List.of(new WriteBatches.Replayed("db0.chronicle", b("k"), rec),
                 new WriteBatches.Replayed("db0.chronicle", b("gone"), WriteBatches.DELETED),
@@ -245,6 +243,33 @@ class ChronicleStorageTest {
             assertNull(t.get(b("a")));
             assertEquals("3", str(t.get(b("b"))));
             assertEquals(1, t.size());
+        }
+    }
+
+    /**
+     * A walk reads the maps, which do not show staged writes, so it is refused until the engine applies them; the
+     * command's batch stays open after that flush.
+     */
+    @Test
+    void aWalkIsRefusedWhileWritesAreStagedUntilTheEngineFlushes() throws Exception {
+        try (ChronicleEngine e = engine()) {
+            Storage t = e.open("db0"), other = e.open("db1");
+            t.put(b("before"), b("0"));
+            e.begin();
+            assertEquals(1, t.size(), "nothing staged yet");
+            other.put(b("a"), b("1"));
+            for (Runnable walk : List.<Runnable>of(t::size, () -> t.scan(0, 10, k -> {}), t::randomKey, t::clear)) {
+                assertThrows(IllegalStateException.class, walk::run, "a write to another table is pending too");
+            }
+            e.flush();
+            assertEquals(1, t.size());
+            assertEquals("1", str(chronicle(other).get(b("a"))), "flushed to the maps");
+            t.remove(b("before"));
+            assertNotNull(chronicle(t).get(b("before")), "staged again after the flush");
+            assertThrows(IllegalStateException.class, t::size);
+            e.commit();
+            assertEquals(0, t.size());
+            assertEquals(1, other.size());
         }
     }
 
@@ -302,6 +327,11 @@ class ChronicleStorageTest {
             assertEquals(1, s.size());
             assertArrayEquals(b("1"), s.get(b("after")));
         }
+    }
+
+    /** The chronicle table under the staging overlay the engine hands out. */
+    private static ChronicleStorage chronicle(Storage overlay) {
+        return ((StagingOverlay) overlay).table();
     }
 
     /** Drops the directory lock the way process death would, leaving the maps as they are. */
