@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ChronicleStorageTest {
     // 64 entries per first map and 64-byte chunks: a few hundred keys need several generations.
     private static final ChronicleEngine.Sizing TINY = new ChronicleEngine.Sizing(64, 8, 8, 64, 64);
-    // The shared suites' sizing (EngineKind): a thousand keys chain a few maps, and values over 4 KB are chunked.
+    // The shared suites' sizing (EngineKind): values over 4 KB are chunked.
     private static final ChronicleEngine.Sizing SMALL = new ChronicleEngine.Sizing(4096, 16, 32, 4096, 256);
 
     @TempDir
