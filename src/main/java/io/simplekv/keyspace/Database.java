@@ -3,6 +3,7 @@ package io.simplekv.keyspace;
 import io.simplekv.observe.ServerStats;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.storage.Storage;
+import io.simplekv.storage.StorageEngine;
 
 /**
  * One numbered database: the records table and the expiry index (key → absolute expire time in ms), which
@@ -13,6 +14,8 @@ public final class Database {
     private final int index;
     private final ServerStats stats;
     private final PageSpace space;
+    /** Flushed before a walk over a table: an engine may hold a command's writes back (StorageEngine.flush). */
+    private final StorageEngine engine;
     private volatile KeyEvents events = KeyEvents.NONE;
     /**
      * Whether the expiry index may hold anything. Asking the index its size on every write is not free (a
@@ -23,8 +26,10 @@ public final class Database {
     private volatile Storage expires;
     private volatile Storage pages;
 
-    Database(int index, Storage data, Storage expires, Storage pages, PageSpace space, ServerStats stats) {
+    Database(int index, StorageEngine engine, Storage data, Storage expires, Storage pages, PageSpace space,
+             ServerStats stats) {
         this.index = index;
+        this.engine = engine;
         this.data = data;
         this.expires = expires;
         this.pages = pages;
@@ -183,23 +188,28 @@ public final class Database {
     }
 
     public long size() {
+        engine.flush();
         return data.size();
     }
 
     public long volatileKeys() {
+        engine.flush();
         return expires.size();
     }
 
     public long scan(long cursor, int count, java.util.function.Consumer<byte[]> visitor) {
+        engine.flush();
         return data.scan(cursor, count, visitor);
     }
 
     public byte[] randomVolatileKey() {
+        engine.flush();
         return expires.randomKey();
     }
 
     /** A random live key, or null; gives up after a bounded number of expired picks like Redis. */
     public byte[] randomKey() {
+        engine.flush();
         for (int tries = 0; tries < 100; tries++) {
             byte[] k = data.randomKey();
             if (k == null) return null;

@@ -18,8 +18,8 @@ public final class Keyspace implements AutoCloseable {
         this.space = new PageSpace(meta, stats.lazyfreedObjects);
         this.dbs = new Database[databases];
         for (int i = 0; i < databases; i++) {
-            dbs[i] = new Database(i, engine.open(dataTable(i)), engine.open(expiresTable(i)), engine.open(pagesTable(i)),
-                    space, stats);
+            dbs[i] = new Database(i, engine, engine.open(dataTable(i)), engine.open(expiresTable(i)),
+                    engine.open(pagesTable(i)), space, stats);
         }
     }
 
@@ -63,6 +63,7 @@ public final class Keyspace implements AutoCloseable {
 
     /** Swaps the contents of two databases; the caller holds every shard lock. */
     public void swap(int a, int b) {
+        engine.flush(); // the swapped tables are sized afterwards (Database.replaceTables)
         Database x = dbs[a], y = dbs[b];
         Storage[] xt = x.tables(), yt = y.tables();
         x.replaceTables(yt[0], yt[1], yt[2]);
@@ -71,6 +72,7 @@ public final class Keyspace implements AutoCloseable {
 
     /** Empties one database; the caller holds every shard lock. */
     public void flush(int index) {
+        engine.flush(); // what this command staged lands before the drop, as it would have without staging
         Database d = dbs[index];
         Storage[] t = d.tables();
         space.indexes().forget(t[2]);

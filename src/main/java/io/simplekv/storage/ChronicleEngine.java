@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * ({@code dir/db0.chronicle/}). The data directory is locked for the life of the engine. A marker file written
  * by {@link #close} and deleted at open tells a restart whether the last process shut down cleanly; if not,
  * every map is opened with Chronicle's recovery, which repairs segments a killed writer left locked or half
- * written.
+ * written. Each table is handed out behind a {@link StagingOverlay}, which makes a command's writes all-or-nothing
+ * (see {@link WriteBatches}).
  */
 public final class ChronicleEngine implements StorageEngine {
     public static final String LOCK_FILE = "simplekv.lock";
@@ -177,9 +178,9 @@ public final class ChronicleEngine implements StorageEngine {
     @Override
     public Storage open(String table) {
         Path d = tableDir(table);
-        Storage s = track(d, awaitingRecovery.contains(d));
+        ChronicleStorage s = track(d, awaitingRecovery.contains(d));
         if (awaitingRecovery.remove(d) && awaitingRecovery.isEmpty()) window.recovered();
-        return s;
+        return new StagingOverlay(s, batches);
     }
 
     private Path tableDir(String table) {
@@ -189,11 +190,11 @@ public final class ChronicleEngine implements StorageEngine {
     private ChronicleStorage track(Path tableDir, boolean recoverTable) {
         if (closed) throw new IllegalStateException("engine closed");
         ChronicleStorage[] self = new ChronicleStorage[1];
-        ChronicleStorage s = new ChronicleStorage(tableDir, sizing, recoverTable, disk, window, batches, () -> open.remove(self[0]));
+        ChronicleStorage s = new ChronicleStorage(tableDir, sizing, recoverTable, disk, window, () -> open.remove(self[0]));
         self[0] = s;
         List<WriteBatches.Replayed> cut = replay.remove(s.name());
         if (cut != null) {
-            for (WriteBatches.Replayed w : cut) s.apply(w.key(), w.rec());
+            WriteBatches.replay(s, cut);
             if (replay.isEmpty()) journal.clear();
         }
         open.add(s);
@@ -207,8 +208,9 @@ public final class ChronicleEngine implements StorageEngine {
      */
     @Override
     public Storage recreate(String table, Storage old) {
-        if (!(old instanceof ChronicleStorage cs)) throw new IllegalArgumentException("not a chronicle table: " + table);
+        if (!(old instanceof StagingOverlay overlay)) throw new IllegalArgumentException("not a chronicle table: " + table);
         batches.flush(); // writes this command staged before the flush (inside EXEC) land first, as they would have
+        ChronicleStorage cs = overlay.table();
         Path d = cs.dir();
         cs.discard();
         try {
@@ -220,7 +222,7 @@ public final class ChronicleEngine implements StorageEngine {
         } catch (IOException e) {
             throw new UncheckedIOException("can't flush " + d, e);
         }
-        return track(d, false);
+        return new StagingOverlay(track(d, false), batches);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.simplekv.storage;
 import net.openhft.chronicle.hash.ChronicleHashClosedException;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.MapSegmentContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -22,6 +26,9 @@ import java.util.stream.Stream;
  * larger one; callers write to the newest and look a key up newest to oldest. Nothing is created until the
  * first write, so the tables a server never uses cost no file and no start-up time.
  *
+ * <p>What a key's bytes mean is not this class's business ({@link RecordMaps} decides); it walks keys across the
+ * generations for SCAN, RANDOMKEY and DBSIZE.
+ *
  * <p>{@link #sync} forces a generation with fdatasync on its file rather than Chronicle's {@code msync()}: on
  * Linux both write back the pages dirtied through the mapping, but {@code msync()} covers only the first mapping
  * (not the extra segment tiers a map adds as it fills) and ignores msync's result, while fdatasync covers the
@@ -30,6 +37,7 @@ import java.util.stream.Stream;
 final class MapChain implements AutoCloseable {
     private static final String SUFFIX = ".cmap";
     private static final String CREATING = ".creating";
+    private static final long GENERATION_SHIFT = 32;
 
     record Generation(int number, ChronicleMap<byte[], byte[]> map, FileChannel file) {}
 
@@ -145,6 +153,97 @@ final class MapChain implements AutoCloseable {
         next.add(created);
         generations = List.copyOf(next);
         return created;
+    }
+
+    /**
+     * Runs {@code write} on the newest map, growing the chain when that map is full. Chronicle reports a full map
+     * as IllegalStateException ("... extra segment tier ... is maximum"); an entry larger than the map allows is an
+     * IllegalArgumentException, left to the caller.
+     */
+    <T> T writeNewest(Function<Generation, T> write) {
+        Generation g = newest();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return write.apply(g);
+            } catch (ChronicleHashClosedException e) {
+                throw e;
+            } catch (IllegalStateException full) {
+                // A generation just made for this write that still refuses it is not a capacity problem.
+                if (attempt >= 2) throw full;
+                g = grow(g);
+            }
+        }
+    }
+
+    /**
+     * Visits keys as {@link Storage#scan} does. The cursor is {@code generation << 32 | segment}. A key's segment
+     * within a map never changes and a key only ever moves to a newer generation, which the walk (oldest to
+     * newest) has not reached yet, so every key present for the whole walk is visited.
+     */
+    long scan(long cursor, int count, Consumer<byte[]> visitor) {
+        int generation = (int) (cursor >>> GENERATION_SHIFT);
+        int segment = (int) cursor;
+        List<byte[]> keys = new ArrayList<>();
+        try {
+            for (Generation g : generations) {
+                if (g.number() < generation) continue;
+                if (g.number() > generation) {
+                    generation = g.number();
+                    segment = 0;
+                }
+                ChronicleMap<byte[], byte[]> map = g.map();
+                int segments = map.segments();
+                while (segment < segments) {
+                    collectSegment(map, segment++, keys);
+                    if (keys.size() >= count) {
+                        keys.forEach(visitor);
+                        return segment < segments ? ((long) generation << GENERATION_SHIFT) | segment
+                                : ((long) (generation + 1) << GENERATION_SHIFT);
+                    }
+                }
+                generation++;
+                segment = 0;
+            }
+        } catch (ChronicleHashClosedException e) {
+            return 0;
+        }
+        keys.forEach(visitor);
+        return 0;
+    }
+
+    /** A key picked at random (a generation in proportion to its size, then a random non-empty segment), or null. */
+    byte[] randomKey() {
+        try {
+            List<Generation> gens = generations;
+            long total = 0;
+            for (Generation g : gens) total += g.map().longSize();
+            if (total == 0) return null;
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            long pick = rnd.nextLong(total);
+            for (Generation g : gens) {
+                ChronicleMap<byte[], byte[]> map = g.map();
+                long n = map.longSize();
+                if (pick >= n) {
+                    pick -= n;
+                    continue;
+                }
+                int segments = map.segments();
+                int start = rnd.nextInt(segments);
+                List<byte[]> keys = new ArrayList<>();
+                for (int i = 0; i < segments && keys.isEmpty(); i++) collectSegment(map, (start + i) % segments, keys);
+                if (!keys.isEmpty()) return keys.get(rnd.nextInt(keys.size()));
+            }
+            return null;
+        } catch (ChronicleHashClosedException e) {
+            return null;
+        }
+    }
+
+    private static void collectSegment(ChronicleMap<byte[], byte[]> map, int segment, List<byte[]> into) {
+        // Keys are copied out under the segment lock and handed to the visitor after it is released.
+        try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(segment)) {
+            c.forEachSegmentEntry(e -> into.add(e.key().getUsing(null)));
+        }
     }
 
     long size() {

@@ -31,8 +31,10 @@ public interface StorageEngine extends AutoCloseable {
     default void commit() {}
 
     /**
-     * Applies this thread's writes held back since {@link #begin} now, mid-command: for a step that reads a whole
-     * table (a scan, a size, a random key) after the command wrote.
+     * Applies the writes this thread's command has staged so far; its batch stays open. A walk over a table (its
+     * size, a scan, a random key) reads what the table holds, not what is staged, so the keyspace calls this
+     * before one: an engine that stages may refuse such a walk while writes are pending rather than answer stale.
+     * Splitting a command's writes in two this way gives up their all-or-nothing only across the flush.
      */
     default void flush() {}
 

@@ -15,6 +15,11 @@ import java.util.Map;
  * {@link RedoJournal} first, then to the maps, then the journal entry is cleared. A restart replays a batch it
  * finds (the rewrites a kill cut short), table by table as the tables open. Writes outside a command (expiry,
  * freeing dead pages) go straight to the maps: each is one record whose loss or survival is harmless.
+ *
+ * <p>{@link StagingOverlay} stages here and reads back; the batch reaches its tables through {@link BatchTarget}.
+ * A walk over a table (its size, a scan, a random key) reads the maps, not the staging, so it needs the batch
+ * applied first: the keyspace asks for that explicitly ({@link StorageEngine#flush}), and the overlay refuses such
+ * a walk while anything is staged, rather than answer from stale maps.
  */
 final class WriteBatches {
     static final byte[] DELETED = new byte[0];
@@ -23,7 +28,7 @@ final class WriteBatches {
     private final CrashWindow window;
     private final ThreadLocal<Batch> current = ThreadLocal.withInitial(Batch::new);
 
-    private record Target(ChronicleStorage table, ByteBuffer key) {}
+    private record Target(BatchTarget table, ByteBuffer key) {}
 
     /**
      * A staged record. When every write to the key in this batch was a patch of the stored record, [from, to) of
@@ -71,38 +76,32 @@ final class WriteBatches {
         return current.get().depth > 0;
     }
 
+    /** Whether this thread's command has writes staged that its tables do not show yet. */
+    boolean holdsWrites() {
+        return !current.get().writes.isEmpty();
+    }
+
     /**
      * The record staged for the key by this thread's command: null if none (or no command runs), {@link #DELETED}
      * for a removal.
      */
-    byte[] staged(ChronicleStorage table, byte[] key) {
+    byte[] staged(BatchTarget table, byte[] key) {
         Batch b = current.get();
         if (b.writes.isEmpty()) return null;
         Staged s = b.writes.get(new Target(table, ByteBuffer.wrap(key)));
         return s == null ? null : s.rec;
     }
 
-    /** Stages the record if a command runs on this thread; false (nothing done) otherwise. */
-    boolean stageIfActive(ChronicleStorage table, byte[] key, byte[] rec) {
-        Batch b = current.get();
-        if (b.depth == 0) return false;
-        stageWhole(b, table, key, rec);
-        return true;
-    }
-
-    void stage(ChronicleStorage table, byte[] key, byte[] rec) {
-        stageWhole(current.get(), table, key, rec);
-    }
-
-    private static void stageWhole(Batch b, ChronicleStorage table, byte[] key, byte[] rec) {
-        b.writes.put(new Target(table, ByteBuffer.wrap(key.clone())), new Staged(rec, -1, -1));
+    /** Stages a whole record, or {@link #DELETED}, for the command running on this thread. */
+    void stage(BatchTarget table, byte[] key, byte[] rec) {
+        current.get().writes.put(new Target(table, ByteBuffer.wrap(key.clone())), new Staged(rec, -1, -1));
     }
 
     /**
      * Stages {@code rec}, which differs from the key's current record (stored, or staged by this batch) only in
      * [from, to); a patch of a record this batch wrote whole stays a whole write.
      */
-    void stagePatch(ChronicleStorage table, byte[] key, byte[] rec, int from, int to) {
+    void stagePatch(BatchTarget table, byte[] key, byte[] rec, int from, int to) {
         Batch b = current.get();
         Target t = new Target(table, ByteBuffer.wrap(key));
         Staged s = b.writes.get(t);
@@ -117,7 +116,7 @@ final class WriteBatches {
         s.rec = rec;
     }
 
-    /** Applies what this thread has staged so far (a scan, a size or FLUSHDB needs the maps themselves current). */
+    /** Applies what this thread has staged so far; the command's batch stays open for its later writes. */
     void flush() {
         Batch b = current.get();
         if (b.writes.isEmpty()) return;
@@ -133,16 +132,26 @@ final class WriteBatches {
             journal.record(encode(entries));
             for (Map.Entry<Target, Staged> w : writes) {
                 Staged s = w.getValue();
-                ChronicleStorage table = w.getKey().table();
+                BatchTarget table = w.getKey().table();
                 byte[] key = w.getKey().key().array();
                 // The journal holds the whole record either way: a kill inside a patch tears the entry, and
                 // recovery drops a torn entry, so a replay must be able to put it back whole.
-                if (!s.isPatch() || !table.applyPatch(key, s.rec, s.from, s.to)) table.apply(key, s.rec);
+                if (!s.isPatch() || !table.applyPatch(key, s.rec, s.from, s.to)) apply(table, key, s.rec);
             }
             journal.done();
         } finally {
             window.exit();
         }
+    }
+
+    private static void apply(BatchTarget table, byte[] key, byte[] rec) {
+        if (rec == DELETED) table.applyRemoval(key);
+        else table.applyRecord(key, rec);
+    }
+
+    /** Applies again the writes of batches a kill cut short that name {@code table} (as a restart opens it). */
+    static void replay(BatchTarget table, List<Replayed> writes) {
+        for (Replayed w : writes) apply(table, w.key(), w.rec());
     }
 
     /** [count] then per write [table name][key][record, or length -1 for a removal], lengths as ints. */

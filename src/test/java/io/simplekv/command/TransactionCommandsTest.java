@@ -30,6 +30,29 @@ class TransactionCommandsTest extends ServerTestBase {
         assertEquals("*0\r\n", r.call("EXEC"));
     }
 
+    /** Commands that walk the keyspace inside EXEC see the writes queued before them (an engine that stages must flush). */
+    @Test
+    void walksInsideExecSeeTheTransactionsOwnWrites() {
+        r.call("MULTI");
+        r.call("SET", "a", "1");
+        r.call("DBSIZE");
+        r.call("KEYS", "*");
+        r.call("RANDOMKEY");
+        r.call("SET", "b", "2", "EX", "100");
+        r.call("DEL", "a");
+        r.call("SCAN", "0");
+        r.call("SWAPDB", "0", "1");
+        r.call("DBSIZE");
+        r.call("SET", "c", "3");
+        r.call("FLUSHDB");
+        r.call("DBSIZE");
+        assertEquals("*12\r\n+OK\r\n:1\r\n*1\r\n$1\r\na\r\n$1\r\na\r\n+OK\r\n:1\r\n*2\r\n$1\r\n0\r\n*1\r\n$1\r\nb\r\n"
+                + "+OK\r\n:0\r\n+OK\r\n+OK\r\n:0\r\n", r.call("EXEC"));
+        r.call("SELECT", "1");
+        assertEquals(bulk("2"), r.call("GET", "b"));
+        assertEquals(":1\r\n", r.call("DBSIZE"));
+    }
+
     @Test
     void runtimeErrorsStayInPlaceWithoutRollback() {
         r.call("SET", "s", "abc");

@@ -1,5 +1,6 @@
 package io.simplekv.storage;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -9,10 +10,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -23,11 +22,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
-/** The Chronicle engine with deliberately tiny maps, so growth and chunking happen after a few hundred keys. */
+/**
+ * The Chronicle engine with deliberately tiny maps, so growth and chunking happen after a few hundred keys: what
+ * only this engine promises (recovery, the journal's replay, staging, files), and the storage contract over each way
+ * a chronicle table is used.
+ */
 class ChronicleStorageTest {
     // 64 entries per first map and 64-byte chunks: a few hundred keys need several generations.
     private static final ChronicleEngine.Sizing TINY = new ChronicleEngine.Sizing(64, 8, 8, 64, 64);
+    // The shared suites' sizing (EngineKind): values over 4 KB are chunked.
+    private static final ChronicleEngine.Sizing SMALL = new ChronicleEngine.Sizing(4096, 16, 32, 4096, 256);
 
     @TempDir
     Path dir;
@@ -52,31 +58,6 @@ class ChronicleStorageTest {
     }
 
     @Test
-    void putGetRemoveSizeAndBinaryKeys() throws Exception {
-        try (ChronicleEngine e = engine(); Storage s = e.open("db0")) {
-            assertEquals(0, s.size());
-            assertNull(s.get(b("k")));
-            assertNull(s.randomKey());
-            assertEquals(0, s.scan(0, 10, k -> {}));
-            s.put(b("k"), b("v1"));
-            s.put(b("k"), b("v2"));
-            assertEquals(1, s.size());
-            assertArrayEquals(b("v2"), s.get(b("k")));
-            s.put(new byte[0], new byte[0]);
-            s.put(new byte[] {0, 0}, new byte[] {(byte) 0xff});
-            assertArrayEquals(new byte[0], s.get(new byte[0]));
-            assertArrayEquals(new byte[] {(byte) 0xff}, s.get(new byte[2]));
-            assertNull(s.get(new byte[1]));
-            assertEquals(3, s.size());
-            assertTrue(s.contains(b("k")));
-            assertTrue(s.remove(b("k")));
-            assertFalse(s.remove(b("k")));
-            assertFalse(s.contains(b("k")));
-            assertEquals(2, s.size());
-        }
-    }
-
-    @Test
     void aKeyTooLargeForOneEntryIsRefusedWithAClearErrorAndNothingIsLost() throws Exception {
         try (ChronicleEngine e = engine(); Storage s = e.open("db0")) {
             s.put(b("kept"), b("v"));
@@ -85,64 +66,6 @@ class ChronicleStorageTest {
             assertTrue(refused.getMessage().contains("too large for the chronicle engine"), refused.getMessage());
             assertArrayEquals(b("v"), s.get(b("kept")));
             assertNull(s.get(huge));
-        }
-    }
-
-    @Test
-    void growsPastInitialCapacityByChainingGenerations() throws Exception {
-        Map<String, String> model = new HashMap<>();
-        try (ChronicleEngine e = engine()) {
-            ChronicleStorage s = (ChronicleStorage) e.open("db0");
-            for (int i = 0; i < 3000; i++) {
-                String k = "key:" + i, v = "value-" + i;
-                s.put(b(k), b(v));
-                model.put(k, v);
-            }
-            assertTrue(s.generations() > 1, "expected growth, got " + s.generations() + " generation(s)");
-            // Overwrites and deletes reach keys in every generation.
-            for (int i = 0; i < 3000; i += 3) {
-                s.put(b("key:" + i), b("new-" + i));
-                model.put("key:" + i, "new-" + i);
-            }
-            for (int i = 1; i < 3000; i += 7) {
-                assertTrue(s.remove(b("key:" + i)));
-                model.remove("key:" + i);
-            }
-            assertEquals(model.size(), s.size());
-            for (Map.Entry<String, String> m : model.entrySet()) assertEquals(m.getValue(), str(s.get(b(m.getKey()))));
-            assertNotNull(s.randomKey());
-            s.close();
-        }
-    }
-
-    @Test
-    void valuesLargerThanAnEntryAreChunkedAndReplacedCleanly() throws Exception {
-        Random rnd = new Random(1);
-        try (ChronicleEngine e = engine(); Storage s = e.open("db0")) {
-            byte[] big = new byte[1 << 20];
-            rnd.nextBytes(big);
-            s.put(b("big"), big);
-            assertArrayEquals(big, s.get(b("big")));
-            assertEquals(1, s.size());
-            // Replacing chunked with chunked, with inline, and back again leaves only the newest value.
-            byte[] other = new byte[70_001];
-            rnd.nextBytes(other);
-            s.put(b("big"), other);
-            assertArrayEquals(other, s.get(b("big")));
-            s.put(b("big"), b("small"));
-            assertArrayEquals(b("small"), s.get(b("big")));
-            s.put(b("big"), big);
-            assertArrayEquals(big, s.get(b("big")));
-            // Sizes around the chunk boundary.
-            for (int n : new int[] {62, 63, 64, 65, 127, 128, 129}) {
-                byte[] v = new byte[n];
-                rnd.nextBytes(v);
-                s.put(b("edge" + n), v);
-                assertArrayEquals(v, s.get(b("edge" + n)), "size " + n);
-            }
-            assertTrue(s.remove(b("big")));
-            assertNull(s.get(b("big")));
-            assertEquals(7, s.size());
         }
     }
 
@@ -167,7 +90,7 @@ class ChronicleStorageTest {
                 calls++;
             } while (cursor != 0 && calls < 100_000);
             assertEquals(0, cursor);
-            assertTrue(((ChronicleStorage) s).generations() > 2);
+            assertTrue(chronicle(s).generations() > 2);
             for (String k : stable) assertTrue(seen.contains(k), k);
         }
     }
@@ -202,12 +125,10 @@ class ChronicleStorageTest {
     @Test
     void aBatchCutShortIsReplayedByTheRestart() throws Exception {
         ChronicleEngine crashed = engine();
-        ChronicleStorage s = (ChronicleStorage) crashed.open("db0");
+        Storage s = crashed.open("db0");
         s.put(b("k"), b("old value"));
         s.put(b("other"), b("stays"));
-        byte[] rec = b("_new value"), added = b("_x");
-        rec[0] = 0; // the inline tag
-        added[0] = 0;
+        byte[] rec = RecordFormat.inline(b("new value")), added = RecordFormat.inline(b("x"));
         RedoJournal journal = new RedoJournal(dir.resolve(ChronicleEngine.JOURNAL_DIR));
         journal.record(WriteBatches.encode(List.of(new WriteBatches.Replayed("db0.chronicle", b("k"), rec),
                 new WriteBatches.Replayed("db0.chronicle", b("gone"), WriteBatches.DELETED),
@@ -245,6 +166,33 @@ class ChronicleStorageTest {
             assertNull(t.get(b("a")));
             assertEquals("3", str(t.get(b("b"))));
             assertEquals(1, t.size());
+        }
+    }
+
+    /**
+     * A walk reads the maps, which do not show staged writes, so it is refused until the engine applies them; the
+     * command's batch stays open after that flush.
+     */
+    @Test
+    void aWalkIsRefusedWhileWritesAreStagedUntilTheEngineFlushes() throws Exception {
+        try (ChronicleEngine e = engine()) {
+            Storage t = e.open("db0"), other = e.open("db1");
+            t.put(b("before"), b("0"));
+            e.begin();
+            assertEquals(1, t.size(), "nothing staged yet");
+            other.put(b("a"), b("1"));
+            for (Runnable walk : List.<Runnable>of(t::size, () -> t.scan(0, 10, k -> {}), t::randomKey, t::clear)) {
+                assertThrows(IllegalStateException.class, walk::run, "a write to another table is pending too");
+            }
+            e.flush();
+            assertEquals(1, t.size());
+            assertEquals("1", str(chronicle(other).get(b("a"))), "flushed to the maps");
+            t.remove(b("before"));
+            assertNotNull(chronicle(t).get(b("before")), "staged again after the flush");
+            assertThrows(IllegalStateException.class, t::size);
+            e.commit();
+            assertEquals(0, t.size());
+            assertEquals(1, other.size());
         }
     }
 
@@ -304,6 +252,11 @@ class ChronicleStorageTest {
         }
     }
 
+    /** The chronicle table under the staging overlay the engine hands out. */
+    private static ChronicleStorage chronicle(Storage overlay) {
+        return ((StagingOverlay) overlay).table();
+    }
+
     /** Drops the directory lock the way process death would, leaving the maps as they are. */
     private static void releaseLockOnly(ChronicleEngine e) throws Exception {
         var lockField = ChronicleEngine.class.getDeclaredField("lock");
@@ -336,6 +289,107 @@ class ChronicleStorageTest {
             org.junit.jupiter.api.Assumptions.assumeTrue(before > 0, "needs Linux smaps, and pages not yet written back");
             s.sync();
             assertEquals(0, dirtyKb(file), "dirty KB after sync, was " + before);
+        }
+    }
+
+    /** The storage contract over a chronicle table, in a fresh engine for each test. */
+    abstract class ChronicleContract extends StorageContractTest {
+        ChronicleEngine engine;
+
+        ChronicleEngine.Sizing sizing() {
+            return SMALL;
+        }
+
+        @Override
+        Storage open() throws Exception {
+            engine = ChronicleEngine.open(dir, sizing());
+            return engine.open("db0");
+        }
+
+        @Override
+        void close() throws Exception {
+            table.close();
+            engine.close();
+        }
+
+        /** SCAN 0 on an empty database answers cursor 0 at once, as Redis does. */
+        @Test
+        void scanOfAnEmptyTableEndsAtOnce() {
+            assertEquals(0, scan(0, 10, k -> fail("visited " + str(k))));
+        }
+    }
+
+    /** The table itself, without the staging overlay: every write reaches the maps at once. */
+    @Nested
+    class UsedDirectly extends ChronicleContract {
+        @Override
+        Storage open() throws Exception {
+            return chronicle(super.open());
+        }
+    }
+
+    /** The overlay the keyspace gets, outside a command: it passes every call through. */
+    @Nested
+    class OutsideACommand extends ChronicleContract {}
+
+    /** The overlay inside a command: writes are staged and read back, and walks need the engine's flush. */
+    @Nested
+    class InsideACommand extends ChronicleContract {
+        @Override
+        Storage open() throws Exception {
+            Storage t = super.open();
+            engine.begin();
+            return t;
+        }
+
+        @Override
+        void applyStaged() {
+            engine.flush();
+        }
+
+        @Override
+        void close() throws Exception {
+            engine.commit();
+            super.close();
+        }
+    }
+
+    /** A table that already outgrew its first map: reads walk two generations, writes go to the second. */
+    @Nested
+    class ChainedToASecondMap extends ChronicleContract {
+        @Override
+        ChronicleEngine.Sizing sizing() {
+            return TINY;
+        }
+
+        @Override
+        Storage open() throws Exception {
+            Storage t = super.open();
+            int ballast = 0;
+            while (chronicle(t).generations() < 2) {
+                assertTrue(ballast < 100_000, "the first map never filled");
+                t.put(b("ballast:" + ballast++), b("b"));
+            }
+            for (int i = 0; i < ballast; i++) assertTrue(t.remove(b("ballast:" + i)));
+            assertEquals(0, t.size());
+            return t;
+        }
+    }
+
+    /** A table with the default 16 KB chunks whose every value is larger, so each one is split over chunks. */
+    @Nested
+    class HoldingChunkedValues extends ChronicleContract {
+        @Override
+        ChronicleEngine.Sizing sizing() {
+            return new ChronicleEngine.Sizing(4096, 16, 32, ChronicleEngine.Sizing.DEFAULT_CHUNK_SIZE, 256);
+        }
+
+        @Override
+        byte[] value(String text) {
+            byte[] t = b(text);
+            byte[] v = java.util.Arrays.copyOf(t, t.length + ChronicleEngine.Sizing.DEFAULT_CHUNK_SIZE + 1000);
+            for (int i = t.length; i < v.length; i++) v[i] = (byte) (i * 31 + t.length);
+            return v;
         }
     }
 }

@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -16,12 +18,37 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The memory engine's page table, checked against a plain map through growth, shrinking and deletions. */
-class PageTableTest {
-    private final PageTable t = new PageTable();
+/**
+ * The memory engine's page table: the storage contract over 16-byte page keys, and its open addressing checked
+ * against a plain map through growth, shrinking and deletions.
+ */
+class PageTableTest extends StorageContractTest {
+    private PageTable t;
+
+    @Override
+    Storage open() {
+        return t = new PageTable();
+    }
 
     private static byte[] key(long id, long page) {
         return ByteBuffer.allocate(16).putLong(id).putLong(page).array();
+    }
+
+    /** A collection id and a page number, as the keyspace writes them. */
+    @Override
+    byte[] key(int n) {
+        return key(n % 7 + 1, n);
+    }
+
+    /** Page keys with zero bytes, high bytes and negative halves. */
+    @Override
+    List<byte[]> binaryKeys() {
+        byte[] high = new byte[16];
+        Arrays.fill(high, (byte) 0xff);
+        byte[] lowTail = high.clone();
+        lowTail[15] = 0;
+        return List.of(new byte[16], key(0, 1), key(1, 0), key(0, Long.MIN_VALUE), key(Long.MIN_VALUE, 0), high, lowTail,
+                key(-1, 0), key(0, -1));
     }
 
     @Test

@@ -1,0 +1,24 @@
+package io.simplekv.storage;
+
+/**
+ * A table as {@link WriteBatches} sees it: where a command's staged records are applied when it ends, and where a
+ * restart replays a batch a kill cut short. Records are whole map entries, tag byte first ({@link RecordFormat}),
+ * exactly as the journal holds them.
+ */
+interface BatchTarget {
+
+    /** The table's name as the journal records it. */
+    String name();
+
+    /** Makes {@code rec} the key's record. */
+    void applyRecord(byte[] key, byte[] rec);
+
+    /** Removes the key's record. */
+    void applyRemoval(byte[] key);
+
+    /**
+     * Writes [from, to) of {@code rec} over the key's stored record in place, where the stored record differs from
+     * {@code rec} only there and the engine can overwrite it; false, having written nothing, otherwise.
+     */
+    boolean applyPatch(byte[] key, byte[] rec, int from, int to);
+}
