@@ -165,6 +165,7 @@ final class ConnectionCommands {
         int n = c.server().keyspace().databases();
         if (x < 0 || x >= n || y < 0 || y >= n) throw RedisError.DB_INDEX;
         if (x != y) {
+            c.unit().flush();
             // A watched key of either database counts as changed if it exists in either, as in Redis.
             var ks = c.server().keyspace();
             if (!c.server().watches().isEmpty()) {

@@ -36,6 +36,7 @@ final class InfoReport {
             }
         }
         ServerContext server = c.server();
+        c.unit().flush(); // the keyspace section sizes tables, which must hold what this EXEC staged so far
         StringBuilder b = new StringBuilder();
         for (String section : ALL) {
             if (!wanted.contains(section)) continue;

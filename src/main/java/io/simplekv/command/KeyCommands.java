@@ -40,7 +40,10 @@ final class KeyCommands {
         t.add(command("keys", KeyCommands::keys));
         t.add(command("scan", KeyCommands::scan));
         t.add(command("randomkey", KeyCommands::randomkey));
-        t.add(command("dbsize", (c, a, o) -> o.integer(c.db().size())));
+        t.add(command("dbsize", (c, a, o) -> {
+            c.unit().flush();
+            o.integer(c.db().size());
+        }));
         t.add(command("rename", (c, a, o) -> rename(c, a, o, false)).traits(CHANGES_NOTIFIED));
         t.add(command("renamenx", (c, a, o) -> rename(c, a, o, true)).traits(CHANGES_NOTIFIED));
         t.add(command("copy", KeyCommands::copy).traits(CHANGES_NOTIFIED));
@@ -153,6 +156,7 @@ final class KeyCommands {
     }
 
     static void keys(Session c, byte[][] a, ReplySink out) {
+        c.unit().flush(); // a walk over the table sees what it holds, so writes staged before it (in EXEC) land first
         Database db = c.db();
         byte[] pattern = a[1];
         boolean all = Glob.matchesEverything(pattern);
@@ -174,6 +178,7 @@ final class KeyCommands {
         // An unknown TYPE matches nothing, as in Redis.
         boolean none = o.type() != null && want == null;
         Database db = c.db();
+        c.unit().flush();
         List<byte[]> found = new ArrayList<>();
         long next = db.scan(cursor, o.count(), k -> {
             if (none || (o.pattern() != null && !Glob.matches(o.pattern(), k))) return;
@@ -201,6 +206,7 @@ final class KeyCommands {
     }
 
     static void randomkey(Session c, byte[][] a, ReplySink out) {
+        c.unit().flush();
         out.bulkOrNull(c.db().randomKey());
     }
 
@@ -284,6 +290,7 @@ final class KeyCommands {
 
     static void flushdb(Session c, byte[][] a, ReplySink out) {
         checkFlushMode(a);
+        c.unit().flush();
         touchExistingWatched(c, c.dbIndex());
         c.server().keyspace().flush(c.dbIndex());
         out.ok();
@@ -291,6 +298,7 @@ final class KeyCommands {
 
     static void flushall(Session c, byte[][] a, ReplySink out) {
         checkFlushMode(a);
+        c.unit().flush();
         touchExistingWatched(c, -1);
         c.server().keyspace().flushAll();
         out.ok();

@@ -3,19 +3,18 @@ package io.simplekv.keyspace;
 import io.simplekv.observe.ServerStats;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.storage.Storage;
-import io.simplekv.storage.StorageEngine;
 
 /**
  * One numbered database: the records table and the expiry index (key → absolute expire time in ms), which
  * lets the active expirer sample only keys that can expire. Callers hold the shard locks of the keys they pass.
+ * A walk over a whole table (size, scan, a random key) sees what the tables hold: a command that wrote before one
+ * flushes its unit of work first (UnitOfWork.flush), since a persistent engine stages writes until the unit ends.
  * The two tables are swapped by SWAPDB and replaced by FLUSHDB while every shard lock is held.
  */
 public final class Database {
     private final int index;
     private final ServerStats stats;
     private final PageSpace space;
-    /** Flushed before a walk over a table: an engine may hold a command's writes back (StorageEngine.flush). */
-    private final StorageEngine engine;
     private volatile KeyEvents events = KeyEvents.NONE;
     /**
      * Whether the expiry index may hold anything. Asking the index its size on every write is not free (a
@@ -26,10 +25,9 @@ public final class Database {
     private volatile Storage expires;
     private volatile Storage pages;
 
-    Database(int index, StorageEngine engine, Storage data, Storage expires, Storage pages, PageSpace space,
+    Database(int index, Storage data, Storage expires, Storage pages, PageSpace space,
              ServerStats stats) {
         this.index = index;
-        this.engine = engine;
         this.data = data;
         this.expires = expires;
         this.pages = pages;
@@ -188,28 +186,23 @@ public final class Database {
     }
 
     public long size() {
-        engine.flush();
         return data.size();
     }
 
     public long volatileKeys() {
-        engine.flush();
         return expires.size();
     }
 
     public long scan(long cursor, int count, java.util.function.Consumer<byte[]> visitor) {
-        engine.flush();
         return data.scan(cursor, count, visitor);
     }
 
     public byte[] randomVolatileKey() {
-        engine.flush();
         return expires.randomKey();
     }
 
     /** A random live key, or null; gives up after a bounded number of expired picks like Redis. */
     public byte[] randomKey() {
-        engine.flush();
         for (int tries = 0; tries < 100; tries++) {
             byte[] k = data.randomKey();
             if (k == null) return null;

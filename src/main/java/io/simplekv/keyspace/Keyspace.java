@@ -18,7 +18,7 @@ public final class Keyspace implements AutoCloseable {
         this.space = new PageSpace(meta, stats.lazyfreedObjects);
         this.dbs = new Database[databases];
         for (int i = 0; i < databases; i++) {
-            dbs[i] = new Database(i, engine, engine.open(dataTable(i)), engine.open(expiresTable(i)),
+            dbs[i] = new Database(i, engine.open(dataTable(i)), engine.open(expiresTable(i)),
                     engine.open(pagesTable(i)), space, stats);
         }
     }
@@ -61,18 +61,19 @@ public final class Keyspace implements AutoCloseable {
         return dbs[index];
     }
 
-    /** Swaps the contents of two databases; the caller holds every shard lock. */
+    /**
+     * Swaps the contents of two databases; the caller's unit of work holds every shard lock and has flushed what it
+     * staged (the swapped tables are sized afterwards).
+     */
     public void swap(int a, int b) {
-        engine.flush(); // the swapped tables are sized afterwards (Database.replaceTables)
         Database x = dbs[a], y = dbs[b];
         Storage[] xt = x.tables(), yt = y.tables();
         x.replaceTables(yt[0], yt[1], yt[2]);
         y.replaceTables(xt[0], xt[1], xt[2]);
     }
 
-    /** Empties one database; the caller holds every shard lock. */
+    /** Empties one database; the caller's unit of work holds every shard lock and has flushed what it staged. */
     public void flush(int index) {
-        engine.flush(); // what this command staged lands before the drop, as it would have without staging
         Database d = dbs[index];
         Storage[] t = d.tables();
         space.indexes().forget(t[2]);

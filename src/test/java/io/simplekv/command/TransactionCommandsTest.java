@@ -51,6 +51,11 @@ class TransactionCommandsTest extends ServerTestBase {
         r.call("SELECT", "1");
         assertEquals(bulk("2"), r.call("GET", "b"));
         assertEquals(":1\r\n", r.call("DBSIZE"));
+        r.call("MULTI");
+        r.call("SET", "d", "4");
+        r.call("INFO", "keyspace");
+        String info = r.call("EXEC");
+        assertEquals(true, info.contains("db1:keys=2,expires=1,avg_ttl=0"), info);
     }
 
     @Test
