@@ -68,9 +68,19 @@ final class BitCommands {
         return Arrays.copyOfRange(rec, off, off + (int) Math.max(len, minLength));
     }
 
+    /** Whether a write makes the string exist or longer (Redis's lookupStringForBitCommand "dirty"). */
+    private static boolean grows(byte[] rec, byte[] value) {
+        return rec == null || value.length > rec.length - Records.payloadOffset(rec);
+    }
+
     private static void storeRaw(Database db, byte[] key, byte[] rec, byte[] value) {
+        db.put(key, raw(rec, value));
+    }
+
+    /** The string record holding {@code value}, raw encoded, with the TTL of {@code rec} (if any). */
+    private static byte[] raw(byte[] rec, byte[] value) {
         long expireAt = rec == null ? Records.NO_EXPIRY : Records.expireAt(rec);
-        db.put(key, Records.encode(KeyType.STRING, expireAt, value, 0, value.length, true));
+        return Records.encode(KeyType.STRING, expireAt, value, 0, value.length, true);
     }
 
     /** The {@code bits} (1..64) bits from bit {@code offset} of p[from, from + len) as an unsigned number; zeros past the end. */
@@ -112,9 +122,15 @@ final class BitCommands {
         int at = (int) (offset >>> 3), mask = 0x80 >>> (int) (offset & 7);
         byte[] value = writableCopy(rec, at + 1L);
         boolean was = (value[at] & mask) != 0;
-        if (on == 1) value[at] |= (byte) mask;
-        else value[at] &= (byte) ~mask;
-        storeRaw(db, a[1], rec, value);
+        // Redis's rule: a new or grown string, or a bit that flips, is a change; setting a bit to what it is, isn't.
+        if (grows(rec, value) || was != (on == 1)) {
+            if (on == 1) value[at] |= (byte) mask;
+            else value[at] &= (byte) ~mask;
+            storeRaw(db, a[1], rec, value);
+            Notify.string(c, "setbit", a[1]);
+        } else if (!Records.isRaw(rec)) {
+            db.restate(a[1], raw(rec, value));
+        }
         out.integer(was ? 1 : 0);
     }
 
@@ -248,7 +264,7 @@ final class BitCommands {
         }
         // An empty result deletes the destination, as Redis never stores an empty bitmap here.
         if (maxLen == 0) {
-            db.delete(a[2]);
+            if (db.delete(a[2])) Notify.generic(c, "del", a[2]);
             out.integer(0);
             return;
         }
@@ -265,6 +281,7 @@ final class BitCommands {
         }
         // The destination is replaced whatever its type, and loses its TTL, like SET.
         db.put(a[2], Records.encode(KeyType.STRING, Records.NO_EXPIRY, result, 0, maxLen, true));
+        Notify.string(c, "set", a[2]);
         out.integer(maxLen);
     }
 
@@ -334,6 +351,8 @@ final class BitCommands {
         byte[] rec = db.lookupString(a[1]);
         // The key is created (or grown) to the farthest field written even if every write then fails.
         byte[] value = writableCopy(rec, (highestBit >>> 3) + 1);
+        boolean grows = grows(rec, value);
+        int changes = 0;
         out.array(fields.size());
         for (Field f : fields) {
             long old = readField(value, 0, value.length, f.offset, f.bits);
@@ -348,9 +367,16 @@ final class BitCommands {
                 continue;
             }
             writeField(value, f.offset, f.bits, next);
+            if (grows || next != old) changes++;
             out.integer(f.op == FieldOp.SET ? old : next);
         }
-        storeRaw(db, a[1], rec, value);
+        if (changes > 0) {
+            storeRaw(db, a[1], rec, value);
+            Notify.string(c, "setbit", a[1]);
+        } else if (grows || !Records.isRaw(rec)) {
+            // Redis makes the key (or unshares its value) before it knows whether any write will go through.
+            db.restate(a[1], raw(rec, value));
+        }
     }
 
     /** value + incr as the field's type holds it under the field's overflow rule; null when FAIL refuses it. */

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
-import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /**
  * BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP: try at once like the non-blocking command;
@@ -21,18 +20,18 @@ final class BlockingCommands {
     private BlockingCommands() {}
 
     static void register(CommandTable.Builder t) {
-        t.add(command("blpop", (c, a, o) -> blockingPopOne(c, a, o, KeyType.LIST, (cc, key, oo) -> popOne(cc, key, true, oo))).traits(CHANGES_NOTIFIED));
-        t.add(command("brpop", (c, a, o) -> blockingPopOne(c, a, o, KeyType.LIST, (cc, key, oo) -> popOne(cc, key, false, oo))).traits(CHANGES_NOTIFIED));
+        t.add(command("blpop", (c, a, o) -> blockingPopOne(c, a, o, KeyType.LIST, (cc, key, oo) -> popOne(cc, key, true, oo))));
+        t.add(command("brpop", (c, a, o) -> blockingPopOne(c, a, o, KeyType.LIST, (cc, key, oo) -> popOne(cc, key, false, oo))));
         t.add(command("blmove", (c, a, o) -> {
             boolean from = ListCommands.side(a[3]), to = ListCommands.side(a[4]);
             blockingMove(c, a, o, from, to, timeout(a[5]));
-        }).traits(CHANGES_NOTIFIED));
-        t.add(command("brpoplpush", (c, a, o) -> blockingMove(c, a, o, false, true, timeout(a[3]))).traits(CHANGES_NOTIFIED));
+        }));
+        t.add(command("brpoplpush", (c, a, o) -> blockingMove(c, a, o, false, true, timeout(a[3]))));
         t.add(command("blmpop", (c, a, o) -> blockingMultiPop(c, a, o, KeyType.LIST, "LEFT", "RIGHT",
-                (cc, key, p, oo) -> ListCommands.popCount(cc, key, p.first(), p.count(), oo))).traits(CHANGES_NOTIFIED));
-        t.add(command("bzpopmin", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, true, oo))).traits(CHANGES_NOTIFIED));
-        t.add(command("bzpopmax", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, false, oo))).traits(CHANGES_NOTIFIED));
-        t.add(command("bzmpop", (c, a, o) -> blockingMultiPop(c, a, o, KeyType.ZSET, "MIN", "MAX", ZSetCommands::popKey)).traits(CHANGES_NOTIFIED));
+                (cc, key, p, oo) -> ListCommands.popCount(cc, key, p.first(), p.count(), oo))));
+        t.add(command("bzpopmin", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, true, oo))));
+        t.add(command("bzpopmax", (c, a, o) -> blockingPopOne(c, a, o, KeyType.ZSET, (cc, key, oo) -> zpopOne(cc, key, false, oo))));
+        t.add(command("bzmpop", (c, a, o) -> blockingMultiPop(c, a, o, KeyType.ZSET, "MIN", "MAX", ZSetCommands::popKey)));
     }
 
     /** One pop from one key, writing the reply; false (nothing written) when the key holds nothing to pop. */

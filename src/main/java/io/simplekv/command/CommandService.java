@@ -25,7 +25,6 @@ public final class CommandService {
 
     private final ServerContext server;
     private final CommandTable table;
-    private final WatchRegistry watches;
     private final BlockedKeys blocking;
     private final Waits waits;
     private final CommandSpec exec;
@@ -33,7 +32,6 @@ public final class CommandService {
     CommandService(ServerContext server) {
         this.server = server;
         this.table = server.commands();
-        this.watches = server.watches();
         this.blocking = server.blocking();
         this.waits = new Waits(server.keyspace(), blocking, this);
         this.exec = table.lookup("exec");
@@ -226,15 +224,6 @@ public final class CommandService {
             }
             if (write && !client.reprocessing()) client.wroteInBatch(true);
             spec.handler.execute(client, args, out);
-            if (write) {
-                server.persistence().changed();
-                // FLUSHDB, FLUSHALL and SWAPDB (lock_all) tell WATCH themselves which keys they change, and so do
-                // the commands flagged CHANGES_NOTIFIED, through their notifications.
-                if (!spec.locksEverything() && !spec.has(ExecutionTrait.CHANGES_NOTIFIED) && !watches.isEmpty()) {
-                    touchWatched(spec, client, args);
-                }
-                if (blocking.anyWaiting()) signalWaiters(spec, client, args);
-            }
         } catch (RuntimeException e) {
             failed = true;
             if (e instanceof StorageException) server.keyspace().space().writeFailed();
@@ -315,26 +304,6 @@ public final class CommandService {
         if (config.slowlogSlowerThan >= 0 && micros >= config.slowlogSlowerThan && !spec.has(CommandFlag.SKIP_SLOWLOG)) {
             server.slowLog().add(SensitiveArgs.redacted(args), micros, client.address(), client.name(), config.slowlogMaxLen);
         }
-    }
-
-    /**
-     * Tells the blocking registry which waited-on keys a write may have filled. Commands that change whole
-     * databases (lock_all: FLUSHALL, SWAPDB) wake every waiter to look again, as Redis rescans on SWAPDB; MOVE and
-     * COPY ... DB signal the key of the other database themselves (ServerContext.keyWritten).
-     */
-    private void signalWaiters(CommandSpec spec, Session client, byte[][] args) {
-        if (spec.locksEverything()) {
-            blocking.signalAll();
-            return;
-        }
-        int db = client.dbIndex();
-        for (int i : spec.keyPositions(args)) blocking.signal(db, args[i]);
-    }
-
-    /** Marks watchers of the keys a write command named. */
-    private void touchWatched(CommandSpec spec, Session client, byte[][] args) {
-        int db = client.dbIndex();
-        for (int i : spec.keyPositions(args)) watches.touch(db, args[i]);
     }
 
     private void reject(ReplySink out, CommandSpec spec, String message) {

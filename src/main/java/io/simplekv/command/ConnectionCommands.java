@@ -166,13 +166,7 @@ final class ConnectionCommands {
         if (x < 0 || x >= n || y < 0 || y >= n) throw RedisError.DB_INDEX;
         if (x != y) {
             c.unit().flush();
-            // A watched key of either database counts as changed if it exists in either, as in Redis.
-            var ks = c.server().keyspace();
-            if (!c.server().watches().isEmpty()) {
-                c.server().watches().touchExisting(-1, (db, key) -> (db == x || db == y)
-                        && (ks.db(x).exists(key) || ks.db(y).exists(key)));
-            }
-            ks.swap(x, y);
+            c.server().keyspace().swap(x, y);
         }
         out.ok();
     }

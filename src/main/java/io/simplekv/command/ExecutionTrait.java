@@ -12,12 +12,5 @@ public enum ExecutionTrait {
     /** May run while a RESP2 connection is in subscribed mode (Redis hard-codes that list of commands). */
     SUBSCRIBED_OK,
     /** Runs at once even inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET), as Redis does. */
-    NOT_QUEUED,
-    /**
-     * The command's keyspace notifications name every key it changes, on every path, so WATCH learns of its
-     * changes from them (Notify) and a write that changes nothing (SADD of a member already there, SMOVE to a set
-     * that has the member) leaves watchers alone, as Redis's signalModifiedKey does. Without it, WATCH counts every
-     * key a write command names as changed.
-     */
-    CHANGES_NOTIFIED
+    NOT_QUEUED
 }

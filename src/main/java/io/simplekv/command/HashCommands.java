@@ -12,27 +12,26 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static io.simplekv.command.CommandSpec.command;
-import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /** HSET, HGET and the rest of Redis's hash commands, over {@link FieldTable}. */
 final class HashCommands {
     private HashCommands() {}
 
     static void register(CommandTable.Builder t) {
-        t.add(command("hset", HashCommands::hset).traits(CHANGES_NOTIFIED));
-        t.add(command("hmset", HashCommands::hset).traits(CHANGES_NOTIFIED));
-        t.add(command("hsetnx", HashCommands::hsetnx).traits(CHANGES_NOTIFIED));
+        t.add(command("hset", HashCommands::hset));
+        t.add(command("hmset", HashCommands::hset));
+        t.add(command("hsetnx", HashCommands::hsetnx));
         t.add(command("hget", HashCommands::hget));
         t.add(command("hmget", HashCommands::hmget));
         t.add(command("hgetall", (c, a, o) -> all(c, a, o, true, true)));
         t.add(command("hkeys", (c, a, o) -> all(c, a, o, true, false)));
         t.add(command("hvals", (c, a, o) -> all(c, a, o, false, true)));
-        t.add(command("hdel", HashCommands::hdel).traits(CHANGES_NOTIFIED));
+        t.add(command("hdel", HashCommands::hdel));
         t.add(command("hexists", HashCommands::hexists));
         t.add(command("hlen", HashCommands::hlen));
         t.add(command("hstrlen", HashCommands::hstrlen));
-        t.add(command("hincrby", HashCommands::hincrby).traits(CHANGES_NOTIFIED));
-        t.add(command("hincrbyfloat", HashCommands::hincrbyfloat).traits(CHANGES_NOTIFIED));
+        t.add(command("hincrby", HashCommands::hincrby));
+        t.add(command("hincrbyfloat", HashCommands::hincrbyfloat));
         t.add(command("hscan", HashCommands::hscan));
         t.add(command("hrandfield", HashCommands::hrandfield));
     }

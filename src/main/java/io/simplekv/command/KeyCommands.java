@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
-import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 import static io.simplekv.command.ExecutionTrait.LOCK_ALL;
 
 /** Commands about keys whatever their type: DEL, EXISTS, the EXPIRE family, SCAN, RENAME, COPY, MOVE, OBJECT. */
@@ -23,20 +22,20 @@ final class KeyCommands {
     private KeyCommands() {}
 
     static void register(CommandTable.Builder t) {
-        t.add(command("del", KeyCommands::del).traits(CHANGES_NOTIFIED));
-        t.add(command("unlink", KeyCommands::del).traits(CHANGES_NOTIFIED));
+        t.add(command("del", KeyCommands::del));
+        t.add(command("unlink", KeyCommands::del));
         t.add(command("exists", KeyCommands::exists));
         t.add(command("touch", KeyCommands::exists));
         t.add(command("type", KeyCommands::type));
-        t.add(command("expire", (c, a, o) -> expire(c, a, o, Expiry.Unit.SECONDS, true, "expire")).traits(CHANGES_NOTIFIED));
-        t.add(command("pexpire", (c, a, o) -> expire(c, a, o, Expiry.Unit.MILLISECONDS, true, "pexpire")).traits(CHANGES_NOTIFIED));
-        t.add(command("expireat", (c, a, o) -> expire(c, a, o, Expiry.Unit.SECONDS, false, "expireat")).traits(CHANGES_NOTIFIED));
-        t.add(command("pexpireat", (c, a, o) -> expire(c, a, o, Expiry.Unit.MILLISECONDS, false, "pexpireat")).traits(CHANGES_NOTIFIED));
+        t.add(command("expire", (c, a, o) -> expire(c, a, o, Expiry.Unit.SECONDS, true, "expire")));
+        t.add(command("pexpire", (c, a, o) -> expire(c, a, o, Expiry.Unit.MILLISECONDS, true, "pexpire")));
+        t.add(command("expireat", (c, a, o) -> expire(c, a, o, Expiry.Unit.SECONDS, false, "expireat")));
+        t.add(command("pexpireat", (c, a, o) -> expire(c, a, o, Expiry.Unit.MILLISECONDS, false, "pexpireat")));
         t.add(command("ttl", (c, a, o) -> ttl(c, a, o, false, false)));
         t.add(command("pttl", (c, a, o) -> ttl(c, a, o, true, false)));
         t.add(command("expiretime", (c, a, o) -> ttl(c, a, o, false, true)));
         t.add(command("pexpiretime", (c, a, o) -> ttl(c, a, o, true, true)));
-        t.add(command("persist", KeyCommands::persist).traits(CHANGES_NOTIFIED));
+        t.add(command("persist", KeyCommands::persist));
         t.add(command("keys", KeyCommands::keys));
         t.add(command("scan", KeyCommands::scan));
         t.add(command("randomkey", KeyCommands::randomkey));
@@ -44,10 +43,10 @@ final class KeyCommands {
             c.unit().flush();
             o.integer(c.db().size());
         }));
-        t.add(command("rename", (c, a, o) -> rename(c, a, o, false)).traits(CHANGES_NOTIFIED));
-        t.add(command("renamenx", (c, a, o) -> rename(c, a, o, true)).traits(CHANGES_NOTIFIED));
-        t.add(command("copy", KeyCommands::copy).traits(CHANGES_NOTIFIED));
-        t.add(command("move", KeyCommands::move).traits(CHANGES_NOTIFIED));
+        t.add(command("rename", (c, a, o) -> rename(c, a, o, false)));
+        t.add(command("renamenx", (c, a, o) -> rename(c, a, o, true)));
+        t.add(command("copy", KeyCommands::copy));
+        t.add(command("move", KeyCommands::move));
         t.add(command("flushdb", KeyCommands::flushdb).traits(LOCK_ALL));
         t.add(command("flushall", KeyCommands::flushall).traits(LOCK_ALL));
         t.add(command("object", null)
@@ -263,7 +262,6 @@ final class KeyCommands {
             dst.delete(a[2]);
         }
         dst.put(a[2], c.db().copyFor(rec, dst));
-        c.server().keyWritten(targetDb, a[2]);
         Notify.generic(c, targetDb, "copy_to", a[2]);
         out.integer(1);
     }
@@ -282,7 +280,6 @@ final class KeyCommands {
         }
         dst.put(a[1], src.copyFor(rec, dst));
         src.delete(a[1]);
-        c.server().keyWritten(target, a[1]);
         Notify.generic(c, "move_from", a[1]);
         Notify.generic(c, target, "move_to", a[1]);
         out.integer(1);
@@ -291,7 +288,6 @@ final class KeyCommands {
     static void flushdb(Session c, byte[][] a, ReplySink out) {
         checkFlushMode(a);
         c.unit().flush();
-        touchExistingWatched(c, c.dbIndex());
         c.server().keyspace().flush(c.dbIndex());
         out.ok();
     }
@@ -299,15 +295,8 @@ final class KeyCommands {
     static void flushall(Session c, byte[][] a, ReplySink out) {
         checkFlushMode(a);
         c.unit().flush();
-        touchExistingWatched(c, -1);
         c.server().keyspace().flushAll();
         out.ok();
-    }
-
-    /** Before a flush of db (-1: all): a watched key counts as changed only if it exists, as in Redis. */
-    private static void touchExistingWatched(Session c, int db) {
-        Keyspace ks = c.server().keyspace();
-        if (!c.server().watches().isEmpty()) c.server().watches().touchExisting(db, (d, key) -> ks.db(d).exists(key));
     }
 
     private static void checkFlushMode(byte[][] a) {

@@ -10,33 +10,32 @@ import java.util.Arrays;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
-import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /** LPUSH, LRANGE and Redis's other non-blocking list commands, over {@link ListTable}. */
 final class ListCommands {
     private ListCommands() {}
 
     static void register(CommandTable.Builder t) {
-        t.add(command("lpush", (c, a, o) -> push(c, a, o, true, false)).traits(CHANGES_NOTIFIED));
-        t.add(command("rpush", (c, a, o) -> push(c, a, o, false, false)).traits(CHANGES_NOTIFIED));
-        t.add(command("lpushx", (c, a, o) -> push(c, a, o, true, true)).traits(CHANGES_NOTIFIED));
-        t.add(command("rpushx", (c, a, o) -> push(c, a, o, false, true)).traits(CHANGES_NOTIFIED));
-        t.add(command("lpop", (c, a, o) -> pop(c, a, o, true)).traits(CHANGES_NOTIFIED));
-        t.add(command("rpop", (c, a, o) -> pop(c, a, o, false)).traits(CHANGES_NOTIFIED));
+        t.add(command("lpush", (c, a, o) -> push(c, a, o, true, false)));
+        t.add(command("rpush", (c, a, o) -> push(c, a, o, false, false)));
+        t.add(command("lpushx", (c, a, o) -> push(c, a, o, true, true)));
+        t.add(command("rpushx", (c, a, o) -> push(c, a, o, false, true)));
+        t.add(command("lpop", (c, a, o) -> pop(c, a, o, true)));
+        t.add(command("rpop", (c, a, o) -> pop(c, a, o, false)));
         t.add(command("llen", (c, a, o) -> {
             ListTable l = ListTable.open(c.db(), a[1]);
             o.integer(l == null ? 0 : l.size());
         }));
         t.add(command("lrange", ListCommands::lrange));
         t.add(command("lindex", ListCommands::lindex));
-        t.add(command("lset", ListCommands::lset).traits(CHANGES_NOTIFIED));
-        t.add(command("linsert", ListCommands::linsert).traits(CHANGES_NOTIFIED));
-        t.add(command("lrem", ListCommands::lrem).traits(CHANGES_NOTIFIED));
-        t.add(command("ltrim", ListCommands::ltrim).traits(CHANGES_NOTIFIED));
+        t.add(command("lset", ListCommands::lset));
+        t.add(command("linsert", ListCommands::linsert));
+        t.add(command("lrem", ListCommands::lrem));
+        t.add(command("ltrim", ListCommands::ltrim));
         t.add(command("lpos", ListCommands::lpos));
-        t.add(command("lmove", ListCommands::lmove).traits(CHANGES_NOTIFIED));
-        t.add(command("rpoplpush", (c, a, o) -> move(c, a[1], a[2], false, true, o)).traits(CHANGES_NOTIFIED));
-        t.add(command("lmpop", ListCommands::lmpop).traits(CHANGES_NOTIFIED));
+        t.add(command("lmove", ListCommands::lmove));
+        t.add(command("rpoplpush", (c, a, o) -> move(c, a[1], a[2], false, true, o)));
+        t.add(command("lmpop", ListCommands::lmpop));
     }
 
     static void push(Session c, byte[][] a, ReplySink out, boolean left, boolean onlyIfExists) {

@@ -3,8 +3,8 @@ package io.simplekv.command;
 import io.simplekv.pubsub.KeyspaceEvents;
 
 /**
- * Keyspace notifications from command handlers, with the class letters Redis uses for each type, and the WATCH
- * touches that go with them.
+ * Keyspace notifications from command handlers, with the class letters Redis uses for each type. They only name
+ * the event: WATCH, blocked clients and the dirty counter hear of the change itself from the keyspace's writes.
  */
 final class Notify {
     private Notify() {}
@@ -37,14 +37,9 @@ final class Notify {
         changed(c, KeyspaceEvents.ZSET, event, c.dbIndex(), key);
     }
 
-    /**
-     * Every change a command notifies is also a change WATCH must see: for commands flagged CHANGES_NOTIFIED this
-     * is how WATCH hears of them at all (see ExecutionTrait).
-     */
+    /** Through the keyspace's change path (KeyEvents), like every other signal about a key. */
     private static void changed(Session c, int type, String event, int db, byte[] key) {
-        WatchRegistry watches = c.server().watches();
-        if (!watches.isEmpty()) watches.touch(db, key);
-        c.server().notify(type, event, db, key);
+        c.server().keyspace().db(db).notify(type, event, key);
     }
 
     /** A collection command that emptied its key also reports the key's deletion, as Redis does. */

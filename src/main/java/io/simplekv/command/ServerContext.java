@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.simplekv.config.LiveConfig;
 import io.simplekv.config.ServerConfig;
 import io.simplekv.keyspace.ActiveExpirer;
-import io.simplekv.keyspace.KeyEvents;
 import io.simplekv.keyspace.Keyspace;
 import io.simplekv.observe.RateMeter;
 import io.simplekv.observe.ServerStats;
@@ -53,23 +52,7 @@ public final class ServerContext {
         this.persistence = new Persistence(keyspace, this.config::get);
         this.commands = Commands.table();
         this.blocking = new BlockedKeys();
-        keyspace.events(new KeyEvents() {
-            @Override
-            public void expired(int db, byte[] key) {
-                watches.touch(db, key);
-                events.notify(KeyspaceEvents.EXPIRED, "expired", db, key);
-            }
-
-            @Override
-            public boolean wantsCreated() {
-                return events.enabled(KeyspaceEvents.NEW);
-            }
-
-            @Override
-            public void created(int db, byte[] key) {
-                events.notify(KeyspaceEvents.NEW, "new", db, key);
-            }
-        });
+        keyspace.events(new ChangeSignals(this));
         this.service = new CommandService(this);
     }
 
@@ -113,14 +96,6 @@ public final class ServerContext {
     /** A new session for a client on {@code link}. */
     public Session newSession(ClientLink link) {
         return new Session(clients.nextId(), this, link);
-    }
-
-    /**
-     * A key filled outside the keys CommandService signals after a command (another database's, or a blocked
-     * client's destination): wakes its waiters. WATCH hears of the write from the command's notification.
-     */
-    public void keyWritten(int db, byte[] key) {
-        if (blocking.anyWaiting()) blocking.signal(db, key);
     }
 
     /** INFO's total_commands_processed: commands that ran, as Redis counts them (rejections are not). */

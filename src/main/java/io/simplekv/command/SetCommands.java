@@ -17,28 +17,27 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static io.simplekv.command.CommandSpec.command;
-import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /** SADD, SMEMBERS, the set algebra and the rest of Redis's set commands, over {@link FieldTable}. */
 final class SetCommands {
     private SetCommands() {}
 
     static void register(CommandTable.Builder t) {
-        t.add(command("sadd", SetCommands::sadd).traits(CHANGES_NOTIFIED));
-        t.add(command("srem", SetCommands::srem).traits(CHANGES_NOTIFIED));
+        t.add(command("sadd", SetCommands::sadd));
+        t.add(command("srem", SetCommands::srem));
         t.add(command("smembers", SetCommands::smembers));
         t.add(command("sismember", SetCommands::sismember));
         t.add(command("smismember", SetCommands::smismember));
         t.add(command("scard", SetCommands::scard));
-        t.add(command("spop", SetCommands::spop).traits(CHANGES_NOTIFIED));
+        t.add(command("spop", SetCommands::spop));
         t.add(command("srandmember", SetCommands::srandmember));
-        t.add(command("smove", SetCommands::smove).traits(CHANGES_NOTIFIED));
+        t.add(command("smove", SetCommands::smove));
         t.add(command("sinter", (c, a, o) -> reply(o, inter(c, a, 1, a.length))));
         t.add(command("sunion", (c, a, o) -> reply(o, union(c, a, 1))));
         t.add(command("sdiff", (c, a, o) -> reply(o, diff(c, a, 1))));
-        t.add(command("sinterstore", (c, a, o) -> store(c, a, o, inter(c, a, 2, a.length))).traits(CHANGES_NOTIFIED));
-        t.add(command("sunionstore", (c, a, o) -> store(c, a, o, union(c, a, 2))).traits(CHANGES_NOTIFIED));
-        t.add(command("sdiffstore", (c, a, o) -> store(c, a, o, diff(c, a, 2))).traits(CHANGES_NOTIFIED));
+        t.add(command("sinterstore", (c, a, o) -> store(c, a, o, inter(c, a, 2, a.length))));
+        t.add(command("sunionstore", (c, a, o) -> store(c, a, o, union(c, a, 2))));
+        t.add(command("sdiffstore", (c, a, o) -> store(c, a, o, diff(c, a, 2))));
         t.add(command("sintercard", SetCommands::sintercard));
         t.add(command("sscan", SetCommands::sscan));
     }

@@ -14,7 +14,6 @@ import java.util.Comparator;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
-import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /**
  * SORT and SORT_RO, as Redis's sort.c: sort a list, set or sorted set numerically or by bytes (ALPHA), optionally
@@ -25,7 +24,7 @@ final class SortCommand {
     private SortCommand() {}
 
     static void register(CommandTable.Builder t) {
-        t.add(command("sort", (c, a, o) -> sort(c, a, o, false)).traits(CHANGES_NOTIFIED)
+        t.add(command("sort", (c, a, o) -> sort(c, a, o, false))
                 .readsUnnamedKeys(SortCommand::readsPatternKeys));
         t.add(command("sort_ro", (c, a, o) -> sort(c, a, o, true)).readsUnnamedKeys(SortCommand::readsPatternKeys));
     }

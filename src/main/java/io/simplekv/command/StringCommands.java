@@ -11,7 +11,6 @@ import java.math.BigDecimal;
 import java.util.Arrays;
 
 import static io.simplekv.command.CommandSpec.command;
-import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /** GET, SET and the rest of Redis's string commands. */
 final class StringCommands {
@@ -21,26 +20,26 @@ final class StringCommands {
 
     static void register(CommandTable.Builder t) {
         t.add(command("get", StringCommands::get));
-        t.add(command("set", StringCommands::set).traits(CHANGES_NOTIFIED));
-        t.add(command("setnx", StringCommands::setnx).traits(CHANGES_NOTIFIED));
-        t.add(command("setex", (c, a, o) -> setWithTtl(c, a, o, Expiry.Unit.SECONDS, "setex")).traits(CHANGES_NOTIFIED));
-        t.add(command("psetex", (c, a, o) -> setWithTtl(c, a, o, Expiry.Unit.MILLISECONDS, "psetex")).traits(CHANGES_NOTIFIED));
-        t.add(command("getset", StringCommands::getset).traits(CHANGES_NOTIFIED));
-        t.add(command("getdel", StringCommands::getdel).traits(CHANGES_NOTIFIED));
-        t.add(command("getex", StringCommands::getex).traits(CHANGES_NOTIFIED));
+        t.add(command("set", StringCommands::set));
+        t.add(command("setnx", StringCommands::setnx));
+        t.add(command("setex", (c, a, o) -> setWithTtl(c, a, o, Expiry.Unit.SECONDS, "setex")));
+        t.add(command("psetex", (c, a, o) -> setWithTtl(c, a, o, Expiry.Unit.MILLISECONDS, "psetex")));
+        t.add(command("getset", StringCommands::getset));
+        t.add(command("getdel", StringCommands::getdel));
+        t.add(command("getex", StringCommands::getex));
         t.add(command("mget", StringCommands::mget));
-        t.add(command("mset", StringCommands::mset).traits(CHANGES_NOTIFIED));
-        t.add(command("msetnx", StringCommands::msetnx).traits(CHANGES_NOTIFIED));
-        t.add(command("incr", (c, a, o) -> incrBy(c, a[1], 1, o)).traits(CHANGES_NOTIFIED));
-        t.add(command("decr", (c, a, o) -> incrBy(c, a[1], -1, o)).traits(CHANGES_NOTIFIED));
-        t.add(command("incrby", (c, a, o) -> incrBy(c, a[1], Args.toLong(a[2]), o)).traits(CHANGES_NOTIFIED));
-        t.add(command("decrby", StringCommands::decrby).traits(CHANGES_NOTIFIED));
-        t.add(command("incrbyfloat", StringCommands::incrbyfloat).traits(CHANGES_NOTIFIED));
-        t.add(command("append", StringCommands::append).traits(CHANGES_NOTIFIED));
+        t.add(command("mset", StringCommands::mset));
+        t.add(command("msetnx", StringCommands::msetnx));
+        t.add(command("incr", (c, a, o) -> incrBy(c, a[1], 1, o)));
+        t.add(command("decr", (c, a, o) -> incrBy(c, a[1], -1, o)));
+        t.add(command("incrby", (c, a, o) -> incrBy(c, a[1], Args.toLong(a[2]), o)));
+        t.add(command("decrby", StringCommands::decrby));
+        t.add(command("incrbyfloat", StringCommands::incrbyfloat));
+        t.add(command("append", StringCommands::append));
         t.add(command("strlen", StringCommands::strlen));
         t.add(command("getrange", StringCommands::getrange));
         t.add(command("substr", StringCommands::getrange));
-        t.add(command("setrange", StringCommands::setrange).traits(CHANGES_NOTIFIED));
+        t.add(command("setrange", StringCommands::setrange));
     }
 
     static void get(Session c, byte[][] a, ReplySink out) {

@@ -4,9 +4,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * WATCH, as Redis does it: watched (db, key) → the clients watching it. A write touches the keys it changed here
- * (all the keys it names, unless its notifications say which: ExecutionTrait.CHANGES_NOTIFIED), which marks those
- * clients dirty so their EXEC returns nil. Lives beside the storage, never inside it.
+ * WATCH, as Redis does it: watched (db, key) → the clients watching it. A key the keyspace modified touches its
+ * watchers here (ChangeSignals), which marks them dirty so their EXEC returns nil. Lives beside the storage, never
+ * inside it.
  */
 public final class WatchRegistry {
     private final ConcurrentHashMap<DbKey, Set<Session>> watchers = new ConcurrentHashMap<>();

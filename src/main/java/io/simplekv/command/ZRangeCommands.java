@@ -7,7 +7,6 @@ import io.simplekv.protocol.ReplySink;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
-import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /**
  * ZRANGE in all its forms (BYSCORE, BYLEX, REV, LIMIT, WITHSCORES), the older ZRANGEBYSCORE / ZREVRANGE /
@@ -21,7 +20,7 @@ final class ZRangeCommands {
 
     static void register(CommandTable.Builder t) {
         t.add(command("zrange", (c, a, o) -> range(c, a, o, 1, null, By.AUTO, null)));
-        t.add(command("zrangestore", (c, a, o) -> range(c, a, o, 2, a[1], By.AUTO, null)).traits(CHANGES_NOTIFIED));
+        t.add(command("zrangestore", (c, a, o) -> range(c, a, o, 2, a[1], By.AUTO, null)));
         t.add(command("zrevrange", (c, a, o) -> range(c, a, o, 1, null, By.RANK, true)));
         t.add(command("zrangebyscore", (c, a, o) -> range(c, a, o, 1, null, By.SCORE, false)));
         t.add(command("zrevrangebyscore", (c, a, o) -> range(c, a, o, 1, null, By.SCORE, true)));

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 import static io.simplekv.command.CommandSpec.command;
-import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /**
  * ZUNION, ZINTER, ZDIFF, their *STORE forms and ZINTERCARD, as Redis's zunionInterDiffGenericCommand: inputs may be
@@ -34,9 +33,9 @@ final class ZSetAlgebra {
         t.add(command("zunion", (c, a, o) -> run(c, a, o, Op.UNION, null, false)));
         t.add(command("zinter", (c, a, o) -> run(c, a, o, Op.INTER, null, false)));
         t.add(command("zdiff", (c, a, o) -> run(c, a, o, Op.DIFF, null, false)));
-        t.add(command("zunionstore", (c, a, o) -> run(c, a, o, Op.UNION, a[1], false)).traits(CHANGES_NOTIFIED));
-        t.add(command("zinterstore", (c, a, o) -> run(c, a, o, Op.INTER, a[1], false)).traits(CHANGES_NOTIFIED));
-        t.add(command("zdiffstore", (c, a, o) -> run(c, a, o, Op.DIFF, a[1], false)).traits(CHANGES_NOTIFIED));
+        t.add(command("zunionstore", (c, a, o) -> run(c, a, o, Op.UNION, a[1], false)));
+        t.add(command("zinterstore", (c, a, o) -> run(c, a, o, Op.INTER, a[1], false)));
+        t.add(command("zdiffstore", (c, a, o) -> run(c, a, o, Op.DIFF, a[1], false)));
         t.add(command("zintercard", (c, a, o) -> run(c, a, o, Op.INTER, null, true)));
     }
 

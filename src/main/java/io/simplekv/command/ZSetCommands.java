@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
-import static io.simplekv.command.ExecutionTrait.CHANGES_NOTIFIED;
 
 /**
  * ZADD, ZINCRBY, ZREM, the point reads (ZSCORE, ZRANK ...), counts, pops and ZREMRANGEBY*, over {@link ZSetTable}.
@@ -24,9 +23,9 @@ final class ZSetCommands {
     private static final RedisError NAN_RESULT = RedisError.err("resulting score is not a number (NaN)");
 
     static void register(CommandTable.Builder t) {
-        t.add(command("zadd", ZSetCommands::zadd).traits(CHANGES_NOTIFIED));
-        t.add(command("zincrby", ZSetCommands::zincrby).traits(CHANGES_NOTIFIED));
-        t.add(command("zrem", ZSetCommands::zrem).traits(CHANGES_NOTIFIED));
+        t.add(command("zadd", ZSetCommands::zadd));
+        t.add(command("zincrby", ZSetCommands::zincrby));
+        t.add(command("zrem", ZSetCommands::zrem));
         t.add(command("zscore", ZSetCommands::zscore));
         t.add(command("zmscore", ZSetCommands::zmscore));
         t.add(command("zcard", ZSetCommands::zcard));
@@ -34,12 +33,12 @@ final class ZSetCommands {
         t.add(command("zlexcount", (c, a, o) -> count(c, a, LexRange.parse(a[2], a[3]), o)));
         t.add(command("zrank", (c, a, o) -> zrank(c, a, o, false)));
         t.add(command("zrevrank", (c, a, o) -> zrank(c, a, o, true)));
-        t.add(command("zpopmin", (c, a, o) -> zpop(c, a, o, true)).traits(CHANGES_NOTIFIED));
-        t.add(command("zpopmax", (c, a, o) -> zpop(c, a, o, false)).traits(CHANGES_NOTIFIED));
-        t.add(command("zmpop", ZSetCommands::zmpop).traits(CHANGES_NOTIFIED));
-        t.add(command("zremrangebyscore", (c, a, o) -> removeInterval(c, a, ScoreRange.parse(a[2], a[3]), "zremrangebyscore", o)).traits(CHANGES_NOTIFIED));
-        t.add(command("zremrangebyrank", ZSetCommands::zremrangebyrank).traits(CHANGES_NOTIFIED));
-        t.add(command("zremrangebylex", (c, a, o) -> removeInterval(c, a, LexRange.parse(a[2], a[3]), "zremrangebylex", o)).traits(CHANGES_NOTIFIED));
+        t.add(command("zpopmin", (c, a, o) -> zpop(c, a, o, true)));
+        t.add(command("zpopmax", (c, a, o) -> zpop(c, a, o, false)));
+        t.add(command("zmpop", ZSetCommands::zmpop));
+        t.add(command("zremrangebyscore", (c, a, o) -> removeInterval(c, a, ScoreRange.parse(a[2], a[3]), "zremrangebyscore", o)));
+        t.add(command("zremrangebyrank", ZSetCommands::zremrangebyrank));
+        t.add(command("zremrangebylex", (c, a, o) -> removeInterval(c, a, LexRange.parse(a[2], a[3]), "zremrangebylex", o)));
         t.add(command("zscan", ZSetCommands::zscan));
     }
 

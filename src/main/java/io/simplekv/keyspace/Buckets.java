@@ -131,7 +131,8 @@ final class Buckets {
         byte[] bucket = read(b);
         int at = find(bucket, field, pairs);
         byte[] previous = at < 0 ? null : pairs ? Packed.element(bucket, Packed.next(bucket, at)) : field;
-        if (previous != null && pairs && previous.length == value.length) {
+        if (previous != null && !pairs) return previous; // a member the set has: nothing to write
+        if (previous != null && previous.length == value.length) {
             // Same length (always, for a zset's 8-byte scores): overwrite the value's bytes, no re-encoding.
             int v = Packed.next(bucket, at), from = Packed.dataOffset(bucket, v);
             Storage pages = db.pagesTable();

@@ -99,6 +99,9 @@ public final class Database {
         if (events.wantsCreated() && lookup(key) == null) events.created(index, key);
         if (!space.anyPaged() && FieldTable.isPagedCollection(record)) space.markPaged();
         data.put(key, record);
+        events.modified(index, key);
+        KeyType type = Records.type(record);
+        if (type == KeyType.LIST || type == KeyType.ZSET) events.filled(index, key);
         long at = Records.expireAt(record);
         if (at != Records.NO_EXPIRY) {
             anyExpires = true;
@@ -108,12 +111,23 @@ public final class Database {
         }
     }
 
+    /**
+     * Stores a record that differs from the key's current one only in how it is kept (a string unshared to raw
+     * encoding by a bit command that changed no bit, as Redis's dbUnshareStringValue does), or a key a command
+     * makes without a change Redis signals (BITFIELD growing a string its FAIL overflow then leaves unwritten):
+     * no change event, as in Redis.
+     */
+    public void restate(byte[] key, byte[] record) {
+        data.put(key, record);
+    }
+
     public boolean delete(byte[] key) {
         byte[] rec = lookup(key);
         if (rec == null) return false;
         if (FieldTable.isPagedCollection(rec)) releasePages(rec);
         data.remove(key);
         if (anyExpires) expires.remove(key);
+        events.modified(index, key);
         return true;
     }
 
@@ -143,6 +157,15 @@ public final class Database {
     public void detach(byte[] key) {
         data.remove(key);
         if (anyExpires) expires.remove(key);
+        events.modified(index, key);
+    }
+
+    /**
+     * A command's keyspace notification about a key of this database (Redis's notifyKeyspaceEvent), raised through
+     * the keyspace's one change path; it changes nothing by itself.
+     */
+    public void notify(int type, String event, byte[] key) {
+        events.notified(type, event, index, key);
     }
 
     /** A copy of a record for COPY/MOVE into {@code target}: a big collection gets its own pages there. */
@@ -161,6 +184,7 @@ public final class Database {
         data.remove(key);
         expires.remove(key);
         stats.expiredKeys.increment();
+        events.modified(index, key);
     }
 
     /**

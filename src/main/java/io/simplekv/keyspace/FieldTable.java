@@ -123,10 +123,12 @@ public final class FieldTable {
 
     /** Sets a field (or adds a member); returns true when it was not there before. */
     public boolean put(byte[] field, byte[] value) {
-        changed = true;
         if (run != null) {
-            if (!pairs && !notIntset) notIntset = !io.simplekv.text.RedisNumbers.isLong(field, 0, field.length);
             int at = Buckets.find(run, field, pairs);
+            // A member a set has already is no change: nothing is written, and no one (WATCH) hears of a write.
+            if (at >= 0 && !pairs) return false;
+            changed = true;
+            if (!pairs && !notIntset) notIntset = !io.simplekv.text.RedisNumbers.isLong(field, 0, field.length);
             byte[] next = Buckets.rewrite(run, at, field, value, pairs);
             if (at < 0) size++;
             if (size > limits.maxPackedEntries() || field.length > limits.maxPackedValue()
@@ -137,7 +139,12 @@ public final class FieldTable {
             }
             return at < 0;
         }
-        if (!buckets.put(field, value)) return false;
+        if (!buckets.put(field, value)) {
+            // A hash's field set again is a change even to the same value, as Redis's HSET signals it; a set's member isn't.
+            if (pairs) changed = true;
+            return false;
+        }
+        changed = true;
         buckets.grow(++size);
         return true;
     }

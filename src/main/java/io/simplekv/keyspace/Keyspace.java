@@ -11,6 +11,7 @@ public final class Keyspace implements AutoCloseable {
     private final ShardLocks locks = new ShardLocks();
     private final Storage meta;
     private final PageSpace space;
+    private volatile KeyEvents events = KeyEvents.NONE;
 
     public Keyspace(StorageEngine engine, int databases, ServerStats stats) {
         this.engine = engine;
@@ -29,6 +30,7 @@ public final class Keyspace implements AutoCloseable {
 
     /** Who hears about keys the keyspace changes on its own (expiry). */
     public void events(KeyEvents events) {
+        this.events = events;
         for (Database d : dbs) d.events(events);
     }
 
@@ -70,10 +72,12 @@ public final class Keyspace implements AutoCloseable {
         Storage[] xt = x.tables(), yt = y.tables();
         x.replaceTables(yt[0], yt[1], yt[2]);
         y.replaceTables(xt[0], xt[1], xt[2]);
+        events.swapped(a, b);
     }
 
     /** Empties one database; the caller's unit of work holds every shard lock and has flushed what it staged. */
     public void flush(int index) {
+        events.emptying(index);
         Database d = dbs[index];
         Storage[] t = d.tables();
         space.indexes().forget(t[2]);

@@ -75,4 +75,47 @@ class KeyspaceEventsTest extends ServerTestBase {
                     sub.received(), "'A' does not include 'n', as in Redis");
         }
     }
+
+    /** The bitmap commands notify as Redis does: setbit (SETBIT, BITFIELD) only when a bit changed, set/del (BITOP). */
+    @Test
+    void bitmapCommandsNotifyTheirChanges() {
+        try (Wire sub = server.connect()) {
+            sub.call("PSUBSCRIBE", "__keyevent*");
+            assertEquals(OK, r.call("CONFIG", "SET", "notify-keyspace-events", "E$g"));
+            r.call("SETBIT", "b", "3", "1");
+            r.call("SETBIT", "b", "3", "1");
+            r.call("BITFIELD", "b", "SET", "u4", "0", "2");
+            r.call("BITFIELD", "b", "SET", "u4", "0", "2");
+            r.call("BITFIELD", "b", "GET", "u4", "0");
+            r.call("BITOP", "NOT", "dest", "b");
+            r.call("BITOP", "AND", "dest", "nothing");
+            r.call("BITOP", "AND", "dest", "nothing");
+            assertEquals(pmessage("__keyevent*", "__keyevent@0__:setbit", "b")
+                    + pmessage("__keyevent*", "__keyevent@0__:setbit", "b")
+                    + pmessage("__keyevent*", "__keyevent@0__:set", "dest")
+                    + pmessage("__keyevent*", "__keyevent@0__:del", "dest"), sub.received());
+        }
+    }
+
+    /** rdb_changes_since_last_save counts changes, as Redis's dirty does: a SETBIT that changes nothing adds none. */
+    @Test
+    void onlyRealChangesCountAsDirty() {
+        r.call("SETBIT", "b", "0", "0");
+        long before = dirty();
+        r.call("SETBIT", "b", "0", "0");
+        r.call("BITFIELD", "b", "SET", "i5", "0", "0");
+        r.call("SADD", "s", "a");
+        long afterCreate = dirty();
+        r.call("SADD", "s", "a");
+        assertEquals(before + 1, afterCreate);
+        assertEquals(afterCreate, dirty());
+        r.call("SETBIT", "b", "90", "0");
+        assertEquals(afterCreate + 1, dirty(), "growing the string is a change");
+    }
+
+    private long dirty() {
+        String info = r.call("INFO", "persistence");
+        int at = info.indexOf("rdb_changes_since_last_save:");
+        return Long.parseLong(info.substring(at + 28, info.indexOf('\r', at)));
+    }
 }
