@@ -15,10 +15,10 @@ import static io.simplekv.command.CommandSpec.command;
  * COMMAND and its subcommands, answered from the command table and the Redis metadata of each command in it: a
  * command Redis has but simplekv lacks is unknown here too.
  */
-final class CommandIntrospection {
+public final class CommandIntrospection {
     private CommandIntrospection() {}
 
-    static void register(CommandTable.Builder t) {
+    public static void register(CommandTable.Builder t) {
         t.add(command("command", CommandIntrospection::all)
                 .sub(command("count", (c, a, o) -> o.integer(c.server().commands().size())))
                 .sub(command("info", CommandIntrospection::info))

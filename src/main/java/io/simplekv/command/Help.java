@@ -3,10 +3,10 @@ package io.simplekv.command;
 import io.simplekv.protocol.ReplySink;
 
 /** The reply shape of Redis's "CONTAINER HELP": a header line, the given lines, and the HELP line. */
-final class Help {
+public final class Help {
     private Help() {}
 
-    static void reply(ReplySink out, String container, String... lines) {
+    public static void reply(ReplySink out, String container, String... lines) {
         out.array(lines.length + 3);
         out.simple(container + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         for (String l : lines) out.simple(l);
@@ -15,7 +15,7 @@ final class Help {
     }
 
     /** Redis's addReplySubcommandSyntaxError, for a subcommand given arguments it does not take. */
-    static io.simplekv.protocol.RedisError syntaxError(byte[] subcommand, String container) {
+    public static io.simplekv.protocol.RedisError syntaxError(byte[] subcommand, String container) {
         return io.simplekv.protocol.RedisError.err("unknown subcommand or wrong number of arguments for '"
                 + Args.text(subcommand) + "'. Try " + container + " HELP.");
     }

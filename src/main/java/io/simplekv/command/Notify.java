@@ -6,34 +6,34 @@ import io.simplekv.pubsub.KeyspaceEvents;
  * Keyspace notifications from command handlers, with the class letters Redis uses for each type. They only name
  * the event: WATCH, blocked clients and the dirty counter hear of the change itself from the keyspace's writes.
  */
-final class Notify {
+public final class Notify {
     private Notify() {}
 
-    static void generic(Session c, String event, byte[] key) {
+    public static void generic(Session c, String event, byte[] key) {
         changed(c, KeyspaceEvents.GENERIC, event, c.dbIndex(), key);
     }
 
-    static void generic(Session c, int db, String event, byte[] key) {
+    public static void generic(Session c, int db, String event, byte[] key) {
         changed(c, KeyspaceEvents.GENERIC, event, db, key);
     }
 
-    static void string(Session c, String event, byte[] key) {
+    public static void string(Session c, String event, byte[] key) {
         changed(c, KeyspaceEvents.STRING, event, c.dbIndex(), key);
     }
 
-    static void hash(Session c, String event, byte[] key) {
+    public static void hash(Session c, String event, byte[] key) {
         changed(c, KeyspaceEvents.HASH, event, c.dbIndex(), key);
     }
 
-    static void set(Session c, String event, byte[] key) {
+    public static void set(Session c, String event, byte[] key) {
         changed(c, KeyspaceEvents.SET, event, c.dbIndex(), key);
     }
 
-    static void list(Session c, String event, byte[] key) {
+    public static void list(Session c, String event, byte[] key) {
         changed(c, KeyspaceEvents.LIST, event, c.dbIndex(), key);
     }
 
-    static void zset(Session c, String event, byte[] key) {
+    public static void zset(Session c, String event, byte[] key) {
         changed(c, KeyspaceEvents.ZSET, event, c.dbIndex(), key);
     }
 
@@ -43,7 +43,7 @@ final class Notify {
     }
 
     /** A collection command that emptied its key also reports the key's deletion, as Redis does. */
-    static void delIfEmptied(Session c, long sizeAfter, byte[] key) {
+    public static void delIfEmptied(Session c, long sizeAfter, byte[] key) {
         if (sizeAfter == 0) generic(c, "del", key);
     }
 }

@@ -11,10 +11,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * HRANDFIELD / SRANDMEMBER with a count, Redis's rules: a positive count gives distinct entries (all of them when
  * it is at least the size), a negative count gives exactly |count| entries that may repeat.
  */
-final class RandomPick {
+public final class RandomPick {
     private RandomPick() {}
 
-    static List<byte[][]> pick(FieldTable t, long count) {
+    public static List<byte[][]> pick(FieldTable t, long count) {
         List<byte[][]> out = new ArrayList<>();
         if (t == null || count == 0) return out;
         ThreadLocalRandom rnd = ThreadLocalRandom.current();

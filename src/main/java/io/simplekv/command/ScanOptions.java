@@ -4,11 +4,11 @@ import io.simplekv.protocol.RedisError;
 import io.simplekv.text.Glob;
 
 /** MATCH / COUNT (and, for SCAN, TYPE) options and the reply shape shared by SCAN, HSCAN, SSCAN and ZSCAN. */
-record ScanOptions(byte[] pattern, int count, String type) {
+public record ScanOptions(byte[] pattern, int count, String type) {
 
     /** HSCAN/SSCAN: one call of the collection's cursor, keeping members (and values) whose member matches. */
-    static void scanCollection(io.simplekv.keyspace.FieldTable t, byte[][] a, boolean withValues, io.simplekv.protocol.ReplySink out) {
-        long cursor = KeyCommands.parseCursor(a[2]);
+    public static void scanCollection(io.simplekv.keyspace.FieldTable t, byte[][] a, boolean withValues, io.simplekv.protocol.ReplySink out) {
+        long cursor = parseCursor(a[2]);
         ScanOptions o = parse(a, 3, false);
         java.util.List<byte[]> found = new java.util.ArrayList<>();
         long next = t == null ? 0 : t.scan(cursor, o.count(), (f, v) -> {
@@ -20,14 +20,14 @@ record ScanOptions(byte[] pattern, int count, String type) {
     }
 
     /** [next cursor, [items...]] */
-    static void reply(io.simplekv.protocol.ReplySink out, long next, java.util.List<byte[]> items) {
+    public static void reply(io.simplekv.protocol.ReplySink out, long next, java.util.List<byte[]> items) {
         out.array(2);
         out.bulk(Long.toUnsignedString(next));
         out.array(items.size());
         for (byte[] x : items) out.bulk(x);
     }
 
-    static ScanOptions parse(byte[][] a, int from, boolean allowType) {
+    public static ScanOptions parse(byte[][] a, int from, boolean allowType) {
         byte[] pattern = null;
         int count = 10;
         String type = null;
@@ -47,5 +47,22 @@ record ScanOptions(byte[] pattern, int count, String type) {
             }
         }
         return new ScanOptions(pattern, count, type);
+    }
+
+    /** Cursors are unsigned 64-bit numbers read with strtoul, as Redis reads them: "" is 0, "-1" wraps. */
+    public static long parseCursor(byte[] arg) {
+        String s = Args.text(arg);
+        if (s.isEmpty()) return 0;
+        boolean negative = s.charAt(0) == '-';
+        String digits = s.charAt(0) == '-' || s.charAt(0) == '+' ? s.substring(1) : s;
+        if (digits.isEmpty() || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            throw RedisError.err("invalid cursor");
+        }
+        try {
+            long v = Long.parseUnsignedLong(digits);
+            return negative ? -v : v;
+        } catch (NumberFormatException e) {
+            throw RedisError.err("invalid cursor");
+        }
     }
 }

@@ -43,14 +43,14 @@ public final class ServerContext {
     private final CommandService service;
 
     /** Wires a keyspace over the engine, the command table and the service; starts no threads. */
-    public ServerContext(ServerConfig config, StorageEngine engine, ServerControl control) {
+    public ServerContext(ServerConfig config, StorageEngine engine, ServerControl control, CommandTable commands) {
         this.config = new LiveConfig(config);
         this.control = control;
         this.keyspace = new Keyspace(engine, config.databases, stats);
         this.events = new KeyspaceEvents(pubsub, this.config::get);
         this.expirer = new ActiveExpirer(keyspace, 25);
         this.persistence = new Persistence(keyspace, this.config::get);
-        this.commands = Commands.table();
+        this.commands = commands;
         this.blocking = new BlockedKeys();
         keyspace.events(new ChangeSignals(this));
         this.service = new CommandService(this);

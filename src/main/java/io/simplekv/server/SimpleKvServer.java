@@ -56,7 +56,7 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
     private volatile int cronHz;
 
     public SimpleKvServer(ServerConfig config, StorageEngine engine) {
-        this.context = new ServerContext(config, engine, this);
+        this.context = new ServerContext(config, engine, this, CommandGroups.table());
         this.pipeline = new Pipeline(context);
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The keys whose shards a request locks are the keys Redis's COMMAND GETKEYS names for it. */
 class CommandKeysTest {
-    private final CommandTable table = Commands.table();
+    private final CommandTable table = io.simplekv.server.CommandGroups.table();
 
     @Test
     void lockedKeysAreTheKeysRedisNames() {

@@ -3,6 +3,7 @@ package io.simplekv.support;
 import io.simplekv.config.ServerConfig;
 import io.simplekv.command.ServerContext;
 import io.simplekv.command.ServerControl;
+import io.simplekv.server.CommandGroups;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class ServerFixture implements AutoCloseable {
             String v = e.getValue();
             config = config.with(e.getKey(), v.isEmpty() ? List.of() : List.of(v.split(" ")));
         }
-        this.context = new ServerContext(config, engine, ServerControl.detached(config.port));
+        this.context = new ServerContext(config, engine, ServerControl.detached(config.port), CommandGroups.table());
     }
 
     public ServerFixture(EngineKind engine, Path dir) {

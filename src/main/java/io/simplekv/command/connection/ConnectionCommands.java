@@ -1,0 +1,308 @@
+package io.simplekv.command.connection;
+
+import io.simplekv.command.Args;
+import io.simplekv.command.CommandTable;
+import io.simplekv.command.Help;
+import io.simplekv.command.Session;
+import io.simplekv.protocol.RedisError;
+import io.simplekv.protocol.ReplySink;
+
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.simplekv.command.CommandSpec.command;
+import static io.simplekv.command.ExecutionTrait.NOT_QUEUED;
+import static io.simplekv.command.ExecutionTrait.SUBSCRIBED_OK;
+
+/** PING, ECHO, QUIT, AUTH, HELLO, SELECT, SWAPDB, RESET and the CLIENT subcommands. */
+public final class ConnectionCommands {
+    private ConnectionCommands() {}
+
+    /** The Redis version whose behaviour we follow; clients read it from HELLO and INFO to pick features. */
+    public static final String REDIS_VERSION = "7.0.15";
+
+    public static void register(CommandTable.Builder t) {
+        t.add(command("ping", ConnectionCommands::ping).traits(SUBSCRIBED_OK));
+        t.add(command("echo", (c, a, o) -> o.bulk(a[1])));
+        t.add(command("quit", ConnectionCommands::quit).traits(SUBSCRIBED_OK, NOT_QUEUED));
+        t.add(command("auth", ConnectionCommands::auth));
+        t.add(command("hello", ConnectionCommands::hello));
+        t.add(command("select", ConnectionCommands::select));
+        t.add(command("reset", ConnectionCommands::reset).traits(SUBSCRIBED_OK, NOT_QUEUED));
+        t.add(command("client", null)
+                .sub(command("id", (c, a, o) -> o.integer(c.id())))
+                .sub(command("getname", (c, a, o) -> o.bulkOrNull(c.name().isEmpty() ? null : Args.bytes(c.name()))))
+                .sub(command("setname", ConnectionCommands::setname))
+                .sub(command("info", (c, a, o) -> o.bulk(c.info() + "\n")))
+                .sub(command("list", ConnectionCommands::list))
+                .sub(command("kill", ConnectionCommands::kill))
+                .sub(command("unblock", ConnectionCommands::unblock))
+                .sub(command("reply", ConnectionCommands::reply))
+                .sub(command("no-evict", ConnectionCommands::onOff))
+                .sub(command("help", (c, a, o) -> Help.reply(o, "CLIENT",
+                        "GETNAME", "    Return the name of the current connection.",
+                        "ID", "    Return the ID of the current connection.",
+                        "INFO", "    Return information about the current client connection.",
+                        "KILL <ip:port>", "    Kill connection made from <ip:port>.",
+                        "KILL <option> <value> [<option> <value> [...]]", "    Kill connections. Options are: ID, TYPE, USER, ADDR, LADDR, SKIPME.",
+                        "LIST [options ...]", "    Return information about client connections.",
+                        "SETNAME <name>", "    Assign the name <name> to the current connection."))));
+    }
+
+    static void ping(Session c, byte[][] a, ReplySink out) {
+        if (a.length > 2) throw RedisError.err("wrong number of arguments for 'ping' command");
+        if (c.protocolVersion() == 2 && c.subscriptions().any()) {
+            // Subscribed mode: every reply must look like a message, so PING answers as Redis does there.
+            out.array(2);
+            out.bulk("pong");
+            out.bulk(a.length == 2 ? a[1] : new byte[0]);
+        } else if (a.length == 2) out.bulk(a[1]);
+        else out.simple("PONG");
+    }
+
+    static void quit(Session c, byte[][] a, ReplySink out) {
+        out.ok();
+        c.closeAfterReply();
+    }
+
+    static void auth(Session c, byte[][] a, ReplySink out) {
+        if (a.length > 3) throw RedisError.SYNTAX;
+        byte[] user = a.length == 3 ? a[1] : Args.bytes("default");
+        authenticate(c, user, a[a.length - 1], a.length == 2);
+        out.ok();
+    }
+
+    private static void authenticate(Session c, byte[] user, byte[] password, boolean passwordOnly) {
+        String required = c.server().config().requirepass;
+        if (required.isEmpty() && passwordOnly) {
+            throw RedisError.err("AUTH <password> called without any password configured for the default user. "
+                    + "Are you sure your configuration is correct?");
+        }
+        boolean userOk = Args.text(user).equals("default");
+        // Constant-time comparison, so response timing does not reveal how much of a guess was right.
+        boolean passOk = required.isEmpty() || MessageDigest.isEqual(password, required.getBytes(StandardCharsets.UTF_8));
+        if (!userOk || !passOk) {
+            throw new RedisError("WRONGPASS invalid username-password pair or user is disabled.");
+        }
+        c.authenticated(true);
+    }
+
+    /** Redis's order: protocol version, then every option's syntax, then AUTH, then the name, then the reply. */
+    static void hello(Session c, byte[][] a, ReplySink out) {
+        int version = c.protocolVersion();
+        if (a.length >= 2) {
+            long v;
+            try {
+                v = Args.toLong(a[1]);
+            } catch (RedisError e) {
+                throw RedisError.err("Protocol version is not an integer or out of range");
+            }
+            if (v < 2 || v > 3) throw new RedisError("NOPROTO unsupported protocol version");
+            version = (int) v;
+        }
+        byte[] user = null, password = null;
+        String name = null;
+        for (int i = 2; i < a.length; i++) {
+            int more = a.length - 1 - i;
+            if (Args.is(a[i], "AUTH") && more >= 2) {
+                user = a[i + 1];
+                password = a[i + 2];
+                i += 2;
+            } else if (Args.is(a[i], "SETNAME") && more >= 1) {
+                name = Args.text(a[++i]);
+            } else {
+                throw RedisError.err("Syntax error in HELLO option '" + Args.text(a[i]) + "'");
+            }
+        }
+        if (user != null) authenticate(c, user, password, false);
+        if (!c.authenticated()) {
+            throw new RedisError("NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+                    + "HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+        }
+        // Until RESP3 exists, refuse it here, before SETNAME or the protocol switch (clients then fall back to 2).
+        if (version == 3) throw new RedisError("NOPROTO sorry, this protocol version is not supported.");
+        if (name != null) {
+            checkName(name);
+            c.name(name);
+        }
+        c.protocolVersion(version);
+        out.map(7);
+        out.bulk("server");
+        out.bulk("redis");
+        out.bulk("version");
+        out.bulk(REDIS_VERSION);
+        out.bulk("proto");
+        out.integer(version);
+        out.bulk("id");
+        out.integer(c.id());
+        out.bulk("mode");
+        out.bulk("standalone");
+        out.bulk("role");
+        out.bulk("master");
+        out.bulk("modules");
+        out.array(0);
+    }
+
+    static void select(Session c, byte[][] a, ReplySink out) {
+        int db = Args.toInt(a[1]);
+        if (db < 0 || db >= c.server().keyspace().databases()) throw RedisError.DB_INDEX;
+        c.select(db);
+        out.ok();
+    }
+
+    static void reset(Session c, byte[][] a, ReplySink out) {
+        if (c.inMulti()) c.endMulti();
+        c.unwatchAll();
+        c.server().pubsub().unsubscribeAll(c);
+        c.select(0);
+        c.name("");
+        c.protocolVersion(2);
+        c.authenticated(!c.server().config().requiresAuth());
+        out.simple("RESET");
+    }
+
+    private static void checkName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (ch < '!' || ch > '~') {
+                throw RedisError.err("Client names cannot contain spaces, newlines or special characters.");
+            }
+        }
+    }
+
+    static void setname(Session c, byte[][] a, ReplySink out) {
+        String name = Args.text(a[2]);
+        checkName(name);
+        c.name(name);
+        out.ok();
+    }
+
+    static void list(Session c, byte[][] a, ReplySink out) {
+        List<Session> chosen = new ArrayList<>();
+        if (a.length == 2) {
+            chosen.addAll(c.server().clients().all());
+        } else if (Args.is(a[2], "TYPE") && a.length == 4) {
+            String type = Args.text(a[3]).toLowerCase();
+            if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                throw RedisError.err("Unknown client type '" + Args.text(a[3]) + "'");
+            }
+            for (Session x : c.server().clients().all()) {
+                if (type.equals(clientType(x))) chosen.add(x);
+            }
+        } else if (Args.is(a[2], "ID") && a.length >= 4) {
+            for (int i = 3; i < a.length; i++) {
+                long id;
+                try {
+                    id = Args.toLong(a[i]);
+                } catch (RedisError e) {
+                    throw RedisError.err("Invalid client ID");
+                }
+                Session other = c.server().clients().get(id);
+                if (other != null) chosen.add(other);
+            }
+        } else {
+            throw RedisError.SYNTAX;
+        }
+        chosen.sort((x, y) -> Long.compare(x.id(), y.id()));
+        StringBuilder b = new StringBuilder();
+        for (Session x : chosen) b.append(x.info()).append('\n');
+        out.bulk(b.toString());
+    }
+
+    /** CLIENT UNBLOCK id [TIMEOUT | ERROR]: ends another client's wait as a timeout would, or with an error. */
+    static void unblock(Session c, byte[][] a, ReplySink out) {
+        if (a.length > 4) throw Help.syntaxError(a[1], "CLIENT");
+        boolean withError = false;
+        if (a.length == 4) {
+            if (Args.is(a[3], "ERROR")) withError = true;
+            else if (!Args.is(a[3], "TIMEOUT")) throw RedisError.err("CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+        }
+        Session target = c.server().clients().get(Args.toLong(a[2]));
+        out.integer(target != null && c.server().waits().unblock(target, withError) ? 1 : 0);
+    }
+
+    static void kill(Session c, byte[][] a, ReplySink out) {
+        if (a.length == 3) {
+            String addr = Args.text(a[2]);
+            for (Session x : c.server().clients().all()) {
+                if (x.address().equals(addr)) {
+                    closeClient(c, x);
+                    out.ok();
+                    return;
+                }
+            }
+            throw RedisError.err("No such client");
+        }
+        if (a.length % 2 != 0) throw RedisError.SYNTAX;
+        Long id = null;
+        String addr = null, laddr = null, user = null, type = null;
+        boolean skipMe = true;
+        for (int i = 2; i < a.length; i += 2) {
+            String v = Args.text(a[i + 1]);
+            if (Args.is(a[i], "ID")) {
+                try {
+                    id = Args.toLong(a[i + 1]);
+                } catch (RedisError e) {
+                    throw RedisError.err("client-id should be greater than 0");
+                }
+                if (id <= 0) throw RedisError.err("client-id should be greater than 0");
+            } else if (Args.is(a[i], "ADDR")) addr = v;
+            else if (Args.is(a[i], "LADDR")) laddr = v;
+            else if (Args.is(a[i], "USER")) {
+                if (!v.equals("default")) throw RedisError.err("No such user '" + v + "'");
+                user = v;
+            }
+            else if (Args.is(a[i], "TYPE")) {
+                type = v.toLowerCase();
+                if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                    throw RedisError.err("Unknown client type '" + v + "'");
+                }
+            } else if (Args.is(a[i], "SKIPME")) {
+                if (v.equalsIgnoreCase("yes")) skipMe = true;
+                else if (v.equalsIgnoreCase("no")) skipMe = false;
+                else throw RedisError.SYNTAX;
+            } else throw RedisError.SYNTAX;
+        }
+        long killed = 0;
+        for (Session x : c.server().clients().all()) {
+            if (id != null && x.id() != id) continue;
+            if (addr != null && !x.address().equals(addr)) continue;
+            if (laddr != null && !x.localAddress().equals(laddr)) continue;
+            if (type != null && !type.equals(clientType(x))) continue;
+            if (skipMe && x == c) continue;
+            closeClient(c, x);
+            killed++;
+        }
+        out.integer(killed);
+    }
+
+    /** Redis's client classes; we have no replicas or masters, so "replica", "slave" and "master" match none. */
+    private static String clientType(Session x) {
+        return x.subscriptions().any() ? "pubsub" : "normal";
+    }
+
+    private static void closeClient(Session self, Session victim) {
+        victim.kill(self);
+    }
+
+    static void reply(Session c, byte[][] a, ReplySink out) {
+        // OFF and SKIP send no reply of their own, as in Redis.
+        if (Args.is(a[2], "ON")) {
+            c.replies(true);
+            out.ok();
+        } else if (Args.is(a[2], "OFF")) {
+            c.replies(false);
+        } else if (Args.is(a[2], "SKIP")) {
+            c.skipNextReply();
+        } else {
+            throw RedisError.SYNTAX;
+        }
+    }
+
+    static void onOff(Session c, byte[][] a, ReplySink out) {
+        if (!Args.is(a[2], "ON") && !Args.is(a[2], "OFF")) throw RedisError.SYNTAX;
+        out.ok();
+    }
+}

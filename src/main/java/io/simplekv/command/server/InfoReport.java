@@ -1,0 +1,275 @@
+package io.simplekv.command.server;
+
+import io.simplekv.command.Args;
+import io.simplekv.command.CommandSpec;
+import io.simplekv.command.ServerContext;
+import io.simplekv.command.Session;
+import io.simplekv.command.connection.ConnectionCommands;
+import io.simplekv.config.ServerConfig;
+import io.simplekv.keyspace.Database;
+import io.simplekv.keyspace.Keyspace;
+import io.simplekv.observe.ServerStats;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Renders INFO with Redis's section and field names, so tools that parse INFO keep working. */
+public final class InfoReport {
+    private InfoReport() {}
+
+    private static final List<String> DEFAULT = List.of("server", "clients", "memory", "persistence", "stats",
+            "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
+    private static final List<String> ALL = List.of("server", "clients", "memory", "persistence", "stats",
+            "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace");
+
+    static String render(Session c, byte[][] a) {
+        Set<String> wanted = new LinkedHashSet<>();
+        if (a.length == 1) wanted.addAll(DEFAULT);
+        for (int i = 1; i < a.length; i++) {
+            String s = Args.text(a[i]).toLowerCase(Locale.ROOT);
+            switch (s) {
+                case "default" -> wanted.addAll(DEFAULT);
+                case "all", "everything" -> wanted.addAll(ALL);
+                default -> wanted.add(s);
+            }
+        }
+        ServerContext server = c.server();
+        c.unit().flush(); // the keyspace section sizes tables, which must hold what this EXEC staged so far
+        StringBuilder b = new StringBuilder();
+        for (String section : ALL) {
+            if (!wanted.contains(section)) continue;
+            if (b.length() > 0) b.append("\r\n");
+            switch (section) {
+                case "server" -> server(b, server);
+                case "clients" -> clients(b, server);
+                case "memory" -> memory(b, server);
+                case "persistence" -> persistence(b, server);
+                case "stats" -> stats(b, server.stats(), server);
+                case "replication" -> replication(b, server);
+                case "cpu" -> cpu(b);
+                case "modules" -> header(b, "Modules");
+                case "commandstats" -> commandStats(b, server);
+                case "errorstats" -> errorStats(b, server.stats());
+                case "latencystats" -> header(b, "Latencystats");
+                case "cluster" -> {
+                    header(b, "Cluster");
+                    field(b, "cluster_enabled", 0);
+                }
+                case "keyspace" -> keyspace(b, server.keyspace());
+                default -> { }
+            }
+        }
+        return b.toString();
+    }
+
+    private static void header(StringBuilder b, String name) {
+        b.append("# ").append(name).append("\r\n");
+    }
+
+    private static void field(StringBuilder b, String name, Object value) {
+        b.append(name).append(':').append(value).append("\r\n");
+    }
+
+    private static void server(StringBuilder b, ServerContext s) {
+        long uptime = (System.currentTimeMillis() - s.startedAt()) / 1000;
+        header(b, "Server");
+        field(b, "redis_version", ConnectionCommands.REDIS_VERSION);
+        field(b, "simplekv_version", ServerContext.VERSION);
+        field(b, "redis_git_sha1", "00000000");
+        field(b, "redis_git_dirty", 0);
+        field(b, "redis_mode", "standalone");
+        field(b, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        field(b, "arch_bits", 64);
+        field(b, "multiplexing_api", "netty");
+        field(b, "java_version", System.getProperty("java.version"));
+        field(b, "process_id", ProcessHandle.current().pid());
+        field(b, "process_supervised", "no");
+        field(b, "run_id", s.runId());
+        field(b, "tcp_port", s.port());
+        field(b, "server_time_usec", System.currentTimeMillis() * 1000);
+        field(b, "uptime_in_seconds", uptime);
+        field(b, "uptime_in_days", uptime / 86400);
+        field(b, "hz", s.config().hz);
+        field(b, "configured_hz", s.config().hz);
+        field(b, "storage_engine", s.keyspace().engine().name());
+        field(b, "executable", "");
+        field(b, "config_file", "");
+        field(b, "io_threads_active", 0);
+    }
+
+    private static void clients(StringBuilder b, ServerContext s) {
+        header(b, "Clients");
+        field(b, "connected_clients", s.clients().size());
+        field(b, "cluster_connections", 0);
+        field(b, "maxclients", s.config().maxclients);
+        field(b, "client_recent_max_input_buffer", 0);
+        field(b, "client_recent_max_output_buffer", 0);
+        field(b, "blocked_clients", s.blocking().blockedClients());
+        field(b, "tracking_clients", 0);
+        field(b, "clients_in_timeout_table", 0);
+    }
+
+    private static void memory(StringBuilder b, ServerContext s) {
+        ServerConfig config = s.config();
+        Runtime rt = Runtime.getRuntime();
+        long used = rt.totalMemory() - rt.freeMemory();
+        long rss = residentSetSize();
+        header(b, "Memory");
+        field(b, "used_memory", used);
+        field(b, "used_memory_human", human(used));
+        field(b, "used_memory_rss", rss);
+        field(b, "used_memory_rss_human", human(rss));
+        field(b, "used_memory_peak", used);
+        field(b, "used_memory_peak_human", human(used));
+        field(b, "total_system_memory", totalSystemMemory());
+        field(b, "maxmemory", config.get("maxmemory"));
+        field(b, "maxmemory_human", human(Long.parseLong(config.get("maxmemory"))));
+        field(b, "maxmemory_policy", config.get("maxmemory-policy"));
+        field(b, "mem_fragmentation_ratio", used == 0 ? "0.00" : String.format(Locale.ROOT, "%.2f", (double) rss / used));
+        field(b, "mem_allocator", "jvm");
+        field(b, "jvm_heap_max", rt.maxMemory());
+        field(b, "lazyfree_pending_objects", s.keyspace().space().pendingCollections());
+    }
+
+    /**
+     * Redis's fields, truthful for our engines: a "save" is a force of the chronicle files to disk (SAVE, BGSAVE,
+     * or appendfsync), so rdb_changes_since_last_save counts write commands not yet known to be on disk. The
+     * memory engine never saves: its count only grows and its last save time is the start. There is no append-only
+     * file (aof_enabled:0); storage_* fields say what the engine does instead.
+     */
+    private static void persistence(StringBuilder b, ServerContext s) {
+        io.simplekv.persistence.Persistence p = s.persistence();
+        header(b, "Persistence");
+        field(b, "loading", 0);
+        field(b, "async_loading", 0);
+        field(b, "rdb_changes_since_last_save", p.changesSinceLastSave());
+        field(b, "rdb_bgsave_in_progress", p.bgsaveInProgress() ? 1 : 0);
+        field(b, "rdb_last_save_time", p.lastSaveMillis() / 1000);
+        field(b, "rdb_last_bgsave_status", p.lastBgsaveOk() ? "ok" : "err");
+        field(b, "rdb_last_bgsave_time_sec", p.lastBgsaveSeconds());
+        field(b, "rdb_current_bgsave_time_sec", p.bgsaveRunningSeconds());
+        field(b, "rdb_saves", p.saves());
+        field(b, "aof_enabled", 0);
+        field(b, "aof_rewrite_in_progress", 0);
+        field(b, "aof_rewrite_scheduled", 0);
+        field(b, "aof_last_write_status", "ok");
+        field(b, "storage_engine", s.keyspace().engine().name());
+        field(b, "storage_persistent", p.persistent() ? 1 : 0);
+        if (p.persistent()) {
+            field(b, "storage_fsync", p.policy().name().toLowerCase(Locale.ROOT));
+            field(b, "storage_fsyncs", p.fsyncs());
+            field(b, "storage_last_fsync_status", p.lastFsyncOk() ? "ok" : "err");
+            field(b, "storage_last_fsync_usec", p.lastFsyncMicros());
+            field(b, "storage_max_fsync_usec", p.maxFsyncMicros());
+            String refusal = s.keyspace().engine().writeRefusal();
+            field(b, "storage_disk_full", refusal == null ? 0 : 1);
+        }
+    }
+
+    private static void stats(StringBuilder b, ServerStats st, ServerContext s) {
+        header(b, "Stats");
+        field(b, "total_connections_received", st.connectionsReceived.sum());
+        field(b, "total_commands_processed", s.commandsProcessed());
+        field(b, "instantaneous_ops_per_sec", s.opsPerSecond().perSecond());
+        field(b, "total_net_input_bytes", st.netInputBytes.sum());
+        field(b, "total_net_output_bytes", st.netOutputBytes.sum());
+        field(b, "rejected_connections", st.rejectedConnections.sum());
+        field(b, "expired_keys", st.expiredKeys.sum());
+        field(b, "evicted_keys", st.evictedKeys.sum());
+        field(b, "keyspace_hits", st.keyspaceHits.sum());
+        field(b, "keyspace_misses", st.keyspaceMisses.sum());
+        field(b, "pubsub_channels", s.pubsub().channelCount(false));
+        field(b, "pubsub_patterns", s.pubsub().numPat());
+        field(b, "pubsubshard_channels", s.pubsub().channelCount(true));
+        field(b, "total_error_replies", st.errorReplies.sum());
+        field(b, "lazyfreed_objects", st.lazyfreedObjects.sum());
+    }
+
+    private static void replication(StringBuilder b, ServerContext s) {
+        header(b, "Replication");
+        field(b, "role", "master");
+        field(b, "connected_slaves", 0);
+        field(b, "master_replid", s.runId());
+        field(b, "master_repl_offset", 0);
+    }
+
+    private static void cpu(StringBuilder b) {
+        header(b, "CPU");
+        double cpu = 0;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            cpu = os.getProcessCpuTime() / 1e9;
+        }
+        field(b, "used_cpu_sys", String.format(Locale.ROOT, "%.6f", 0.0));
+        field(b, "used_cpu_user", String.format(Locale.ROOT, "%.6f", cpu));
+    }
+
+    private static void commandStats(StringBuilder b, ServerContext s) {
+        header(b, "Commandstats");
+        List<CommandSpec> specs = new ArrayList<>();
+        for (CommandSpec spec : s.commands().all()) {
+            specs.add(spec);
+            specs.addAll(spec.subcommands.values());
+        }
+        for (CommandSpec spec : specs) {
+            long calls = spec.stats.calls.sum(), rejected = spec.stats.rejectedCalls.sum();
+            if (calls == 0 && rejected == 0) continue;
+            long usec = spec.stats.nanos.sum() / 1000;
+            b.append("cmdstat_").append(spec.fullName).append(":calls=").append(calls).append(",usec=").append(usec)
+                    .append(",usec_per_call=").append(String.format(Locale.ROOT, "%.2f", calls == 0 ? 0.0 : (double) usec / calls))
+                    .append(",rejected_calls=").append(rejected).append(",failed_calls=").append(spec.stats.failedCalls.sum())
+                    .append("\r\n");
+        }
+    }
+
+    private static void errorStats(StringBuilder b, ServerStats st) {
+        header(b, "Errorstats");
+        new java.util.TreeMap<>(st.errorsByPrefix).forEach((prefix, n) ->
+                b.append("errorstat_").append(prefix).append(":count=").append(n.sum()).append("\r\n"));
+    }
+
+    private static void keyspace(StringBuilder b, Keyspace ks) {
+        header(b, "Keyspace");
+        for (int i = 0; i < ks.databases(); i++) {
+            Database db = ks.db(i);
+            long keys = db.size();
+            if (keys == 0) continue;
+            b.append("db").append(i).append(":keys=").append(keys).append(",expires=").append(db.volatileKeys())
+                    .append(",avg_ttl=0\r\n");
+        }
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) return bytes + "B";
+        String[] units = {"K", "M", "G", "T", "P"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.2f%s", v, units[u]);
+    }
+
+    private static long residentSetSize() {
+        try {
+            String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
+            return Long.parseLong(statm[1]) * 4096;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static long totalSystemMemory() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,245 @@
+package io.simplekv.command.server;
+
+import io.simplekv.command.Args;
+import io.simplekv.command.CommandSpec;
+import io.simplekv.command.CommandTable;
+import io.simplekv.command.ExecutionTrait;
+import io.simplekv.command.Help;
+import io.simplekv.command.Session;
+import io.simplekv.command.generic.KeyCommands;
+import io.simplekv.config.ConfigException;
+import io.simplekv.config.Directive;
+import io.simplekv.config.Directives;
+import io.simplekv.keyspace.Records;
+import io.simplekv.protocol.RedisError;
+import io.simplekv.protocol.ReplySink;
+import io.simplekv.text.Glob;
+import io.simplekv.text.RedisNumbers;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.simplekv.command.CommandSpec.command;
+
+/** INFO, CONFIG, TIME, SHUTDOWN, SAVE, BGSAVE, LASTSAVE and the DEBUG subcommands Redis's own test suite relies on. */
+public final class ServerCommands {
+    private ServerCommands() {}
+
+    public static void register(CommandTable.Builder t) {
+        t.add(command("info", (c, a, o) -> o.bulk(InfoReport.render(c, a))));
+        t.add(command("time", ServerCommands::time));
+        t.add(command("lastsave", (c, a, o) -> o.integer(c.server().persistence().lastSaveMillis() / 1000)));
+        t.add(command("save", (c, a, o) -> {
+            c.server().persistence().save();
+            o.ok();
+        }));
+        t.add(command("bgsave", ServerCommands::bgsave));
+        t.add(command("shutdown", ServerCommands::shutdown));
+        t.add(command("config", null)
+                .sub(command("get", ServerCommands::configGet))
+                .sub(command("set", ServerCommands::configSet))
+                .sub(command("resetstat", ServerCommands::resetStat))
+                .sub(command("rewrite", (c, a, o) -> {
+                    throw RedisError.err("The server is running without a config file");
+                }))
+                .sub(command("help", (c, a, o) -> Help.reply(o, "CONFIG",
+                        "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+                        "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+                        "RESETSTAT", "    Reset statistics reported by the INFO command."))));
+        t.add(command("memory", null)
+                .sub(command("usage", ServerCommands::memoryUsage))
+                .sub(command("help", (c, a, o) -> Help.reply(o, "MEMORY",
+                        "USAGE <key> [SAMPLES <count>]", "    Return memory in bytes used by <key> and its value. Nested values are",
+                        "    sampled up to <count> times (default: 5, 0 means sample all)."))));
+        // No scripting engine, so there are never functions: FLUSH has nothing to do and LIST is empty.
+        t.add(command("debug", ServerCommands::debug).traits(ExecutionTrait.PROTECTED));
+    }
+
+    static void time(Session c, byte[][] a, ReplySink out) {
+        long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+        out.array(2);
+        out.bulk(Long.toString(micros / 1_000_000));
+        out.bulk(Long.toString(micros % 1_000_000));
+    }
+
+    static void bgsave(Session c, byte[][] a, ReplySink out) {
+        boolean schedule = false;
+        if (a.length == 2 && Args.is(a[1], "SCHEDULE")) schedule = true;
+        else if (a.length > 1) throw RedisError.SYNTAX;
+        out.simple(c.server().persistence().bgsave(schedule));
+    }
+
+    /**
+     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], parsed as Redis 7.0 does. Shutting down always forces a
+     * persistent engine's files to disk before they are marked cleanly closed, so NOSAVE saves nothing it could
+     * skip; NOW has no replicas to skip waiting for. A failed force stops the shutdown unless FORCE is given, as
+     * a failed final RDB save does in Redis; SAVE on the memory engine fails the same way, since it has nowhere
+     * to save to.
+     */
+    static void shutdown(Session c, byte[][] a, ReplySink out) {
+        if (a.length > 5) throw RedisError.SYNTAX;
+        boolean nosave = false, save = false, force = false, abort = false, now = false;
+        for (int i = 1; i < a.length; i++) {
+            if (Args.is(a[i], "NOSAVE")) nosave = true;
+            else if (Args.is(a[i], "SAVE")) save = true;
+            else if (Args.is(a[i], "NOW")) now = true;
+            else if (Args.is(a[i], "FORCE")) force = true;
+            else if (Args.is(a[i], "ABORT")) abort = true;
+            else throw RedisError.SYNTAX;
+        }
+        if ((abort && (nosave || save || now || force)) || (nosave && save)) throw RedisError.SYNTAX;
+        // A shutdown here never waits (no replicas), so there is never one in progress to abort.
+        if (abort) throw RedisError.err("No shutdown in progress.");
+        var persistence = c.server().persistence();
+        if (!nosave) {
+            String failure = null;
+            if (persistence.persistent()) {
+                try {
+                    persistence.syncForShutdown();
+                } catch (RuntimeException e) {
+                    failure = "forcing the data to disk failed: " + e.getMessage();
+                }
+            } else if (save) {
+                failure = "SHUTDOWN SAVE: " + io.simplekv.persistence.Persistence.MEMORY_ENGINE_SAVE;
+            }
+            if (failure != null && !force) {
+                org.slf4j.LoggerFactory.getLogger(ServerCommands.class).warn("Errors trying to shut down: {}", failure);
+                throw RedisError.err("Errors trying to SHUTDOWN. Check logs.");
+            }
+        }
+        // Like Redis, a successful SHUTDOWN sends no reply: the client sees the connection close.
+        c.server().requestShutdown();
+    }
+
+    static void memoryUsage(Session c, byte[][] a, ReplySink out) {
+        int samples = 5;
+        if (a.length == 5 && Args.is(a[3], "SAMPLES")) samples = (int) Math.max(0, Math.min(Integer.MAX_VALUE, Args.toLong(a[4])));
+        else if (a.length != 3) throw RedisError.SYNTAX;
+        byte[] rec = c.db().lookup(a[2]);
+        if (rec == null) out.nullBulk();
+        else out.integer(c.db().memoryUsage(a[2], rec, samples));
+    }
+
+    static void configGet(Session c, byte[][] a, ReplySink out) {
+        Map<String, String> values = c.server().config().values();
+        Map<String, String> found = new LinkedHashMap<>();
+        for (int i = 2; i < a.length; i++) {
+            String asked = Args.text(a[i]);
+            String lower = asked.toLowerCase();
+            // A plain name (or alias) is looked up directly and echoed as the client spelled it, as Redis does.
+            Directive exact = Directives.find(lower);
+            if (exact != null) {
+                found.put(asked, values.get(exact.name()));
+                continue;
+            }
+            byte[] pattern = Args.bytes(lower);
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                if (Directives.listed(e.getKey()) && Glob.matches(pattern, Args.bytes(e.getKey()))) {
+                    found.put(e.getKey(), e.getValue());
+                }
+            }
+            for (Map.Entry<String, String> alias : Directives.ALIASES.entrySet()) {
+                String target = values.get(alias.getValue());
+                if (target != null && Glob.matches(pattern, Args.bytes(alias.getKey()))) found.put(alias.getKey(), target);
+            }
+        }
+        out.map(found.size());
+        for (Map.Entry<String, String> e : found.entrySet()) {
+            out.bulk(e.getKey());
+            out.bulk(e.getValue());
+        }
+    }
+
+    static void configSet(Session c, byte[][] a, ReplySink out) {
+        if (a.length % 2 != 0) throw RedisError.SYNTAX;
+        Set<String> seen = new HashSet<>();
+        List<String[]> changes = new ArrayList<>();
+        for (int i = 2; i < a.length; i += 2) {
+            String name = Args.text(a[i]).toLowerCase();
+            Directive d = Directives.find(name);
+            if (d == null) {
+                throw RedisError.err("Unknown option or number of arguments for CONFIG SET - '" + Args.text(a[i]) + "'");
+            }
+            if (!seen.add(d.name())) throw failed(name, "duplicate parameter");
+            changes.add(new String[] {d.name(), Args.text(a[i + 1])});
+        }
+        // Check every change on a copy first, so a bad one leaves the config untouched, as in Redis.
+        io.simplekv.config.ServerConfig probe = c.server().config();
+        for (String[] ch : changes) {
+            Directive d = Directives.find(ch[0]);
+            if (!d.mutable()) throw failed(ch[0], "can't set immutable config");
+            try {
+                probe = probe.with(ch[0], words(d, ch[1]));
+            } catch (ConfigException e) {
+                throw failed(ch[0], e.getMessage());
+            }
+        }
+        if (probe.port != c.server().config().port) {
+            String failure = c.server().rebind(probe.port);
+            if (failure != null) throw failed("port", failure);
+        }
+        for (String[] ch : changes) {
+            c.server().liveConfig().set(ch[0], words(Directives.find(ch[0]), ch[1]));
+        }
+        out.ok();
+    }
+
+    private static List<String> words(Directive d, String value) {
+        if (d.kind() != Directive.Kind.MULTI) return List.of(value);
+        String trimmed = value.trim();
+        return trimmed.isEmpty() ? List.of() : List.of(trimmed.split("\\s+"));
+    }
+
+    private static RedisError failed(String name, String reason) {
+        return RedisError.err("CONFIG SET failed (possibly related to argument '" + name + "') - " + reason);
+    }
+
+    static void resetStat(Session c, byte[][] a, ReplySink out) {
+        c.server().stats().reset();
+        for (CommandSpec spec : c.server().commands().all()) {
+            spec.stats.reset();
+            for (CommandSpec sub : spec.subcommands.values()) sub.stats.reset();
+        }
+        out.ok();
+    }
+
+    /**
+     * DEBUG SLEEP's duration as Redis computes it: strtod (text that isn't a number is 0) times 10^6 into a long
+     * long, where an out-of-range product (inf, nan, 1e300) becomes LLONG_MIN on x86 and the sleep returns at once.
+     */
+    static long sleepMillis(byte[] arg) {
+        double seconds = io.simplekv.text.Strtod.parse(arg, 0);
+        if (Double.isNaN(seconds)) return 0;
+        double micros = seconds * 1_000_000;
+        if (!(micros < 0x1p63) || micros < -0x1p63) return -1;
+        return (long) micros / 1000;
+    }
+
+    static void debug(Session c, byte[][] a, ReplySink out) {
+        if (Args.is(a[1], "SLEEP") && a.length == 3) {
+            long millis = sleepMillis(a[2]);
+            // Only this client waits (its later requests are held back meanwhile): nothing sleeps on an event loop.
+            if (millis <= 0 || c.denyBlocking()) out.ok();
+            else c.server().waits().pause(c, a, millis);
+        } else if (Args.is(a[1], "SET-ACTIVE-EXPIRE") && a.length == 3) {
+            // Redis reads the flag with atoi: anything not a number is 0.
+            c.server().expirer().setEnabled(RedisNumbers.atoi(a[2]) != 0);
+            out.ok();
+        } else if (Args.is(a[1], "OBJECT") && a.length == 3) {
+            byte[] rec = c.db().lookup(a[2]);
+            if (rec == null) throw RedisError.NO_SUCH_KEY;
+            out.simple("Value at:0x0 refcount:1 encoding:" + KeyCommands.encodingOf(rec)
+                    + " serializedlength:" + Records.payloadLength(rec) + " lru:0 lru_seconds_idle:0");
+        } else if (Args.is(a[1], "HELP")) {
+            Help.reply(out, "DEBUG", "OBJECT <key>", "    Show low level info about the key.",
+                    "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background.",
+                    "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.");
+        } else {
+            throw Help.syntaxError(a[1], "DEBUG");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.simplekv.command.sorted_set;
+
+import io.simplekv.command.Args;
+import io.simplekv.command.CommandTable;
+import io.simplekv.command.Session;
+import io.simplekv.keyspace.ZSetTable;
+import io.simplekv.protocol.RedisError;
+import io.simplekv.protocol.ReplySink;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static io.simplekv.command.CommandSpec.command;
+
+/**
+ * ZRANDMEMBER key [count [WITHSCORES]]: a random rank is an O(log n) lookup, so picks never walk the set; a
+ * positive count gives distinct members, a negative one |count| members that may repeat, as in Redis.
+ */
+public final class ZRandomMember {
+    private ZRandomMember() {}
+
+    public static void register(CommandTable.Builder t) {
+        t.add(command("zrandmember", ZRandomMember::zrandmember));
+    }
+
+    private static void zrandmember(Session c, byte[][] a, ReplySink out) {
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        if (a.length == 2) {
+            ZSetTable z = ZSetCommands.read(c, a[1]);
+            out.bulkOrNull(z == null ? null : z.at(rnd.nextLong(z.size())).member());
+            return;
+        }
+        long count = Args.toLong(a[2]);
+        if (count == Long.MIN_VALUE) {
+            throw RedisError.err("value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+        }
+        if (a.length > 4 || (a.length == 4 && !Args.is(a[3], "WITHSCORES"))) throw RedisError.SYNTAX;
+        boolean withScores = a.length == 4;
+        if (withScores && (count < -Long.MAX_VALUE / 2 || count > Long.MAX_VALUE / 2)) {
+            throw RedisError.err("value is out of range");
+        }
+        ZSetTable z = ZSetCommands.read(c, a[1]);
+        List<ZSetTable.Entry> picked = z == null || count == 0 ? List.of() : pick(z, count, rnd);
+        ZRangeCommands.reply(out, picked, withScores);
+    }
+
+    private static List<ZSetTable.Entry> pick(ZSetTable z, long count, ThreadLocalRandom rnd) {
+        long size = z.size();
+        List<ZSetTable.Entry> out = new ArrayList<>();
+        if (count < 0) {
+            for (long i = 0; i < -count; i++) out.add(z.at(rnd.nextLong(size)));
+            return out;
+        }
+        if (count >= size) return z.range(0, size, false);
+        if (count * 3 < size) {
+            Set<Long> ranks = new HashSet<>();
+            while (ranks.size() < count) {
+                long r = rnd.nextLong(size);
+                if (ranks.add(r)) out.add(z.at(r));
+            }
+            return out;
+        }
+        List<Long> ranks = new ArrayList<>();
+        for (long r = 0; r < size; r++) ranks.add(r);
+        Collections.shuffle(ranks, rnd);
+        List<Long> chosen = new ArrayList<>(ranks.subList(0, (int) count));
+        Collections.sort(chosen);
+        for (long r : chosen) out.add(z.at(r));
+        Collections.shuffle(out, rnd);
+        return out;
+    }
+}
