@@ -42,10 +42,15 @@ public interface ClientLink {
     /** Ends a wait (a blocking command, DEBUG SLEEP) with its reply, on the client's own thread; the callee owns it. */
     void resume(ByteBuf reply);
 
+    /** Whether the client can wait (BLPOP, DEBUG SLEEP); one that can't gets their answer at once, as inside EXEC. */
+    default boolean canWait() {
+        return true;
+    }
+
     /** Runs a task on the client's own thread after a delay (a blocking command's timeout). */
     ScheduledFuture<?> schedule(Runnable task, long millis);
 
-    /** No connection: messages are dropped, and nothing can wait (scripts can't block, and tests that block use a channel). */
+    /** No connection: messages are dropped, and nothing waits (a script's blocking command answers at once). */
     ClientLink DETACHED = new ClientLink() {
         @Override public String address() { return ""; }
         @Override public String localAddress() { return ""; }
@@ -58,6 +63,7 @@ public interface ClientLink {
         @Override public void writeAdmitted(ByteBuf message) { message.release(); }
         @Override public ByteBufAllocator alloc() { return ByteBufAllocator.DEFAULT; }
         @Override public void resume(ByteBuf reply) { reply.release(); }
+        @Override public boolean canWait() { return false; }
 
         @Override
         public ScheduledFuture<?> schedule(Runnable task, long millis) {

@@ -26,8 +26,6 @@ public final class Session implements Subscriber {
     private volatile long lastInteraction = createdAt;
     private volatile int db;
     private volatile String name = "";
-    private volatile String libName = "";
-    private volatile String libVersion = "";
     private volatile boolean authenticated;
     private volatile String lastCommand = "NULL";
     private volatile int protocolVersion = 2;
@@ -74,10 +72,6 @@ public final class Session implements Subscriber {
     public Database db() { return server.keyspace().db(db); }
     public String name() { return name; }
     public void name(String name) { this.name = name; }
-    public String libName() { return libName; }
-    public void libName(String v) { this.libName = v; }
-    public String libVersion() { return libVersion; }
-    public void libVersion(String v) { this.libVersion = v; }
     public boolean authenticated() { return authenticated; }
     public void authenticated(boolean v) { this.authenticated = v; }
     public String lastCommand() { return lastCommand; }
@@ -92,7 +86,8 @@ public final class Session implements Subscriber {
     void blocked(BlockedClient w) { this.blocked = w; }
     /** The wait's reply is about to be written, on this client's own thread: requests read after it may run. */
     public void waitEnded() { this.blocked = null; }
-    public boolean denyBlocking() { return denyBlocking; }
+    /** Whether a blocking command must answer at once (inside EXEC, or with no connection to wait on). */
+    public boolean denyBlocking() { return denyBlocking || !link.canWait(); }
     void denyBlocking(boolean v) { this.denyBlocking = v; }
     boolean reprocessing() { return reprocessing; }
     void reprocessing(boolean v) { this.reprocessing = v; }
@@ -206,6 +201,6 @@ public final class Session implements Subscriber {
                 + " multi=-1 qbuf=" + requestSize(executing)
                 + " qbuf-free=0 argv-mem=0 multi-mem=0"
                 + " rbs=0 rbp=0 obl=0 oll=0 omem=" + link.pendingOutputBytes() + " tot-mem=0 events=r cmd=" + lastCommand
-                + " user=default redir=-1 resp=" + protocolVersion + " lib-name=" + libName + " lib-ver=" + libVersion;
+                + " user=default redir=-1 resp=" + protocolVersion;
     }
 }
