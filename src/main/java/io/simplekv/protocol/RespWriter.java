@@ -50,11 +50,13 @@ public final class RespWriter implements ReplySink {
         buf.writerIndex((int) mark);
     }
 
+    @Override
     public void ok() {
         buf.writeBytes(OK);
     }
 
     // Text is written one byte per char (ISO-8859-1): strings built from request bytes round-trip exactly.
+    @Override
     public void simple(String s) {
         buf.writeByte('+');
         buf.writeCharSequence(s, StandardCharsets.ISO_8859_1);
@@ -62,12 +64,14 @@ public final class RespWriter implements ReplySink {
     }
 
     /** An error line; the text carries its own prefix ("ERR ...") and newlines are flattened as Redis does. */
+    @Override
     public void error(String message) {
         buf.writeByte('-');
         buf.writeCharSequence(message.replace('\r', ' ').replace('\n', ' '), StandardCharsets.ISO_8859_1);
         buf.writeBytes(CRLF);
     }
 
+    @Override
     public void integer(long v) {
         if (v >= 0 && v < CACHED_INTEGERS) {
             buf.writeBytes(INTEGERS[(int) v]);
@@ -78,44 +82,31 @@ public final class RespWriter implements ReplySink {
         buf.writeBytes(CRLF);
     }
 
-    public void bulk(byte[] b) {
-        bulk(b, 0, b.length);
-    }
-
+    @Override
     public void bulk(byte[] b, int off, int len) {
         header('$', len);
         buf.writeBytes(b, off, len);
         buf.writeBytes(CRLF);
     }
 
-    public void bulk(String s) {
-        bulk(s.getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    /** A bulk string holding a number, as Redis replies to INCRBYFLOAT or INFO-like values. */
-    public void bulk(long v) {
-        bulk(Long.toString(v));
-    }
-
-    public void bulkOrNull(byte[] b) {
-        if (b == null) nullBulk();
-        else bulk(b);
-    }
-
+    @Override
     public void nullBulk() {
         buf.writeBytes(NULL_BULK);
     }
 
+    @Override
     public void nullArray() {
         buf.writeBytes(NULL_ARRAY);
     }
 
+    @Override
     public void array(int n) {
         if (n == 0) buf.writeBytes(EMPTY_ARRAY);
         else header('*', n);
     }
 
     /** A map of n pairs; an array of 2n in RESP2. */
+    @Override
     public void map(int n) {
         array(2 * n);
     }
