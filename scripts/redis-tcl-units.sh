@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs units of Redis 7.0.15's TCL suite, each on a fresh simplekv server (its own port and data directory, started
+# from target/simplekv.jar with enable-debug-command yes, as Redis's own test config has it), unmodified: no tag
+# filter. Prints one line of counts per unit and the totals.
+#
+# Usage: scripts/redis-tcl-units.sh [--storage memory|chronicle] [UNIT...]   (default: the units listed below)
+# Environment: REDIS_SRC, REDIS_TCL_TIMEOUT as for scripts/redis-tcl-tests.sh, which runs each unit.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+storage=memory
+if [[ ${1:-} == --storage ]]; then storage=$2; shift 2; fi
+units=("$@")
+if [[ ${#units[@]} -eq 0 ]]; then
+  units=(unit/type/string unit/type/incr unit/type/list unit/type/list-2 unit/type/list-3 unit/type/set
+         unit/type/hash unit/type/zset unit/keyspace unit/expire unit/protocol unit/introspection
+         unit/introspection-2 unit/info-command unit/bitops unit/bitfield unit/sort unit/scan unit/pubsub
+         unit/pubsubshard unit/multi unit/info unit/querybuf unit/lazyfree unit/auth unit/other unit/limits
+         unit/scripting unit/functions unit/type/stream unit/acl unit/tracking)
+fi
+[ -f "$root/target/simplekv.jar" ] || (cd "$root" && mvn -B -q -DskipTests package >&2)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+total_ok=0 total_fail=0 total_skip=0
+printf '| unit | passed | failed | skipped | seconds |\n|---|---|---|---|---|\n'
+for unit in "${units[@]}"; do
+  port="$(free_port)"
+  dir="$work/$(echo "$unit" | tr / _)"
+  "$root/scripts/simplekv-server" --port "$port" --dir "$dir" --storage "$storage" --enable-debug-command yes \
+      >"$dir.server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  start=$(date +%s)
+  REDIS_TCL_TAGS="" "$root/scripts/redis-tcl-tests.sh" "$port" "$unit" >"$dir.tcl.log" 2>&1
+  seconds=$(( $(date +%s) - start ))
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$dir.tcl.log" | tail -1)
+  kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  if [[ -z $line ]]; then
+    printf '| %s | - | aborted | - | %s |\n' "$unit" "$seconds"
+    continue
+  fi
+  read -r ok _ fail _ skip _ <<<"$line"
+  total_ok=$((total_ok + ok)) total_fail=$((total_fail + fail)) total_skip=$((total_skip + skip))
+  printf '| %s | %s | %s | %s | %s |\n' "$unit" "$ok" "$fail" "$skip" "$seconds"
+  [[ -n ${KEEP_LOGS:-} ]] && cp "$dir.tcl.log" "${KEEP_LOGS}/$(echo "$unit" | tr / _).log"
+done
+printf '| **total** | %s | %s | %s | |\n' "$total_ok" "$total_fail" "$total_skip"
