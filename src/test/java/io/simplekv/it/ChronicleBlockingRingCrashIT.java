@@ -28,7 +28,7 @@ class ChronicleBlockingRingCrashIT {
     private static final int THROTTLE_BELOW = 200;
     private static final int MOVERS = 2;
     private static final int KILLS = 6;
-    private static final int MOVES_BEFORE_KILL = 800;
+    private static final int MOVES_BEFORE_KILL = 600;
 
     @TempDir
     Path dir;
