@@ -15,18 +15,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Blocked clients served by pushes on the chronicle engine, under kill -9. Eight lists form a ring; each element
  * moves only ever from a list to another, so after any kill every element must be in exactly one list. Lists 0 and
- * 4 are long (paged) reservoirs; movers LMOVE from the longer one into the list after it, where a client waits in
- * BLMOVE, and each list from there to the next reservoir has its own waiting client that moves whatever arrives on
- * to the next list. So most moves are a served BLMOVE (run by the pushing client's thread after its command), and
- * the last of each chain pushes onto a paged reservoir.
+ * 4 are long (paged) reservoirs. One mover LMOVEs from each reservoir in turn into the list after it, where a
+ * client waits in BLMOVE; each list from there to the next reservoir has its own client waiting to move whatever
+ * arrives on to the next list. One mover feeding two chains of three leaves the lists between nearly always empty,
+ * so elements travel mostly by served BLMOVEs (run on the pushing client's thread after its command), and the
+ * last one of each chain pushes onto a paged reservoir.
  */
 class ChronicleBlockingRingCrashIT {
     private static final int LISTS = 8;
     private static final int[] RESERVOIRS = {0, 4};
     private static final int RESERVOIR_ELEMENTS = 300;
-    /** Movers pause while both reservoirs are shorter than this, so neither drains into the lists between. */
+    /** The mover pauses while a reservoir is shorter than this: elements are piling up in the lists between. */
     private static final int THROTTLE_BELOW = 200;
-    private static final int MOVERS = 2;
     private static final int KILLS = 6;
     private static final int MOVES_BEFORE_KILL = 600;
 
@@ -59,23 +59,20 @@ class ChronicleBlockingRingCrashIT {
                         if (j.blmove(from, to, side(own), side(own), 1) != null) clients.progress.incrementAndGet();
                     });
                 }
-                for (int m = 0; m < MOVERS; m++) {
-                    Random own = new Random(rnd.nextLong());
-                    int[] source = {RESERVOIRS[0]}, movesLeft = {0};
-                    clients.start("mover-" + m, j -> {
-                        if (movesLeft[0] == 0 && !chooseSource(j, source, movesLeft)) {
-                            ServerProcess.sleep(2); // the waiting clients lag behind: let them catch up
-                            return;
-                        }
-                        movesLeft[0]--;
-                        int r = source[0];
-                        if (j.lmove(list(r), list(r + 1), side(own), side(own)) != null) clients.progress.incrementAndGet();
-                    });
-                }
-                long before = clients.progress.get();
+                Random own = new Random(rnd.nextLong());
+                int[] step = {0};
+                clients.start("mover", j -> {
+                    if (step[0] % 16 == 0 && shortestReservoir(j) < THROTTLE_BELOW) {
+                        ServerProcess.sleep(2); // the waiting clients lag behind: let them catch up
+                        return;
+                    }
+                    // Taking from each reservoir in turn keeps both long: what leaves one reaches the other.
+                    int r = RESERVOIRS[step[0]++ % RESERVOIRS.length];
+                    if (j.lmove(list(r), list(r + 1), side(own), side(own)) != null) clients.progress.incrementAndGet();
+                });
                 long ms = clients.killAtRandomMoment(s, MOVES_BEFORE_KILL, 300, rnd);
                 clients.stopAndCheck();
-                long moves = clients.progress.get() - before;
+                long moves = clients.progress.get();
                 assertTrue(moves >= MOVES_BEFORE_KILL, "too few moves to mean anything: " + moves);
                 System.out.println("ChronicleBlockingRingCrashIT: round " + round + " made " + moves + " moves in "
                         + ms + " ms, then kill -9");
@@ -84,16 +81,10 @@ class ChronicleBlockingRingCrashIT {
         System.out.println("ChronicleBlockingRingCrashIT: " + inFlight + " of " + KILLS + " kills landed inside a map operation");
     }
 
-    /**
-     * Every few moves a mover switches to the longer reservoir, so neither drains into the other; false while both
-     * are short, which means elements are piling up in the lists between.
-     */
-    private static boolean chooseSource(Jedis j, int[] source, int[] movesLeft) {
-        long first = j.llen(list(RESERVOIRS[0])), second = j.llen(list(RESERVOIRS[1]));
-        if (Math.max(first, second) < THROTTLE_BELOW) return false;
-        source[0] = first >= second ? RESERVOIRS[0] : RESERVOIRS[1];
-        movesLeft[0] = 16;
-        return true;
+    private static long shortestReservoir(Jedis j) {
+        long shortest = Long.MAX_VALUE;
+        for (int r : RESERVOIRS) shortest = Math.min(shortest, j.llen(list(r)));
+        return shortest;
     }
 
     private ServerProcess start() throws Exception {
