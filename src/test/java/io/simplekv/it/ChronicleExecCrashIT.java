@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ChronicleExecCrashIT {
     private static final int CLIENTS = 4;
-    private static final int KILLS = 4;
+    private static final int KILLS = 6;
     private static final int EXECS_BEFORE_KILL = 200;
     private static final int LIST_ELEMENTS = 300, HASH_FILLERS = 200, ZSET_FILLERS = 200, SET_FILLERS = 600;
     private static final String LIST_A = "x:list:a", LIST_B = "x:list:b", HASH = "x:hash", ZSET = "x:zset", SET = "x:set";
