@@ -20,7 +20,7 @@ final class ChangeSignals implements KeyEvents {
     public void modified(int db, byte[] key) {
         server.persistence().changed();
         WatchRegistry watches = server.watches();
-        if (!watches.isEmpty()) watches.touch(db, key);
+        if (!watches.isEmpty() && watches.watched(db, key)) watches.touch(db, key, server.keyspace().db(db).present(key));
     }
 
     @Override
@@ -49,27 +49,28 @@ final class ChangeSignals implements KeyEvents {
         server.events().notify(KeyspaceEvents.NEW, "new", db, key);
     }
 
-    /** Redis's touchAllWatchedKeysInDb: a watched key of the database counts as changed only if it exists now. */
+    /** Redis's signalFlushedDb: the database's watched keys that exist now are about to change. */
     @Override
     public void emptying(int db) {
         server.persistence().changed();
-        Keyspace ks = server.keyspace();
         WatchRegistry watches = server.watches();
-        if (!watches.isEmpty()) watches.touchExisting(db, (d, key) -> ks.db(d).exists(key));
+        if (!watches.isEmpty()) watches.touchAll(server.keyspace().db(db), null);
     }
 
-    /**
-     * A watched key of either database counts as changed if it exists in either, and every waiter on them looks
-     * again (Redis's scanDatabaseForReadyKeys), since either database may now hold what it waits for.
-     */
+    /** Before SWAPDB, as Redis's dbSwapDatabases: each database's watched keys against the other's contents. */
+    @Override
+    public void swapping(int a, int b) {
+        WatchRegistry watches = server.watches();
+        if (watches.isEmpty()) return;
+        Keyspace ks = server.keyspace();
+        watches.touchAll(ks.db(a), ks.db(b));
+        watches.touchAll(ks.db(b), ks.db(a));
+    }
+
+    /** After SWAPDB every waiter looks again (Redis's scanDatabaseForReadyKeys): either database may now hold it. */
     @Override
     public void swapped(int a, int b) {
         server.persistence().changed();
-        Keyspace ks = server.keyspace();
-        WatchRegistry watches = server.watches();
-        if (!watches.isEmpty()) {
-            watches.touchExisting(-1, (d, key) -> (d == a || d == b) && (ks.db(a).exists(key) || ks.db(b).exists(key)));
-        }
         BlockedKeys blocking = server.blocking();
         if (blocking.anyWaiting()) blocking.signalAll();
     }

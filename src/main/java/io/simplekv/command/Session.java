@@ -122,7 +122,7 @@ public final class Session implements Subscriber {
     public boolean watchDirty() { return watchDirty; }
     void markWatchDirty() { watchDirty = true; }
 
-    public void watch(int db, byte[] key) { server.watches().watch(this, db, key); }
+    public void watch(int db, byte[] key) { server.watches().watch(this, server.keyspace().db(db), key); }
 
     public void unwatchAll() {
         server.watches().unwatchAll(this);

@@ -76,6 +76,19 @@ public final class Database {
         return rec;
     }
 
+    /** Whether the key has a record, stale or not (Redis's dictFind): nothing is expired on the way. */
+    public boolean present(byte[] key) {
+        return data.get(key) != null;
+    }
+
+    /** Whether the key has a record whose TTL has passed but which is not deleted yet (Redis's keyIsExpired). */
+    public boolean isStale(byte[] key) {
+        byte[] rec = data.get(key);
+        if (rec == null) return false;
+        long at = Records.expireAt(rec);
+        return at != Records.NO_EXPIRY && now() > at;
+    }
+
     public boolean exists(byte[] key) {
         return lookup(key) != null;
     }

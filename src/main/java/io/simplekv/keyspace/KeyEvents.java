@@ -38,6 +38,9 @@ public interface KeyEvents {
     /** A database is about to be emptied (FLUSHDB, FLUSHALL): its keys that exist now are about to change. */
     default void emptying(int db) {}
 
+    /** Two databases are about to swap their contents (SWAPDB). */
+    default void swapping(int a, int b) {}
+
     /** Two databases swapped their contents (SWAPDB). */
     default void swapped(int a, int b) {}
 }

@@ -68,6 +68,7 @@ public final class Keyspace implements AutoCloseable {
      * staged (the swapped tables are sized afterwards).
      */
     public void swap(int a, int b) {
+        events.swapping(a, b);
         Database x = dbs[a], y = dbs[b];
         Storage[] xt = x.tables(), yt = y.tables();
         x.replaceTables(yt[0], yt[1], yt[2]);

@@ -58,6 +58,65 @@ class TransactionCommandsTest extends ServerTestBase {
         assertEquals(true, info.contains("db1:keys=2,expires=1,avg_ttl=0"), info);
     }
 
+    /** A key set with a TTL that has already passed by the time it is watched (the expirer does not run here). */
+    private void staleKey(String key) throws InterruptedException {
+        r.call("SET", key, "v", "PX", "1");
+        Thread.sleep(3);
+    }
+
+    private String execPing() {
+        r.call("MULTI");
+        r.call("PING");
+        return r.call("EXEC");
+    }
+
+    /**
+     * Redis's watchedKey.expired: a key already stale when WATCHed is deleted by its lazy expiry without that
+     * counting as a change (multi.tcl's stale-key tests), while one that goes stale after WATCH does count.
+     */
+    @Test
+    void aKeyStaleWhenWatchedIsNoChangeWhenItGoes() throws InterruptedException {
+        staleKey("x");
+        r.call("WATCH", "x");
+        assertEquals("*1\r\n+PONG\r\n", execPing(), "stale at WATCH, expired at EXEC");
+        staleKey("x");
+        r.call("WATCH", "x");
+        assertEquals(":0\r\n", r.call("EXISTS", "x"));
+        assertEquals("*1\r\n+PONG\r\n", execPing(), "stale at WATCH, deleted by EXISTS");
+        staleKey("x");
+        r.call("WATCH", "x");
+        r.call("FLUSHDB");
+        assertEquals("*1\r\n+PONG\r\n", execPing(), "stale at WATCH, flushed");
+        r.call("SET", "x", "v", "PX", "100");
+        r.call("WATCH", "x");
+        Thread.sleep(150);
+        assertEquals("*-1\r\n", execPing(), "live at WATCH, expired by EXEC");
+    }
+
+    @Test
+    void swapdbTouchesOnlyKeysThatChangeLogically() throws InterruptedException {
+        staleKey("x");
+        r.call("SELECT", "1");
+        r.call("WATCH", "x");
+        r.call("SWAPDB", "0", "1");
+        assertEquals("*1\r\n+PONG\r\n", execPing(), "a missing key replaced with a stale one");
+        r.call("FLUSHALL");
+        r.call("SELECT", "1");
+        staleKey("x");
+        r.call("SELECT", "0");
+        staleKey("x");
+        r.call("SELECT", "1");
+        r.call("WATCH", "x");
+        r.call("SWAPDB", "0", "1");
+        assertEquals("*1\r\n+PONG\r\n", execPing(), "a stale key replaced with another stale key");
+        r.call("SELECT", "0");
+        r.call("SET", "y", "live");
+        r.call("SELECT", "1");
+        r.call("WATCH", "y");
+        r.call("SWAPDB", "0", "1");
+        assertEquals("*-1\r\n", execPing(), "a missing key replaced with a live one");
+    }
+
     @Test
     void runtimeErrorsStayInPlaceWithoutRollback() {
         r.call("SET", "s", "abc");
@@ -143,9 +202,9 @@ class TransactionCommandsTest extends ServerTestBase {
         r.call("MULTI");
         r.call("PING");
         assertEquals("*-1\r\n", r.call("EXEC"));
-        r.call("SET", "e", "1", "PX", "1");
-        r.call("WATCH", "e");
-        sleep(5);
+        r.call("SET", "e", "1", "PX", "100");
+        r.call("WATCH", "e"); // live when watched (a key already stale at WATCH is no change when it goes)
+        sleep(150);
         r.call("MULTI");
         r.call("PING");
         assertEquals("*-1\r\n", r.call("EXEC"), "a watched key that expired counts as changed");
