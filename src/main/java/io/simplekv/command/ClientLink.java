@@ -51,8 +51,14 @@ public interface ClientLink {
     ScheduledFuture<?> schedule(Runnable task, long millis);
 
     /** No connection: messages are dropped, and nothing waits (a script's blocking command answers at once). */
-    ClientLink DETACHED = new ClientLink() {
-        @Override public String address() { return ""; }
+    ClientLink DETACHED = detached("");
+
+    /** The link of the session scripts run their commands on: MONITOR shows it as Redis does ({@code [0 lua]}). */
+    ClientLink SCRIPT = detached("lua");
+
+    private static ClientLink detached(String address) {
+        return new ClientLink() {
+        @Override public String address() { return address; }
         @Override public String localAddress() { return ""; }
         @Override public boolean isLocal() { return true; }
         @Override public long pendingOutputBytes() { return 0; }
@@ -69,5 +75,6 @@ public interface ClientLink {
         public ScheduledFuture<?> schedule(Runnable task, long millis) {
             throw new IllegalStateException("a session without a connection can't wait");
         }
-    };
+        };
+    }
 }

@@ -5,6 +5,10 @@ import io.simplekv.keyspace.UnitOfWork;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
 import io.simplekv.protocol.RespWriter;
+import io.simplekv.scripting.Reply;
+import io.simplekv.scripting.ReplyCollector;
+import io.simplekv.scripting.ScriptRun;
+import io.simplekv.scripting.Scripts;
 import io.simplekv.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +32,7 @@ public final class CommandService {
     private final BlockedKeys blocking;
     private final Waits waits;
     private final CommandSpec exec;
+    private final Scripts scripts;
 
     CommandService(ServerContext server) {
         this.server = server;
@@ -35,6 +40,7 @@ public final class CommandService {
         this.blocking = server.blocking();
         this.waits = new Waits(server.keyspace(), blocking, this);
         this.exec = table.lookup("exec");
+        this.scripts = server.scripts();
     }
 
     public Waits waits() {
@@ -50,13 +56,19 @@ public final class CommandService {
         client.unwatchAll();
     }
 
-    public void execute(Session client, byte[][] args, ReplySink out) {
+    /**
+     * Runs one request of a client. False when it did nothing because a script holds the server: the caller holds
+     * the request back and runs it again once {@link #whenScriptsAllow} calls back (nothing was written).
+     */
+    public boolean execute(Session client, byte[][] args, ReplySink out) {
+        // Redis reads nothing while a script runs, until busy-reply-threshold: then it answers.
+        if (scripts.running() && !scripts.onScriptThread() && !scripts.timedOut()) return false;
         CommandSpec spec = table.lookup(args[0]);
         if (spec == null) {
             server.stats().unknownCommands.increment();
             client.failMulti();
             reject(out, null, unknownCommand(args));
-            return;
+            return true;
         }
         if (spec.isContainer() && args.length >= 2) {
             CommandSpec sub = table.subcommand(spec, args[1]);
@@ -65,14 +77,14 @@ public final class CommandService {
                 client.failMulti();
                 reject(out, null, "ERR unknown subcommand '" + truncated(args[1]) + "'. Try "
                         + spec.name.toUpperCase() + " HELP.");
-                return;
+                return true;
             }
             spec = sub;
         }
         if (!spec.arityAccepts(args.length)) {
             client.failMulti();
             reject(out, spec, "ERR wrong number of arguments for '" + spec.fullName + "' command");
-            return;
+            return true;
         }
         // Before auth, as in Redis: a protected command is refused to everyone the config doesn't allow.
         if (spec.has(ExecutionTrait.PROTECTED) && !protectedAllowed(client)) {
@@ -80,18 +92,18 @@ public final class CommandService {
             reject(out, spec, "ERR " + spec.name.toUpperCase() + " command not allowed. If the enable-" + spec.name
                     + "-command option is set to \"local\", you can run it from a local connection, otherwise you need"
                     + " to set this option in the configuration file, and then restart the server.");
-            return;
+            return true;
         }
         if (!client.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
             client.failMulti();
             reject(out, spec, NOAUTH);
-            return;
+            return true;
         }
         // After arity and auth, as in Redis: a subscribed RESP2 connection's replies are message streams.
         if (!spec.has(ExecutionTrait.SUBSCRIBED_OK) && client.protocolVersion() == 2 && client.subscriptions().any()) {
             reject(out, spec, "ERR Can't execute '" + spec.fullName
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
-            return;
+            return true;
         }
         // As Redis refuses a denyoom command when memory is full: here when the engine can't grow (disk full).
         if (spec.has(CommandFlag.DENYOOM)) {
@@ -99,22 +111,81 @@ public final class CommandService {
             if (refusal != null) {
                 client.failMulti();
                 reject(out, spec, "ERR " + refusal);
-                return;
+                return true;
             }
+        }
+        // Past the threshold only what may run beside a busy script does (SCRIPT KILL, SHUTDOWN NOSAVE...).
+        if (scripts.running() && !scripts.onScriptThread() && !spec.has(CommandFlag.ALLOW_BUSY)) {
+            ScriptRun busy = scripts.current();
+            reject(out, spec, Scripts.busyError(busy == null || busy.eval()));
+            return true;
         }
         if (client.inMulti() && !spec.has(ExecutionTrait.NOT_QUEUED)) {
             if (spec.has(CommandFlag.NO_MULTI)) {
                 client.failMulti();
                 reject(out, spec, "ERR Command not allowed inside a transaction");
-                return;
+                return true;
             }
             client.queue(args);
             out.simple("QUEUED");
-            return;
+            return true;
         }
         client.lastCommand(spec.fullName);
+        if (runsScript(spec, client) && !scripts.onScriptThread()) {
+            runOnScriptThread(spec, client, args);
+            return true;
+        }
         run(spec, client, args, out);
-        if (blocking.anyReady()) waits.serveReady();
+        if (blocking.anyReady() && !scripts.running()) waits.serveReady();
+        return true;
+    }
+
+    /** Calls back once no script is queued or running, for a caller holding back requests execute() refused. */
+    public void whenScriptsAllow(Runnable callback) {
+        scripts.whenIdle(callback);
+    }
+
+    /** Milliseconds after which a request refused for a running script should be tried again (-1: only when idle). */
+    public long scriptRetryMillis() {
+        return scripts.untilTimeout();
+    }
+
+    /** A script command (EVAL, FCALL...) or an EXEC with one in its queue: it must run on the script thread. */
+    private boolean runsScript(CommandSpec spec, Session client) {
+        if (spec.has(ExecutionTrait.RUNS_SCRIPT)) return true;
+        if (spec != exec || !client.inMulti() || client.multiFailed()) return false;
+        for (byte[][] q : client.queued()) if (specOf(q).has(ExecutionTrait.RUNS_SCRIPT)) return true;
+        return false;
+    }
+
+    /**
+     * Hands the command to the script thread: the client is suspended (its later requests wait) and the gate is
+     * closed before this returns, so no event loop blocks on the script's locks; the reply comes back when the
+     * script's unit of work has committed.
+     */
+    private void runOnScriptThread(CommandSpec spec, Session client, byte[][] args) {
+        client.suspend();
+        scripts.enter();
+        try {
+            scripts.submit(() -> {
+                RespWriter reply = new RespWriter(client.link().alloc().buffer(64));
+                try {
+                    run(spec, client, args, reply);
+                    if (blocking.anyReady()) waits.serveReady();
+                } catch (RuntimeException | Error e) {
+                    log.error("Script command '{}' failed", spec.fullName, e);
+                    reply.rewind(0);
+                    reply.error("ERR internal error while running '" + spec.fullName + "'");
+                } finally {
+                    // The reply is on its way before the gate opens, so whoever waits for the gate sees it first.
+                    client.link().resume(reply.buffer());
+                    scripts.exit();
+                }
+            });
+        } catch (RuntimeException e) {
+            scripts.exit(); // the script thread is gone (shutdown): nothing will run
+            client.link().resume(client.link().alloc().buffer(0));
+        }
     }
 
     /** Redis's allowProtectedAction: "yes" for everyone, "local" for loopback clients only. */
@@ -159,6 +230,9 @@ public final class CommandService {
     /** The unit a top-level request runs in: its own keys, or for EXEC every key of its queue and watch list. */
     private UnitOfWork unitFor(CommandSpec spec, Session client, byte[][] args) {
         UnitOfWork unit = server.keyspace().unit();
+        // Beside a busy script (SCRIPT KILL, WATCH...) nothing may wait for the script's locks: an event loop
+        // blocked there could never take the SCRIPT KILL that would free them.
+        if (scripts.running() && !scripts.onScriptThread()) return unit.open();
         if (spec == exec && client.inMulti()) {
             List<byte[][]> queued = client.queued();
             // A transaction already doomed by a queueing error is aborted by EXEC itself, with that reason.
@@ -186,6 +260,40 @@ public final class CommandService {
             int last = Math.min(spec.lastKeyIndex(args.length), args.length - 1);
             for (int i = spec.firstKey; i <= last; i += spec.keyStep) unit.key(args[i]);
         }
+    }
+
+    /**
+     * redis.call and redis.pcall (Redis's scriptCall): runs a command for a script on the script's own session,
+     * inside the script's unit of work, with the checks Redis makes for scripts, and returns its reply as a value.
+     * A refusal comes back as an error reply, counted as a rejected call.
+     */
+    public Reply callFromScript(Session caller, Session scriptSession, ScriptRun run, byte[][] args) {
+        ReplyCollector out = new ReplyCollector();
+        CommandSpec spec = table.lookup(args[0]);
+        if (spec != null && spec.isContainer()) spec = args.length >= 2 ? table.subcommand(spec, args[1]) : null;
+        String refusal = null;
+        if (spec == null) refusal = "Unknown Redis command called from script";
+        else if (!spec.arityAccepts(args.length)) refusal = "Wrong number of args calling Redis command from script";
+        else if (spec.has(CommandFlag.NOSCRIPT)) refusal = "This Redis command is not allowed from script";
+        else if (run.readOnly() && spec.has(CommandFlag.WRITE)) refusal = "Write commands are not allowed from read-only scripts.";
+        else if (spec.has(CommandFlag.DENYOOM) && !run.allowOom() && !run.wrote()) {
+            String full = server.keyspace().engine().writeRefusal();
+            if (full != null) refusal = full;
+        }
+        if (refusal != null) {
+            server.stats().countError("ERR");
+            if (spec != null) spec.stats.rejectedCalls.increment();
+            return new Reply.Error("ERR " + refusal);
+        }
+        if (spec.has(CommandFlag.WRITE)) run.markWrote();
+        scriptSession.unit(caller.unit());
+        try {
+            scriptSession.lastCommand(spec.fullName);
+            run(spec, scriptSession, args, out);
+        } finally {
+            scriptSession.unit(null);
+        }
+        return out.reply();
     }
 
     /**

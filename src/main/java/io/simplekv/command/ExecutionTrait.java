@@ -11,6 +11,8 @@ public enum ExecutionTrait {
     PROTECTED,
     /** May run while a RESP2 connection is in subscribed mode (Redis hard-codes that list of commands). */
     SUBSCRIBED_OK,
+    /** Runs Lua (EVAL, EVALSHA, FCALL, FUNCTION LOAD...): on the script thread, never on an event loop. */
+    RUNS_SCRIPT,
     /** Runs at once even inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET), as Redis does. */
     NOT_QUEUED
 }

@@ -11,6 +11,7 @@ import io.simplekv.observe.SlowLog;
 import io.simplekv.persistence.Persistence;
 import io.simplekv.pubsub.KeyspaceEvents;
 import io.simplekv.pubsub.PubSub;
+import io.simplekv.scripting.Scripts;
 import io.simplekv.storage.StorageEngine;
 
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,6 +41,7 @@ public final class ServerContext {
     private final Persistence persistence;
     private final ServerControl control;
     private final CommandTable commands;
+    private final Scripts scripts;
     private final CommandService service;
 
     /** Wires a keyspace over the engine, the command table and the service; starts no threads. */
@@ -53,6 +55,7 @@ public final class ServerContext {
         this.commands = commands;
         this.blocking = new BlockedKeys();
         keyspace.events(new ChangeSignals(this));
+        this.scripts = new Scripts(() -> Long.parseLong(this.config.get().get("busy-reply-threshold")));
         this.service = new CommandService(this);
     }
 
@@ -84,6 +87,8 @@ public final class ServerContext {
     public String runId() { return runId; }
     public CommandTable commands() { return commands; }
     public CommandService service() { return service; }
+    /** Where scripts run, and what is running now. */
+    public Scripts scripts() { return scripts; }
     public RateMeter opsPerSecond() { return opsPerSecond; }
     public WatchRegistry watches() { return watches; }
     public BlockedKeys blocking() { return blocking; }
@@ -92,6 +97,17 @@ public final class ServerContext {
     public Monitors monitors() { return monitors; }
     public SlowLog slowLog() { return slowLog; }
     public int port() { return control.port(); }
+
+    private Session scriptClient;
+
+    /** The session scripts run their redis.call commands on (Redis's lua client); used on the script thread. */
+    public synchronized Session scriptClient() {
+        if (scriptClient == null) {
+            scriptClient = new Session(0, this, ClientLink.SCRIPT);
+            scriptClient.authenticated(true);
+        }
+        return scriptClient;
+    }
 
     /** A new session for a client on {@code link}. */
     public Session newSession(ClientLink link) {

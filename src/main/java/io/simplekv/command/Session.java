@@ -44,6 +44,7 @@ public final class Session implements Subscriber {
     private final Subscriptions subscriptions = new Subscriptions();
     /** The wait this client is in (BLPOP, DEBUG SLEEP...), or null; set on its own thread, read by others. */
     private volatile BlockedClient blocked;
+    private volatile boolean suspended;
     /** Set while EXEC runs its queue: a blocking command there answers at once, as Redis's CLIENT_DENY_BLOCKING. */
     private boolean denyBlocking;
     /** Set while a served waiter's command runs again: blocking once more must keep its place, not queue anew. */
@@ -85,7 +86,14 @@ public final class Session implements Subscriber {
     public BlockedClient blocked() { return blocked; }
     void blocked(BlockedClient w) { this.blocked = w; }
     /** The wait's reply is about to be written, on this client's own thread: requests read after it may run. */
-    public void waitEnded() { this.blocked = null; }
+    public void waitEnded() {
+        this.blocked = null;
+        this.suspended = false;
+    }
+    /** Its command runs on the script thread: like a blocked client, it reads nothing more until the reply. */
+    void suspend() { this.suspended = true; }
+    /** Whether the client waits for a reply that comes later (blocked, or its script running): hold its requests. */
+    public boolean waiting() { return blocked != null || suspended; }
     /** Whether a blocking command must answer at once (inside EXEC, or with no connection to wait on). */
     public boolean denyBlocking() { return denyBlocking || !link.canWait(); }
     void denyBlocking(boolean v) { this.denyBlocking = v; }

@@ -56,6 +56,26 @@ public interface ReplySink {
         array(n);
     }
 
+    /** A double; RESP2 writes it as a bulk string, {@code %.17g} as Redis's addReplyDouble does. */
+    default void doubleValue(double d) {
+        bulk(io.simplekv.text.DoubleText.format(d));
+    }
+
+    /** A boolean; RESP2 writes :1 or :0, as Redis's addReplyBool does. */
+    default void bool(boolean b) {
+        integer(b ? 1 : 0);
+    }
+
+    /** A big number; RESP2 writes its digits as a bulk string. */
+    default void bigNumber(String digits) {
+        bulk(digits);
+    }
+
+    /** A verbatim string with its 3-letter format; RESP2 writes only the text, as a bulk string. */
+    default void verbatim(String format, String text) {
+        bulk(text);
+    }
+
     /** A position in the reply written so far. */
     long mark();
 

@@ -36,6 +36,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final RespWriter writer = new RespWriter(null);
     /** Requests that arrived while the client was blocked; Redis also reads nothing more from a blocked client. */
     private final ArrayDeque<byte[][]> heldBack = new ArrayDeque<>();
+    /** The request at the head of heldBack waits for a running script (see park). */
+    private boolean parked;
 
     ClientHandler(ServerContext server, GroupCommits groupCommits) {
         this.server = server;
@@ -69,7 +71,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (client == null || client.closingAfterReply()) return;
         byte[][] args = ((Command) msg).args();
         client.touch(System.currentTimeMillis());
-        if (client.blocked() != null || !heldBack.isEmpty()) {
+        if (client.waiting() || parked || !heldBack.isEmpty()) {
             heldBack.add(args);
             return;
         }
@@ -83,11 +85,37 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         int mark = pending.writerIndex();
         client.executing(args);
-        service.execute(client, args, writer);
+        boolean ran = service.execute(client, args, writer);
         client.executing(null);
+        if (!ran) {
+            park(ctx, args);
+            return;
+        }
         if (client.dropReplyAndAdvance()) pending.writerIndex(mark);
         // A blocked client reads nothing more until its wait ends, so a pipeline behind it waits too.
-        if (client.blocked() != null) ctx.channel().config().setAutoRead(false);
+        if (client.waiting()) ctx.channel().config().setAutoRead(false);
+    }
+
+    /**
+     * A script holds the server: the request waits (with everything behind it) until the script is done, or until
+     * it has run past busy-reply-threshold, when the request is tried again and answered BUSY (or, for SCRIPT KILL
+     * and the like, run), as Redis does once it starts reading beside a slow script.
+     */
+    private void park(ChannelHandlerContext ctx, byte[][] args) {
+        heldBack.addFirst(args);
+        parked = true;
+        ctx.channel().config().setAutoRead(false);
+        service.whenScriptsAllow(() -> ctx.channel().eventLoop().execute(() -> unpark(ctx)));
+        long retry = service.scriptRetryMillis();
+        if (retry >= 0) ctx.channel().eventLoop().schedule(() -> unpark(ctx), retry + 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void unpark(ChannelHandlerContext ctx) {
+        if (!parked || !ctx.channel().isActive()) return;
+        parked = false;
+        while (!client.waiting() && !parked && !heldBack.isEmpty() && !client.closingAfterReply()) run(ctx, heldBack.poll());
+        flushReplies(ctx);
+        if (!client.waiting() && !parked && ctx.channel().isWritable()) ctx.channel().config().setAutoRead(true);
     }
 
     /** The reply that ends a wait, on our loop; then the requests held back meanwhile run, in order. */
@@ -99,9 +127,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         pending.writeBytes(reply);
         reply.release();
         client.wroteInBatch(true); // the command that ended the wait (a pop) changed the data
-        while (client.blocked() == null && !heldBack.isEmpty() && !client.closingAfterReply()) run(ctx, heldBack.poll());
+        while (!client.waiting() && !parked && !heldBack.isEmpty() && !client.closingAfterReply()) run(ctx, heldBack.poll());
         flushReplies(ctx);
-        if (client.blocked() == null && ctx.channel().isWritable()) ctx.channel().config().setAutoRead(true);
+        if (!client.waiting() && !parked && ctx.channel().isWritable()) ctx.channel().config().setAutoRead(true);
     }
 
     @Override
@@ -155,7 +183,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && (client == null || client.blocked() == null)) ctx.channel().config().setAutoRead(true);
+        if (ctx.channel().isWritable() && (client == null || (!client.waiting() && !parked))) ctx.channel().config().setAutoRead(true);
         ctx.fireChannelWritabilityChanged();
     }
 

@@ -12,6 +12,7 @@ import io.simplekv.command.hash.HashCommands;
 import io.simplekv.command.list.BlockingListCommands;
 import io.simplekv.command.list.ListCommands;
 import io.simplekv.command.pubsub.PubSubCommands;
+import io.simplekv.command.scripting.EvalCommands;
 import io.simplekv.command.scripting.FunctionCommands;
 import io.simplekv.command.server.DatabaseCommands;
 import io.simplekv.command.server.DiagnosticCommands;
@@ -56,6 +57,7 @@ public final class CommandGroups {
         ServerCommands.register(t);
         DatabaseCommands.register(t);
         FunctionCommands.register(t);
+        EvalCommands.register(t);
         CommandIntrospection.register(t);
         DiagnosticCommands.register(t);
         return t.build();

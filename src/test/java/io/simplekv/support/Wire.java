@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Wire implements AutoCloseable {
     private final EmbeddedChannel channel;
+    private final ServerContext context;
 
     public Wire(ServerContext context) {
+        this.context = context;
         this.channel = new EmbeddedChannel();
         channel.freezeTime(); // timers (blocking timeouts) fire only when a test moves the clock: see advanceTime
         new Pipeline(context).install(channel);
@@ -39,12 +41,30 @@ public final class Wire implements AutoCloseable {
     public String sendBytes(byte[] raw) {
         channel.writeInbound(Unpooled.wrappedBuffer(raw));
         channel.runPendingTasks(); // what a real event loop does right after this read
+        awaitScripts();
         return drain();
+    }
+
+    /** Sends without waiting for scripts this request started (to reach the server while one runs). */
+    public String sendWithoutWaiting(String raw) {
+        channel.writeInbound(Unpooled.wrappedBuffer(raw.getBytes(StandardCharsets.ISO_8859_1)));
+        channel.runPendingTasks();
+        return drain();
+    }
+
+    /** Scripts run on their own thread: their replies reach this connection's (test) event loop when they end. */
+    private void awaitScripts() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        // The script thread queues its reply before it opens the gate; only then does this thread run the queue
+        // (an embedded channel's task queue is not for two threads at once).
+        while (context.scripts().running() && System.nanoTime() < deadline) Thread.onSpinWait();
+        channel.runPendingTasks();
     }
 
     /** Whatever the server wrote without a request (e.g. the reply to a refused connection), without sending. */
     public String received() {
         channel.runPendingTasks();
+        awaitScripts();
         return drain();
     }
 

@@ -1,0 +1,334 @@
+package io.simplekv.scripting;
+
+import party.iroiro.luajava.JFunction;
+import party.iroiro.luajava.Lua;
+import party.iroiro.luajava.lua51.Lua51;
+import party.iroiro.luajava.lua51.Lua51Natives;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static party.iroiro.luajava.lua51.Lua51Consts.LUA_GLOBALSINDEX;
+import static party.iroiro.luajava.lua51.Lua51Consts.LUA_REGISTRYINDEX;
+
+/**
+ * One sandboxed Lua 5.1 state (LuaJava over JNI, the Lua Redis embeds), set up as Redis 7.0 sets up its scripting
+ * state: base, table, string, math, the cjson/cmsgpack/struct/bit libraries, the protected globals and the
+ * {@code redis} table (sandbox.lua). Used by one thread at a time (the script thread).
+ *
+ * <p>Rules that keep the JVM out of reach: {@code openLibraries()} is never called, LuaJava's {@code java} global is
+ * removed, {@code debug} stays a local of the sandbox, Java functions are only reachable through Lua closures, and
+ * a Java function never throws (LuaJava would hand the Throwable to Lua): it pushes an error table and returns -1.
+ */
+final class LuaRuntime implements AutoCloseable {
+    private static final String[] LIBRARIES = {"cjson", "cmsgpack", "struct", "bit"};
+
+    private final SandboxedLua lua;
+    private final Lua51Natives C;
+    private final long L;
+    private final LuaValues values;
+    private final RedisRandom random = new RedisRandom();
+    private final int errhRef, envRef, sethookRef;
+    private volatile ScriptHost host;
+    private boolean killed;
+
+    LuaRuntime() {
+        lua = new SandboxedLua();
+        C = (Lua51Natives) lua.getLuaNatives();
+        L = lua.getPointer();
+        for (String lib : new String[] {"table", "string", "math", "debug"}) lua.openLibrary(lib);
+        values = new LuaValues(C);
+        values.installDecoder(L);
+        // The chunk name stays interned for the state's life: stock 5.1.5's parser does not anchor it (CVE-2025-49844).
+        C.luaJ_pushstring(L, "@user_script");
+        C.luaL_ref(L, LUA_REGISTRYINDEX);
+        load(L, resource("sandbox.lua"), "=sandbox");
+        pushJavaFunctions();
+        pushLibraries();
+        if (C.lua_pcall(L, 2, 3, 0) != 0) throw new IllegalStateException("sandbox: " + C.lua_tostring(L, -1));
+        sethookRef = C.luaL_ref(L, LUA_REGISTRYINDEX);
+        envRef = C.luaL_ref(L, LUA_REGISTRYINDEX);
+        errhRef = C.luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+
+    private void pushJavaFunctions() {
+        Map<String, JFunction> fns = new LinkedHashMap<>();
+        fns.put("call", l -> guarded(l, () -> redisCall(l, true)));
+        fns.put("pcall", l -> guarded(l, () -> redisCall(l, false)));
+        fns.put("sha1hex", l -> guarded(l, () -> sha1hex(l)));
+        fns.put("log", l -> guarded(l, () -> log(l)));
+        fns.put("setresp", l -> guarded(l, () -> setResp(l)));
+        fns.put("set_repl", l -> guarded(l, () -> setRepl(l)));
+        fns.put("random", l -> guarded(l, () -> random(l)));
+        fns.put("randomseed", l -> guarded(l, () -> randomSeed(l)));
+        fns.put("kill", l -> guarded(l, () -> {
+            ScriptHost h = host;
+            killed = killed || (h != null && h.killRequested());
+            C.lua_pushboolean(l.getPointer(), killed ? 1 : 0);
+            return 1;
+        }));
+        C.lua_createtable(L, 0, fns.size());
+        for (Map.Entry<String, JFunction> e : fns.entrySet()) {
+            lua.push(e.getValue());
+            C.lua_setfield(L, -2, e.getKey());
+        }
+    }
+
+    /** Loads each library chunk (a resource returning its table) into a table of libraries for the sandbox. */
+    private void pushLibraries() {
+        C.lua_createtable(L, 0, LIBRARIES.length);
+        for (String name : LIBRARIES) {
+            byte[] code = optionalResource("lib/" + name + ".lua");
+            if (code == null) continue;
+            load(L, code, "=" + name);
+            if (C.lua_pcall(L, 0, 1, 0) != 0) throw new IllegalStateException(name + ": " + C.lua_tostring(L, -1));
+            C.lua_setfield(L, -2, name);
+        }
+    }
+
+    private void load(long p, byte[] code, String chunkName) {
+        ByteBuffer buf = ByteBuffer.allocateDirect(code.length).put(code).flip();
+        if (C.luaJ_loadbuffer(p, buf, buf.limit(), chunkName) != 0) {
+            throw new IllegalStateException(chunkName + ": " + C.lua_tostring(p, -1));
+        }
+    }
+
+    private static byte[] resource(String name) {
+        byte[] b = optionalResource(name);
+        if (b == null) throw new IllegalStateException("missing resource " + name);
+        return b;
+    }
+
+    private static byte[] optionalResource(String name) {
+        try (InputStream in = LuaRuntime.class.getResourceAsStream(name)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Compiles a script body as Redis does (chunk name {@code @user_script}; a body starting with ESC is text, never
+     * bytecode) into a function of the sandbox environment; returns its registry reference.
+     *
+     * @throws ScriptError with Lua's message when the body does not compile
+     */
+    int compile(byte[] body, int from) {
+        int length = body.length - from;
+        boolean esc = length > 0 && body[from] == 27;
+        ByteBuffer buf = ByteBuffer.allocateDirect(length + (esc ? 1 : 0));
+        if (esc) buf.put((byte) ' ');
+        buf.put(body, from, length).flip();
+        if (C.luaJ_loadbuffer(L, buf, buf.limit(), "@user_script") != 0) {
+            String msg = values.string(L, -1);
+            C.lua_settop(L, 0);
+            throw new ScriptError(msg);
+        }
+        C.lua_rawgeti(L, LUA_REGISTRYINDEX, envRef);
+        C.lua_setfenv(L, -2);
+        return C.luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+
+    void release(int ref) {
+        C.luaL_unref(L, LUA_REGISTRYINDEX, ref);
+    }
+
+    /**
+     * Runs a compiled script with KEYS and ARGV set (Redis's luaCallFunction in EVAL mode) and returns its result
+     * converted as Redis converts it, or a {@link Reply.Error} carrying Redis's error text for a script that failed.
+     */
+    Reply run(int ref, byte[][] keys, byte[][] argv, String sha, ScriptHost host, int hookInstructions) {
+        this.host = host;
+        killed = false;
+        setHook(hookInstructions);
+        try {
+            C.lua_rawgeti(L, LUA_REGISTRYINDEX, errhRef);
+            C.lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+            setGlobalArray("KEYS", keys);
+            setGlobalArray("ARGV", argv);
+            int rc = C.lua_pcall(L, 0, 1, 1);
+            if (rc == 0) return values.toReply(L, host.resp());
+            return values.failure(L, sha);
+        } finally {
+            C.lua_settop(L, 0);
+            if (hookInstructions > 0) setHook(0);
+            lua.closeCoroutines();
+            this.host = null;
+        }
+    }
+
+    private void setGlobalArray(String name, byte[][] items) {
+        C.lua_createtable(L, items.length, 0);
+        for (int i = 0; i < items.length; i++) {
+            values.pushBytes(L, items[i]);
+            C.lua_rawseti(L, -2, i + 1);
+        }
+        C.lua_setfield(L, LUA_GLOBALSINDEX, name); // the real globals: they have no __newindex, so a raw store
+    }
+
+    private void setHook(int instructions) {
+        C.lua_rawgeti(L, LUA_REGISTRYINDEX, sethookRef);
+        C.lua_pushnumber(L, instructions);
+        if (C.lua_pcall(L, 1, 0, 0) != 0) throw new IllegalStateException(C.lua_tostring(L, -1));
+    }
+
+    /** Bytes the Lua heap holds (INFO's used_memory_lua). */
+    long memory() {
+        return C.lua_gc(L, 3 /* LUA_GCCOUNT */, 0) * 1024L + C.lua_gc(L, 4 /* LUA_GCCOUNTB */, 0);
+    }
+
+    /** A small incremental collection step, as Redis runs one every 50 scripts. */
+    void gcStep() {
+        C.lua_gc(L, 5 /* LUA_GCSTEP */, 50);
+    }
+
+    @Override
+    public void close() {
+        lua.close();
+    }
+
+    // ---- Java functions called from Lua: they never throw ----------------------------------------------------
+
+    private interface Body {
+        int run();
+    }
+
+    /** Any Java failure becomes a Lua error table: a thrown exception would reach the script as a Java object. */
+    private int guarded(Lua l, Body body) {
+        try {
+            return body.run();
+        } catch (Throwable t) {
+            return raise(l.getPointer(), "ERR " + (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()));
+        }
+    }
+
+    /** Pushes {err=msg} and returns -1: LuaJava's C wrapper then raises it with lua_error. */
+    private int raise(long p, String msg) {
+        values.pushErrorTable(p, msg);
+        return -1;
+    }
+
+    private int redisCall(Lua l, boolean raiseErrors) {
+        long p = l.getPointer();
+        int n = C.lua_gettop(p);
+        if (n == 0) return raiseOrReturn(p, raiseErrors, "ERR Please specify at least one argument for this redis lib call");
+        byte[][] args = new byte[n][];
+        for (int i = 1; i <= n; i++) {
+            args[i - 1] = values.argument(p, i);
+            if (args[i - 1] == null) {
+                return raiseOrReturn(p, raiseErrors, "ERR Lua redis lib command arguments must be strings or integers");
+            }
+        }
+        C.lua_settop(p, 0);
+        ScriptHost h = host;
+        if (h == null) return raise(p, "ERR redis.call/pcall can only be called inside a script invocation");
+        Reply r = h.call(args);
+        if (raiseErrors && r instanceof Reply.Error e) return raise(p, LuaValues.errorText(e.text()));
+        if (!values.push(p, r, h.resp())) return raise(p, "ERR reached lua stack limit");
+        return 1;
+    }
+
+    private int raiseOrReturn(long p, boolean raiseErrors, String msg) {
+        if (raiseErrors) return raise(p, msg);
+        values.pushErrorTable(p, msg);
+        return 1;
+    }
+
+    private int sha1hex(Lua l) {
+        long p = l.getPointer();
+        if (C.lua_gettop(p) != 1) return raise(p, "ERR wrong number of arguments");
+        byte[] b = values.argument(p, 1);
+        C.luaJ_pushstring(p, Sha1.hex(b == null ? new byte[0] : b));
+        return 1;
+    }
+
+    private int log(Lua l) {
+        long p = l.getPointer();
+        int n = C.lua_gettop(p);
+        if (n < 2) return raise(p, "ERR redis.log() requires two arguments or more.");
+        if (C.lua_type(p, 1) != 3 /* LUA_TNUMBER */ && !values.isNumericString(p, 1)) {
+            return raise(p, "ERR First argument must be a number (log level).");
+        }
+        int level = (int) C.lua_tonumber(p, 1);
+        if (level < 0 || level > 3) return raise(p, "ERR Invalid debug level.");
+        StringBuilder message = new StringBuilder();
+        for (int i = 2; i <= n; i++) {
+            byte[] b = values.argument(p, i);
+            if (b == null) continue;
+            if (message.length() > 0) message.append(' ');
+            message.append(new String(b, StandardCharsets.ISO_8859_1));
+        }
+        ScriptHost h = host;
+        if (h != null) h.log(level, message.toString());
+        return 0;
+    }
+
+    private int setResp(Lua l) {
+        long p = l.getPointer();
+        ScriptHost h = host;
+        if (h == null) return raise(p, "ERR redis.setresp can only be called inside a script invocation");
+        if (C.lua_gettop(p) != 1) return raise(p, "ERR redis.setresp() requires one argument.");
+        if (!h.setResp((int) C.lua_tonumber(p, 1))) return raise(p, "ERR RESP version must be 2 or 3.");
+        return 0;
+    }
+
+    private int setRepl(Lua l) {
+        long p = l.getPointer();
+        if (host == null) return raise(p, "ERR redis.set_repl can only be called inside a script invocation");
+        if (C.lua_gettop(p) != 1) return raise(p, "ERR redis.set_repl() requires two arguments.");
+        int flags = (int) C.lua_tonumber(p, 1);
+        if ((flags & ~3) != 0) return raise(p, "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+        return 0; // there are no replicas or AOF to propagate to
+    }
+
+    /** Lua 5.1's math_random with rand() replaced by Redis's redisLrand48, so every script sees Redis's sequence. */
+    private int random(Lua l) {
+        long p = l.getPointer();
+        if (host == null) return raise(p, "ERR math.random can only be called inside a script invocation");
+        double r = random.next();
+        switch (C.lua_gettop(p)) {
+            case 0 -> C.lua_pushnumber(p, r);
+            case 1 -> {
+                int u = (int) C.lua_tonumber(p, 1);
+                if (u < 1) return raise(p, "ERR bad argument #1 to 'random' (interval is empty)");
+                C.lua_pushnumber(p, Math.floor(r * u) + 1);
+            }
+            case 2 -> {
+                int lo = (int) C.lua_tonumber(p, 1), u = (int) C.lua_tonumber(p, 2);
+                if (lo > u) return raise(p, "ERR bad argument #2 to 'random' (interval is empty)");
+                C.lua_pushnumber(p, Math.floor(r * (u - lo + 1)) + lo);
+            }
+            default -> { return raise(p, "ERR wrong number of arguments"); }
+        }
+        return 1;
+    }
+
+    private int randomSeed(Lua l) {
+        long p = l.getPointer();
+        if (host == null) return raise(p, "ERR math.randomseed can only be called inside a script invocation");
+        random.seed((int) C.lua_tonumber(p, 1));
+        return 0;
+    }
+
+    /**
+     * LuaJava adopts every coroutine that calls a Java function and keeps it for good; closing them after each
+     * script bounds that to one script's worth.
+     */
+    private static final class SandboxedLua extends Lua51 {
+        void closeCoroutines() {
+            if (subThreads.isEmpty()) return;
+            List<Lua> copy;
+            synchronized (subThreads) {
+                copy = new ArrayList<>(subThreads);
+            }
+            for (Lua t : copy) t.close();
+        }
+    }
+}

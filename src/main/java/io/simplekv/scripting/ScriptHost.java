@@ -1,0 +1,19 @@
+package io.simplekv.scripting;
+
+/** What the Java side of a script's {@code redis} table does: supplied by whoever runs the script. */
+public interface ScriptHost {
+    /** redis.call / redis.pcall: runs a command for the script and returns its reply. */
+    Reply call(byte[][] args);
+
+    /** redis.setresp; false for a version other than 2 or 3. */
+    boolean setResp(int version);
+
+    /** redis.log at a level (0 debug .. 3 warning). */
+    void log(int level, String message);
+
+    /** Polled by the instruction hook: true once the running script must stop. */
+    boolean killRequested();
+
+    /** The protocol the script's redis.call replies are converted for (redis.setresp). */
+    int resp();
+}

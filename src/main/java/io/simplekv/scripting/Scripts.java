@@ -1,0 +1,230 @@
+package io.simplekv.scripting;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Where scripts run: one thread of their own, so a script in an endless loop never holds an event loop, which
+ * keeps reading other clients, answering them BUSY past {@code busy-reply-threshold} and taking SCRIPT KILL. Owns
+ * the EVAL cache and its Lua state (both used on the script thread only) and what is running now.
+ *
+ * <p>While a script runs it holds every shard lock (its unit of work), so nothing else touches the keyspace; the
+ * command service parks other clients' commands until {@link #whenIdle} calls back, as Redis serves no one while a
+ * script runs below the threshold.
+ */
+public final class Scripts implements AutoCloseable {
+    /** How often the hook checks for SCRIPT KILL (Redis's luaMaskCountHook every 100,000 instructions). */
+    private static final int HOOK_INSTRUCTIONS = 100_000;
+    private static final int GC_PERIOD = 50;
+
+    private final LongSupplier busyThresholdMillis;
+    private final ExecutorService thread;
+    private volatile Thread scriptThread;
+    private volatile ScriptRun current;
+    private volatile int pending;
+    private final List<Runnable> idleWaiters = new ArrayList<>();
+    /** SHA1 → script, readable from any thread (SCRIPT EXISTS); changed on the script thread. */
+    private final Map<String, EvalScript> cache = new ConcurrentHashMap<>();
+    private volatile long cachedBytes;
+    private LuaRuntime eval;
+    private int runs;
+
+    public Scripts(LongSupplier busyThresholdMillis) {
+        this.busyThresholdMillis = busyThresholdMillis;
+        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            // Deep Lua values convert recursively; a generous stack keeps that away from StackOverflowError.
+            Thread t = new Thread(null, r, "simplekv-scripts", 64L << 20);
+            t.setDaemon(true);
+            scriptThread = t;
+            return t;
+        });
+    }
+
+    // ---- the thread ----------------------------------------------------------------------------------------
+
+    public boolean onScriptThread() {
+        return Thread.currentThread() == scriptThread;
+    }
+
+    /** Runs a task on the script thread, after those submitted before it. */
+    public void submit(Runnable task) {
+        thread.execute(task);
+    }
+
+    // ---- what runs now -------------------------------------------------------------------------------------
+
+    /**
+     * A script is queued or running: other clients' commands wait (or get BUSY past the threshold). Set by the
+     * event loop that hands a script over ({@link #enter}), before the script thread takes any lock, so no event
+     * loop ever blocks on the script's locks.
+     */
+    public boolean running() {
+        return pending > 0;
+    }
+
+    /** Redis's scriptIsTimedout: running for longer than busy-reply-threshold. */
+    public boolean timedOut() {
+        ScriptRun r = current;
+        long threshold = busyThresholdMillis.getAsLong();
+        return r != null && threshold > 0 && r.elapsedMillis() >= threshold;
+    }
+
+    /** Milliseconds until the running script times out (0 if it has; -1 when none runs yet or there is no limit). */
+    public long untilTimeout() {
+        ScriptRun r = current;
+        long threshold = busyThresholdMillis.getAsLong();
+        if (threshold <= 0) return -1;
+        if (r == null) return threshold;
+        return Math.max(0, threshold - r.elapsedMillis());
+    }
+
+    public ScriptRun current() {
+        return current;
+    }
+
+    /** A script is handed to the script thread; until {@link #exit}, the gate is closed. */
+    public void enter() {
+        synchronized (idleWaiters) {
+            pending++;
+        }
+    }
+
+    /** A handed-over script is done (its unit of work committed): when none is left, everything parked may go. */
+    public void exit() {
+        List<Runnable> waiting;
+        synchronized (idleWaiters) {
+            if (--pending > 0) return;
+            waiting = new ArrayList<>(idleWaiters);
+            idleWaiters.clear();
+        }
+        for (Runnable r : waiting) r.run();
+    }
+
+    /** The script starts running (script thread): what SCRIPT KILL and the BUSY check look at. */
+    public void begin(ScriptRun run) {
+        current = run;
+    }
+
+    /** The script stopped running. */
+    public void end() {
+        current = null;
+    }
+
+    /** Calls back once no script is queued or running (at once if none is). */
+    public void whenIdle(Runnable callback) {
+        synchronized (idleWaiters) {
+            if (pending > 0) {
+                idleWaiters.add(callback);
+                return;
+            }
+        }
+        callback.run();
+    }
+
+    /**
+     * SCRIPT KILL ({@code eval}) and FUNCTION KILL: null when the running script will stop, else Redis's error
+     * (NOTBUSY, UNKILLABLE, or the BUSY text that names the other KILL).
+     */
+    public String kill(boolean eval) {
+        ScriptRun r = current;
+        if (r == null) return "NOTBUSY No scripts in execution right now.";
+        if (r.wrote()) {
+            return "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either "
+                    + "wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
+        }
+        if (eval && !r.eval()) return busyError(false);
+        if (!eval && r.eval()) return busyError(true);
+        r.requestKill();
+        return null;
+    }
+
+    /** The BUSY error for the running script's kind. */
+    public static String busyError(boolean eval) {
+        return "BUSY Redis is busy running a script. You can only call " + (eval ? "SCRIPT KILL" : "FUNCTION KILL")
+                + " or SHUTDOWN NOSAVE.";
+    }
+
+    // ---- the EVAL cache (script thread only, but for exists) --------------------------------------------------
+
+    public boolean exists(String sha) {
+        return cache.containsKey(sha);
+    }
+
+    public EvalScript cached(String sha) {
+        return cache.get(sha);
+    }
+
+    /**
+     * The cached script with this body, compiling it first if new (EVAL, SCRIPT LOAD).
+     *
+     * @throws ScriptFlags.Invalid for a shebang Redis refuses
+     * @throws IllegalArgumentException with Redis's "Error compiling script" text for a body that does not compile
+     */
+    public EvalScript load(byte[] body) {
+        String sha = Sha1.hex(body);
+        EvalScript s = cache.get(sha);
+        if (s != null) return s;
+        ScriptFlags flags = ScriptFlags.parse(body);
+        int ref;
+        try {
+            ref = eval().compile(body, flags.shebangLength());
+        } catch (ScriptError e) {
+            throw new IllegalArgumentException("Error compiling script (new function): " + e.getMessage());
+        }
+        s = new EvalScript(sha, body, flags, ref);
+        cache.put(sha, s);
+        cachedBytes += body.length + 40 + 64;
+        return s;
+    }
+
+    /** SCRIPT FLUSH: the cache and the Lua state that holds the compiled scripts, gone. */
+    public void flush() {
+        cache.clear();
+        cachedBytes = 0;
+        if (eval != null) {
+            eval.close();
+            eval = null;
+        }
+    }
+
+    public int cachedScripts() {
+        return cache.size();
+    }
+
+    /** INFO's used_memory_scripts_eval: the cached bodies and their names. */
+    public long cachedScriptBytes() {
+        return cachedBytes;
+    }
+
+    /** INFO's used_memory_lua: the EVAL state's Lua heap (0 until a first script made it). */
+    public long luaMemory() {
+        LuaRuntime r = eval;
+        return r == null ? 0 : r.memory();
+    }
+
+    /** Runs a cached script (script thread, inside the run's unit of work) and returns its reply. */
+    public Reply run(EvalScript script, byte[][] keys, byte[][] argv, ScriptHost host) {
+        int hook = busyThresholdMillis.getAsLong() > 0 ? HOOK_INSTRUCTIONS : 0;
+        LuaRuntime lua = eval();
+        Reply r = lua.run(script.ref(), keys, argv, script.sha(), host, hook);
+        if (++runs % GC_PERIOD == 0) lua.gcStep();
+        return r;
+    }
+
+    private LuaRuntime eval() {
+        if (eval == null) eval = new LuaRuntime();
+        return eval;
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

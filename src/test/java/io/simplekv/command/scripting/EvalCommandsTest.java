@@ -1,0 +1,94 @@
+package io.simplekv.command.scripting;
+
+import io.simplekv.support.EngineKind;
+import io.simplekv.support.ServerTestBase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static io.simplekv.support.Resp.OK;
+import static io.simplekv.support.Resp.array;
+import static io.simplekv.support.Resp.bulk;
+import static io.simplekv.support.Resp.error;
+import static io.simplekv.support.Resp.integer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ParameterizedClass
+@EnumSource(EngineKind.class)
+class EvalCommandsTest extends ServerTestBase {
+    @Test
+    void evalReturnsValuesConvertedAsRedisDoes() {
+        assertEquals(integer(1), r.call("EVAL", "return 1", "0"));
+        assertEquals(bulk("hello"), r.call("EVAL", "return 'hello'", "0"));
+        assertEquals(integer(3), r.call("EVAL", "return 3.99", "0"), "numbers truncate");
+        assertEquals("$-1\r\n", r.call("EVAL", "return nil", "0"));
+        assertEquals(integer(1), r.call("EVAL", "return true", "0"));
+        assertEquals("$-1\r\n", r.call("EVAL", "return false", "0"));
+        assertEquals("*3\r\n:1\r\n:2\r\n$1\r\nx\r\n", r.call("EVAL", "return {1, 2, 'x', nil, 4}", "0"), "arrays stop at the first nil");
+        assertEquals("+fine\r\n", r.call("EVAL", "return {ok='fine'}", "0"));
+        assertEquals(error("My Error"), r.call("EVAL", "return redis.error_reply('My Error')", "0"));
+        assertEquals("+OK\r\n", r.call("EVAL", "return redis.status_reply('OK')", "0"));
+        assertEquals(array("k1", "a1"), r.call("EVAL", "return {KEYS[1], ARGV[1]}", "1", "k1", "a1"));
+    }
+
+    @Test
+    void redisCallRunsCommandsInTheScript() {
+        assertEquals(OK, r.call("EVAL", "return redis.call('SET', KEYS[1], ARGV[1])", "1", "k", "v"));
+        assertEquals(bulk("v"), r.call("GET", "k"));
+        assertEquals(integer(11), r.call("EVAL", "redis.call('SET', 'n', 10) return redis.call('INCR', 'n')", "0"));
+        assertEquals(bulk("10.5"), r.call("EVAL", "return redis.call('INCRBYFLOAT', 'f', 10.5)", "0"), "numbers as %.17g");
+        assertEquals("*2\r\n$1\r\na\r\n$1\r\nb\r\n", r.call("EVAL", "redis.call('RPUSH', 'l', 'a', 'b') return redis.call('LRANGE', 'l', 0, -1)", "0"));
+        String wrongType = r.call("EVAL", "return redis.call('LPUSH', 'k', 'x')", "0");
+        assertTrue(wrongType.startsWith("-WRONGTYPE Operation against a key holding the wrong kind of value script: "), wrongType);
+        assertEquals(error("WRONGTYPE Operation against a key holding the wrong kind of value"),
+                r.call("EVAL", "return redis.pcall('LPUSH', 'k', 'x')", "0"));
+    }
+
+    @Test
+    void errorsHaveRedisTexts() {
+        assertEquals(error("ERR Number of keys can't be greater than number of args"), r.call("EVAL", "return 1", "2", "a"));
+        assertEquals(error("ERR Number of keys can't be negative"), r.call("EVAL", "return 1", "-1"));
+        assertEquals(error("NOSCRIPT No matching script. Please use EVAL."), r.call("EVALSHA", "ffffffffffffffffffffffffffffffffffffffff", "0"));
+        assertEquals(error("NOSCRIPT No matching script. Please use EVAL."), r.call("EVALSHA", "abc", "0"));
+        String compile = r.call("EVAL", "return (", "0");
+        assertTrue(compile.startsWith("-ERR Error compiling script (new function): user_script:1: "), compile);
+        String global = r.call("EVAL", "return a", "0");
+        assertTrue(global.startsWith("-ERR user_script:1: Script attempted to access nonexistent global variable 'a' script: "), global);
+        String unknown = r.call("EVAL", "return redis.call('nosuch')", "0");
+        assertTrue(unknown.startsWith("-ERR Unknown Redis command called from script script: "), unknown);
+        String readonly = r.call("EVAL", "x = 1", "0");
+        assertTrue(readonly.contains("Attempt to modify a readonly table"), readonly);
+    }
+
+    @Test
+    void scriptsAreCachedBySha() {
+        String sha = r.call("SCRIPT", "LOAD", "return 'cached'");
+        assertEquals(bulk("a85d26a2b5cec8d5a4d0b8e1b61d3d6fe8e6c6ce").length(), sha.length());
+        String digest = sha.split("\r\n")[1];
+        assertEquals(bulk("cached"), r.call("EVALSHA", digest, "0"));
+        assertEquals(bulk("cached"), r.call("EVALSHA", digest.toUpperCase(), "0"));
+        assertEquals("*2\r\n:1\r\n:0\r\n", r.call("SCRIPT", "EXISTS", digest, "ffffffffffffffffffffffffffffffffffffffff"));
+        assertEquals(OK, r.call("SCRIPT", "FLUSH"));
+        assertEquals("*1\r\n:0\r\n", r.call("SCRIPT", "EXISTS", digest));
+    }
+
+    @Test
+    void shebangFlagsAreRespected() {
+        assertEquals(error("ERR Can not execute a script with write flag using *_ro command."),
+                r.call("EVAL_RO", "#!lua\nreturn 1", "0"));
+        String denied = r.call("EVAL", "#!lua flags=no-writes\nreturn redis.call('SET', 'x', 1)", "0");
+        assertTrue(denied.startsWith("-ERR Write commands are not allowed from read-only scripts."), denied);
+        assertEquals(error("ERR Unexpected flag in script shebang: bogus"), r.call("EVAL", "#!lua flags=bogus\nreturn 1", "0"));
+        assertEquals(integer(1), r.call("EVAL_RO", "#!lua flags=no-writes\nreturn 1", "0"));
+    }
+
+    @Test
+    void aScriptInsideMultiRuns() {
+        r.call("MULTI");
+        r.call("SET", "a", "1");
+        r.call("EVAL", "return redis.call('INCR', 'a')", "0");
+        r.call("GET", "a");
+        assertEquals("*3\r\n+OK\r\n:2\r\n$1\r\n2\r\n", r.call("EXEC"));
+    }
+}
