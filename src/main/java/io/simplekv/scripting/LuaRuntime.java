@@ -158,9 +158,12 @@ final class LuaRuntime implements AutoCloseable {
             return values.failure(L, sha);
         } finally {
             C.lua_settop(L, 0);
+            // The kill check must answer false again before the hook is removed: after a kill it fires on every line,
+            // the removal's own lines included.
+            this.host = null;
+            killed = false;
             if (hookInstructions > 0) setHook(0);
             lua.closeCoroutines();
-            this.host = null;
         }
     }
 

@@ -223,8 +223,19 @@ public final class Scripts implements AutoCloseable {
         return eval;
     }
 
+    /** Frees the Lua state on its own thread and stops the thread (a script still running is left to the process's end). */
     @Override
     public void close() {
-        thread.shutdownNow();
+        try {
+            thread.execute(this::flush);
+        } catch (RuntimeException e) {
+            return; // already closed
+        }
+        thread.shutdown();
+        try {
+            thread.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -171,6 +171,20 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         }
     }
 
+    private void closeStorage() {
+        try {
+            context.persistence().syncForShutdown();
+        } catch (RuntimeException e) {
+            log.warn("Forcing the data to disk at shutdown failed: {}", e.getMessage());
+        }
+        try {
+            context.keyspace().close();
+        } catch (RuntimeException e) {
+            // The engine leaves its clean-shutdown marker out, so the next start recovers.
+            log.warn("Closing the storage failed; the next start will recover it: {}", e.getMessage());
+        }
+    }
+
     /** Blocks until {@link #close} has finished (SHUTDOWN, a signal, or a caller). */
     public void awaitStop() throws InterruptedException {
         stopped.await();
@@ -190,17 +204,15 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             context.persistence().stop();
-            try {
-                context.persistence().syncForShutdown();
-            } catch (RuntimeException e) {
-                log.warn("Forcing the data to disk at shutdown failed: {}", e.getMessage());
+            if (context.scripts().running()) {
+                // A script still holds the keyspace (SHUTDOWN NOSAVE beside a busy script): closing the tables under
+                // it could tear them. The files stay as a kill leaves them, and the next start recovers them, with
+                // none of the script's writes (they are applied only when its unit of work ends).
+                log.warn("Shutting down while a script runs: the storage is left to the next start's recovery");
+            } else {
+                closeStorage();
             }
-            try {
-                context.keyspace().close();
-            } catch (RuntimeException e) {
-                // The engine leaves its clean-shutdown marker out, so the next start recovers.
-                log.warn("Closing the storage failed; the next start will recover it: {}", e.getMessage());
-            }
+            context.scripts().close();
             log.info("simplekv is now ready to exit, bye bye...");
         } finally {
             stopped.countDown();

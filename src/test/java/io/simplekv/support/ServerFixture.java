@@ -42,6 +42,7 @@ public final class ServerFixture implements AutoCloseable {
     @Override
     public void close() {
         context.persistence().stop();
+        context.scripts().close();
         context.keyspace().close();
     }
 }
