@@ -56,6 +56,8 @@ public final class ServerContext {
         this.blocking = new BlockedKeys();
         keyspace.events(new ChangeSignals(this));
         this.scripts = new Scripts(() -> Long.parseLong(this.config.get().get("busy-reply-threshold")));
+        scripts.restoreFunctions(keyspace.meta().get(io.simplekv.scripting.Functions.STORAGE_KEY),
+                reason -> org.slf4j.LoggerFactory.getLogger(ServerContext.class).warn("A stored FUNCTION library did not load: {}", reason));
         this.service = new CommandService(this);
     }
 

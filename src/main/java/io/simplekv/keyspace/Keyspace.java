@@ -24,6 +24,11 @@ public final class Keyspace implements AutoCloseable {
         }
     }
 
+    /** The table of server-wide records beside the databases (FUNCTION libraries, page-space bookkeeping). */
+    public Storage meta() {
+        return meta;
+    }
+
     public PageSpace space() {
         return space;
     }

@@ -39,7 +39,11 @@ final class LuaRuntime implements AutoCloseable {
     private volatile ScriptHost host;
     private boolean killed;
 
-    LuaRuntime() {
+    /** The registry references of the FUNCTION-mode helpers (0 in an EVAL state). */
+    private final int beginLoadRef, endLoadRef;
+
+    /** A state for EVAL scripts ({@code functions} false) or for FUNCTION libraries. */
+    LuaRuntime(boolean functions) {
         lua = new SandboxedLua();
         C = (Lua51Natives) lua.getLuaNatives();
         L = lua.getPointer();
@@ -52,7 +56,10 @@ final class LuaRuntime implements AutoCloseable {
         load(L, resource("sandbox.lua"), "=sandbox");
         pushJavaFunctions();
         pushLibraries();
-        if (C.lua_pcall(L, 2, 3, 0) != 0) throw new IllegalStateException("sandbox: " + C.lua_tostring(L, -1));
+        C.lua_pushboolean(L, functions ? 1 : 0);
+        if (C.lua_pcall(L, 3, functions ? 5 : 3, 0) != 0) throw new IllegalStateException("sandbox: " + C.lua_tostring(L, -1));
+        endLoadRef = functions ? C.luaL_ref(L, LUA_REGISTRYINDEX) : 0;
+        beginLoadRef = functions ? C.luaL_ref(L, LUA_REGISTRYINDEX) : 0;
         sethookRef = C.luaL_ref(L, LUA_REGISTRYINDEX);
         envRef = C.luaL_ref(L, LUA_REGISTRYINDEX);
         errhRef = C.luaL_ref(L, LUA_REGISTRYINDEX);
@@ -72,7 +79,10 @@ final class LuaRuntime implements AutoCloseable {
             ScriptHost h = host;
             killed = killed || (h != null && h.killRequested());
             C.lua_pushboolean(l.getPointer(), killed ? 1 : 0);
-            return 1;
+            String message = h == null ? null : h.killMessage();
+            if (message == null) C.lua_pushnil(l.getPointer());
+            else C.luaJ_pushstring(l.getPointer(), message);
+            return 2;
         }));
         C.lua_createtable(L, 0, fns.size());
         for (Map.Entry<String, JFunction> e : fns.entrySet()) {
@@ -168,12 +178,107 @@ final class LuaRuntime implements AutoCloseable {
     }
 
     private void setGlobalArray(String name, byte[][] items) {
+        pushArray(items);
+        C.lua_setfield(L, LUA_GLOBALSINDEX, name); // the real globals: they have no __newindex, so a raw store
+    }
+
+    private void pushArray(byte[][] items) {
         C.lua_createtable(L, items.length, 0);
         for (int i = 0; i < items.length; i++) {
             values.pushBytes(L, items[i]);
             C.lua_rawseti(L, -2, i + 1);
         }
-        C.lua_setfield(L, LUA_GLOBALSINDEX, name); // the real globals: they have no __newindex, so a raw store
+    }
+
+    /** A function a library registered: its name, description, flags and callback's registry reference. */
+    record Registered(String name, String description, java.util.List<String> flags, int ref) {}
+
+    /**
+     * Runs a library's code (after its shebang line) as FUNCTION LOAD does: only the load API is visible, and the
+     * functions it registers come back. The load stops with "FUNCTION LOAD timeout" past {@code timeout}.
+     *
+     * @throws ScriptError with Redis's text ("Error compiling function: ...", "Error registering functions: ...")
+     */
+    java.util.List<Registered> loadLibrary(byte[] code, int from, ScriptHost timeout) {
+        int length = code.length - from;
+        ByteBuffer buf = ByteBuffer.allocateDirect(length).put(code, from, length).flip();
+        if (C.luaJ_loadbuffer(L, buf, buf.limit(), "@user_function") != 0) {
+            String msg = values.string(L, -1);
+            C.lua_settop(L, 0);
+            throw new ScriptError("Error compiling function: " + msg);
+        }
+        C.lua_rawgeti(L, LUA_REGISTRYINDEX, envRef);
+        C.lua_setfenv(L, -2);
+        this.host = timeout;
+        killed = false;
+        setHook(100_000);
+        C.lua_rawgeti(L, LUA_REGISTRYINDEX, beginLoadRef);
+        C.lua_pcall(L, 0, 0, 0);
+        int rc = C.lua_pcall(L, 0, 0, 0);
+        String error = rc == 0 ? null : values.errorMessage(L);
+        C.lua_settop(L, 0);
+        this.host = null;
+        killed = false;
+        setHook(0);
+        C.lua_rawgeti(L, LUA_REGISTRYINDEX, endLoadRef);
+        C.lua_pcall(L, 0, 1, 0);
+        java.util.List<Registered> registered = readRegistered(error != null);
+        C.lua_settop(L, 0);
+        lua.closeCoroutines();
+        if (error != null) throw new ScriptError("Error registering functions: " + error);
+        return registered;
+    }
+
+    /** The pending registrations left on the stack by end_load; references dropped if the load failed. */
+    private java.util.List<Registered> readRegistered(boolean discard) {
+        java.util.List<Registered> out = new ArrayList<>();
+        int n = C.luaJ_len(L, -1);
+        for (int i = 1; i <= n; i++) {
+            C.lua_rawgeti(L, -1, i);
+            C.lua_getfield(L, -1, "flags");
+            java.util.List<String> flags = new ArrayList<>();
+            int fn = C.luaJ_len(L, -1);
+            for (int j = 1; j <= fn; j++) {
+                C.lua_rawgeti(L, -1, j);
+                flags.add(values.string(L, -1));
+                C.lua_pop(L, 1);
+            }
+            C.lua_pop(L, 1);
+            C.lua_getfield(L, -1, "name");
+            String name = values.string(L, -1);
+            C.lua_pop(L, 1);
+            C.lua_getfield(L, -1, "desc");
+            String desc = C.lua_type(L, -1) == 0 ? null : values.string(L, -1);
+            C.lua_pop(L, 1);
+            C.lua_getfield(L, -1, "callback");
+            int ref = C.luaL_ref(L, LUA_REGISTRYINDEX);
+            C.lua_pop(L, 1);
+            if (discard) release(ref);
+            else out.add(new Registered(name, desc, flags, ref));
+        }
+        return out;
+    }
+
+    /** FCALL: calls a registered function with the keys and arguments as its two parameters. */
+    Reply callFunction(int ref, byte[][] keys, byte[][] args, String name, ScriptHost host, int hookInstructions) {
+        this.host = host;
+        killed = false;
+        setHook(hookInstructions);
+        try {
+            C.lua_rawgeti(L, LUA_REGISTRYINDEX, errhRef);
+            C.lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+            pushArray(keys);
+            pushArray(args);
+            int rc = C.lua_pcall(L, 2, 1, -4);
+            if (rc == 0) return values.toReply(L, host.resp());
+            return values.failure(L, name);
+        } finally {
+            C.lua_settop(L, 0);
+            this.host = null;
+            killed = false;
+            if (hookInstructions > 0) setHook(0);
+            lua.closeCoroutines();
+        }
     }
 
     private void setHook(int instructions) {

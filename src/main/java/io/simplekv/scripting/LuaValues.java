@@ -327,6 +327,20 @@ final class LuaValues {
         return new Reply.Error(err);
     }
 
+    /**
+     * luaExtractErrorInformation's message of the error on top: a table's err field, or "ERR " and the text of a
+     * string error (FUNCTION LOAD's errors, which run without the error handler).
+     */
+    String errorMessage(long p) {
+        int t = C.lua_type(p, -1);
+        if (t == TSTRING || t == TNUMBER) return "ERR " + string(p, -1);
+        if (t == TTABLE) {
+            String err = field(p, "err");
+            if (err != null) return err;
+        }
+        return "ERR unknown error";
+    }
+
     /** Raw, like every read of a script's tables here: a metamethod that raised would have no pcall around it. */
     private String field(long p, String k) {
         rawField(p, k);

@@ -14,6 +14,11 @@ public interface ScriptHost {
     /** Polled by the instruction hook: true once the running script must stop. */
     boolean killRequested();
 
+    /** The error a stopped script gets (null: SCRIPT KILL's). */
+    default String killMessage() {
+        return null;
+    }
+
     /** The protocol the script's redis.call replies are converted for (redis.setresp). */
     int resp();
 }

@@ -9,6 +9,7 @@ public final class ScriptRun {
     private final boolean eval;
     private final boolean readOnly;
     private final boolean allowOom;
+    private final byte[][] command;
     private final long startNanos = System.nanoTime();
     private volatile boolean killRequested;
     private volatile boolean wrote;
@@ -18,15 +19,19 @@ public final class ScriptRun {
      * @param name     the script's SHA1 or the function's name, for error messages and the log
      * @param eval     EVAL/EVALSHA (SCRIPT KILL may stop it) rather than FCALL (FUNCTION KILL)
      * @param readOnly EVAL_RO/FCALL_RO or a no-writes script: write commands are refused
+     * @param command  the EVAL or FCALL request
      */
-    public ScriptRun(String name, boolean eval, boolean readOnly, boolean allowOom) {
+    public ScriptRun(String name, boolean eval, boolean readOnly, boolean allowOom, byte[][] command) {
         this.name = name;
+        this.command = command;
         this.eval = eval;
         this.readOnly = readOnly;
         this.allowOom = allowOom;
     }
 
     public String name() { return name; }
+    /** The command that started it, as FUNCTION STATS shows it. */
+    public byte[][] command() { return command; }
     public boolean eval() { return eval; }
     public boolean readOnly() { return readOnly; }
     public boolean allowOom() { return allowOom; }

@@ -34,6 +34,7 @@ public final class Scripts implements AutoCloseable {
     private final Map<String, EvalScript> cache = new ConcurrentHashMap<>();
     private volatile long cachedBytes;
     private LuaRuntime eval;
+    private final Functions functions = new Functions();
     private int runs;
 
     public Scripts(LongSupplier busyThresholdMillis) {
@@ -218,8 +219,28 @@ public final class Scripts implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Loads the libraries stored with the data (a restart of the chronicle engine), on the script thread before any
+     * command can run a function there.
+     */
+    public void restoreFunctions(byte[] stored, java.util.function.Consumer<String> onFailure) {
+        if (stored == null) return;
+        submit(() -> functions.deserialize(stored).forEach(onFailure));
+    }
+
+    /** The FUNCTION libraries (changed on the script thread only). */
+    public Functions functions() {
+        return functions;
+    }
+
+    /** Runs a function (FCALL) on the script thread, inside the caller's unit of work, and returns its reply. */
+    public Reply call(Functions.Function f, byte[][] keys, byte[][] args, ScriptHost host) {
+        int hook = busyThresholdMillis.getAsLong() > 0 ? HOOK_INSTRUCTIONS : 0;
+        return functions.call(f, keys, args, host, hook);
+    }
+
     private LuaRuntime eval() {
-        if (eval == null) eval = new LuaRuntime();
+        if (eval == null) eval = new LuaRuntime(false);
         return eval;
     }
 
@@ -227,7 +248,10 @@ public final class Scripts implements AutoCloseable {
     @Override
     public void close() {
         try {
-            thread.execute(this::flush);
+            thread.execute(() -> {
+                flush();
+                functions.flush();
+            });
         } catch (RuntimeException e) {
             return; // already closed
         }

@@ -3,8 +3,10 @@
 -- library tables, Redis's error handler, and the `redis` table. Stock Lua 5.1 has no read-only tables (Redis patches
 -- its Lua for that), so scripts run in an empty proxy environment over the real globals, library tables are
 -- replaced by empty read-only views, and the raw accessors see through views. Called once, with the Java
--- functions and the extra libraries; returns the error handler, the environment, and the hook setter.
-local J, LIBS = ...
+-- functions, the extra libraries and whether this state runs FUNCTION libraries (then it also returns the
+-- libraries' environment and the functions that open and close a FUNCTION LOAD). Returns the error handler, the
+-- environment, and the hook setter.
+local J, LIBS, FUNCTIONS = ...
 local G, dbg = _G, debug
 local type, error, tostring, tonumber, select = type, error, tostring, tonumber, select
 local raw_rawset, raw_rawget, raw_next, raw_ipairs, raw_unpack = rawset, rawget, next, ipairs, unpack
@@ -143,9 +145,13 @@ table.foreachi = function(...) return t_foreachi(unview((...), select('#', ...))
 
 -- the kill hook (Redis's luaMaskCountHook); after a kill it fires on every line so pcall can't hide it
 local hook_count = 0
-local function kill_error() error({err = 'ERR Script killed by user with SCRIPT KILL...'}) end
+-- jkill answers whether to stop, and with what error (SCRIPT KILL's, or FUNCTION LOAD's time limit)
+local kill_message = 'ERR Script killed by user with SCRIPT KILL...'
+local function kill_error() error({err = kill_message}) end
 local function hook()
-  if jkill() then
+  local stop, message = jkill()
+  if stop then
+    kill_message = message or kill_message
     dbg.sethook(hook, 'l')
     kill_error()
   end
@@ -207,4 +213,73 @@ G.load = function(f, name)
   end
   return compile(t_concat(parts), name or '=(load)')
 end
-return errh, P, sethook
+if not FUNCTIONS then return errh, P, sethook end
+
+-- FUNCTION libraries: their chunks run in F, whose globals are only the load API while FUNCTION LOAD runs them
+-- (Redis swaps the globals' __index the same way), and the full environment when their functions are called.
+local loading, pending = false, nil
+local function load_error(msg) error({err = 'ERR ' .. msg}) end
+local function read_flags(t)
+  local flags, j = {}, 1
+  while true do
+    local f = t[j]
+    if f == nil then break end
+    if type(f) ~= 'string' and type(f) ~= 'number' then return nil end
+    local lf = tostring(f):lower()
+    if lf ~= 'no-writes' and lf ~= 'allow-oom' and lf ~= 'allow-stale' and lf ~= 'no-cluster'
+        and lf ~= 'allow-cross-slot-keys' then return nil end
+    flags[#flags + 1] = lf
+    j = j + 1
+  end
+  return flags
+end
+local function register(...)
+  if not loading then load_error('redis.register_function can only be called on FUNCTION LOAD command') end
+  local n = select('#', ...)
+  if n < 1 or n > 2 then load_error('wrong number of arguments to redis.register_function') end
+  local name, desc, callback, flags
+  if n == 1 then
+    local args = ...
+    if type(args) ~= 'table' then
+      load_error('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).')
+    end
+    for k, v in raw_next, args do
+      if type(k) ~= 'string' and type(k) ~= 'number' then load_error('named argument key given to redis.register_function is not a string') end
+      local lk = tostring(k):lower()
+      if lk == 'function_name' then
+        if type(v) ~= 'string' and type(v) ~= 'number' then load_error('function_name argument given to redis.register_function must be a string') end
+        name = tostring(v)
+      elseif lk == 'description' then
+        if type(v) ~= 'string' and type(v) ~= 'number' then load_error('description argument given to redis.register_function must be a string') end
+        desc = tostring(v)
+      elseif lk == 'callback' then
+        if type(v) ~= 'function' then load_error('callback argument given to redis.register_function must be a function') end
+        callback = v
+      elseif lk == 'flags' then
+        if type(v) ~= 'table' then load_error('flags argument to redis.register_function must be a table representing function flags') end
+        flags = read_flags(v)
+        if not flags then load_error('unknown flag given') end
+      else
+        load_error('unknown argument given to redis.register_function')
+      end
+    end
+    if not name then load_error('redis.register_function must get a function name argument') end
+    if not callback then load_error('redis.register_function must get a callback argument') end
+  else
+    name, callback = ...
+    if type(name) ~= 'string' and type(name) ~= 'number' then load_error('first argument to redis.register_function must be a string') end
+    name = tostring(name)
+    if type(callback) ~= 'function' then load_error('second argument to redis.register_function must be a function') end
+  end
+  pending[#pending + 1] = {name = name, desc = desc, callback = callback, flags = flags or {}}
+end
+local load_redis = {register_function = register, log = J.log,
+  LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+  REDIS_VERSION = '7.0.15', REDIS_VERSION_NUM = 458767}
+raw_setmetatable(load_redis, {__index = missing})
+local LOADG = raw_setmetatable({redis = view(load_redis)}, {__index = missing})
+local F_mt = {__index = P, __newindex = ro_error, __metatable = NO_MT}
+local F = raw_setmetatable({}, F_mt)
+local function begin_load() pending = {} loading = true F_mt.__index = LOADG end
+local function end_load() local p = pending pending = nil loading = false F_mt.__index = P return p end
+return errh, F, sethook, begin_load, end_load

@@ -79,7 +79,7 @@ public final class EvalCommands {
             throw RedisError.err("Can not execute a script with write flag using *_ro command.");
         }
         boolean readOnly = readOnlyCommand || (!flags.compat() && flags.noWrites());
-        ScriptRun run = new ScriptRun(script.sha(), true, readOnly, !flags.compat() && flags.allowOom());
+        ScriptRun run = new ScriptRun(script.sha(), true, readOnly, !flags.compat() && flags.allowOom(), a);
         int keyCount = (int) numkeys;
         byte[][] keys = Arrays.copyOfRange(a, 3, 3 + keyCount);
         byte[][] argv = Arrays.copyOfRange(a, 3 + keyCount, a.length);
