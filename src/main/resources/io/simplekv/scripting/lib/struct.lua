@@ -3,7 +3,7 @@
 -- Where the C code leans on x86-64 behaviour (double to integer casts out of range, 64-bit shifts) the results here
 -- are the ones that build gives.
 local type, tostring, tonumber, error, pcall, select = type, tostring, tonumber, error, pcall, select
-local setmetatable, getmetatable, unpack = setmetatable, getmetatable, unpack
+local unpack = unpack
 local floor, frexp, ldexp = math.floor, math.frexp, math.ldexp
 local byte, char, sub, find, rep = string.byte, string.char, string.sub, string.find, string.rep
 local concat = table.concat

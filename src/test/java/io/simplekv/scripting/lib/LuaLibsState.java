@@ -32,14 +32,28 @@ final class LuaLibsState implements AutoCloseable {
 
     /** A state with every library loaded, from the given source where there is one (to test broken copies). */
     LuaLibsState(Map<String, String> sources) {
-        c.lua_pushnil(l);
-        c.lua_setglobal(l, "java");
-        for (String lib : List.of("table", "string", "math")) lua.openLibrary(lib);
-        exec("loadstring, load, loadfile, dofile = nil, nil, nil, nil");
+        this(false);
         for (String name : LIBRARIES) {
             String source = sources.get(name);
             load(name, source != null ? source.getBytes(StandardCharsets.ISO_8859_1) : source(name));
         }
+    }
+
+    private LuaLibsState(boolean unused) {
+        c.lua_pushnil(l);
+        c.lua_setglobal(l, "java");
+        for (String lib : List.of("table", "string", "math")) lua.openLibrary(lib);
+        exec("loadstring, load, loadfile, dofile = nil, nil, nil, nil");
+    }
+
+    /** A state with no library loaded yet (see {@link #load(String)}). */
+    static LuaLibsState bare() {
+        return new LuaLibsState(false);
+    }
+
+    /** Loads one library from its resource as the global of its name. */
+    void load(String name) {
+        load(name, source(name));
     }
 
     static byte[] source(String name) {
