@@ -239,16 +239,29 @@ local function string_token(s, p)
   end
 end
 
+-- bytes that can follow a number in valid JSON: when one does, a plain decimal needs no strtod() analysis
+local AFTER_NUMBER = {[44] = true, [93] = true, [125] = true, [32] = true, [9] = true, [10] = true, [13] = true}
+
 local function number_token(s, p)
-  local e = strtod_end(s, p)
+  local _, e = find(s, '^-?%d+', p)
+  if e then
+    local _, f = find(s, '^%.%d+', e + 1)
+    if f then e = f end
+    local after = byte(s, e + 1)
+    if after == nil or AFTER_NUMBER[after] then return 'T_NUMBER', tonumber(sub(s, p, e)), p - 1, e + 1 end
+  end
+  e = strtod_end(s, p)
   if e == p then return 'T_ERROR', "invalid number", p - 1, p end
   return 'T_NUMBER', tonumber(sub(s, p, e - 1)), p - 1, e
 end
 
 local function next_token(cfg, s, p)
-  p = find(s, '[^ \t\n\r]', p)
-  if not p then return 'T_END', nil, #s, #s + 1 end
   local c = byte(s, p)
+  if c == 32 or c == 9 or c == 10 or c == 13 then
+    p = find(s, '[^ \t\n\r]', p)
+    c = p and byte(s, p)
+  end
+  if not c then return 'T_END', nil, #s, #s + 1 end
   local kind = SINGLE[c]
   if kind then return kind, nil, p - 1, p + 1 end
   if not UNKNOWN[c] then return 'T_ERROR', "invalid token", p - 1, p end

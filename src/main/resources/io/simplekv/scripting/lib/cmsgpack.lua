@@ -112,12 +112,14 @@ local function encode_number(x)
   return encode_float_or_double(x)
 end
 
-local function encode_string(s)
-  local n = #s
-  if n < 32 then return char(0xa0 + n) .. s end
-  if n <= 0xff then return char(0xd9, n) .. s end
-  if n <= 0xffff then return char(0xda) .. be16(n) .. s end
-  return char(0xdb) .. be32(n) .. s
+local FIXSTR = {}
+for n = 0, 31 do FIXSTR[n] = char(0xa0 + n) end
+
+local function string_header(n)
+  if n < 32 then return FIXSTR[n] end
+  if n <= 0xff then return char(0xd9, n) end
+  if n <= 0xffff then return char(0xda) .. be16(n) end
+  return char(0xdb) .. be32(n)
 end
 
 -- keys exactly 1..n (positive numbers that fit a C int, as many as the largest)
@@ -155,7 +157,10 @@ end
 
 function encode_value(v, level, out)
   local t = type(v)
-  if t == 'string' then out[#out + 1] = encode_string(v)
+  if t == 'string' then
+    local n = #out
+    out[n + 1] = string_header(#v)
+    out[n + 2] = v
   elseif t == 'number' then out[#out + 1] = encode_number(v)
   elseif t == 'boolean' then out[#out + 1] = v and '\195' or '\194'
   elseif t == 'table' and level < MAX_NESTING then encode_table(v, level, out)
