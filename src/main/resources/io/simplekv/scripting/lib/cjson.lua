@@ -165,9 +165,8 @@ local function strtod_end(s, p)
     return q + 3
   end
   if word == 'nan' then
-    local e = find(s, '^%([%w_]*%)', q + 3)
-    if e then return select(2, find(s, '^%([%w_]*%)', q + 3)) + 1 end
-    return q + 3
+    local _, e = find(s, '^%([%w_]*%)', q + 3)       -- nan(chars)
+    return (e or q + 2) + 1
   end
   if find(s, '^0[xX]%.?%x', q) then
     local _, e = find(s, '^0[xX]%x*', q)
