@@ -78,10 +78,11 @@ local function pcall_result(ok, ...)
 end
 G.pcall = function(...) return pcall_result(raw_pcall(...)) end
 
--- Redis's __redis__err__handler, skipping frames of this file (they stand in for Redis's C code)
+-- Redis's __redis__err__handler, skipping frames of this file and of the libraries (they stand in for Redis's C code)
+local INTERNAL = {['=sandbox'] = true, ['=cjson'] = true, ['=cmsgpack'] = true, ['=struct'] = true, ['=bit'] = true}
 local function errh(err)
   local lvl, i = 2, dbg.getinfo(2, 'nSl')
-  while i and (i.what == 'C' or i.what == 'tail' or i.source == '=sandbox') do lvl = lvl + 1; i = dbg.getinfo(lvl, 'nSl') end
+  while i and (i.what == 'C' or i.what == 'tail' or INTERNAL[i.source]) do lvl = lvl + 1; i = dbg.getinfo(lvl, 'nSl') end
   if type(err) ~= 'table' then err = {err = 'ERR ' .. tostring(err)} end
   if i then err.source = i.source; err.line = i.currentline end
   return err
