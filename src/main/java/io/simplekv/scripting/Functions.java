@@ -68,10 +68,15 @@ public final class Functions {
         return functions.size();
     }
 
-    /** INFO's used_memory_vm_functions: the functions state's Lua heap. */
+    private volatile long memory;
+
+    /** INFO's used_memory_vm_functions: the functions state's Lua heap, as last measured on the script thread. */
     public long luaMemory() {
-        LuaRuntime l = lua;
-        return l == null ? 0 : l.memory();
+        return memory;
+    }
+
+    void measure() {
+        memory = lua == null ? 0 : lua.memory();
     }
 
     /** FUNCTION LOAD: the library's name; throws {@link Refused} with Redis's reason. */
@@ -79,6 +84,7 @@ public final class Functions {
         Map<String, Library> into = new LinkedHashMap<>(libraries);
         Library lib = compile(code, replace, into);
         install(lib, into);
+        measure();
         return lib.name();
     }
 

@@ -33,6 +33,7 @@ public final class Scripts implements AutoCloseable {
     /** SHA1 → script, readable from any thread (SCRIPT EXISTS); changed on the script thread. */
     private final Map<String, EvalScript> cache = new ConcurrentHashMap<>();
     private volatile long cachedBytes;
+    private volatile long evalMemory;
     private LuaRuntime eval;
     private final Functions functions = new Functions();
     private int runs;
@@ -182,6 +183,7 @@ public final class Scripts implements AutoCloseable {
         s = new EvalScript(sha, body, flags, ref);
         cache.put(sha, s);
         cachedBytes += body.length + 40 + 64;
+        measure();
         return s;
     }
 
@@ -193,6 +195,7 @@ public final class Scripts implements AutoCloseable {
             eval.close();
             eval = null;
         }
+        evalMemory = 0;
     }
 
     public int cachedScripts() {
@@ -204,10 +207,18 @@ public final class Scripts implements AutoCloseable {
         return cachedBytes;
     }
 
-    /** INFO's used_memory_lua: the EVAL state's Lua heap (0 until a first script made it). */
+    /**
+     * INFO's used_memory_lua: the EVAL state's Lua heap as the script thread last measured it (a Lua state is not
+     * for two threads, and INFO runs on an event loop).
+     */
     public long luaMemory() {
-        LuaRuntime r = eval;
-        return r == null ? 0 : r.memory();
+        return evalMemory;
+    }
+
+    /** Records the states' heap sizes; on the script thread, after each run and load. */
+    public void measure() {
+        evalMemory = eval == null ? 0 : eval.memory();
+        functions.measure();
     }
 
     /** Runs a cached script (script thread, inside the run's unit of work) and returns its reply. */
@@ -216,6 +227,7 @@ public final class Scripts implements AutoCloseable {
         LuaRuntime lua = eval();
         Reply r = lua.run(script.ref(), keys, argv, script.sha(), host, hook);
         if (++runs % GC_PERIOD == 0) lua.gcStep();
+        measure();
         return r;
     }
 
@@ -236,7 +248,9 @@ public final class Scripts implements AutoCloseable {
     /** Runs a function (FCALL) on the script thread, inside the caller's unit of work, and returns its reply. */
     public Reply call(Functions.Function f, byte[][] keys, byte[][] args, ScriptHost host) {
         int hook = busyThresholdMillis.getAsLong() > 0 ? HOOK_INSTRUCTIONS : 0;
-        return functions.call(f, keys, args, host, hook);
+        Reply r = functions.call(f, keys, args, host, hook);
+        measure();
+        return r;
     }
 
     private LuaRuntime eval() {

@@ -129,6 +129,7 @@ public final class InfoReport {
         field(b, "used_memory_peak", used);
         field(b, "used_memory_peak_human", human(used));
         field(b, "total_system_memory", totalSystemMemory());
+        scriptMemory(b, s.scripts());
         field(b, "maxmemory", config.get("maxmemory"));
         field(b, "maxmemory_human", human(Long.parseLong(config.get("maxmemory"))));
         field(b, "maxmemory_policy", config.get("maxmemory-policy"));
@@ -136,6 +137,27 @@ public final class InfoReport {
         field(b, "mem_allocator", "jvm");
         field(b, "jvm_heap_max", rt.maxMemory());
         field(b, "lazyfree_pending_objects", s.keyspace().space().pendingCollections());
+    }
+
+    /** Redis 7.0's scripting fields: the two Lua states' heaps, the cached EVAL scripts and the FUNCTION libraries. */
+    private static void scriptMemory(StringBuilder b, io.simplekv.scripting.Scripts scripts) {
+        long eval = scripts.luaMemory(), functions = scripts.functions().luaMemory();
+        long cached = scripts.cachedScriptBytes();
+        long functionBytes = 0;
+        for (io.simplekv.scripting.Functions.Library lib : scripts.functions().libraries()) functionBytes += lib.code().length + 64;
+        field(b, "used_memory_lua", eval);
+        field(b, "used_memory_vm_eval", eval);
+        field(b, "used_memory_lua_human", human(eval));
+        field(b, "used_memory_scripts_eval", cached);
+        field(b, "number_of_cached_scripts", scripts.cachedScripts());
+        field(b, "number_of_functions", scripts.functions().functionCount());
+        field(b, "number_of_libraries", scripts.functions().libraryCount());
+        field(b, "used_memory_vm_functions", functions);
+        field(b, "used_memory_vm_total", eval + functions);
+        field(b, "used_memory_vm_total_human", human(eval + functions));
+        field(b, "used_memory_functions", functionBytes);
+        field(b, "used_memory_scripts", cached + functionBytes);
+        field(b, "used_memory_scripts_human", human(cached + functionBytes));
     }
 
     /**
