@@ -306,8 +306,8 @@ class ScriptingIT {
                 try (Jedis j = jedis(server)) {
                     for (int i = 0; i < scriptRuns; i++) {
                         List<?> reads = (List<?>) j.eval(script, 0);
-                        boolean torn = !reads.get(0).equals(reads.get(1));
-                        if (torn && differing.size() < 10) differing.add(reads.get(0) + " then " + reads.get(1));
+                        boolean interleaved = !reads.get(0).equals(reads.get(1));
+                        if (interleaved && differing.size() < 10) differing.add(reads.get(0) + " then " + reads.get(1));
                     }
                 }
                 return differing;
