@@ -89,7 +89,8 @@ class ScriptingIT {
                 + " {ARGV[2]}, redis.status_reply('FINE')}";
         List<String> keys = List.of("s:key", "s:counter");
         Object reply = jedisEval(script, keys, List.of("value", "nested"));
-        // Lua's numbers become integers (3.99 truncated), true becomes 1, false ends nothing but becomes a nil.
+        // Lua's numbers become integers (3.99 truncated), true becomes 1 and false a nil bulk string, which (unlike
+        // Lua's nil) does not end the array.
         assertEquals(Arrays.asList(bytes("value"), 2L, 2L, 3L, 1L, null, 1L, List.of(bytes("nested")), bytes("FINE")),
                 normalise(reply));
         try (Jedis j = jedis(server)) {
