@@ -31,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Redisson's lock, map, atomic long and map cache against the real jar. Every one of them is Lua underneath, so
@@ -221,18 +220,9 @@ class RedissonIT {
         }
     }
 
-    /**
-     * RMapCache's scripts pack each value with struct.pack('dLc0', ...), Redis's struct library, which simplekv does
-     * not have yet (it is being added beside this test); until it has, the test is skipped, not failed, and runs
-     * by itself once the library is there. Without it every RMapCache write fails with
-     * "ERR user_script:1: Script attempted to access nonexistent global variable 'struct' ...".
-     */
+    /** RMapCache's scripts pack each value with struct.pack('dLc0', ...) and read it back with struct.unpack. */
     @Test
     void mapCacheEntriesWithATtlVanishWhenItEnds() throws Exception {
-        try (Jedis j = jedis()) {
-            assumeTrue("table".equals(j.eval("return type(rawget(_G, 'struct'))")),
-                    "the server has no Lua struct library yet, which RMapCache's scripts call");
-        }
         String name = key("cache");
         RMapCache<String, String> cache = redisson.getMapCache(name);
         assertNull(cache.put("short", "lived", LEASE_MS, TimeUnit.MILLISECONDS));
