@@ -14,6 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /**
@@ -33,6 +35,10 @@ public final class CommandService {
     private final Waits waits;
     private final CommandSpec exec;
     private final Scripts scripts;
+    /** How many pipelined scripts of one client cross to the script thread together, at most. */
+    private static final int MAX_SCRIPT_BATCH = 64;
+    /** Used on the script thread only. */
+    private final KeyspaceHold hold;
 
     CommandService(ServerContext server) {
         this.server = server;
@@ -41,6 +47,7 @@ public final class CommandService {
         this.waits = new Waits(server.keyspace(), blocking, this);
         this.exec = table.lookup("exec");
         this.scripts = server.scripts();
+        this.hold = new KeyspaceHold(server.keyspace());
     }
 
     public Waits waits() {
@@ -61,9 +68,27 @@ public final class CommandService {
      * the request back and runs it again once {@link #whenScriptsAllow} calls back (nothing was written).
      */
     public boolean execute(Session client, byte[][] args, ReplySink out) {
-        // Redis reads nothing while a script runs, until busy-reply-threshold: then it answers.
-        if (scripts.running() && !scripts.onScriptThread() && !scripts.timedOut()) return false;
+        return execute(client, args, out, null);
+    }
+
+    /**
+     * As {@link #execute(Session, byte[][], ReplySink)}, for a request with more of the client's requests behind
+     * it: when this one goes to the script thread, the script requests right behind it go along (they are taken
+     * off {@code followers}) and run there one after another, their replies coming back in one piece, so a
+     * pipeline of scripts crosses threads once, not once per script.
+     */
+    public boolean execute(Session client, byte[][] args, ReplySink out, Deque<byte[][]> followers) {
         CommandSpec spec = table.lookup(args[0]);
+        // Redis reads nothing while a script runs, until busy-reply-threshold: then it answers. Another script
+        // needs no wait: it queues on the script thread behind the running one, unless other requests already
+        // wait for the gate (they would starve behind an endless stream of scripts).
+        boolean behindScript = false;
+        if (scripts.running() && !scripts.onScriptThread() && !scripts.timedOut()) {
+            if (spec == null || !spec.has(ExecutionTrait.RUNS_SCRIPT) || client.inMulti() || !scripts.mayQueue()) {
+                return false;
+            }
+            behindScript = true;
+        }
         if (spec == null) {
             server.stats().unknownCommands.increment();
             client.failMulti();
@@ -115,7 +140,7 @@ public final class CommandService {
             }
         }
         // Past the threshold only what may run beside a busy script does (SCRIPT KILL, SHUTDOWN NOSAVE...).
-        if (scripts.running() && !scripts.onScriptThread() && !spec.has(CommandFlag.ALLOW_BUSY)) {
+        if (!behindScript && scripts.running() && !scripts.onScriptThread() && !spec.has(CommandFlag.ALLOW_BUSY)) {
             ScriptRun busy = scripts.current();
             reject(out, spec, Scripts.busyError(busy == null || busy.eval()));
             return true;
@@ -132,7 +157,7 @@ public final class CommandService {
         }
         client.lastCommand(spec.fullName);
         if (runsScript(spec, client) && !scripts.onScriptThread()) {
-            runOnScriptThread(spec, client, args);
+            runOnScriptThread(spec, client, args, scriptsAmong(followers));
             return true;
         }
         run(spec, client, args, out);
@@ -163,20 +188,28 @@ public final class CommandService {
      * closed before this returns, so no event loop blocks on the script's locks; the reply comes back when the
      * script's unit of work has committed.
      */
-    private void runOnScriptThread(CommandSpec spec, Session client, byte[][] args) {
+    private void runOnScriptThread(CommandSpec spec, Session client, byte[][] args, List<byte[][]> followers) {
         client.suspend();
         scripts.enter();
         try {
             scripts.submit(() -> {
                 RespWriter reply = new RespWriter(client.link().alloc().buffer(64));
                 try {
+                    hold.enter();
                     run(spec, client, args, reply);
+                    dropIfOff(client, reply, 0);
+                    for (byte[][] next : followers) {
+                        int mark = reply.buffer().writerIndex();
+                        execute(client, next, reply);
+                        dropIfOff(client, reply, mark);
+                    }
                     if (blocking.anyReady()) waits.serveReady();
                 } catch (RuntimeException | Error e) {
                     log.error("Script command '{}' failed", spec.fullName, e);
                     reply.rewind(0);
                     reply.error("ERR internal error while running '" + spec.fullName + "'");
                 } finally {
+                    hold.leave(scripts.queued());
                     // The reply is on its way before the gate opens, so whoever waits for the gate sees it first.
                     client.link().resume(reply.buffer());
                     scripts.exit();
@@ -186,6 +219,34 @@ public final class CommandService {
             scripts.exit(); // the script thread is gone (shutdown): nothing will run
             client.link().resume(client.link().alloc().buffer(0));
         }
+    }
+
+    /**
+     * EVAL, EVALSHA, FCALL and their _RO forms: a client's handler may hold one back until the end of its read
+     * batch, so the scripts pipelined behind it cross to the script thread with it.
+     */
+    public boolean isScriptCall(byte[][] args) {
+        byte[] name = args[0];
+        // A look at the first letter spares every other command a second table lookup.
+        if (name.length < 4 || ((name[0] | 0x20) != 'e' && (name[0] | 0x20) != 'f')) return false;
+        CommandSpec spec = table.lookup(name);
+        return spec != null && spec.has(ExecutionTrait.RUNS_SCRIPT) && !spec.isContainer();
+    }
+
+    /** CLIENT REPLY OFF or SKIP, for a request that ran here rather than on the client's event loop. */
+    private static void dropIfOff(Session client, RespWriter reply, int mark) {
+        if (client.dropReplyAndAdvance()) reply.buffer().writerIndex(mark);
+    }
+
+    /** The script requests at the head of {@code requests}, taken off it (at most {@link #MAX_SCRIPT_BATCH}). */
+    private List<byte[][]> scriptsAmong(Deque<byte[][]> requests) {
+        if (requests == null || requests.isEmpty()) return List.of();
+        List<byte[][]> taken = new ArrayList<>();
+        while (taken.size() < MAX_SCRIPT_BATCH && !requests.isEmpty()) {
+            if (!isScriptCall(requests.peekFirst())) break;
+            taken.add(requests.pollFirst());
+        }
+        return taken;
     }
 
     /** Redis's allowProtectedAction: "yes" for everyone, "local" for loopback clients only. */
@@ -382,9 +443,9 @@ public final class CommandService {
     /** Replaces whatever the command wrote with the error reply its failure deserves, as Redis would word it. */
     private void replyFailure(CommandSpec spec, RuntimeException e, ReplySink out, long mark) {
         out.rewind(mark);
-        if (e instanceof RedisError) {
+        if (e instanceof RedisError r) {
             out.error(e.getMessage());
-            server.stats().countError(e.getMessage());
+            if (!r.counted()) server.stats().countError(e.getMessage());
         } else if (e instanceof StorageException) {
             out.error("ERR " + e.getMessage());
             server.stats().countError("ERR");

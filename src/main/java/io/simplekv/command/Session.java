@@ -80,6 +80,8 @@ public final class Session implements Subscriber {
     public int protocolVersion() { return protocolVersion; }
     public void protocolVersion(int v) { this.protocolVersion = v; }
     public boolean isLocal() { return link.isLocal(); }
+    /** Redis's CLIENT_SCRIPT: the session a script's redis.call commands run on. */
+    public boolean isScript() { return link == ClientLink.SCRIPT; }
     public String address() { return link.address(); }
     public String localAddress() { return link.localAddress(); }
 
@@ -92,6 +94,8 @@ public final class Session implements Subscriber {
     }
     /** Its command runs on the script thread: like a blocked client, it reads nothing more until the reply. */
     void suspend() { this.suspended = true; }
+    /** Its command went to the script thread, which also applies CLIENT REPLY OFF/SKIP to the reply. */
+    public boolean suspended() { return suspended; }
     /** Whether the client waits for a reply that comes later (blocked, or its script running): hold its requests. */
     public boolean waiting() { return blocked != null || suspended; }
     /** Whether a blocking command must answer at once (inside EXEC, or with no connection to wait on). */

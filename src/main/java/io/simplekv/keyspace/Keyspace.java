@@ -55,6 +55,23 @@ public final class Keyspace implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * Takes every shard for the calling thread until {@link #releaseEverything}: units it opens meanwhile need no
+     * locking of their own (the script thread holds the keyspace across a run of queued scripts).
+     */
+    public void holdEverything() {
+        locks.lockEverything();
+    }
+
+    public void releaseEverything() {
+        locks.unlockEverything();
+    }
+
+    /** Some thread waits for a shard lock: a long hold should let it in. */
+    public boolean lockWanted() {
+        return locks.contended();
+    }
+
     /** A unit of work over this keyspace: name its keys, then open it. */
     public UnitOfWork unit() {
         return new UnitOfWork(locks, engine);

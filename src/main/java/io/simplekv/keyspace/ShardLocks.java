@@ -15,6 +15,12 @@ public final class ShardLocks {
     public static final int SHARDS = 256;
 
     private final ReentrantLock[] locks = new ReentrantLock[SHARDS];
+    /**
+     * The thread holding every shard, and how many times over: a nested everything-unit (each script of a run of
+     * scripts the script thread holds the keyspace for) costs a count, not 256 lock operations.
+     */
+    private Thread everythingOwner;
+    private int everythingDepth;
 
     ShardLocks() {
         for (int i = 0; i < SHARDS; i++) locks[i] = new ReentrantLock();
@@ -52,10 +58,25 @@ public final class ShardLocks {
     }
 
     void lockEverything() {
+        // Only the owner ever sets the field to itself, so a stale read elsewhere can never match.
+        if (everythingOwner == Thread.currentThread()) {
+            everythingDepth++;
+            return;
+        }
         for (ReentrantLock l : locks) l.lock();
+        everythingOwner = Thread.currentThread();
+        everythingDepth = 1;
+    }
+
+    /** Another thread waits for some shard (active expiry, a client's command racing the script gate). */
+    boolean contended() {
+        for (ReentrantLock l : locks) if (l.hasQueuedThreads()) return true;
+        return false;
     }
 
     void unlockEverything() {
+        if (--everythingDepth > 0) return;
+        everythingOwner = null;
         for (int i = SHARDS - 1; i >= 0; i--) locks[i].unlock();
     }
 }

@@ -38,6 +38,8 @@ final class LuaRuntime implements AutoCloseable {
     private final int errhRef, envRef, sethookRef;
     private volatile ScriptHost host;
     private boolean killed;
+    /** The instruction count the kill hook is set to now (0: none). */
+    private int installedHook;
 
     /** The registry references of the FUNCTION-mode helpers (0 in an EVAL state). */
     private final int beginLoadRef, endLoadRef;
@@ -157,7 +159,7 @@ final class LuaRuntime implements AutoCloseable {
     Reply run(int ref, byte[][] keys, byte[][] argv, String sha, ScriptHost host, int hookInstructions) {
         this.host = host;
         killed = false;
-        setHook(hookInstructions);
+        useHook(hookInstructions);
         try {
             C.lua_rawgeti(L, LUA_REGISTRYINDEX, errhRef);
             C.lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
@@ -168,13 +170,30 @@ final class LuaRuntime implements AutoCloseable {
             return values.failure(L, sha);
         } finally {
             C.lua_settop(L, 0);
-            // The kill check must answer false again before the hook is removed: after a kill it fires on every line,
-            // the removal's own lines included.
-            this.host = null;
-            killed = false;
-            if (hookInstructions > 0) setHook(0);
-            lua.closeCoroutines();
+            afterRun(hookInstructions);
         }
+    }
+
+    /**
+     * The count hook stays installed between scripts (setting it costs two Lua calls); only a kill, which turned
+     * it into a line hook, makes it be set again. The kill check must answer false before that: after a kill the
+     * hook fires on every line, the resetting call's own lines included.
+     */
+    private void afterRun(int hookInstructions) {
+        this.host = null;
+        boolean wasKilled = killed;
+        killed = false;
+        if (wasKilled) {
+            installedHook = -1;
+            useHook(hookInstructions);
+        }
+        lua.closeCoroutines();
+    }
+
+    private void useHook(int instructions) {
+        if (instructions == installedHook) return;
+        setHook(instructions);
+        installedHook = instructions;
     }
 
     private void setGlobalArray(String name, byte[][] items) {
@@ -211,7 +230,7 @@ final class LuaRuntime implements AutoCloseable {
         C.lua_setfenv(L, -2);
         this.host = timeout;
         killed = false;
-        setHook(100_000);
+        useHook(100_000);
         C.lua_rawgeti(L, LUA_REGISTRYINDEX, beginLoadRef);
         C.lua_pcall(L, 0, 0, 0);
         int rc = C.lua_pcall(L, 0, 0, 0);
@@ -219,7 +238,8 @@ final class LuaRuntime implements AutoCloseable {
         C.lua_settop(L, 0);
         this.host = null;
         killed = false;
-        setHook(0);
+        installedHook = -1;
+        useHook(0);
         C.lua_rawgeti(L, LUA_REGISTRYINDEX, endLoadRef);
         C.lua_pcall(L, 0, 1, 0);
         java.util.List<Registered> registered = readRegistered(error != null);
@@ -263,7 +283,7 @@ final class LuaRuntime implements AutoCloseable {
     Reply callFunction(int ref, byte[][] keys, byte[][] args, String name, ScriptHost host, int hookInstructions) {
         this.host = host;
         killed = false;
-        setHook(hookInstructions);
+        useHook(hookInstructions);
         try {
             C.lua_rawgeti(L, LUA_REGISTRYINDEX, errhRef);
             C.lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
@@ -274,10 +294,7 @@ final class LuaRuntime implements AutoCloseable {
             return values.failure(L, name);
         } finally {
             C.lua_settop(L, 0);
-            this.host = null;
-            killed = false;
-            if (hookInstructions > 0) setHook(0);
-            lua.closeCoroutines();
+            afterRun(hookInstructions);
         }
     }
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +24,7 @@ public final class Scripts implements AutoCloseable {
     private static final int GC_PERIOD = 50;
 
     private final LongSupplier busyThresholdMillis;
-    private final ExecutorService thread;
+    private final ThreadPoolExecutor thread;
     private volatile Thread scriptThread;
     private volatile ScriptRun current;
     private volatile int pending;
@@ -58,6 +57,11 @@ public final class Scripts implements AutoCloseable {
     /** Runs a task on the script thread, after those submitted before it. */
     public void submit(Runnable task) {
         thread.execute(task);
+    }
+
+    /** Another task waits on the script thread's queue. */
+    public boolean queued() {
+        return !thread.getQueue().isEmpty();
     }
 
     // ---- what runs now -------------------------------------------------------------------------------------
@@ -117,6 +121,13 @@ public final class Scripts implements AutoCloseable {
     /** The script stopped running. */
     public void end() {
         current = null;
+    }
+
+    /** No request waits for the gate to open, so a new script may queue behind the running ones without jumping one. */
+    public boolean mayQueue() {
+        synchronized (idleWaiters) {
+            return idleWaiters.isEmpty();
+        }
     }
 
     /** Calls back once no script is queued or running (at once if none is). */
@@ -227,7 +238,7 @@ public final class Scripts implements AutoCloseable {
         LuaRuntime lua = eval();
         Reply r = lua.run(script.ref(), keys, argv, script.sha(), host, hook);
         if (++runs % GC_PERIOD == 0) lua.gcStep();
-        measure();
+        evalMemory = lua.memory();
         return r;
     }
 
@@ -249,7 +260,7 @@ public final class Scripts implements AutoCloseable {
     public Reply call(Functions.Function f, byte[][] keys, byte[][] args, ScriptHost host) {
         int hook = busyThresholdMillis.getAsLong() > 0 ? HOOK_INSTRUCTIONS : 0;
         Reply r = functions.call(f, keys, args, host, hook);
-        measure();
+        functions.measure();
         return r;
     }
 

@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The end of the pipeline: runs each command and gathers the replies of one read batch into one buffer that is
@@ -38,6 +40,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<byte[][]> heldBack = new ArrayDeque<>();
     /** The request at the head of heldBack waits for a running script (see park). */
     private boolean parked;
+    /** Wakes the parked request when the script it waits for reaches busy-reply-threshold. */
+    private ScheduledFuture<?> retryTimer;
 
     ClientHandler(ServerContext server, GroupCommits groupCommits) {
         this.server = server;
@@ -71,7 +75,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (client == null || client.closingAfterReply()) return;
         byte[][] args = ((Command) msg).args();
         client.touch(System.currentTimeMillis());
-        if (client.waiting() || parked || !heldBack.isEmpty()) {
+        // A script waits for the end of the read batch, so the scripts pipelined behind it go along with it.
+        if (client.waiting() || parked || !heldBack.isEmpty() || (!client.inMulti() && service.isScriptCall(args))) {
             heldBack.add(args);
             return;
         }
@@ -85,13 +90,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         int mark = pending.writerIndex();
         client.executing(args);
-        boolean ran = service.execute(client, args, writer);
+        boolean ran = service.execute(client, args, writer, heldBack);
         client.executing(null);
         if (!ran) {
             park(ctx, args);
             return;
         }
-        if (client.dropReplyAndAdvance()) pending.writerIndex(mark);
+        if (!client.suspended() && client.dropReplyAndAdvance()) pending.writerIndex(mark);
         // A blocked client reads nothing more until its wait ends, so a pipeline behind it waits too.
         if (client.waiting()) ctx.channel().config().setAutoRead(false);
     }
@@ -107,15 +112,25 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(false);
         service.whenScriptsAllow(() -> ctx.channel().eventLoop().execute(() -> unpark(ctx)));
         long retry = service.scriptRetryMillis();
-        if (retry >= 0) ctx.channel().eventLoop().schedule(() -> unpark(ctx), retry + 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (retry >= 0) retryTimer = ctx.channel().eventLoop().schedule(() -> unpark(ctx), retry + 1, TimeUnit.MILLISECONDS);
     }
 
     private void unpark(ChannelHandlerContext ctx) {
         if (!parked || !ctx.channel().isActive()) return;
         parked = false;
-        while (!client.waiting() && !parked && !heldBack.isEmpty() && !client.closingAfterReply()) run(ctx, heldBack.poll());
+        // A timer left behind by every park would pile up in the loop's queue under a stream of scripts.
+        if (retryTimer != null) {
+            retryTimer.cancel(false);
+            retryTimer = null;
+        }
+        runHeldBack(ctx);
         flushReplies(ctx);
         if (!client.waiting() && !parked && ctx.channel().isWritable()) ctx.channel().config().setAutoRead(true);
+    }
+
+    /** Runs the requests held back, in order, until one makes the client wait again. */
+    private void runHeldBack(ChannelHandlerContext ctx) {
+        while (!client.waiting() && !parked && !heldBack.isEmpty() && !client.closingAfterReply()) run(ctx, heldBack.poll());
     }
 
     /** The reply that ends a wait, on our loop; then the requests held back meanwhile run, in order. */
@@ -127,13 +142,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         pending.writeBytes(reply);
         reply.release();
         client.wroteInBatch(true); // the command that ended the wait (a pop) changed the data
-        while (!client.waiting() && !parked && !heldBack.isEmpty() && !client.closingAfterReply()) run(ctx, heldBack.poll());
+        runHeldBack(ctx);
         flushReplies(ctx);
         if (!client.waiting() && !parked && ctx.channel().isWritable()) ctx.channel().config().setAutoRead(true);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (client != null) runHeldBack(ctx);
         flushReplies(ctx);
         if (!ctx.channel().isWritable()) ctx.channel().config().setAutoRead(false);
     }
