@@ -329,13 +329,13 @@ public final class CommandService {
      * A refusal comes back as an error reply, counted as a rejected call.
      */
     public Reply callFromScript(Session caller, Session scriptSession, ScriptRun run, byte[][] args) {
-        ReplyCollector out = new ReplyCollector();
+        ReplyCollector out = new ReplyCollector(run.resp());
         CommandSpec spec = table.lookup(args[0]);
         if (spec != null && spec.isContainer()) spec = args.length >= 2 ? table.subcommand(spec, args[1]) : null;
         String refusal = null;
         if (spec == null) refusal = "Unknown Redis command called from script";
         else if (!spec.arityAccepts(args.length)) refusal = "Wrong number of args calling Redis command from script";
-        else if (spec.has(CommandFlag.NOSCRIPT)) refusal = "This Redis command is not allowed from script";
+        else if (spec.has(CommandFlag.NOSCRIPT) && scripts.deniesNoscript()) refusal = "This Redis command is not allowed from script";
         else if (run.readOnly() && spec.has(CommandFlag.WRITE)) refusal = "Write commands are not allowed from read-only scripts.";
         else if (spec.has(CommandFlag.DENYOOM) && !run.allowOom() && !run.wrote()) {
             String full = server.keyspace().engine().writeRefusal();

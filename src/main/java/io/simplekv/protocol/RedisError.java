@@ -15,8 +15,25 @@ public final class RedisError extends RuntimeException {
     public static final RedisError NO_SUCH_KEY = new RedisError("ERR no such key");
     public static final RedisError DB_INDEX = new RedisError("ERR DB index is out of range");
 
+    /** The error stats already have it: a script passing on the error of a redis.call that failed. */
+    private final boolean counted;
+
     public RedisError(String message) {
+        this(message, false);
+    }
+
+    private RedisError(String message, boolean counted) {
         super(message, null, false, false);
+        this.counted = counted;
+    }
+
+    /** A script's error reply; the command fails either way, but only an error not counted before is counted. */
+    public static RedisError fromScript(String message, boolean alreadyCounted) {
+        return new RedisError(message, alreadyCounted);
+    }
+
+    public boolean counted() {
+        return counted;
     }
 
     public static RedisError err(String text) {

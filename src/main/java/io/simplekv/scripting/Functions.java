@@ -44,6 +44,7 @@ public final class Functions {
     public static final byte[] STORAGE_KEY = "functions".getBytes(StandardCharsets.US_ASCII);
 
     private final Map<String, Library> libraries = new ConcurrentHashMap<>();
+    /** By lower-cased name: FCALL finds a function whatever its case, as Redis's functionDictType does. */
     private final Map<String, Function> functions = new ConcurrentHashMap<>();
     private LuaRuntime lua;
 
@@ -53,7 +54,7 @@ public final class Functions {
     }
 
     public Function function(String name) {
-        return functions.get(name);
+        return functions.get(folded(name));
     }
 
     public Collection<Library> libraries() {
@@ -117,7 +118,7 @@ public final class Functions {
         if (failure == null && fns.isEmpty()) failure = "No functions registered";
         if (failure == null) {
             for (Function f : fns.values()) {
-                Function existing = functions.get(f.name());
+                Function existing = functions.get(folded(f.name()));
                 if (existing != null && !(old != null && existing.library().equals(md.name))) {
                     failure = "Function " + f.name() + " already exists";
                     break;
@@ -134,12 +135,12 @@ public final class Functions {
     private void install(Library lib, Map<String, Library> into) {
         Library old = libraries.put(lib.name(), lib);
         if (old != null) unlink(old);
-        functions.putAll(lib.functions());
+        for (Function f : lib.functions().values()) functions.put(folded(f.name()), f);
     }
 
     private void unlink(Library lib) {
         for (Function f : lib.functions().values()) {
-            functions.remove(f.name(), f);
+            functions.remove(folded(f.name()), f);
             lua().release(f.ref());
         }
     }
@@ -247,6 +248,10 @@ public final class Functions {
             }
         }
         return failures;
+    }
+
+    private static String folded(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static boolean validName(String name) {

@@ -355,9 +355,9 @@ final class LuaRuntime implements AutoCloseable {
         ScriptHost h = host;
         if (h == null) return raise(p, "ERR redis.call/pcall can only be called inside a script invocation");
         Reply r = h.call(args);
-        if (raiseErrors && r instanceof Reply.Error e) return raise(p, LuaValues.errorText(e.text()));
         if (!values.push(p, r, h.resp())) return raise(p, "ERR reached lua stack limit");
-        return 1;
+        // An error is raised as the same table pcall would return, marked as counted in the error stats already.
+        return raiseErrors && r instanceof Reply.Error ? -1 : 1;
     }
 
     private int raiseOrReturn(long p, boolean raiseErrors, String msg) {

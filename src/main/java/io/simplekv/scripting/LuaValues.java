@@ -131,8 +131,9 @@ final class LuaValues {
             if (resp == 2) {
                 if (!pushArray(p, m.pairs(), resp)) return false;
             } else {
+                // Unsized, as Redis's lua_newtable: a presized hash part would change the order pairs() sees.
                 C.lua_createtable(p, 0, 1);
-                C.lua_createtable(p, 0, m.pairs().size() / 2);
+                C.lua_createtable(p, 0, 0);
                 for (int i = 0; i + 1 < m.pairs().size(); i += 2) {
                     if (!push(p, m.pairs().get(i), resp) || !push(p, m.pairs().get(i + 1), resp)) return popFail(p, 2);
                     C.lua_settable(p, -3);
@@ -144,7 +145,7 @@ final class LuaValues {
                 if (!pushArray(p, s.items(), resp)) return false;
             } else {
                 C.lua_createtable(p, 0, 1);
-                C.lua_createtable(p, 0, s.items().size());
+                C.lua_createtable(p, 0, 0);
                 for (Reply item : s.items()) {
                     if (!push(p, item, resp)) return popFail(p, 2);
                     C.lua_pushboolean(p, 1);
@@ -225,7 +226,7 @@ final class LuaValues {
         if (rawField(p, "err") == TSTRING) {
             String err = string(p, -1);
             C.lua_pop(p, 1);
-            return new Reply.Error(err);
+            return new Reply.Error(err, alreadyCounted(p));
         }
         C.lua_pop(p, 1);
         if (rawField(p, "ok") == TSTRING) {
@@ -291,21 +292,19 @@ final class LuaValues {
 
     /** With the verbatim_string table on top: the reply, the table popped; null (table left) if malformed. */
     private Reply verbatim(long p) {
-        if (rawField(p, "format") == TSTRING) {
-            String format = string(p, -1);
-            if (rawField(p, "string") == TSTRING) {
-                String text = string(p, -1);
-                C.lua_pop(p, 3);
-                return new Reply.Verbatim(format, text);
-            }
-            C.lua_pop(p, 1);
-        }
+        String format = rawField(p, "format") == TSTRING ? string(p, -1) : null;
         C.lua_pop(p, 1);
-        return null;
+        String text = rawField(p, "string") == TSTRING ? string(p, -1) : null;
+        C.lua_pop(p, 1);
+        if (format == null || text == null) return null;
+        C.lua_pop(p, 1);
+        return new Reply.Verbatim(format, text);
     }
 
     /** Pushes t[key] (raw) of the table on top and returns its type. */
     private int rawField(long p, String key) {
+        // Lua 5.1 has no API checks: a raw get on anything but a table would crash the process, not raise.
+        if (C.lua_type(p, -1) != TTABLE) throw new IllegalStateException("no table on top of the Lua stack");
         C.luaJ_pushstring(p, key);
         C.lua_rawget(p, -2);
         return C.lua_type(p, -1);
@@ -324,7 +323,14 @@ final class LuaValues {
         String err = field(p, "err"), source = field(p, "source"), line = field(p, "line");
         if (err == null) err = "";
         if (source != null && line != null) err += " script: " + sha + ", on " + source + ":" + line + ".";
-        return new Reply.Error(err);
+        return new Reply.Error(err, alreadyCounted(p));
+    }
+
+    /** The error table on top came from a failed redis.call, whose error the stats counted then. */
+    private boolean alreadyCounted(long p) {
+        boolean counted = rawField(p, "ignore_error_stats_update") == TBOOLEAN && C.lua_toboolean(p, -1) != 0;
+        C.lua_pop(p, 1);
+        return counted;
     }
 
     /**

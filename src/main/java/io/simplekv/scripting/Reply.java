@@ -9,8 +9,15 @@ import java.util.List;
 public sealed interface Reply {
     record Status(String text) implements Reply {}
 
-    /** An error; the text carries its code ("ERR ...", "WRONGTYPE ..."). */
-    record Error(String text) implements Reply {}
+    /**
+     * An error; the text carries its code ("ERR ...", "WRONGTYPE ..."). {@code counted}: the error stats already
+     * have it (a failed redis.call's error that a script raised or returned as it was).
+     */
+    record Error(String text, boolean counted) implements Reply {
+        public Error(String text) {
+            this(text, false);
+        }
+    }
 
     record Int(long value) implements Reply {}
 

@@ -35,8 +35,18 @@ public final class ReplyCollector implements ReplySink {
         }
     }
 
+    /** Whether the command's session speaks RESP3 (redis.setresp(3)): doubles, booleans... keep their types. */
+    private final boolean resp3;
     private final Deque<Open> open = new ArrayDeque<>();
     private final List<Reply> done = new ArrayList<>(1);
+
+    public ReplyCollector() {
+        this(2);
+    }
+
+    public ReplyCollector(int resp) {
+        this.resp3 = resp >= 3;
+    }
 
     /** The reply written, or null if none has been (a command always writes exactly one). */
     public Reply reply() {
@@ -77,6 +87,30 @@ public final class ReplyCollector implements ReplySink {
     @Override public void array(int n) { begin('*', n); }
     @Override public void map(int n) { begin('%', 2 * n); }
     @Override public void set(int n) { begin('~', n); }
+
+    @Override
+    public void doubleValue(double d) {
+        if (resp3) add(new Reply.Double(d));
+        else ReplySink.super.doubleValue(d);
+    }
+
+    @Override
+    public void bool(boolean b) {
+        if (resp3) add(new Reply.Bool(b));
+        else ReplySink.super.bool(b);
+    }
+
+    @Override
+    public void bigNumber(String digits) {
+        if (resp3) add(new Reply.BigNumber(digits));
+        else ReplySink.super.bigNumber(digits);
+    }
+
+    @Override
+    public void verbatim(String format, String text) {
+        if (resp3) add(new Reply.Verbatim(format, text));
+        else ReplySink.super.verbatim(format, text);
+    }
 
     /**
      * A mark is the number of finished values: the command service marks before a command starts writing, when

@@ -64,6 +64,17 @@ public final class Scripts implements AutoCloseable {
         return !thread.getQueue().isEmpty();
     }
 
+    private volatile boolean denyNoscript = true;
+
+    /** Whether scripts are refused commands flagged noscript (DEBUG SET-DISABLE-DENY-SCRIPTS turns it off). */
+    public boolean deniesNoscript() {
+        return denyNoscript;
+    }
+
+    public void denyNoscript(boolean deny) {
+        denyNoscript = deny;
+    }
+
     // ---- what runs now -------------------------------------------------------------------------------------
 
     /**

@@ -351,4 +351,45 @@ class ScriptingIT {
         }
         return reply;
     }
+
+    /**
+     * A pipeline mixing scripts with plain commands: the scripts behind one another cross to the script thread
+     * together, and every reply still comes back in the order the requests were sent.
+     */
+    @Test
+    void pipelinedScriptsAndCommandsReplyInTheOrderSent() {
+        try (Jedis j = jedis(server)) {
+            var p = j.pipelined();
+            List<Response<Object>> evals = new ArrayList<>();
+            List<Response<Long>> incrs = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                evals.add(p.eval("return {ARGV[1], redis.call('INCR', KEYS[1])}", 1, "seq", Integer.toString(i)));
+                if (i % 3 == 0) incrs.add(p.incr("seq"));
+            }
+            p.sync();
+            long expected = 0;
+            int incr = 0;
+            for (int i = 0; i < 300; i++) {
+                List<?> reply = (List<?>) evals.get(i).get();
+                assertEquals(Integer.toString(i), reply.get(0));
+                assertEquals(++expected, reply.get(1));
+                if (i % 3 == 0) assertEquals(++expected, incrs.get(incr++).get());
+            }
+        }
+    }
+
+    /** CLIENT REPLY SKIP and OFF silence a script's reply as they do any other command's. */
+    @Test
+    void clientReplySkipAndOffSilenceScriptReplies() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(5_000);
+            String requests = "CLIENT REPLY SKIP\r\nEVAL \"return 1\" 0\r\nEVAL \"return 2\" 0\r\n"
+                    + "CLIENT REPLY OFF\r\nEVAL \"return 3\" 0\r\nEVAL \"return 4\" 0\r\nCLIENT REPLY ON\r\n"
+                    + "EVAL \"return 5\" 0\r\n";
+            socket.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+            String expected = ":2\r\n+OK\r\n:5\r\n";
+            byte[] got = socket.getInputStream().readNBytes(expected.length());
+            assertEquals(expected, new String(got, StandardCharsets.US_ASCII));
+        }
+    }
 }

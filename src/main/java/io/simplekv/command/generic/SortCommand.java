@@ -78,8 +78,9 @@ public final class SortCommand {
         KeyType type = rec == null ? KeyType.LIST : Records.type(rec);
         if (type != KeyType.LIST && type != KeyType.SET && type != KeyType.ZSET) throw RedisError.WRONGTYPE;
         List<byte[]> elements = elements(c, a[1], type);
-        // A set has no order of its own: sorting it BY a constant would not be repeatable, so Redis sorts by bytes.
-        if (dontSort && type == KeyType.SET && store != null) {
+        // A set has no order of its own: sorting it BY a constant would not be repeatable (a stored result, or a
+        // script's, which replicas must reproduce), so Redis sorts by bytes.
+        if (dontSort && type == KeyType.SET && (store != null || c.isScript())) {
             dontSort = false;
             alpha = true;
             by = null;

@@ -7,7 +7,6 @@ import io.simplekv.command.Session;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
 import io.simplekv.scripting.EvalScript;
-import io.simplekv.scripting.Replies;
 import io.simplekv.scripting.Reply;
 import io.simplekv.scripting.ScriptFlags;
 import io.simplekv.scripting.ScriptRun;
@@ -84,7 +83,7 @@ public final class EvalCommands {
         byte[][] keys = Arrays.copyOfRange(a, 3, 3 + keyCount);
         byte[][] argv = Arrays.copyOfRange(a, 3 + keyCount, a.length);
         Reply reply = ScriptCalls.run(c, run, host -> scripts.run(script, keys, argv, host));
-        Replies.write(reply, out);
+        ScriptCalls.reply(reply, out);
     }
 
     /** EVAL's and SCRIPT LOAD's compile, with Redis's error texts. */

@@ -7,7 +7,6 @@ import io.simplekv.command.Session;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
 import io.simplekv.scripting.Functions;
-import io.simplekv.scripting.Replies;
 import io.simplekv.scripting.Reply;
 import io.simplekv.scripting.ScriptRun;
 import io.simplekv.scripting.Scripts;
@@ -106,7 +105,7 @@ public final class FunctionCommands {
         byte[][] keys = Arrays.copyOfRange(a, 3, 3 + keyCount);
         byte[][] args = Arrays.copyOfRange(a, 3 + keyCount, a.length);
         Reply reply = ScriptCalls.run(c, run, host -> scripts.call(f, keys, args, host));
-        Replies.write(reply, out);
+        ScriptCalls.reply(reply, out);
     }
 
     static void load(Session c, byte[][] a, ReplySink out) {
@@ -135,7 +134,8 @@ public final class FunctionCommands {
     }
 
     static void flush(Session c, byte[][] a, ReplySink out) {
-        if (a.length > 3 || (a.length == 3 && !Args.is(a[2], "ASYNC") && !Args.is(a[2], "SYNC"))) {
+        if (a.length > 3) throw Help.syntaxError(a[1], "FUNCTION");
+        if (a.length == 3 && !Args.is(a[2], "ASYNC") && !Args.is(a[2], "SYNC")) {
             throw RedisError.err("FUNCTION FLUSH only supports SYNC|ASYNC option");
         }
         c.server().scripts().functions().flush();
@@ -145,7 +145,7 @@ public final class FunctionCommands {
 
     static void restore(Session c, byte[][] a, ReplySink out) {
         Functions.RestorePolicy policy = Functions.RestorePolicy.APPEND;
-        if (a.length > 4) throw RedisError.SYNTAX;
+        if (a.length > 4) throw Help.syntaxError(a[1], "FUNCTION");
         if (a.length == 4) {
             if (Args.is(a[3], "FLUSH")) policy = Functions.RestorePolicy.FLUSH;
             else if (Args.is(a[3], "APPEND")) policy = Functions.RestorePolicy.APPEND;

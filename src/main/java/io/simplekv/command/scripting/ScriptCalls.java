@@ -1,6 +1,9 @@
 package io.simplekv.command.scripting;
 
 import io.simplekv.command.Session;
+import io.simplekv.protocol.RedisError;
+import io.simplekv.protocol.ReplySink;
+import io.simplekv.scripting.Replies;
 import io.simplekv.scripting.Reply;
 import io.simplekv.scripting.ScriptHost;
 import io.simplekv.scripting.ScriptRun;
@@ -37,6 +40,15 @@ final class ScriptCalls implements ScriptHost {
         } finally {
             scripts.end();
         }
+    }
+
+    /**
+     * A script's result as the command's reply. An error fails the command (failed_calls) and counts in the error
+     * stats, unless it is a redis.call error passed on as it was, which the stats counted when that call failed.
+     */
+    static void reply(Reply result, ReplySink out) {
+        if (result instanceof Reply.Error e) throw RedisError.fromScript(e.text(), e.counted());
+        Replies.write(result, out);
     }
 
     @Override

@@ -229,6 +229,12 @@ public final class ServerCommands {
             // Redis reads the flag with atoi: anything not a number is 0.
             c.server().expirer().setEnabled(RedisNumbers.atoi(a[2]) != 0);
             out.ok();
+        } else if (Args.is(a[1], "SET-DISABLE-DENY-SCRIPTS") && a.length == 3) {
+            // Redis's test hook: scripts may then run commands flagged noscript (CLIENT LIST in a loop, say).
+            c.server().scripts().denyNoscript(RedisNumbers.atoi(a[2]) == 0);
+            out.ok();
+        } else if (Args.is(a[1], "PROTOCOL") && a.length == 3) {
+            protocolSample(c, Args.text(a[2]).toLowerCase(java.util.Locale.ROOT), out);
         } else if (Args.is(a[1], "OBJECT") && a.length == 3) {
             byte[] rec = c.db().lookup(a[2]);
             if (rec == null) throw RedisError.NO_SUCH_KEY;
@@ -236,10 +242,50 @@ public final class ServerCommands {
                     + " serializedlength:" + Records.payloadLength(rec) + " lru:0 lru_seconds_idle:0");
         } else if (Args.is(a[1], "HELP")) {
             Help.reply(out, "DEBUG", "OBJECT <key>", "    Show low level info about the key.",
+                    "PROTOCOL <type>", "    Reply with a test value of the specified type. <type> can be: string,",
+                    "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,", "    true, false.",
                     "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background.",
+                    "SET-DISABLE-DENY-SCRIPTS <0|1>", "    For testing only, when set to 1 scripts may run commands flagged noscript.",
                     "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.");
         } else {
             throw Help.syntaxError(a[1], "DEBUG");
+        }
+    }
+
+    /** DEBUG PROTOCOL: one sample reply of each RESP type, as the client's protocol writes it (Redis's test hook). */
+    private static void protocolSample(Session c, String type, ReplySink out) {
+        switch (type) {
+            case "string" -> out.bulk("Hello World");
+            case "integer" -> out.integer(12345);
+            case "double" -> out.doubleValue(3.141);
+            case "bignum" -> out.bigNumber("1234567999999999999999999999999999999");
+            case "null" -> out.nullBulk();
+            case "array", "set" -> {
+                if (type.equals("set")) out.set(3);
+                else out.array(3);
+                for (int j = 0; j < 3; j++) out.integer(j);
+            }
+            case "map" -> {
+                out.map(3);
+                for (int j = 0; j < 3; j++) {
+                    out.integer(j);
+                    out.bool(j == 1);
+                }
+            }
+            // Attributes and pushes are not replies of their own: a real reply follows, and RESP2 has no attributes.
+            case "attrib" -> out.bulk("Some real reply following the attribute");
+            case "push" -> {
+                if (c.protocolVersion() < 3) throw RedisError.err("RESP2 is not supported by this command");
+                out.array(2);
+                out.bulk("server-cpu-usage");
+                out.integer(42);
+                out.bulk("Some real reply following the push reply");
+            }
+            case "true" -> out.bool(true);
+            case "false" -> out.bool(false);
+            case "verbatim" -> out.verbatim("txt", "This is a verbatim\nstring");
+            default -> throw RedisError.err("Wrong protocol type name. Please use one of the following: "
+                    + "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
         }
     }
 }

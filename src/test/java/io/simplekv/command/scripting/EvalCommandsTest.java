@@ -17,6 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ParameterizedClass
 @EnumSource(EngineKind.class)
 class EvalCommandsTest extends ServerTestBase {
+    @Override
+    protected java.util.Map<String, String> config() {
+        return java.util.Map.of("enable-debug-command", "yes");
+    }
+
     @Test
     void evalReturnsValuesConvertedAsRedisDoes() {
         assertEquals(integer(1), r.call("EVAL", "return 1", "0"));
@@ -90,5 +95,48 @@ class EvalCommandsTest extends ServerTestBase {
         r.call("EVAL", "return redis.call('INCR', 'a')", "0");
         r.call("GET", "a");
         assertEquals("*3\r\n+OK\r\n:2\r\n$1\r\n2\r\n", r.call("EXEC"));
+    }
+
+    /** Redis counts a script's own error replies, but not a failed redis.call's error it passes on (counted then). */
+    @Test
+    void scriptErrorsCountInErrorStatsOnceAndFailTheCall() {
+        r.call("CONFIG", "RESETSTAT");
+        assertEquals(error("MY_ERR_CODE custom msg"), r.call("EVAL", "return redis.error_reply('MY_ERR_CODE custom msg')", "0"));
+        assertTrue(r.call("INFO", "errorstats").contains("errorstat_MY_ERR_CODE:count=1\r\n"));
+        r.call("SET", "s", "x");
+        r.call("CONFIG", "RESETSTAT");
+        assertTrue(r.call("EVAL", "return redis.call('LPUSH', 's', 'v')", "0").startsWith("-WRONGTYPE"));
+        String stats = r.call("INFO", "errorstats");
+        assertTrue(stats.contains("errorstat_WRONGTYPE:count=1\r\n"), stats);
+        String commands = r.call("INFO", "commandstats");
+        assertTrue(commands.contains("cmdstat_eval:calls=1,") && commands.contains("rejected_calls=0,failed_calls=1"), commands);
+        assertTrue(r.call("INFO", "stats").contains("total_error_replies:1\r\n"));
+    }
+
+    @Test
+    void sortByAConstantInAScriptSortsASetByItsBytes() {
+        r.call("SADD", "myset", "c", "aa", "b", "a", "azz");
+        assertEquals(array("a", "aa", "azz", "b", "c"), r.call("EVAL", "return redis.call('SORT', KEYS[1], 'BY', '_')", "1", "myset"));
+    }
+
+    /** Each malformed shape once crashed the process in native code (a raw get on a non-table). */
+    @Test
+    void verbatimStringTablesConvertAndMalformedOnesFallBackToAnArray() {
+        assertEquals(bulk("hi"), r.call("EVAL", "return {verbatim_string={format='txt', string='hi'}}", "0"));
+        assertEquals("*0\r\n", r.call("EVAL", "return {verbatim_string={format=1}}", "0"));
+        assertEquals("*0\r\n", r.call("EVAL", "return {verbatim_string={string='x'}}", "0"));
+        assertEquals("*0\r\n", r.call("EVAL", "return {verbatim_string=5}", "0"));
+        assertEquals("*2\r\n$1\r\na\r\n:1\r\n", r.call("EVAL", "return {map={a=1}, 7}", "0"), "RESP2 flattens a map");
+    }
+
+    /** Redis's lua_newtable for a RESP3 map: pairs() sees the order Redis's scripts see (Redis 7.0.15's bytes). */
+    @Test
+    void aResp3MapReachesTheScriptAsRedisBuildsIt() {
+        assertEquals(OK, r.call("DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1"));
+        assertEquals(bulk("{\"map\":{\"1\":true,\"2\":false,\"0\":false}}"),
+                r.call("EVAL", "redis.setresp(3) return cjson.encode(redis.call('debug','protocol','map'))", "0"));
+        assertEquals("*6\r\n:0\r\n:0\r\n:1\r\n:1\r\n:2\r\n:0\r\n",
+                r.call("EVAL", "return redis.call('debug','protocol','map')", "0"));
+        r.call("DEBUG", "SET-DISABLE-DENY-SCRIPTS", "0");
     }
 }

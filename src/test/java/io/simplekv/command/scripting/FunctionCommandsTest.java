@@ -88,4 +88,17 @@ class FunctionCommandsTest extends ServerTestBase {
         assertEquals(bulk("2"), r.call("GET", "n"));
         assertTrue(r.call("FUNCTION", "STATS").contains("$15\r\nlibraries_count\r\n:1\r\n$15\r\nfunctions_count\r\n:1\r\n"));
     }
+
+    @Test
+    void functionNamesMatchWhateverTheirCaseAndExtraArgumentsGetTheSubcommandError() {
+        assertEquals(bulk("lib"), r.call("FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('hello', function() return 'hi' end)"));
+        assertEquals(bulk("hi"), r.call("FCALL", "HELLO", "0"));
+        assertEquals(error("ERR Function HeLLo already exists"),
+                r.call("FUNCTION", "LOAD", "#!lua name=other\nredis.register_function('HeLLo', function() return 1 end)"));
+        assertEquals(error("ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP."),
+                r.call("FUNCTION", "restore", "a", "b", "c"));
+        assertEquals(error("ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP."),
+                r.call("FUNCTION", "flush", "sync", "extra"));
+        assertEquals(error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option"), r.call("FUNCTION", "flush", "bad"));
+    }
 }
