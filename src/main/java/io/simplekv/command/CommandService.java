@@ -193,13 +193,14 @@ public final class CommandService {
         scripts.enter();
         try {
             scripts.submit(() -> {
-                RespWriter reply = new RespWriter(client.link().alloc().buffer(64));
+                RespWriter reply = new RespWriter(client.link().alloc().buffer(64), client.protocolVersion());
                 try {
                     hold.enter();
                     run(spec, client, args, reply);
                     dropIfOff(client, reply, 0);
                     for (byte[][] next : followers) {
                         int mark = reply.buffer().writerIndex();
+                        reply.useProtocol(client.protocolVersion());
                         execute(client, next, reply);
                         dropIfOff(client, reply, mark);
                     }
@@ -363,7 +364,7 @@ public final class CommandService {
      */
     ByteBuf reprocess(BlockedClient w) {
         Session client = w.client();
-        RespWriter out = new RespWriter(client.link().alloc().buffer(64));
+        RespWriter out = new RespWriter(client.link().alloc().buffer(64), client.protocolVersion());
         client.reprocessing(true);
         client.blockedAgain(false);
         try {

@@ -77,6 +77,7 @@ public final class Session implements Subscriber {
     public void authenticated(boolean v) { this.authenticated = v; }
     public String lastCommand() { return lastCommand; }
     public void lastCommand(String c) { this.lastCommand = c; }
+    @Override
     public int protocolVersion() { return protocolVersion; }
     public void protocolVersion(int v) { this.protocolVersion = v; }
     public boolean isLocal() { return link.isLocal(); }

@@ -104,7 +104,7 @@ public final class Waits {
     private void finish(BlockedClient w, BlockedClient.Ending e) {
         registry.forget(w);
         Session c = w.client();
-        RespWriter out = new RespWriter(c.link().alloc().buffer(64));
+        RespWriter out = new RespWriter(c.link().alloc().buffer(64), c.protocolVersion());
         boolean error = e == BlockedClient.Ending.ERROR && !w.isPause();
         if (w.isPause()) out.ok();
         else if (error) out.error(UNBLOCKED);

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Where a command writes its reply, in semantic shapes (a map, a set, a null) rather than wire bytes, so one
- * handler serves every consumer: the RESP2 writer today, a RESP3 writer after HELLO 3, and a script that turns the
- * reply into Lua values. A reply is always one whole value: {@link #mark} and {@link #rewind} let the command
+ * handler serves every consumer: the RESP writer in either protocol, and a script that turns the reply into Lua
+ * values. A reply is always one whole value: {@link #mark} and {@link #rewind} let the command
  * service replace a half-written reply with the error that cut it short.
  */
 public interface ReplySink {
@@ -75,6 +75,28 @@ public interface ReplySink {
     default void verbatim(String format, String text) {
         bulk(text);
     }
+
+    /**
+     * An out-of-band push of n elements follows (RESP3's {@code >}: pub/sub messages, invalidations); an array in
+     * RESP2, where pub/sub messages have always been arrays.
+     */
+    default void push(int n) {
+        array(n);
+    }
+
+    /**
+     * RESP3 attributes (n key/value pairs) describing the reply that follows them; RESP2 has none, so the caller
+     * writes them only to a RESP3 client. Only DEBUG PROTOCOL sends one.
+     */
+    default void attribute(int n) {
+        map(n);
+    }
+
+    /**
+     * The session switched protocol (HELLO): the rest of this reply, and what follows, is in that version. Redis
+     * writes HELLO's own reply in the protocol it asked for.
+     */
+    default void useProtocol(int version) {}
 
     /** A position in the reply written so far. */
     long mark();

@@ -5,9 +5,9 @@ import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes replies straight into an outbound buffer in RESP2 (RESP3 arrives with HELLO 3). Callers reply with
- * semantic shapes (map, null) so the wire form can follow the connection's protocol version later.
- * Not thread-safe: one per connection, used on its event loop.
+ * Writes replies straight into an outbound buffer, in RESP2 or RESP3 as the connection speaks (Redis's
+ * networking.c is the reference for every typed form). Callers reply with semantic shapes (map, set, null, double)
+ * and this writer picks the wire form. Not thread-safe: one per connection, used on its event loop.
  */
 public final class RespWriter implements ReplySink {
     private static final byte[] CRLF = {'\r', '\n'};
@@ -26,10 +26,25 @@ public final class RespWriter implements ReplySink {
         }
     }
 
+    private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRUE3 = "#t\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE3 = "#f\r\n".getBytes(StandardCharsets.US_ASCII);
+
     private ByteBuf buf;
+    private boolean resp3;
 
     public RespWriter(ByteBuf buf) {
         this.buf = buf;
+    }
+
+    public RespWriter(ByteBuf buf, int protocolVersion) {
+        this.buf = buf;
+        this.resp3 = protocolVersion >= 3;
+    }
+
+    @Override
+    public void useProtocol(int version) {
+        resp3 = version >= 3;
     }
 
     public ByteBuf buffer() {
@@ -91,12 +106,13 @@ public final class RespWriter implements ReplySink {
 
     @Override
     public void nullBulk() {
-        buf.writeBytes(NULL_BULK);
+        buf.writeBytes(resp3 ? NULL3 : NULL_BULK);
     }
 
+    /** RESP3 has no null array: Redis's addReplyNullArray writes its one null there. */
     @Override
     public void nullArray() {
-        buf.writeBytes(NULL_ARRAY);
+        buf.writeBytes(resp3 ? NULL3 : NULL_ARRAY);
     }
 
     @Override
@@ -108,7 +124,69 @@ public final class RespWriter implements ReplySink {
     /** A map of n pairs; an array of 2n in RESP2. */
     @Override
     public void map(int n) {
-        array(2 * n);
+        if (resp3) header('%', n);
+        else array(2 * n);
+    }
+
+    @Override
+    public void set(int n) {
+        if (resp3) header('~', n);
+        else array(n);
+    }
+
+    @Override
+    public void attribute(int n) {
+        header('|', n);
+    }
+
+    @Override
+    public void push(int n) {
+        if (resp3) header('>', n);
+        else array(n);
+    }
+
+    /** Redis's addReplyDouble: {@code %.17g}, with inf and -inf spelled out; a bulk string in RESP2. */
+    @Override
+    public void doubleValue(double d) {
+        if (!resp3) {
+            ReplySink.super.doubleValue(d);
+            return;
+        }
+        buf.writeByte(',');
+        buf.writeCharSequence(io.simplekv.text.DoubleText.format(d), StandardCharsets.US_ASCII);
+        buf.writeBytes(CRLF);
+    }
+
+    @Override
+    public void bool(boolean b) {
+        if (resp3) buf.writeBytes(b ? TRUE3 : FALSE3);
+        else integer(b ? 1 : 0);
+    }
+
+    @Override
+    public void bigNumber(String digits) {
+        if (!resp3) {
+            bulk(digits);
+            return;
+        }
+        buf.writeByte('(');
+        buf.writeCharSequence(digits, StandardCharsets.ISO_8859_1);
+        buf.writeBytes(CRLF);
+    }
+
+    /** RESP3's {@code =len\r\nfmt:text}: the format is padded or cut to three characters, as addReplyVerbatim does. */
+    @Override
+    public void verbatim(String format, String text) {
+        if (!resp3) {
+            bulk(text);
+            return;
+        }
+        byte[] body = text.getBytes(StandardCharsets.ISO_8859_1);
+        header('=', body.length + 4L);
+        for (int i = 0; i < 3; i++) buf.writeByte(i < format.length() ? format.charAt(i) : ' ');
+        buf.writeByte(':');
+        buf.writeBytes(body);
+        buf.writeBytes(CRLF);
     }
 
     private void header(char type, long n) {

@@ -146,16 +146,26 @@ public final class PubSub {
         return subs.size();
     }
 
-    /** Encoded once; each receiver gets its own reference to the same bytes. */
     /**
-     * One retained duplicate per receiver; receivers on another event loop are grouped so each loop gets one task
-     * per message however many of its connections subscribe, which is what fan-out to thousands costs most.
+     * Encoded once per protocol (a RESP3 push differs from the RESP2 array only in its first byte); each receiver
+     * gets a retained duplicate. Receivers on another event loop are grouped so each loop gets one task per message
+     * however many of its connections subscribe, which is what fan-out to thousands costs most.
      */
     private static void deliver(List<Subscriber> to, ByteBuf encoded) {
         java.util.IdentityHashMap<io.netty.channel.EventLoop, List<Object>> byLoop = null;
+        ByteBuf pushed = null;
         try {
             for (Subscriber s : to) {
-                ByteBuf copy = encoded.retainedDuplicate();
+                ByteBuf copy;
+                if (s.protocolVersion() >= 3) {
+                    if (pushed == null) {
+                        pushed = encoded.copy();
+                        pushed.setByte(pushed.readerIndex(), '>');
+                    }
+                    copy = pushed.retainedDuplicate();
+                } else {
+                    copy = encoded.retainedDuplicate();
+                }
                 io.netty.channel.EventLoop loop = s.loop();
                 if (loop == null) {
                     s.deliver(copy);
@@ -172,6 +182,7 @@ public final class PubSub {
             }
         } finally {
             encoded.release();
+            if (pushed != null) pushed.release();
         }
         if (byLoop == null) return;
         byLoop.forEach((loop, batch) -> {
@@ -185,7 +196,7 @@ public final class PubSub {
         });
     }
 
-    // RESP2 only: RESP3 would send a push (">") instead, once HELLO 3 is accepted.
+    /** The RESP2 form; {@link #deliver} derives the RESP3 push from it. */
     private ByteBuf encode(byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
         int size = 16 + kind.length + channel.length + message.length + 3 * 14 + (pattern == null ? 0 : pattern.length + 14);
         ByteBuf buf = alloc.ioBuffer(size);

@@ -13,6 +13,11 @@ public interface Subscriber {
      */
     void deliver(ByteBuf message);
 
+    /** The protocol the subscriber speaks: a RESP3 subscriber gets messages as pushes. */
+    default int protocolVersion() {
+        return 2;
+    }
+
     /**
      * The event loop this subscriber's deliveries must be written on, so a publish can hand each loop one task
      * for all of its subscribers instead of one task per subscriber; null if any thread may call deliver.

@@ -30,6 +30,7 @@ public final class ReplyCollector implements ReplySink {
             return switch (kind) {
                 case '%' -> new Reply.Map(items);
                 case '~' -> new Reply.Set(items);
+                case '|' -> null; // attributes reach no script, as Redis's parser skips them
                 default -> new Reply.Array(items);
             };
         }
@@ -54,7 +55,7 @@ public final class ReplyCollector implements ReplySink {
     }
 
     private void add(Reply r) {
-        while (true) {
+        while (r != null) {
             Open o = open.peek();
             if (o == null) {
                 done.add(r);
@@ -87,6 +88,7 @@ public final class ReplyCollector implements ReplySink {
     @Override public void array(int n) { begin('*', n); }
     @Override public void map(int n) { begin('%', 2 * n); }
     @Override public void set(int n) { begin('~', n); }
+    @Override public void attribute(int n) { begin('|', 2 * n); }
 
     @Override
     public void doubleValue(double d) {

@@ -90,6 +90,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         int mark = pending.writerIndex();
         client.executing(args);
+        writer.useProtocol(client.protocolVersion());
         boolean ran = service.execute(client, args, writer, heldBack);
         client.executing(null);
         if (!ran) {

@@ -121,13 +121,12 @@ public final class ConnectionCommands {
             throw new RedisError("NOAUTH HELLO must be called with the client already authenticated, otherwise the "
                     + "HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
         }
-        // Until RESP3 exists, refuse it here, before SETNAME or the protocol switch (clients then fall back to 2).
-        if (version == 3) throw new RedisError("NOPROTO sorry, this protocol version is not supported.");
         if (name != null) {
             checkName(name);
             c.name(name);
         }
         c.protocolVersion(version);
+        out.useProtocol(version);
         out.map(7);
         out.bulk("server");
         out.bulk("redis");

@@ -59,8 +59,9 @@ public final class PubSubCommands {
         return kind == Kind.SHARD ? c.subscriptions().shardChannels() : c.subscriptions().count();
     }
 
+    /** Redis's addReplyPubsubSubscribed: an array in RESP2, a push in RESP3. */
     private static void confirm(ReplySink out, String verb, byte[] name, int count) {
-        out.array(3);
+        out.push(3);
         out.bulk(verb);
         out.bulkOrNull(name);
         out.integer(count);

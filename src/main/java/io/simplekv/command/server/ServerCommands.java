@@ -273,10 +273,19 @@ public final class ServerCommands {
                 }
             }
             // Attributes and pushes are not replies of their own: a real reply follows, and RESP2 has no attributes.
-            case "attrib" -> out.bulk("Some real reply following the attribute");
+            case "attrib" -> {
+                if (c.protocolVersion() >= 3) {
+                    out.attribute(1);
+                    out.bulk("key-popularity");
+                    out.array(2);
+                    out.bulk("key:123");
+                    out.integer(90);
+                }
+                out.bulk("Some real reply following the attribute");
+            }
             case "push" -> {
                 if (c.protocolVersion() < 3) throw RedisError.err("RESP2 is not supported by this command");
-                out.array(2);
+                out.push(2);
                 out.bulk("server-cpu-usage");
                 out.integer(42);
                 out.bulk("Some real reply following the push reply");
