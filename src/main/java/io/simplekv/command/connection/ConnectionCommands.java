@@ -35,7 +35,7 @@ public final class ConnectionCommands {
                 .sub(command("id", (c, a, o) -> o.integer(c.id())))
                 .sub(command("getname", (c, a, o) -> o.bulkOrNull(c.name().isEmpty() ? null : Args.bytes(c.name()))))
                 .sub(command("setname", ConnectionCommands::setname))
-                .sub(command("info", (c, a, o) -> o.bulk(c.info() + "\n")))
+                .sub(command("info", (c, a, o) -> o.verbatim("txt", c.info() + "\n")))
                 .sub(command("list", ConnectionCommands::list))
                 .sub(command("kill", ConnectionCommands::kill))
                 .sub(command("unblock", ConnectionCommands::unblock))
@@ -207,7 +207,7 @@ public final class ConnectionCommands {
         chosen.sort((x, y) -> Long.compare(x.id(), y.id()));
         StringBuilder b = new StringBuilder();
         for (Session x : chosen) b.append(x.info()).append('\n');
-        out.bulk(b.toString());
+        out.verbatim("txt", b.toString());
     }
 
     /** CLIENT UNBLOCK id [TIMEOUT | ERROR]: ends another client's wait as a timeout would, or with an error. */

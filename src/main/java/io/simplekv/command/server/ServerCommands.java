@@ -30,7 +30,7 @@ public final class ServerCommands {
     private ServerCommands() {}
 
     public static void register(CommandTable.Builder t) {
-        t.add(command("info", (c, a, o) -> o.bulk(InfoReport.render(c, a))));
+        t.add(command("info", (c, a, o) -> o.verbatim("txt", InfoReport.render(c, a))));
         t.add(command("time", ServerCommands::time));
         t.add(command("lastsave", (c, a, o) -> o.integer(c.server().persistence().lastSaveMillis() / 1000)));
         t.add(command("save", (c, a, o) -> {

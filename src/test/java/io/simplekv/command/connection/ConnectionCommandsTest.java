@@ -217,8 +217,12 @@ class ConnectionCommandsTest extends ServerTestBase {
 
     @Test
     void helloProtocolVersions() {
-        // simplekv has no RESP3 yet, so HELLO 3 is refused (Redis 7.0.15 answers with a RESP3 map).
-        assertEquals(error("NOPROTO sorry, this protocol version is not supported."), r.call("HELLO", "3"));
+        String hello3 = r.call("HELLO", "3");
+        assertTrue(hello3.startsWith("%7\r\n$6\r\nserver\r\n"), hello3);
+        assertTrue(hello3.contains("$5\r\nproto\r\n:3\r\n"), hello3);
+        String info3 = r.call("CLIENT", "INFO");
+        assertTrue(info3.startsWith("=") && info3.contains("\r\ntxt:id=") && info3.endsWith(" resp=3\n\r\n"), info3);
+        assertTrue(r.call("HELLO", "2").startsWith("*14\r\n"));
         assertEquals("2", clientInfo(r).get("resp"));
         assertEquals(NOPROTO, r.call("HELLO", "4"));
         assertEquals(NOPROTO, r.call("HELLO", "1"));
