@@ -18,9 +18,25 @@ final class ChangeSignals implements KeyEvents {
 
     @Override
     public void modified(int db, byte[] key) {
+        changed(db, key, false);
+    }
+
+    @Override
+    public void modifiedByExpiry(int db, byte[] key) {
+        changed(db, key, true);
+    }
+
+    private void changed(int db, byte[] key, boolean byExpiry) {
         server.persistence().changed();
         WatchRegistry watches = server.watches();
         if (!watches.isEmpty() && watches.watched(db, key)) watches.touch(db, key, server.keyspace().db(db).present(key));
+        server.tracking().modified(key, byExpiry);
+    }
+
+    /** Every client tracking keys may have cached something that is gone now. */
+    @Override
+    public void flushed() {
+        server.tracking().flushed();
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.simplekv.scripting.ReplyCollector;
 import io.simplekv.scripting.ScriptRun;
 import io.simplekv.scripting.Scripts;
 import io.simplekv.storage.StorageException;
+import io.simplekv.tracking.Tracking;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ public final class CommandService {
     private static final int MAX_SCRIPT_BATCH = 64;
     /** Used on the script thread only. */
     private final KeyspaceHold hold;
+    private final Tracking tracking;
 
     CommandService(ServerContext server) {
         this.server = server;
@@ -48,6 +50,7 @@ public final class CommandService {
         this.exec = table.lookup("exec");
         this.scripts = server.scripts();
         this.hold = new KeyspaceHold(server.keyspace());
+        this.tracking = server.tracking();
     }
 
     public Waits waits() {
@@ -61,6 +64,25 @@ public final class CommandService {
         waits.disconnected(client);
         server.monitors().remove(client);
         client.unwatchAll();
+        tracking.disable(client);
+    }
+
+    /**
+     * After a request's reply is in the client's output (CLIENT REPLY applied): the invalidations its command
+     * caused for itself follow it, as Redis's trackingHandlePendingKeyInvalidations.
+     */
+    public void afterReply(Session client) {
+        tracking.afterCommand(client, keepsCaching(client), false);
+    }
+
+    /** As {@link #afterReply}, for a reply handed to the client's event loop to write (a served wait). */
+    void afterResume(Session client) {
+        tracking.afterCommand(client, keepsCaching(client), true);
+    }
+
+    /** CLIENT CACHING lasts one command, but not across a MULTI and not past a CLIENT command (Redis's resetClient). */
+    private static boolean keepsCaching(Session client) {
+        return client.inMulti() || client.lastCommand().startsWith("client|");
     }
 
     /**
@@ -78,6 +100,7 @@ public final class CommandService {
      * pipeline of scripts crosses threads once, not once per script.
      */
     public boolean execute(Session client, byte[][] args, ReplySink out, Deque<byte[][]> followers) {
+        if (tracking.clients() > 0) tracking.limit();
         CommandSpec spec = table.lookup(args[0]);
         // Redis reads nothing while a script runs, until busy-reply-threshold: then it answers. Another script
         // needs no wait: it queues on the script thread behind the running one, unless other requests already
@@ -160,7 +183,12 @@ public final class CommandService {
             runOnScriptThread(spec, client, args, scriptsAmong(followers));
             return true;
         }
-        run(spec, client, args, out);
+        Object entered = tracking.enter(client);
+        try {
+            run(spec, client, args, out);
+        } finally {
+            tracking.leave(entered);
+        }
         if (blocking.anyReady() && !scripts.running()) waits.serveReady();
         return true;
     }
@@ -194,6 +222,7 @@ public final class CommandService {
         try {
             scripts.submit(() -> {
                 RespWriter reply = new RespWriter(client.link().alloc().buffer(64), client.protocolVersion());
+                Object entered = tracking.enter(client);
                 try {
                     hold.enter();
                     run(spec, client, args, reply);
@@ -211,8 +240,10 @@ public final class CommandService {
                     reply.error("ERR internal error while running '" + spec.fullName + "'");
                 } finally {
                     hold.leave(scripts.queued());
+                    tracking.leave(entered);
                     // The reply is on its way before the gate opens, so whoever waits for the gate sees it first.
                     client.link().resume(reply.buffer());
+                    tracking.afterCommand(client, keepsCaching(client), true);
                     scripts.exit();
                 }
             });
@@ -355,6 +386,11 @@ public final class CommandService {
         } finally {
             scriptSession.unit(null);
         }
+        // A read inside a script lets the caller cache the keys the script declared, as Redis's call() does.
+        if (spec.has(CommandFlag.READONLY) && tracking.remembers(caller)) {
+            byte[][] script = run.command();
+            tracking.remember(caller, script, specOf(script).keyPositions(script));
+        }
         return out.reply();
     }
 
@@ -367,9 +403,11 @@ public final class CommandService {
         RespWriter out = new RespWriter(client.link().alloc().buffer(64), client.protocolVersion());
         client.reprocessing(true);
         client.blockedAgain(false);
+        Object entered = tracking.enter(client);
         try {
             run(specOf(w.request()), client, w.request(), out);
         } finally {
+            tracking.leave(entered);
             client.reprocessing(false);
         }
         if (client.blockedAgain()) {
@@ -410,6 +448,10 @@ public final class CommandService {
                     replyFailure(spec, e, out, mark);
                 }
             }
+        }
+        if (spec.has(CommandFlag.READONLY) && !client.isScript() && tracking.remembers(client)
+                && !spec.has(ExecutionTrait.RUNS_SCRIPT) && !spec.has(CommandFlag.PUBSUB)) {
+            tracking.remember(client, args, spec.keyPositions(args));
         }
         long nanos = System.nanoTime() - start;
         // A command that parked its client is counted when its wait ends, as Redis's updateStatsOnUnblock does.

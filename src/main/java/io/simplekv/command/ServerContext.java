@@ -43,6 +43,8 @@ public final class ServerContext {
     private final CommandTable commands;
     private final Scripts scripts;
     private final CommandService service;
+    private final io.simplekv.tracking.Tracking tracking;
+    private volatile boolean cronPaused;
 
     /** Wires a keyspace over the engine, the command table and the service; starts no threads. */
     public ServerContext(ServerConfig config, StorageEngine engine, ServerControl control, CommandTable commands) {
@@ -54,6 +56,8 @@ public final class ServerContext {
         this.persistence = new Persistence(keyspace, this.config::get);
         this.commands = commands;
         this.blocking = new BlockedKeys();
+        this.tracking = new io.simplekv.tracking.Tracking(clients::get,
+                () -> Long.parseLong(this.config.get().get("tracking-table-max-keys")));
         keyspace.events(new ChangeSignals(this));
         this.scripts = new Scripts(() -> Long.parseLong(this.config.get().get("busy-reply-threshold")));
         scripts.restoreFunctions(keyspace.meta().get(io.simplekv.scripting.Functions.STORAGE_KEY),
@@ -78,6 +82,10 @@ public final class ServerContext {
     public Keyspace keyspace() { return keyspace; }
     public ClientRegistry clients() { return clients; }
     public PubSub pubsub() { return pubsub; }
+    public io.simplekv.tracking.Tracking tracking() { return tracking; }
+    /** DEBUG PAUSE-CRON: whether the periodic chores are suspended. */
+    public boolean cronPaused() { return cronPaused; }
+    public void pauseCron(boolean paused) { this.cronPaused = paused; }
     public KeyspaceEvents events() { return events; }
 
     /** Shorthand for handlers: one keyspace notification (no-op unless notify-keyspace-events enables it). */

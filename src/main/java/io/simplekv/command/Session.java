@@ -3,8 +3,9 @@ package io.simplekv.command;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.simplekv.keyspace.Database;
-import io.simplekv.pubsub.Subscriber;
 import io.simplekv.pubsub.Subscriptions;
+import io.simplekv.tracking.TrackedClient;
+import io.simplekv.tracking.TrackingState;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,7 +19,7 @@ import java.util.Set;
  * {@link #link()}. Owned by the thread that serves the client; fields other threads read for CLIENT LIST, the idle
  * sweeper or a serve are volatile.
  */
-public final class Session implements Subscriber {
+public final class Session implements TrackedClient {
     private final long id;
     private final ServerContext server;
     private final ClientLink link;
@@ -42,6 +43,7 @@ public final class Session implements Subscriber {
     private boolean skipNextReply;
     private boolean replyIsPush;
     private final Subscriptions subscriptions = new Subscriptions();
+    private final TrackingState tracking = new TrackingState();
     /** The wait this client is in (BLPOP, DEBUG SLEEP...), or null; set on its own thread, read by others. */
     private volatile BlockedClient blocked;
     private volatile boolean suspended;
@@ -62,7 +64,12 @@ public final class Session implements Subscriber {
         this.authenticated = !server.config().requiresAuth();
     }
 
+    @Override
     public long id() { return id; }
+    @Override
+    public TrackingState tracking() { return tracking; }
+    @Override
+    public io.netty.buffer.ByteBufAllocator alloc() { return link.alloc(); }
     public ServerContext server() { return server; }
     public ClientLink link() { return link; }
     public long createdAt() { return createdAt; }
@@ -206,7 +213,10 @@ public final class Session implements Subscriber {
     /** One line of CLIENT LIST / CLIENT INFO, with Redis's field names and order. */
     public String info() {
         long now = System.currentTimeMillis();
-        String flags = subscriptions.any() ? "P" : blocked != null ? "b" : server.monitors().contains(this) ? "O" : "N";
+        String flags = (server.monitors().contains(this) ? "O" : "") + (subscriptions.any() ? "P" : "")
+                + (blocked != null ? "b" : "") + (tracking.on() ? "t" : "") + (tracking.brokenRedirect() ? "R" : "")
+                + (tracking.bcast() ? "B" : "");
+        if (flags.isEmpty()) flags = "N";
         return "id=" + id + " addr=" + address() + " laddr=" + localAddress() + " fd=" + (8 + id)
                 + " name=" + name + " age=" + (now - createdAt) / 1000 + " idle=" + (now - lastInteraction) / 1000
                 + " flags=" + flags + " db=" + db + " sub=" + subscriptions.channels()
@@ -214,6 +224,6 @@ public final class Session implements Subscriber {
                 + " multi=-1 qbuf=" + requestSize(executing)
                 + " qbuf-free=0 argv-mem=0 multi-mem=0"
                 + " rbs=0 rbp=0 obl=0 oll=0 omem=" + link.pendingOutputBytes() + " tot-mem=0 events=r cmd=" + lastCommand
-                + " user=default redir=-1 resp=" + protocolVersion;
+                + " user=default redir=" + tracking.redirection() + " resp=" + protocolVersion;
     }
 }

@@ -64,6 +64,7 @@ public final class Waits {
                     registry.forget(w);
                     w.served();
                     w.client().link().resume(reply);
+                    service.afterResume(w.client());
                 } else {
                     BlockedClient.Ending e = w.unclaim();
                     if (e != null) finish(w, e);

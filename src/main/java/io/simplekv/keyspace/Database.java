@@ -197,7 +197,7 @@ public final class Database {
         data.remove(key);
         expires.remove(key);
         stats.expiredKeys.increment();
-        events.modified(index, key);
+        events.modifiedByExpiry(index, key);
     }
 
     /**

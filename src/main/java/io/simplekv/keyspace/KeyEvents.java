@@ -24,6 +24,11 @@ public interface KeyEvents {
     /** A key was deleted because its TTL passed (lazily on access or by the active expirer); it is modified too. */
     default void expired(int db, byte[] key) {}
 
+    /** The change an expiry makes, raised after {@link #expired}: no client made it (tracking's NOLOOP cares). */
+    default void modifiedByExpiry(int db, byte[] key) {
+        modified(db, key);
+    }
+
     /**
      * Whether anyone listens to {@link #created}: finding out that a write creates its key costs a read, paid only
      * while this says yes (notify-keyspace-events with the 'n' class).
@@ -37,6 +42,9 @@ public interface KeyEvents {
 
     /** A database is about to be emptied (FLUSHDB, FLUSHALL): its keys that exist now are about to change. */
     default void emptying(int db) {}
+
+    /** FLUSHDB or FLUSHALL emptied one or every database: raised once per command, after the emptying. */
+    default void flushed() {}
 
     /** Two databases are about to swap their contents (SWAPDB). */
     default void swapping(int a, int b) {}

@@ -100,16 +100,22 @@ public final class Keyspace implements AutoCloseable {
 
     /** Empties one database; the caller's unit of work holds every shard lock and has flushed what it staged. */
     public void flush(int index) {
+        empty(index);
+        events.flushed();
+    }
+
+    public void flushAll() {
+        for (int i = 0; i < dbs.length; i++) empty(i);
+        events.flushed();
+    }
+
+    private void empty(int index) {
         events.emptying(index);
         Database d = dbs[index];
         Storage[] t = d.tables();
         space.indexes().forget(t[2]);
         d.replaceTables(engine.recreate(dataTable(index), t[0]), engine.recreate(expiresTable(index), t[1]),
                 engine.recreate(pagesTable(index), t[2]));
-    }
-
-    public void flushAll() {
-        for (int i = 0; i < dbs.length; i++) flush(i);
     }
 
     public void sync() {

@@ -97,7 +97,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             park(ctx, args);
             return;
         }
-        if (!client.suspended() && client.dropReplyAndAdvance()) pending.writerIndex(mark);
+        if (!client.suspended()) {
+            if (client.dropReplyAndAdvance()) pending.writerIndex(mark);
+            service.afterReply(client);
+        }
         // A blocked client reads nothing more until its wait ends, so a pipeline behind it waits too.
         if (client.waiting()) ctx.channel().config().setAutoRead(false);
     }

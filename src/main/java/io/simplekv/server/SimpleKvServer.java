@@ -153,9 +153,14 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
             int hz = context.config().hz;
             if (hz != cronHz) scheduleCron(hz); // CONFIG SET hz
         });
+        if (context.cronPaused()) return;
         Chore.run("active expiry", context.expirer());
         Chore.run("lazy free", () -> context.keyspace().space().reclaim(System.currentTimeMillis()));
         Chore.run("client timeout", this::closeIdleClients);
+        Chore.run("tracking", () -> {
+            context.tracking().limit();
+            context.tracking().broadcast(); // what the active expirer changed under a BCAST prefix
+        });
         Chore.run("ops per second", () -> context.opsPerSecond().sample(context.commandsProcessed(), System.currentTimeMillis()));
     }
 

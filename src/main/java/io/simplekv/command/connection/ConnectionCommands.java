@@ -41,6 +41,10 @@ public final class ConnectionCommands {
                 .sub(command("unblock", ConnectionCommands::unblock))
                 .sub(command("reply", ConnectionCommands::reply))
                 .sub(command("no-evict", ConnectionCommands::onOff))
+                .sub(command("tracking", TrackingCommands::tracking))
+                .sub(command("caching", TrackingCommands::caching))
+                .sub(command("getredir", TrackingCommands::getredir))
+                .sub(command("trackinginfo", TrackingCommands::trackinginfo))
                 .sub(command("help", (c, a, o) -> Help.reply(o, "CLIENT",
                         "GETNAME", "    Return the name of the current connection.",
                         "ID", "    Return the ID of the current connection.",

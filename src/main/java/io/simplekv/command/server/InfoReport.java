@@ -112,7 +112,7 @@ public final class InfoReport {
         field(b, "client_recent_max_input_buffer", 0);
         field(b, "client_recent_max_output_buffer", 0);
         field(b, "blocked_clients", s.blocking().blockedClients());
-        field(b, "tracking_clients", 0);
+        field(b, "tracking_clients", s.tracking().clients());
         field(b, "clients_in_timeout_table", 0);
     }
 
@@ -210,6 +210,9 @@ public final class InfoReport {
         field(b, "pubsub_channels", s.pubsub().channelCount(false));
         field(b, "pubsub_patterns", s.pubsub().numPat());
         field(b, "pubsubshard_channels", s.pubsub().channelCount(true));
+        field(b, "tracking_total_keys", s.tracking().totalKeys());
+        field(b, "tracking_total_items", s.tracking().totalItems());
+        field(b, "tracking_total_prefixes", s.tracking().totalPrefixes());
         field(b, "total_error_replies", st.errorReplies.sum());
         field(b, "lazyfreed_objects", st.lazyfreedObjects.sum());
     }

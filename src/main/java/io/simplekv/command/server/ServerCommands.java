@@ -229,6 +229,10 @@ public final class ServerCommands {
             // Redis reads the flag with atoi: anything not a number is 0.
             c.server().expirer().setEnabled(RedisNumbers.atoi(a[2]) != 0);
             out.ok();
+        } else if (Args.is(a[1], "PAUSE-CRON") && a.length == 3) {
+            // Redis's test hook: the periodic chores (active expiry, tracking's table limit...) stop until resumed.
+            c.server().pauseCron(RedisNumbers.atoi(a[2]) != 0);
+            out.ok();
         } else if (Args.is(a[1], "SET-DISABLE-DENY-SCRIPTS") && a.length == 3) {
             // Redis's test hook: scripts may then run commands flagged noscript (CLIENT LIST in a loop, say).
             c.server().scripts().denyNoscript(RedisNumbers.atoi(a[2]) == 0);
@@ -242,6 +246,7 @@ public final class ServerCommands {
                     + " serializedlength:" + Records.payloadLength(rec) + " lru:0 lru_seconds_idle:0");
         } else if (Args.is(a[1], "HELP")) {
             Help.reply(out, "DEBUG", "OBJECT <key>", "    Show low level info about the key.",
+                    "PAUSE-CRON <0|1>", "    Stop periodic cron job processing.",
                     "PROTOCOL <type>", "    Reply with a test value of the specified type. <type> can be: string,",
                     "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,", "    true, false.",
                     "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background.",
