@@ -7,30 +7,12 @@
 # Usage: scripts/bullmq-check.sh [simplekv|redis]   (redis runs the same check against Debian's redis-server,
 # which shows the check itself works). Exits 0 when all 200 jobs completed.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+name=bullmq-check
+packages=(bullmq@6.7.0 ioredis)
+source "$(dirname "${BASH_SOURCE[0]}")/lib/node-check.sh"
 target="${1:-simplekv}"
 jobs=200
-
-command -v node >/dev/null && command -v npm >/dev/null || { echo "bullmq-check: needs node and npm" >&2; exit 2; }
-[ -f "$root/target/simplekv.jar" ] || (cd "$root" && mvn -B -q -DskipTests package >&2)
-
-work="$(mktemp -d)"
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-
-echo "bullmq-check: installing bullmq 6.7.0 and ioredis into $work" >&2
-(cd "$work" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error bullmq@6.7.0 ioredis >&2)
-
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
-mkdir -p "$work/data"
-case "$target" in
-  simplekv) "$root/scripts/simplekv-server" --port "$port" --dir "$work/data" >"$work/server.log" 2>&1 & pid=$! ;;
-  redis) redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work/data" \
-           --daemonize no >"$work/server.log" 2>&1 & pid=$! ;;
-  *) echo "bullmq-check: unknown target $target (simplekv or redis)" >&2; exit 2 ;;
-esac
-for _ in $(seq 1 300); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-echo "bullmq-check: $target on port $port" >&2
+node_check_setup "$target"
 
 # What BullMQ's Lua scripts need, asked of the server before the run, so a failure below comes with the list of
 # what is missing rather than only the first thing a script tripped over.
@@ -102,13 +84,4 @@ console.log(`bullmq-check: ${total} of ${total} jobs completed`);
 process.exit(0);
 JS
 
-status=0
-(cd "$work" && node check.mjs "$port" "$jobs") || status=$?
-if [ "$status" -ne 0 ]; then
-  echo "bullmq-check: last lines of the server's log:" >&2
-  tail -20 "$work/server.log" >&2
-fi
-redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
-wait "$pid" 2>/dev/null || true
-pid=""
-exit "$status"
+node_check_run "$jobs"
