@@ -5,6 +5,7 @@
 # keyspace > 0 passes -r keyspace to redis-benchmark (random keys; the default hits one key per test).
 # BENCH_TESTS picks redis-benchmark's tests, e.g. the collection ones:
 #   BENCH_TESTS=hset,lpush,rpush,lpop,rpop,sadd,spop,zadd,zpopmin,lrange_100 scripts/bench.sh
+# BENCH_RESP=3 runs every connection in RESP3 (redis-benchmark -3).
 # Not part of the test suite: numbers depend on the machine, so they belong in docs/benchmarks.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,6 +14,7 @@ clients="${2:-50}"
 keyspace="${3:-0}"
 random=(); [ "$keyspace" -gt 0 ] && random=(-r "$keyspace")
 tests="${BENCH_TESTS:-ping,set,get,incr,mset}"
+protocol=(); [ "${BENCH_RESP:-2}" = 3 ] && protocol=(-3)
 
 if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
   echo "Installing Debian's redis-server and redis-tools..." >&2
@@ -25,7 +27,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 run() { # port pipeline -> "TEST ops" lines
-  redis-benchmark -p "$1" -t "$tests" -n "$requests" -c "$clients" -P "$2" "${random[@]}" -q 2>/dev/null \
+  redis-benchmark -p "$1" -t "$tests" -n "$requests" -c "$clients" -P "$2" "${random[@]}" "${protocol[@]}" -q 2>/dev/null \
     | tr '\r' '\n' | grep "requests per second" | sed -E 's/^([A-Z0-9_]+)[^:]*: ([0-9.]+) requests per second.*/\1 \2/'
 }
 
