@@ -7,12 +7,19 @@ A cases file holds cases, each starting with a line
 followed by one command per line, split as a POSIX shell would (quotes, backslash escapes). Each case starts on an
 empty server: RESET, FLUSHALL, SCRIPT FLUSH, FUNCTION FLUSH, CONFIG RESETSTAT, SELECT 0, then HELLO <protocol>; those replies are
 not recorded. A command line starting with '? ' runs, but its reply is not compared (it holds a client id, a time,
-a random pick). Lines starting with '#' are comments.
+a random pick). Lines starting with '#' are comments. Two more prefixes keep what is stable of such a reply:
+    '~ '  shape only: the reply's skeleton must match (aggregate types and lengths, each scalar's type, map keys
+          exactly and in order) but scalar values are ignored (CONFIG GET in RESP3 is a map, MEMORY STATS has
+          Redis's keys in Redis's order, whatever the numbers);
+    '* '  unordered: values must match exactly, but the elements of every aggregate are compared as a multiset
+          (map pairs by key), for replies Redis builds from a hash table in per-process order (CONFIG GET with
+          a glob, PUBSUB CHANNELS, FUNCTION LIST of several libraries).
 
 Output (src/test/resources/redis-7.0.15/replies.<file>.resp2 and .resp3), after a first line starting with '#':
     case <name>\\n
     request <n>\\n<n bytes: the RESP array sent>\\n
     reply <m>\\n<m bytes: everything Redis wrote back for it>\\n      or "reply ?\\n" for a '? ' line
+    reply shape <m>\\n<m bytes>\\n  for a '~ ' line,   reply unordered <m>\\n<m bytes>\\n  for a '* ' line
 """
 import os
 import shlex
@@ -20,6 +27,8 @@ import socket
 import sys
 
 MARKER = b"__reply_corpus_marker__"
+# A command line's prefix -> how its reply is recorded (see the docstring); no prefix: compared byte for byte.
+PREFIXES = {"? ": b"?", "~ ": b"shape", "* ": b"unordered"}
 
 
 def read_cases(path):
@@ -52,9 +61,30 @@ def encode(args):
     return b"".join(out)
 
 
+def frame_end(buf, pos=0):
+    """The end of the whole RESP2/RESP3 value starting at buf[pos], or -1 when buf does not hold all of it yet."""
+    eol = buf.find(b"\r\n", pos)
+    if eol < 0:
+        return -1
+    kind, head, end = buf[pos:pos + 1], buf[pos + 1:eol], eol + 2
+    if kind in b"$=!":
+        n = int(head)
+        return end if n < 0 else (end + n + 2 if len(buf) >= end + n + 2 else -1)
+    if kind in b"*~>%|":
+        n = int(head)
+        for _ in range(2 * n if kind in b"%|" else max(n, 0)):
+            end = frame_end(buf, end)
+            if end < 0:
+                return -1
+        # An attribute describes the value after it: the two are one reply.
+        return frame_end(buf, end) if kind == b"|" else end
+    return end
+
+
 class Raw:
     """Sends a command followed by PING <marker>, and returns every byte that came back before the marker's reply
-    (RESP2 subscribed mode answers that PING as ["pong", marker])."""
+    (RESP2 subscribed mode answers that PING as ["pong", marker]). Replies are read whole, value by value, so a
+    reply that merely contains the marker (SLOWLOG GET lists the PINGs) does not end the command's reply early."""
 
     def __init__(self, port):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
@@ -63,17 +93,20 @@ class Raw:
     def run(self, args):
         self.sock.sendall(encode(args) + encode([b"PING", MARKER]))
         plain = b"$%d\r\n%s\r\n" % (len(MARKER), MARKER)
-        subscribed = b"*2\r\n$4\r\npong\r\n" + plain
+        markers = (plain, b"*2\r\n$4\r\npong\r\n" + plain)
+        at = 0
         while True:
-            for end in (subscribed, plain):
-                at = self.buf.find(end)
-                if at >= 0:
-                    reply, self.buf = self.buf[:at], self.buf[at + len(end):]
-                    return reply
-            chunk = self.sock.recv(1 << 16)
-            if not chunk:
-                raise ConnectionError("connection closed")
-            self.buf += chunk
+            end = frame_end(self.buf, at) if at < len(self.buf) else -1
+            if end < 0:
+                chunk = self.sock.recv(1 << 16)
+                if not chunk:
+                    raise ConnectionError("connection closed")
+                self.buf += chunk
+                continue
+            if self.buf[at:end] in markers:
+                reply, self.buf = self.buf[:at], self.buf[end:]
+                return reply
+            at = end
 
 
 def record(port, cases_path, out_path, proto):
@@ -86,12 +119,15 @@ def record(port, cases_path, out_path, proto):
             conn.run(setup)
         out.append(b"case %s\n" % name.encode())
         for line in lines:
-            unchecked = line.startswith("? ")
-            args = shlex.split(line[2:] if unchecked else line)
+            mode = PREFIXES.get(line[:2])
+            args = shlex.split(line[2:] if mode is not None else line)
             request = encode(args)
             reply = conn.run(args)
             out.append(b"request %d\n%s\n" % (len(request), request))
-            out.append(b"reply ?\n" if unchecked else b"reply %d\n%s\n" % (len(reply), reply))
+            if mode == b"?":
+                out.append(b"reply ?\n")
+            else:
+                out.append(b"reply %s%d\n%s\n" % (mode + b" " if mode else b"", len(reply), reply))
     with open(out_path, "wb") as f:
         f.write(b"".join(out))
 

@@ -220,8 +220,8 @@ final class CommandReplies {
         }
     }
 
-    /** Redis replies a set here; RESP2 has none, so it is an array until ReplySink speaks RESP3. */
+    /** Redis replies a set here (addReplySetLen): a RESP3 set, an array in RESP2. */
     private static void set(ReplySink out, int n) {
-        out.array(n);
+        out.set(n);
     }
 }

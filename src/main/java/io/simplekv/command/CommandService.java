@@ -147,6 +147,13 @@ public final class CommandService {
             reject(out, spec, NOAUTH);
             return true;
         }
+        // Redis flags a MONITOR client as a replica, and a replica may not touch the keyspace (its reads, writes, or
+        // what may replicate): the feed is all it gets, plus the commands that leave data alone.
+        if (server.monitors().contains(client) && touchesKeyspace(spec)) {
+            client.failMulti();
+            reject(out, spec, "ERR Replica can't interact with the keyspace");
+            return true;
+        }
         // After arity and auth, as in Redis: a subscribed RESP2 connection's replies are message streams.
         if (!spec.has(ExecutionTrait.SUBSCRIBED_OK) && client.protocolVersion() == 2 && client.subscriptions().any()) {
             reject(out, spec, "ERR Can't execute '" + spec.fullName
@@ -516,6 +523,17 @@ public final class CommandService {
         if (config.slowlogSlowerThan >= 0 && micros >= config.slowlogSlowerThan && !spec.has(CommandFlag.SKIP_SLOWLOG)) {
             server.slowLog().add(SensitiveArgs.redacted(args), micros, client.address(), client.name(), config.slowlogMaxLen);
         }
+    }
+
+    /**
+     * Redis 7.0's commands flagged may_replicate, which COMMAND INFO does not show (so the catalog lacks the flag):
+     * they may change data without being writes (a script, a publish). FUNCTION's changes are writes already.
+     */
+    private static final java.util.Set<String> MAY_REPLICATE = java.util.Set.of("eval", "evalsha", "fcall", "pfcount",
+            "publish", "spublish");
+
+    private static boolean touchesKeyspace(CommandSpec spec) {
+        return spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY) || MAY_REPLICATE.contains(spec.fullName);
     }
 
     private void reject(ReplySink out, CommandSpec spec, String message) {

@@ -82,9 +82,8 @@ final class LuaValues {
         return null;
     }
 
-    /** snprintf("%.17g") as glibc prints it, NaN's sign included (0/0 is -nan on x86). */
+    /** snprintf("%.17g") as glibc prints it, NaN's sign included (0/0 is -nan on x86): DoubleText does both. */
     static String formatNumber(double d) {
-        if (Double.isNaN(d)) return Double.doubleToRawLongBits(d) < 0 ? "-nan" : "nan";
         return DoubleText.format(d);
     }
 

@@ -21,7 +21,8 @@ public final class DoubleText {
     public static String format(double d) {
         if (d == Double.POSITIVE_INFINITY) return "inf";
         if (d == Double.NEGATIVE_INFINITY) return "-inf";
-        if (Double.isNaN(d)) return "nan";
+        // printf writes a NaN's sign: Lua's 0/0 is a negative NaN on x86, which Redis replies as -nan.
+        if (Double.isNaN(d)) return Double.doubleToRawLongBits(d) < 0 ? "-nan" : "nan";
         if (d == 0) return 1 / d < 0 ? "-0" : "0";
         if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d);
         BigDecimal r = new BigDecimal(d).round(SEVENTEEN);

@@ -28,6 +28,13 @@ class DoubleTextTest {
         }
     }
 
+    /** printf shows a NaN's sign bit: C's 0.0/0.0 on x86 (and Lua's 0/0) is negative, Java's is not. */
+    @Test
+    void nanKeepsItsSign() {
+        assertEquals("-nan", DoubleText.format(Double.longBitsToDouble(0xfff8000000000000L)));
+        assertEquals("nan", DoubleText.format(Double.NaN));
+    }
+
     @Test
     void strictParsingRefusesWhatGetDoubleFromObjectRefuses() {
         for (String bad : new String[] {"", " 1", "1 ", "abc", "nan", "1e400", "1e-400", "0x10", "1d", "1f", "--1"}) {

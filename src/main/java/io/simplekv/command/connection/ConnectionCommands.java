@@ -45,15 +45,60 @@ public final class ConnectionCommands {
                 .sub(command("caching", TrackingCommands::caching))
                 .sub(command("getredir", TrackingCommands::getredir))
                 .sub(command("trackinginfo", TrackingCommands::trackinginfo))
-                .sub(command("help", (c, a, o) -> Help.reply(o, "CLIENT",
-                        "GETNAME", "    Return the name of the current connection.",
-                        "ID", "    Return the ID of the current connection.",
-                        "INFO", "    Return information about the current client connection.",
-                        "KILL <ip:port>", "    Kill connection made from <ip:port>.",
-                        "KILL <option> <value> [<option> <value> [...]]", "    Kill connections. Options are: ID, TYPE, USER, ADDR, LADDR, SKIPME.",
-                        "LIST [options ...]", "    Return information about client connections.",
-                        "SETNAME <name>", "    Assign the name <name> to the current connection."))));
+                .sub(command("help", (c, a, o) -> Help.reply(o, "CLIENT", HELP))));
     }
+
+    /**
+     * Redis 7.0.15's CLIENT HELP text, word for word, including the subcommands it lists that we may not have (PAUSE,
+     * TRACKING): clients and people read it as Redis's.
+     */
+    private static final String[] HELP = {
+        "CACHING (YES|NO)",
+        "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+        "GETREDIR",
+        "    Return the client ID we are redirecting to when tracking is enabled.",
+        "GETNAME",
+        "    Return the name of the current connection.",
+        "ID",
+        "    Return the ID of the current connection.",
+        "INFO",
+        "    Return information about the current client connection.",
+        "KILL <ip:port>",
+        "    Kill connection made from <ip:port>.",
+        "KILL <option> <value> [<option> <value> [...]]",
+        "    Kill connections. Options are:",
+        "    * ADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made from the specified address",
+        "    * LADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made to specified local address",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Kill connections by type.",
+        "    * USER <username>",
+        "      Kill connections authenticated by <username>.",
+        "    * SKIPME (YES|NO)",
+        "      Skip killing current connection (default: yes).",
+        "LIST [options ...]",
+        "    Return information about client connections. Options:",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Return clients of specified type.",
+        "UNPAUSE",
+        "    Stop the current client pause, resuming traffic.",
+        "PAUSE <timeout> [WRITE|ALL]",
+        "    Suspend all, or just write, clients for <timeout> milliseconds.",
+        "REPLY (ON|OFF|SKIP)",
+        "    Control the replies sent to the current connection.",
+        "SETNAME <name>",
+        "    Assign the name <name> to the current connection.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
+        "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+        "         [OPTIN] [OPTOUT] [NOLOOP]",
+        "    Control server assisted client side caching.",
+        "TRACKINGINFO",
+        "    Report tracking status for the current connection.",
+        "NO-EVICT (ON|OFF)",
+        "    Protect current client connection from eviction.",
+    };
 
     static void ping(Session c, byte[][] a, ReplySink out) {
         if (a.length > 2) throw RedisError.err("wrong number of arguments for 'ping' command");

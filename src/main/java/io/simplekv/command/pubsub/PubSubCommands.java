@@ -106,8 +106,9 @@ public final class PubSubCommands {
         for (byte[] n : names) out.bulk(n);
     }
 
+    /** A flat array of channel, count pairs in either protocol: Redis 7.0 replies an array, not a map, here. */
     static void numsub(Session c, byte[][] a, ReplySink out, boolean shard) {
-        out.map(a.length - 2);
+        out.array(2 * (a.length - 2));
         for (int i = 2; i < a.length; i++) {
             out.bulk(a[i]);
             out.integer(c.server().pubsub().numSub(shard, a[i]));

@@ -143,8 +143,7 @@ public final class InfoReport {
     private static void scriptMemory(StringBuilder b, io.simplekv.scripting.Scripts scripts) {
         long eval = scripts.luaMemory(), functions = scripts.functions().luaMemory();
         long cached = scripts.cachedScriptBytes();
-        long functionBytes = 0;
-        for (io.simplekv.scripting.Functions.Library lib : scripts.functions().libraries()) functionBytes += lib.code().length + 64;
+        long functionBytes = functionBytes(scripts);
         field(b, "used_memory_lua", eval);
         field(b, "used_memory_vm_eval", eval);
         field(b, "used_memory_lua_human", human(eval));
@@ -282,7 +281,14 @@ public final class InfoReport {
         return String.format(Locale.ROOT, "%.2f%s", v, units[u]);
     }
 
-    private static long residentSetSize() {
+    /** The FUNCTION libraries' code and bookkeeping, as used_memory_functions and MEMORY STATS count them. */
+    static long functionBytes(io.simplekv.scripting.Scripts scripts) {
+        long bytes = 0;
+        for (io.simplekv.scripting.Functions.Library lib : scripts.functions().libraries()) bytes += lib.code().length + 64;
+        return bytes;
+    }
+
+    static long residentSetSize() {
         try {
             String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
             return Long.parseLong(statm[1]) * 4096;

@@ -49,13 +49,10 @@ public final class ServerCommands {
                 .sub(command("help", (c, a, o) -> Help.reply(o, "CONFIG",
                         "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
                         "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
-                        "RESETSTAT", "    Reset statistics reported by the INFO command."))));
-        t.add(command("memory", null)
-                .sub(command("usage", ServerCommands::memoryUsage))
-                .sub(command("help", (c, a, o) -> Help.reply(o, "MEMORY",
-                        "USAGE <key> [SAMPLES <count>]", "    Return memory in bytes used by <key> and its value. Nested values are",
-                        "    sampled up to <count> times (default: 5, 0 means sample all)."))));
-        // No scripting engine, so there are never functions: FLUSH has nothing to do and LIST is empty.
+                        "RESETSTAT", "    Reset statistics reported by the INFO command.",
+                        "REWRITE", "    Rewrite the configuration file."))));
+        MemoryCommands.register(t);
+        LolwutCommand.register(t);
         t.add(command("debug", ServerCommands::debug).traits(ExecutionTrait.PROTECTED));
     }
 
@@ -113,15 +110,6 @@ public final class ServerCommands {
         }
         // Like Redis, a successful SHUTDOWN sends no reply: the client sees the connection close.
         c.server().requestShutdown();
-    }
-
-    static void memoryUsage(Session c, byte[][] a, ReplySink out) {
-        int samples = 5;
-        if (a.length == 5 && Args.is(a[3], "SAMPLES")) samples = (int) Math.max(0, Math.min(Integer.MAX_VALUE, Args.toLong(a[4])));
-        else if (a.length != 3) throw RedisError.SYNTAX;
-        byte[] rec = c.db().lookup(a[2]);
-        if (rec == null) out.nullBulk();
-        else out.integer(c.db().memoryUsage(a[2], rec, samples));
     }
 
     static void configGet(Session c, byte[][] a, ReplySink out) {

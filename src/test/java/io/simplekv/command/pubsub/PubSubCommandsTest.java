@@ -125,6 +125,47 @@ class PubSubCommandsTest extends ServerTestBase {
         assertEquals("", r.received());
     }
 
+    /**
+     * A RESP3 subscriber gets confirmations and messages as pushes, and may run any command meanwhile, answered as
+     * usual (PING is +PONG, not the RESP2 subscribed-mode pair). Bytes as redis-server 7.0.15 sent them.
+     */
+    @Test
+    void resp3SubscriberGetsPushesAndNormalReplies() {
+        r.call("HELLO", "3");
+        assertEquals(">3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n", r.call("SUBSCRIBE", "ch"));
+        assertEquals(">3\r\n$10\r\npsubscribe\r\n$2\r\nc*\r\n:2\r\n", r.call("PSUBSCRIBE", "c*"));
+        assertEquals(">3\r\n$10\r\nssubscribe\r\n$2\r\nsh\r\n:1\r\n", r.call("SSUBSCRIBE", "sh"));
+        assertEquals(integer(2), pub.call("PUBLISH", "ch", "hello"));
+        assertEquals(integer(1), pub.call("SPUBLISH", "sh", "shard"));
+        assertEquals(">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$5\r\nhello\r\n"
+                + ">4\r\n$8\r\npmessage\r\n$2\r\nc*\r\n$2\r\nch\r\n$5\r\nhello\r\n"
+                + ">3\r\n$8\r\nsmessage\r\n$2\r\nsh\r\n$5\r\nshard\r\n", r.received());
+        assertEquals("+PONG\r\n", r.call("PING"));
+        assertEquals("$1\r\nx\r\n", r.call("PING", "x"));
+        assertEquals("_\r\n", r.call("GET", "k"));
+        assertEquals("*2\r\n$2\r\nch\r\n:1\r\n", r.call("PUBSUB", "NUMSUB", "ch"));
+        // The counts: channels and patterns together, shard channels apart, as Redis counts them.
+        assertEquals(">3\r\n$11\r\nunsubscribe\r\n$2\r\nch\r\n:1\r\n", r.call("UNSUBSCRIBE"));
+        assertEquals(">3\r\n$12\r\npunsubscribe\r\n$2\r\nc*\r\n:0\r\n", r.call("PUNSUBSCRIBE"));
+        assertEquals(">3\r\n$12\r\nsunsubscribe\r\n$2\r\nsh\r\n:0\r\n", r.call("SUNSUBSCRIBE"));
+        assertEquals(">3\r\n$11\r\nunsubscribe\r\n_\r\n:0\r\n", r.call("UNSUBSCRIBE"));
+        assertEquals(integer(0), pub.call("PUBLISH", "ch", "gone"));
+        assertEquals("", r.received());
+    }
+
+    /** A message to a RESP3 subscriber and to a RESP2 one, from the same PUBLISH: each in its own protocol. */
+    @Test
+    void oneMessageReachesEachSubscriberInItsProtocol() {
+        Wire resp2 = server.connect();
+        r.call("HELLO", "3");
+        r.call("SUBSCRIBE", "news");
+        resp2.call("SUBSCRIBE", "news");
+        assertEquals(integer(2), pub.call("PUBLISH", "news", "x"));
+        assertEquals(">3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$1\r\nx\r\n", r.received());
+        assertEquals(message("news", "x"), resp2.received());
+        resp2.close();
+    }
+
     @Test
     void everySubscriberGetsTheMessage() {
         List<Wire> subs = new ArrayList<>();

@@ -95,4 +95,27 @@ class DiagnosticCommandsTest extends ServerTestBase {
         r.call("PING");
         assertTrue(!r.call("CLIENT", "LIST").contains("flags=O"), "a closed monitor is forgotten");
     }
+
+    /** A monitor is a replica to Redis: it may PING or ask CONFIG, not read or write keys, nor run scripts or publish. */
+    @Test
+    void monitorMayNotTouchTheKeyspace() {
+        try (Wire m = server.connect()) {
+            m.call("HELLO", "3");
+            assertEquals(OK, m.call("MONITOR"));
+            String refused = "-ERR Replica can't interact with the keyspace\r\n";
+            assertEquals(refused, m.call("GET", "k"));
+            assertEquals(refused, m.call("SET", "k", "v"));
+            assertEquals(refused, m.call("EVAL", "return 1", "0"));
+            assertEquals(refused, m.call("PUBLISH", "ch", "x"));
+            assertEquals(refused, m.call("EVAL_RO", "return 1", "0"));
+            assertEquals(refused, m.call("DBSIZE"));
+            assertEquals(refused, m.call("FUNCTION", "FLUSH"));
+            // What it may run is fed to it too, after the reply, except admin commands (CONFIG), as in Redis.
+            String ping = m.call("PING");
+            assertTrue(ping.startsWith("+PONG\r\n+") && ping.endsWith("\"PING\"\r\n"), ping);
+            String echo = m.call("ECHO", "x");
+            assertTrue(echo.startsWith("$1\r\nx\r\n+") && echo.endsWith("\"ECHO\" \"x\"\r\n"), echo);
+            assertEquals("%1\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n", m.call("CONFIG", "GET", "maxmemory"));
+        }
+    }
 }

@@ -1,0 +1,150 @@
+package io.simplekv.command.server;
+
+import io.simplekv.command.Args;
+import io.simplekv.command.CommandTable;
+import io.simplekv.command.Help;
+import io.simplekv.command.ServerContext;
+import io.simplekv.command.Session;
+import io.simplekv.keyspace.Database;
+import io.simplekv.protocol.RedisError;
+import io.simplekv.protocol.ReplySink;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+
+import static io.simplekv.command.CommandSpec.command;
+
+/**
+ * MEMORY USAGE, STATS, DOCTOR, MALLOC-STATS and PURGE. The replies have Redis 7.0.15's shapes and field names; the
+ * numbers are the JVM's (heap in use for "allocated", committed heap for "active", the process's RSS for "resident"),
+ * since there is no jemalloc to ask.
+ */
+final class MemoryCommands {
+    /** Redis's doctor gives up below this much allocated memory; we judge emptiness by keys instead (see doctor). */
+    private static final String EMPTY = "Hi Sam, this instance is empty or is using very little memory, my issues "
+            + "detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with "
+            + "some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n";
+    private static final String HEALTHY = "Hi Sam, I can't find any memory issue in your instance. I can only "
+            + "account for what occurs on this base.\n";
+
+    private MemoryCommands() {}
+
+    static void register(CommandTable.Builder t) {
+        t.add(command("memory", null)
+                .sub(command("usage", MemoryCommands::usage))
+                .sub(command("stats", (c, a, o) -> stats(c.server(), o)))
+                .sub(command("doctor", (c, a, o) -> o.verbatim("txt", keyCount(c.server()) == 0 ? EMPTY : HEALTHY)))
+                // Redis without jemalloc answers these two so; the JVM's allocator has no report or purge to offer.
+                .sub(command("malloc-stats", (c, a, o) -> o.bulk("Stats not supported for the current allocator")))
+                .sub(command("purge", (c, a, o) -> o.ok()))
+                .sub(command("help", (c, a, o) -> Help.reply(o, "MEMORY",
+                        "DOCTOR", "    Return memory problems reports.",
+                        "MALLOC-STATS", "    Return internal statistics report from the memory allocator.",
+                        "PURGE", "    Attempt to purge dirty pages for reclamation by the allocator.",
+                        "STATS", "    Return information about the memory usage of the server.",
+                        "USAGE <key> [SAMPLES <count>]", "    Return memory in bytes used by <key> and its value. Nested values are",
+                        "    sampled up to <count> times (default: 5, 0 means sample all)."))));
+    }
+
+    static void usage(Session c, byte[][] a, ReplySink out) {
+        int samples = 5;
+        if (a.length == 5 && Args.is(a[3], "SAMPLES")) samples = (int) Math.max(0, Math.min(Integer.MAX_VALUE, Args.toLong(a[4])));
+        else if (a.length != 3) throw RedisError.SYNTAX;
+        byte[] rec = c.db().lookup(a[2]);
+        if (rec == null) out.nullBulk();
+        else out.integer(c.db().memoryUsage(a[2], rec, samples));
+    }
+
+    private static long keyCount(ServerContext s) {
+        long keys = 0;
+        for (int i = 0; i < s.keyspace().databases(); i++) keys += s.keyspace().db(i).size();
+        return keys;
+    }
+
+    /**
+     * Redis's getMemoryOverheadData fields in its order. The per-key overhead is an estimate (a table slot and an
+     * entry per key, as Redis's dict costs), so that the dataset and its share come out of the same arithmetic.
+     */
+    static void stats(ServerContext s, ReplySink out) {
+        Runtime rt = Runtime.getRuntime();
+        long allocated = rt.totalMemory() - rt.freeMemory();
+        long active = rt.totalMemory();
+        long resident = InfoReport.residentSetSize();
+        long peak = Math.max(allocated, heapPeak());
+        long luaCaches = s.scripts().cachedScriptBytes();
+        long functionCaches = InfoReport.functionBytes(s.scripts());
+        int nonEmpty = 0;
+        long keys = 0, tables = 0;
+        for (int i = 0; i < s.keyspace().databases(); i++) {
+            Database db = s.keyspace().db(i);
+            if (db.size() == 0) continue;
+            nonEmpty++;
+            keys += db.size();
+            tables += tableOverhead(db.size()) + tableOverhead(db.volatileKeys());
+        }
+        long overhead = luaCaches + functionCaches + tables;
+        long dataset = Math.max(0, allocated - overhead);
+        out.map(27 + nonEmpty);
+        field(out, "peak.allocated", peak);
+        field(out, "total.allocated", allocated);
+        field(out, "startup.allocated", 0);
+        field(out, "replication.backlog", 0);
+        field(out, "clients.slaves", 0);
+        field(out, "clients.normal", 0);
+        field(out, "cluster.links", 0);
+        field(out, "aof.buffer", 0);
+        field(out, "lua.caches", luaCaches);
+        field(out, "functions.caches", functionCaches);
+        for (int i = 0; i < s.keyspace().databases(); i++) {
+            Database db = s.keyspace().db(i);
+            if (db.size() == 0) continue;
+            out.bulk("db." + i);
+            out.map(3);
+            field(out, "overhead.hashtable.main", tableOverhead(db.size()));
+            field(out, "overhead.hashtable.expires", tableOverhead(db.volatileKeys()));
+            field(out, "overhead.hashtable.slot-to-keys", 0); // cluster mode only
+        }
+        field(out, "overhead.total", overhead);
+        field(out, "keys.count", keys);
+        field(out, "keys.bytes-per-key", keys == 0 ? 0 : allocated / keys);
+        field(out, "dataset.bytes", dataset);
+        ratio(out, "dataset.percentage", allocated == 0 ? 0 : dataset * 100f / allocated);
+        ratio(out, "peak.percentage", peak == 0 ? 0 : allocated * 100f / peak);
+        field(out, "allocator.allocated", allocated);
+        field(out, "allocator.active", active);
+        field(out, "allocator.resident", resident);
+        ratio(out, "allocator-fragmentation.ratio", allocated == 0 ? 0 : (float) active / allocated);
+        field(out, "allocator-fragmentation.bytes", active - allocated);
+        ratio(out, "allocator-rss.ratio", active == 0 ? 0 : (float) resident / active);
+        field(out, "allocator-rss.bytes", resident - active);
+        ratio(out, "rss-overhead.ratio", 1f);
+        field(out, "rss-overhead.bytes", 0);
+        ratio(out, "fragmentation", allocated == 0 ? 0 : (float) resident / allocated);
+        field(out, "fragmentation.bytes", resident - allocated);
+    }
+
+    /** What a Redis dict of n entries costs: a bucket pointer and a 24-byte entry each. */
+    private static long tableOverhead(long entries) {
+        return entries * (8 + 24);
+    }
+
+    private static long heapPeak() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) peak += pool.getPeakUsage().getUsed();
+        }
+        return peak;
+    }
+
+    private static void field(ReplySink out, String name, long value) {
+        out.bulk(name);
+        out.integer(value);
+    }
+
+    /** Redis keeps these as floats and replies them as doubles: widening the float gives its exact digits. */
+    private static void ratio(ReplySink out, String name, float value) {
+        out.bulk(name);
+        out.doubleValue(value);
+    }
+}
