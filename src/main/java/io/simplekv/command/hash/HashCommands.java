@@ -89,7 +89,8 @@ public final class HashCommands {
     static void all(Session c, byte[][] a, ReplySink out, boolean fields, boolean values) {
         FieldTable h = read(c, a[1]);
         if (h == null) {
-            out.array(0);
+            if (fields && values) out.map(0);
+            else out.array(0);
             return;
         }
         if (fields && values) out.map((int) h.size());
@@ -181,32 +182,29 @@ public final class HashCommands {
     }
 
     static void hrandfield(Session c, byte[][] a, ReplySink out) {
-        boolean withValues = false;
-        if (a.length == 4) {
-            if (!Args.is(a[3], "WITHVALUES")) throw RedisError.SYNTAX;
-            withValues = true;
-        } else if (a.length > 4) {
-            throw RedisError.SYNTAX;
-        }
         if (a.length == 2) {
             FieldTable h = read(c, a[1]);
             byte[][] e = h == null ? null : h.random(ThreadLocalRandom.current());
             out.bulkOrNull(e == null ? null : e[0]);
             return;
         }
-        long count = Args.toLong(a[2]);
-        // Redis refuses counts whose reply could not be built (and |LONG_MIN| does not exist).
-        if (count == Long.MIN_VALUE || (withValues && count < -Long.MAX_VALUE / 2)) {
+        long count = Args.randomCount(a[2]); // before the syntax check, as in Redis
+        if (a.length > 4 || (a.length == 4 && !Args.is(a[3], "WITHVALUES"))) throw RedisError.SYNTAX;
+        boolean withValues = a.length == 4;
+        // Redis refuses counts whose reply could not be built.
+        if (withValues && (count < -Long.MAX_VALUE / 2 || count > Long.MAX_VALUE / 2)) {
             throw RedisError.err("value is out of range");
         }
         FieldTable h = read(c, a[1]);
         List<byte[][]> picked = RandomPick.pick(h, count);
-        int per = withValues ? 2 : 1;
-        if (withValues) out.map(picked.size());
-        else out.array(picked.size());
+        // With values: a flat [f1, v1, f2, v2 ...] in RESP2, [[f1, v1], [f2, v2] ...] in RESP3 (not a map: a
+        // negative count repeats fields), as Redis's hrandfieldWithCountCommand writes it.
+        boolean nested = withValues && c.protocolVersion() >= 3;
+        out.array(withValues && !nested ? 2 * picked.size() : picked.size());
         for (byte[][] e : picked) {
+            if (nested) out.array(2);
             out.bulk(e[0]);
-            if (per == 2) out.bulk(e[1]);
+            if (withValues) out.bulk(e[1]);
         }
     }
 }
