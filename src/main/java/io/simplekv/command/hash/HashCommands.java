@@ -11,6 +11,7 @@ import io.simplekv.keyspace.FieldTable;
 import io.simplekv.keyspace.KeyType;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
+import io.simplekv.text.LongDouble;
 import io.simplekv.text.RedisNumbers;
 
 import java.math.BigDecimal;
@@ -158,7 +159,7 @@ public final class HashCommands {
     }
 
     static void hincrbyfloat(Session c, byte[][] a, ReplySink out) {
-        BigDecimal by = RedisNumbers.parseDecimal(a[3]);
+        BigDecimal by = LongDouble.parse(a[3]);
         if (by == null) {
             if (RedisNumbers.isInfinity(a[3])) throw RedisError.err("value is NaN or Infinity");
             throw RedisError.NOT_FLOAT;
@@ -167,10 +168,12 @@ public final class HashCommands {
         byte[] current = h.get(a[2]);
         BigDecimal value = BigDecimal.ZERO;
         if (current != null) {
-            value = RedisNumbers.parseDecimal(current);
+            value = LongDouble.parse(current);
             if (value == null) throw RedisError.err("hash value is not a float");
         }
-        byte[] result = Args.bytes(RedisNumbers.formatDecimal(value.add(by)));
+        BigDecimal sum = LongDouble.add(value, by);
+        if (sum == null) throw RedisError.err("increment would produce NaN or Infinity");
+        byte[] result = Args.bytes(LongDouble.human(sum));
         h.put(a[2], result);
         h.commit();
         Notify.hash(c, "hincrbyfloat", a[1]);
