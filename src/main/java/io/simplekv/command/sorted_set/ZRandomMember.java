@@ -52,7 +52,8 @@ public final class ZRandomMember {
             for (long i = 0; i < -count; i++) out.add(z.at(rnd.nextLong(size)));
             return out;
         }
-        if (count >= size) return z.range(0, size, false);
+        // The whole set, highest score first: Redis's zset iterator (zuiInitIterator) walks from the tail.
+        if (count >= size) return z.range(0, size, true);
         if (count * 3 < size) {
             Set<Long> ranks = new HashSet<>();
             while (ranks.size() < count) {
