@@ -181,7 +181,7 @@ public final class HashCommands {
     }
 
     static void hscan(Session c, byte[][] a, ReplySink out) {
-        ScanOptions.scanCollection(read(c, a[1]), a, true, out);
+        ScanOptions.scanCollection(() -> read(c, a[1]), a, true, out);
     }
 
     static void hrandfield(Session c, byte[][] a, ReplySink out) {

@@ -272,6 +272,6 @@ public final class SetCommands {
     }
 
     static void sscan(Session c, byte[][] a, ReplySink out) {
-        ScanOptions.scanCollection(read(c, a[1]), a, false, out);
+        ScanOptions.scanCollection(() -> read(c, a[1]), a, false, out);
     }
 }

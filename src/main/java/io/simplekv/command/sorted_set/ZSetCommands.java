@@ -240,10 +240,14 @@ public final class ZSetCommands {
 
     private static void zscan(Session c, byte[][] a, ReplySink out) {
         long cursor = ScanOptions.parseCursor(a[2]);
+        ZSetTable z = read(c, a[1]); // after the cursor, and before the options, as Redis reads them
+        if (z == null) {
+            ScanOptions.emptyScan(out);
+            return;
+        }
         ScanOptions o = ScanOptions.parse(a, 3, false);
-        ZSetTable z = read(c, a[1]);
         List<byte[]> found = new ArrayList<>();
-        long next = z == null ? 0 : z.scan(cursor, o.count(), (m, s) -> {
+        long next = z.scan(cursor, o.count(), (m, s) -> {
             if (o.pattern() != null && !io.simplekv.text.Glob.matches(o.pattern(), m)) return;
             found.add(m);
             found.add(DoubleText.bytes(s));
