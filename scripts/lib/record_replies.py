@@ -84,13 +84,41 @@ def frame_end(buf, pos=0):
 class Raw:
     """Sends a command followed by PING <marker>, and returns every byte that came back before the marker's reply
     (RESP2 subscribed mode answers that PING as ["pong", marker]). Replies are read whole, value by value, so a
-    reply that merely contains the marker (SLOWLOG GET lists the PINGs) does not end the command's reply early."""
+    reply that merely contains the marker (SLOWLOG GET lists the PINGs) does not end the command's reply early.
+    After MULTI the marker would only be queued, so MULTI, and a command inside it other than EXEC, DISCARD or RESET,
+    goes alone and its reply is its one line (+OK, +QUEUED or an error)."""
 
     def __init__(self, port):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
         self.buf = b""
+        self.in_multi = False
 
     def run(self, args):
+        name = (args[0] if isinstance(args[0], bytes) else args[0].encode("latin-1")).upper() if args else b""
+        if name == b"MULTI" or (self.in_multi and name not in (b"EXEC", b"DISCARD", b"RESET")):
+            self.sock.sendall(encode(args))
+            reply = self._line()
+            self.in_multi = self.in_multi or reply == b"+OK\r\n"
+            return reply
+        reply = self._with_marker(args)
+        if name in (b"EXEC", b"DISCARD", b"RESET"):
+            self.in_multi = False
+        return reply
+
+    def _line(self):
+        while b"\r\n" not in self.buf:
+            self._receive()
+        at = self.buf.index(b"\r\n") + 2
+        reply, self.buf = self.buf[:at], self.buf[at:]
+        return reply
+
+    def _receive(self):
+        chunk = self.sock.recv(1 << 16)
+        if not chunk:
+            raise ConnectionError("connection closed")
+        self.buf += chunk
+
+    def _with_marker(self, args):
         self.sock.sendall(encode(args) + encode([b"PING", MARKER]))
         plain = b"$%d\r\n%s\r\n" % (len(MARKER), MARKER)
         markers = (plain, b"*2\r\n$4\r\npong\r\n" + plain)
@@ -98,10 +126,7 @@ class Raw:
         while True:
             end = frame_end(self.buf, at) if at < len(self.buf) else -1
             if end < 0:
-                chunk = self.sock.recv(1 << 16)
-                if not chunk:
-                    raise ConnectionError("connection closed")
-                self.buf += chunk
+                self._receive()
                 continue
             if self.buf[at:end] in markers:
                 reply, self.buf = self.buf[:at], self.buf[end:]

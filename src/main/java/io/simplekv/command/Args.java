@@ -27,6 +27,19 @@ public final class Args {
         return (int) v;
     }
 
+    private static final RedisError SYMMETRIC_LONG_RANGE = RedisError.err(
+            "value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+
+    /**
+     * The count of SRANDMEMBER, HRANDFIELD and ZRANDMEMBER: any long but LONG_MIN, whose negation (a count with
+     * repeats) does not exist; Redis's getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX).
+     */
+    public static long randomCount(byte[] arg) {
+        long v = toLong(arg);
+        if (v == Long.MIN_VALUE) throw SYMMETRIC_LONG_RANGE;
+        return v;
+    }
+
     /** Redis's getPositiveLongFromObjectOrReply with a message: a non-number and a negative get the same error. */
     public static long nonNegative(byte[] arg, String message) {
         long v;

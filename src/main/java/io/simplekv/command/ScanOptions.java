@@ -6,17 +6,31 @@ import io.simplekv.text.Glob;
 /** MATCH / COUNT (and, for SCAN, TYPE) options and the reply shape shared by SCAN, HSCAN, SSCAN and ZSCAN. */
 public record ScanOptions(byte[] pattern, int count, String type) {
 
-    /** HSCAN/SSCAN: one call of the collection's cursor, keeping members (and values) whose member matches. */
-    public static void scanCollection(io.simplekv.keyspace.FieldTable t, byte[][] a, boolean withValues, io.simplekv.protocol.ReplySink out) {
+    /**
+     * HSCAN/SSCAN: one call of the collection's cursor, keeping members (and values) whose member matches. As in
+     * Redis, the cursor is read before the key is looked up, and the options only once there is a collection to scan.
+     */
+    public static void scanCollection(java.util.function.Supplier<io.simplekv.keyspace.FieldTable> open, byte[][] a,
+                                      boolean withValues, io.simplekv.protocol.ReplySink out) {
         long cursor = parseCursor(a[2]);
+        io.simplekv.keyspace.FieldTable t = open.get();
+        if (t == null) {
+            emptyScan(out);
+            return;
+        }
         ScanOptions o = parse(a, 3, false);
         java.util.List<byte[]> found = new java.util.ArrayList<>();
-        long next = t == null ? 0 : t.scan(cursor, o.count(), (f, v) -> {
+        long next = t.scan(cursor, o.count(), (f, v) -> {
             if (o.pattern() != null && !Glob.matches(o.pattern(), f)) return;
             found.add(f);
             if (withValues) found.add(v);
         });
         reply(out, next, found);
+    }
+
+    /** Redis's shared.emptyscan: what scanning a missing key answers, whatever options follow. */
+    public static void emptyScan(io.simplekv.protocol.ReplySink out) {
+        reply(out, 0, java.util.List.of());
     }
 
     /** [next cursor, [items...]] */

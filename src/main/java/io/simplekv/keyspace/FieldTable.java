@@ -129,7 +129,8 @@ public final class FieldTable {
             if (at >= 0 && !pairs) return false;
             changed = true;
             if (!pairs && !notIntset) notIntset = !io.simplekv.text.RedisNumbers.isLong(field, 0, field.length);
-            byte[] next = Buckets.rewrite(run, at, field, value, pairs);
+            // An intset is sorted, and SMEMBERS/SSCAN/SINTER list it in that order: keep an all-integer run so.
+            byte[] next = !pairs && !notIntset ? insertInOrder(run, field) : Buckets.rewrite(run, at, field, value, pairs);
             if (at < 0) size++;
             if (size > limits.maxPackedEntries() || field.length > limits.maxPackedValue()
                     || (value != null && value.length > limits.maxPackedValue())) {
@@ -147,6 +148,22 @@ public final class FieldTable {
         changed = true;
         buckets.grow(++size);
         return true;
+    }
+
+    /** The run of integers with one more, before the first that is greater (the order of Redis's intset). */
+    private static byte[] insertInOrder(byte[] run, byte[] member) {
+        long v = io.simplekv.text.RedisNumbers.parseLong(member);
+        Packed.Builder b = new Packed.Builder();
+        boolean placed = false;
+        for (int i = 0, n = Packed.count(run, 0), at = Packed.first(run, 0); i < n; i++, at = Packed.next(run, at)) {
+            if (!placed && io.simplekv.text.RedisNumbers.parseLong(run, Packed.dataOffset(run, at), Packed.length(run, at)) > v) {
+                b.add(member);
+                placed = true;
+            }
+            b.copy(run, at);
+        }
+        if (!placed) b.add(member);
+        return b.build();
     }
 
     /** Removes a field or member; returns true when it was there. */

@@ -61,6 +61,14 @@ public interface ReplySink {
         bulk(io.simplekv.text.DoubleText.format(d));
     }
 
+    /**
+     * A double whose text the command chose, as Redis's addReplyHumanLongDouble (GEOPOS) writes it: RESP3's
+     * {@code ,text}, RESP2's bulk string of the same text.
+     */
+    default void doubleValue(double d, String text) {
+        bulk(text);
+    }
+
     /** A boolean; RESP2 writes :1 or :0, as Redis's addReplyBool does. */
     default void bool(boolean b) {
         integer(b ? 1 : 0);

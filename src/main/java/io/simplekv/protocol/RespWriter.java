@@ -147,6 +147,17 @@ public final class RespWriter implements ReplySink {
 
     /** Redis's addReplyDouble: {@code %.17g}, with inf and -inf spelled out; a bulk string in RESP2. */
     @Override
+    public void doubleValue(double d, String text) {
+        if (!resp3) {
+            ReplySink.super.doubleValue(d, text);
+            return;
+        }
+        buf.writeByte(',');
+        buf.writeCharSequence(text, StandardCharsets.US_ASCII);
+        buf.writeBytes(CRLF);
+    }
+
+    @Override
     public void doubleValue(double d) {
         if (!resp3) {
             ReplySink.super.doubleValue(d);

@@ -96,6 +96,13 @@ public final class ReplyCollector implements ReplySink {
         else ReplySink.super.doubleValue(d);
     }
 
+    /** A script gets the number Redis's Lua conversion would parse from the text. */
+    @Override
+    public void doubleValue(double d, String text) {
+        if (resp3) add(new Reply.Double(Double.parseDouble(text)));
+        else ReplySink.super.doubleValue(d, text);
+    }
+
     @Override
     public void bool(boolean b) {
         if (resp3) add(new Reply.Bool(b));

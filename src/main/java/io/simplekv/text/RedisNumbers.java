@@ -1,7 +1,6 @@
 package io.simplekv.text;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 
 /** Redis's rules for numbers in arguments and values: strict integers (string2ll) and float text. */
@@ -9,7 +8,6 @@ public final class RedisNumbers {
     private RedisNumbers() {}
 
     /** Redis prints INCRBYFLOAT results with 17 significant digits and no exponent. */
-    private static final MathContext SEVENTEEN_DIGITS = new MathContext(17);
 
     /** Thrown for text that is not an integer; stackless because client typos are not server faults. */
     public static final class NotAnInteger extends RuntimeException {
@@ -83,13 +81,6 @@ public final class RedisNumbers {
         String s = new String(b, StandardCharsets.US_ASCII).toLowerCase();
         if (s.startsWith("+") || s.startsWith("-")) s = s.substring(1);
         return s.equals("inf") || s.equals("infinity");
-    }
-
-    /** Formats as Redis's INCRBYFLOAT does: 17 significant digits, trailing zeros trimmed, no exponent. */
-    public static String formatDecimal(BigDecimal v) {
-        BigDecimal r = v.round(SEVENTEEN_DIGITS).stripTrailingZeros();
-        if (r.signum() == 0) return "0";
-        return r.toPlainString();
     }
 
     /** A double as Redis's getDoubleFromObject accepts it (scores, float arguments), or NaN when invalid. */

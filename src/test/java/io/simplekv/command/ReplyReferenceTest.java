@@ -117,14 +117,15 @@ class ReplyReferenceTest {
 
     record Case(String name, List<Exchange> exchanges) {}
 
+    /** -Dreplies.groups=hash,zset replays only those groups' files (to iterate on one group); all of them by default. */
     private static List<String> recordedFiles() {
+        List<String> only = List.of(System.getProperty("replies.groups", "").split(",")).stream()
+                .filter(g -> !g.isBlank()).toList();
         try {
             Path root = Path.of(ReplyReferenceTest.class.getResource("/redis-7.0.15").toURI());
             try (Stream<Path> files = Files.list(root)) {
-                String only = System.getProperty("replies.groups", "");
-                List<String> groups = only.isBlank() ? List.of() : List.of(only.split(","));
                 return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("replies."))
-                        .filter(n -> groups.isEmpty() || groups.contains(n.substring(8, n.lastIndexOf('.'))))
+                        .filter(n -> only.isEmpty() || only.contains(n.substring("replies.".length(), n.lastIndexOf('.'))))
                         .sorted().toList();
             }
         } catch (IOException | URISyntaxException e) {

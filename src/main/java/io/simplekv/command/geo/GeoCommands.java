@@ -10,7 +10,6 @@ import io.simplekv.protocol.ReplySink;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import static io.simplekv.command.CommandSpec.command;
@@ -83,8 +82,8 @@ public final class GeoCommands {
     private static void geopos(Session c, byte[][] a, ReplySink out) {
         perMember(c, a, out, out::nullArray, (o, lon, lat) -> {
             o.array(2);
-            o.bulk(human(lon));
-            o.bulk(human(lat));
+            o.doubleValue(lon, human(lon));
+            o.doubleValue(lat, human(lat));
         });
     }
 
@@ -170,7 +169,7 @@ public final class GeoCommands {
     }
 
     /** addReplyHumanLongDouble: %.17Lf with trailing zeros (and a bare point) dropped. */
-    private static byte[] human(double d) {
+    private static String human(double d) {
         String s = new BigDecimal(d).setScale(17, RoundingMode.HALF_EVEN).toPlainString();
         if (s.indexOf('.') >= 0) {
             int end = s.length();
@@ -178,7 +177,6 @@ public final class GeoCommands {
             if (s.charAt(end - 1) == '.') end--;
             s = s.substring(0, end);
         }
-        if (s.equals("-0")) s = "0";
-        return s.getBytes(StandardCharsets.US_ASCII);
+        return s.equals("-0") ? "0" : s;
     }
 }

@@ -11,6 +11,7 @@ import io.simplekv.keyspace.FieldTable;
 import io.simplekv.keyspace.KeyType;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
+import io.simplekv.text.LongDouble;
 import io.simplekv.text.RedisNumbers;
 
 import java.math.BigDecimal;
@@ -89,7 +90,8 @@ public final class HashCommands {
     static void all(Session c, byte[][] a, ReplySink out, boolean fields, boolean values) {
         FieldTable h = read(c, a[1]);
         if (h == null) {
-            out.array(0);
+            if (fields && values) out.map(0);
+            else out.array(0);
             return;
         }
         if (fields && values) out.map((int) h.size());
@@ -157,7 +159,7 @@ public final class HashCommands {
     }
 
     static void hincrbyfloat(Session c, byte[][] a, ReplySink out) {
-        BigDecimal by = RedisNumbers.parseDecimal(a[3]);
+        BigDecimal by = LongDouble.parse(a[3]);
         if (by == null) {
             if (RedisNumbers.isInfinity(a[3])) throw RedisError.err("value is NaN or Infinity");
             throw RedisError.NOT_FLOAT;
@@ -166,10 +168,12 @@ public final class HashCommands {
         byte[] current = h.get(a[2]);
         BigDecimal value = BigDecimal.ZERO;
         if (current != null) {
-            value = RedisNumbers.parseDecimal(current);
+            value = LongDouble.parse(current);
             if (value == null) throw RedisError.err("hash value is not a float");
         }
-        byte[] result = Args.bytes(RedisNumbers.formatDecimal(value.add(by)));
+        BigDecimal sum = LongDouble.add(value, by);
+        if (sum == null) throw RedisError.err("increment would produce NaN or Infinity");
+        byte[] result = Args.bytes(LongDouble.human(sum));
         h.put(a[2], result);
         h.commit();
         Notify.hash(c, "hincrbyfloat", a[1]);
@@ -177,36 +181,33 @@ public final class HashCommands {
     }
 
     static void hscan(Session c, byte[][] a, ReplySink out) {
-        ScanOptions.scanCollection(read(c, a[1]), a, true, out);
+        ScanOptions.scanCollection(() -> read(c, a[1]), a, true, out);
     }
 
     static void hrandfield(Session c, byte[][] a, ReplySink out) {
-        boolean withValues = false;
-        if (a.length == 4) {
-            if (!Args.is(a[3], "WITHVALUES")) throw RedisError.SYNTAX;
-            withValues = true;
-        } else if (a.length > 4) {
-            throw RedisError.SYNTAX;
-        }
         if (a.length == 2) {
             FieldTable h = read(c, a[1]);
             byte[][] e = h == null ? null : h.random(ThreadLocalRandom.current());
             out.bulkOrNull(e == null ? null : e[0]);
             return;
         }
-        long count = Args.toLong(a[2]);
-        // Redis refuses counts whose reply could not be built (and |LONG_MIN| does not exist).
-        if (count == Long.MIN_VALUE || (withValues && count < -Long.MAX_VALUE / 2)) {
+        long count = Args.randomCount(a[2]); // before the syntax check, as in Redis
+        if (a.length > 4 || (a.length == 4 && !Args.is(a[3], "WITHVALUES"))) throw RedisError.SYNTAX;
+        boolean withValues = a.length == 4;
+        // Redis refuses counts whose reply could not be built.
+        if (withValues && (count < -Long.MAX_VALUE / 2 || count > Long.MAX_VALUE / 2)) {
             throw RedisError.err("value is out of range");
         }
         FieldTable h = read(c, a[1]);
         List<byte[][]> picked = RandomPick.pick(h, count);
-        int per = withValues ? 2 : 1;
-        if (withValues) out.map(picked.size());
-        else out.array(picked.size());
+        // With values: a flat [f1, v1, f2, v2 ...] in RESP2, [[f1, v1], [f2, v2] ...] in RESP3 (not a map: a
+        // negative count repeats fields), as Redis's hrandfieldWithCountCommand writes it.
+        boolean nested = withValues && c.protocolVersion() >= 3;
+        out.array(withValues && !nested ? 2 * picked.size() : picked.size());
         for (byte[][] e : picked) {
+            if (nested) out.array(2);
             out.bulk(e[0]);
-            if (per == 2) out.bulk(e[1]);
+            if (withValues) out.bulk(e[1]);
         }
     }
 }

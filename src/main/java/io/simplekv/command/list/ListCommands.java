@@ -161,7 +161,8 @@ public final class ListCommands {
             return;
         }
         List<byte[]> all = l.all();
-        long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count), removed = 0;
+        // LONG_MIN has no absolute value: Redis's negation wraps and it removes every match, as 0 does.
+        long limit = count == 0 || count == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(count), removed = 0;
         List<byte[]> kept = new ArrayList<>(all.size());
         if (count >= 0) {
             for (byte[] e : all) {
@@ -222,7 +223,6 @@ public final class ListCommands {
                     throw RedisError.err("RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
                             + "or use negative to start from the end of the list");
                 }
-                if (rank == Long.MIN_VALUE) throw RedisError.err("value is out of range");
             } else if (Args.is(a[i], "COUNT")) {
                 count = Args.toLong(a[++i]);
                 if (count < 0) throw RedisError.err("COUNT can't be negative");
@@ -238,7 +238,11 @@ public final class ListCommands {
         if (l != null) {
             List<byte[]> all = l.all();
             int n = all.size();
-            long toSkip = Math.abs(rank) - 1, want = count < 0 ? 1 : (count == 0 ? Long.MAX_VALUE : count);
+            // Redis 7.0 negates a negative rank in place: -LONG_MIN wraps to itself, so every match from the tail
+            // qualifies and a COUNT never stops it (7.2 refuses LONG_MIN; 7.0.15 is the reference).
+            boolean wrapped = rank == Long.MIN_VALUE;
+            long toSkip = wrapped ? 0 : Math.abs(rank) - 1;
+            long want = count < 0 ? 1 : (count == 0 || wrapped ? Long.MAX_VALUE : count);
             for (int step = 0; step < n && found.size() < want && (maxlen == 0 || step < maxlen); step++) {
                 int i = rank > 0 ? step : n - 1 - step;
                 if (!Arrays.equals(all.get(i), a[2])) continue;

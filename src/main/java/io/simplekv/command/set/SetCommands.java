@@ -12,10 +12,12 @@ import io.simplekv.keyspace.FieldTable;
 import io.simplekv.keyspace.KeyType;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
+import io.simplekv.text.RedisNumbers;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,8 +41,8 @@ public final class SetCommands {
         t.add(command("srandmember", SetCommands::srandmember));
         t.add(command("smove", SetCommands::smove));
         t.add(command("sinter", (c, a, o) -> reply(o, inter(c, a, 1, a.length))));
-        t.add(command("sunion", (c, a, o) -> reply(o, union(c, a, 1))));
-        t.add(command("sdiff", (c, a, o) -> reply(o, diff(c, a, 1))));
+        t.add(command("sunion", (c, a, o) -> reply(o, inBuiltOrder(c, union(c, a, 1)))));
+        t.add(command("sdiff", (c, a, o) -> reply(o, inBuiltOrder(c, diff(c, a, 1)))));
         t.add(command("sinterstore", (c, a, o) -> store(c, a, o, inter(c, a, 2, a.length))));
         t.add(command("sunionstore", (c, a, o) -> store(c, a, o, union(c, a, 2))));
         t.add(command("sdiffstore", (c, a, o) -> store(c, a, o, diff(c, a, 2))));
@@ -82,10 +84,10 @@ public final class SetCommands {
     static void smembers(Session c, byte[][] a, ReplySink out) {
         FieldTable s = read(c, a[1]);
         if (s == null) {
-            out.array(0);
+            out.set(0);
             return;
         }
-        out.array((int) s.size());
+        out.set((int) s.size());
         s.forEach((m, v) -> out.bulk(m));
     }
 
@@ -130,7 +132,7 @@ public final class SetCommands {
             Notify.set(c, "spop", a[1]);
             Notify.delIfEmptied(c, s.size(), a[1]);
         }
-        out.array(popped.size());
+        out.set(popped.size());
         for (byte[][] m : popped) out.bulk(m[0]);
     }
 
@@ -142,8 +144,8 @@ public final class SetCommands {
             out.bulkOrNull(m == null ? null : m[0]);
             return;
         }
-        long count = Args.toLong(a[2]);
-        if (count == Long.MIN_VALUE) throw RedisError.err("value is out of range");
+        long count = Args.randomCount(a[2]);
+        // An array, not a set, even in RESP3: a negative count repeats members (Redis's addReplyArrayLen).
         List<byte[][]> picked = RandomPick.pick(s, count);
         out.array(picked.size());
         for (byte[][] m : picked) out.bulk(m[0]);
@@ -214,9 +216,21 @@ public final class SetCommands {
         return result;
     }
 
-    private static void reply(ReplySink out, Set<ByteBuffer> members) {
-        out.array(members.size());
+    private static void reply(ReplySink out, Collection<ByteBuffer> members) {
+        out.set(members.size());
         for (ByteBuffer m : members) out.bulk(m.array());
+    }
+
+    /**
+     * SUNION and SDIFF reply from the set Redis builds for the result, so a small all-integer result comes out as
+     * that intset's sorted order (any other result is a hashtable, whose order Redis does not promise).
+     */
+    private static Collection<ByteBuffer> inBuiltOrder(Session c, Set<ByteBuffer> members) {
+        if (members.size() > limits(c).maxPackedEntries()) return members;
+        for (ByteBuffer m : members) if (!RedisNumbers.isLong(m.array(), 0, m.array().length)) return members;
+        List<ByteBuffer> sorted = new ArrayList<>(members);
+        sorted.sort(Comparator.comparingLong(m -> RedisNumbers.parseLong(m.array())));
+        return sorted;
     }
 
     /** *STORE: the destination is replaced whatever its type, and deleted when the result is empty. */
@@ -258,6 +272,6 @@ public final class SetCommands {
     }
 
     static void sscan(Session c, byte[][] a, ReplySink out) {
-        ScanOptions.scanCollection(read(c, a[1]), a, false, out);
+        ScanOptions.scanCollection(() -> read(c, a[1]), a, false, out);
     }
 }

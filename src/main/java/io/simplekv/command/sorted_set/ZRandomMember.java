@@ -34,10 +34,7 @@ public final class ZRandomMember {
             out.bulkOrNull(z == null ? null : z.at(rnd.nextLong(z.size())).member());
             return;
         }
-        long count = Args.toLong(a[2]);
-        if (count == Long.MIN_VALUE) {
-            throw RedisError.err("value is out of range, value must between -9223372036854775807 and 9223372036854775807");
-        }
+        long count = Args.randomCount(a[2]);
         if (a.length > 4 || (a.length == 4 && !Args.is(a[3], "WITHSCORES"))) throw RedisError.SYNTAX;
         boolean withScores = a.length == 4;
         if (withScores && (count < -Long.MAX_VALUE / 2 || count > Long.MAX_VALUE / 2)) {
@@ -45,7 +42,7 @@ public final class ZRandomMember {
         }
         ZSetTable z = ZSetCommands.read(c, a[1]);
         List<ZSetTable.Entry> picked = z == null || count == 0 ? List.of() : pick(z, count, rnd);
-        ZRangeCommands.reply(out, picked, withScores);
+        ZRangeCommands.reply(c, out, picked, withScores);
     }
 
     private static List<ZSetTable.Entry> pick(ZSetTable z, long count, ThreadLocalRandom rnd) {
@@ -55,7 +52,8 @@ public final class ZRandomMember {
             for (long i = 0; i < -count; i++) out.add(z.at(rnd.nextLong(size)));
             return out;
         }
-        if (count >= size) return z.range(0, size, false);
+        // The whole set, highest score first: Redis's zset iterator (zuiInitIterator) walks from the tail.
+        if (count >= size) return z.range(0, size, true);
         if (count * 3 < size) {
             Set<Long> ranks = new HashSet<>();
             while (ranks.size() < count) {

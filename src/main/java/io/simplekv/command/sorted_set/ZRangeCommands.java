@@ -131,12 +131,15 @@ public final class ZRangeCommands {
             store(c, dst, result, out);
             return;
         }
-        reply(out, result, withScores);
+        reply(c, out, result, withScores);
     }
 
-    static void reply(ReplySink out, List<ZSetTable.Entry> entries, boolean withScores) {
-        out.array(entries.size() * (withScores ? 2 : 1));
+    /** Members, or with scores flat [m1, s1, m2, s2 ...] in RESP2 and [[m1, s1], [m2, s2] ...] in RESP3. */
+    static void reply(Session c, ReplySink out, List<ZSetTable.Entry> entries, boolean withScores) {
+        boolean nested = withScores && ZSetCommands.nestedPairs(c);
+        out.array(entries.size() * (withScores && !nested ? 2 : 1));
         for (ZSetTable.Entry e : entries) {
+            if (nested) out.array(2);
             out.bulk(e.member());
             if (withScores) ZSetCommands.score(out, e.score());
         }

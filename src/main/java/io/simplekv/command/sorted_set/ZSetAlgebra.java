@@ -120,7 +120,7 @@ public final class ZSetAlgebra {
             };
             ZRangeCommands.store(c, dst, sorted, event, out);
         } else {
-            ZRangeCommands.reply(out, sorted, withScores);
+            ZRangeCommands.reply(c, out, sorted, withScores);
         }
     }
 

@@ -56,8 +56,18 @@ public final class ZSetCommands {
         return ZSetTable.open(c.db(), key, limits(c));
     }
 
+    /** A score: a double in RESP3, its %.17g text in RESP2 (Redis's addReplyDouble). */
     public static void score(ReplySink out, double score) {
-        out.bulk(DoubleText.bytes(score));
+        out.doubleValue(score);
+    }
+
+    /**
+     * Whether member/score replies nest each pair in a 2-element array: Redis does so for a RESP3 client only
+     * ({@code if (c->resp > 2) addReplyArrayLen(c,2)} in zrangeResultBeginStore, ZRANDMEMBER, ZPOP with a count,
+     * ZUNION/ZINTER/ZDIFF).
+     */
+    static boolean nestedPairs(Session c) {
+        return c.protocolVersion() >= 3;
     }
 
     // ---- ZADD / ZINCRBY ----
@@ -230,10 +240,14 @@ public final class ZSetCommands {
 
     private static void zscan(Session c, byte[][] a, ReplySink out) {
         long cursor = ScanOptions.parseCursor(a[2]);
+        ZSetTable z = read(c, a[1]); // after the cursor, and before the options, as Redis reads them
+        if (z == null) {
+            ScanOptions.emptyScan(out);
+            return;
+        }
         ScanOptions o = ScanOptions.parse(a, 3, false);
-        ZSetTable z = read(c, a[1]);
         List<byte[]> found = new ArrayList<>();
-        long next = z == null ? 0 : z.scan(cursor, o.count(), (m, s) -> {
+        long next = z.scan(cursor, o.count(), (m, s) -> {
             if (o.pattern() != null && !io.simplekv.text.Glob.matches(o.pattern(), m)) return;
             found.add(m);
             found.add(DoubleText.bytes(s));
@@ -255,8 +269,11 @@ public final class ZSetCommands {
             return;
         }
         List<ZSetTable.Entry> popped = pop(c, a[1], z, min, count < 0 ? 1 : count);
-        out.array(popped.size() * 2);
+        // Only an explicit count gets RESP3's nested pairs: ZPOPMIN key alone stays a flat [member, score].
+        boolean nested = count >= 0 && nestedPairs(c);
+        out.array(nested ? popped.size() : popped.size() * 2);
         for (ZSetTable.Entry e : popped) {
+            if (nested) out.array(2);
             out.bulk(e.member());
             score(out, e.score());
         }

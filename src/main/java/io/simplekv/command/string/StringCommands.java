@@ -11,6 +11,7 @@ import io.simplekv.keyspace.KeyType;
 import io.simplekv.keyspace.Records;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
+import io.simplekv.text.LongDouble;
 import io.simplekv.text.RedisNumbers;
 
 import java.math.BigDecimal;
@@ -216,16 +217,18 @@ public final class StringCommands {
         long expireAt = Records.NO_EXPIRY;
         if (rec != null) {
             byte[] payload = Records.payload(rec);
-            current = RedisNumbers.parseDecimal(payload);
+            current = LongDouble.parse(payload);
             if (current == null) throw RedisError.NOT_FLOAT;
             expireAt = Records.expireAt(rec);
         }
-        BigDecimal by = RedisNumbers.parseDecimal(a[2]);
+        BigDecimal by = LongDouble.parse(a[2]);
         if (by == null) {
             if (RedisNumbers.isInfinity(a[2])) throw RedisError.err("increment would produce NaN or Infinity");
             throw RedisError.NOT_FLOAT;
         }
-        byte[] result = Args.bytes(RedisNumbers.formatDecimal(current.add(by)));
+        BigDecimal sum = LongDouble.add(current, by);
+        if (sum == null) throw RedisError.err("increment would produce NaN or Infinity");
+        byte[] result = Args.bytes(LongDouble.human(sum));
         db.put(a[1], Records.string(result, expireAt));
         Notify.string(c, "incrbyfloat", a[1]);
         out.bulk(result);

@@ -114,7 +114,7 @@ class HashCommandsTest extends ServerTestBase {
         assertEquals(Integer.toString("abc".indexOf((String) two.get(0)) + 1), two.get(1));
         assertEquals("*0\r\n", r.call("HRANDFIELD", "h", "0"));
         assertEquals(SYNTAX, r.call("HRANDFIELD", "h", "1", "NOVALUES"));
-        assertEquals(error("ERR value is out of range"), r.call("HRANDFIELD", "h", "-9223372036854775808"));
+        assertEquals(error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"), r.call("HRANDFIELD", "h", "-9223372036854775808"));
         assertEquals(error("ERR value is out of range"), r.call("HRANDFIELD", "h", "-9223372036854770000", "WITHVALUES"));
         assertEquals(simple("PONG"), r.call("PING"));
     }
