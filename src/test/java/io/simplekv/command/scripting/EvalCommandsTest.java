@@ -139,4 +139,14 @@ class EvalCommandsTest extends ServerTestBase {
                 r.call("EVAL", "return redis.call('debug','protocol','map')", "0"));
         r.call("DEBUG", "SET-DISABLE-DENY-SCRIPTS", "0");
     }
+
+    @Test
+    void anErrorTableWithoutAMessageIsAnErrorNotACrash() {
+        // redis-server 7.0.15 (Debian) crashes on this one (a null message); we answer and keep serving.
+        String reply = r.call("EVAL", "error({})", "0");
+        assertTrue(reply.startsWith("-ERR unknown error script: "), reply);
+        assertTrue(r.call("EVAL", "error(setmetatable({}, {__tostring = function() return 'x' end}))", "0")
+                .startsWith("-ERR unknown error script: "));
+        assertEquals("+PONG\r\n", r.call("PING"));
+    }
 }
