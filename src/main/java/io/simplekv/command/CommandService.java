@@ -432,6 +432,9 @@ public final class CommandService {
         // Inside EXEC the queued commands share EXEC's unit; anything else opens its own.
         UnitOfWork unit = client.unit();
         boolean own = unit == null;
+        // Redis 7 judges TTLs inside a script at the instant it started: nothing expires under it.
+        boolean frozen = spec.has(ExecutionTrait.RUNS_SCRIPT) && scripts.onScriptThread();
+        if (frozen) server.keyspace().clock().freeze();
         try {
             if (own) {
                 unit = unitFor(spec, client, args);
@@ -444,6 +447,7 @@ public final class CommandService {
             if (e instanceof StorageException) server.keyspace().space().writeFailed();
             replyFailure(spec, e, out, mark);
         } finally {
+            if (frozen) server.keyspace().clock().thaw();
             if (own && unit != null) {
                 client.unit(null);
                 // The command's writes reach storage before its locks are released.
