@@ -19,18 +19,23 @@ public final class BlockedClient {
     /** How a wait ends when nothing served it. */
     public enum Ending { TIMEOUT, ERROR }
 
+    /** What the client waits for: data on its keys, the end of a DEBUG SLEEP, or replica acknowledgements (WAIT). */
+    enum Kind { KEYS, PAUSE, REPLICAS }
+
     private final Session client;
     private final byte[][] request;
     private final int db;
     private final List<byte[]> keys;
     private final KeyType type;
+    private final Kind kind;
     private final long blockedAt = System.nanoTime();
     private final AtomicInteger state = new AtomicInteger(WAITING);
     /** An end asked for while a serve held the claim, carried out by that serve if it served nothing. */
     private volatile Ending deferredEnd;
     private ScheduledFuture<?> timeout;
 
-    BlockedClient(Session client, byte[][] request, List<byte[]> keys, KeyType type) {
+    BlockedClient(Session client, byte[][] request, List<byte[]> keys, KeyType type, Kind kind) {
+        this.kind = kind;
         this.client = client;
         this.request = request;
         this.db = client.dbIndex();
@@ -46,7 +51,8 @@ public final class BlockedClient {
     /** The type a key must hold to serve this waiter; null for a pause. */
     KeyType type() { return type; }
     /** A pause (DEBUG SLEEP) waits on no key, can't be ended by CLIENT UNBLOCK, and answers +OK when time is up. */
-    public boolean isPause() { return keys.isEmpty(); }
+    public boolean isPause() { return kind == Kind.PAUSE; }
+    Kind kind() { return kind; }
     long blockedAt() { return blockedAt; }
 
     /** A serve takes the waiter for the run of its command; false if someone else holds or ended it. */

@@ -16,6 +16,7 @@ import io.simplekv.command.scripting.EvalCommands;
 import io.simplekv.command.scripting.FunctionCommands;
 import io.simplekv.command.server.DatabaseCommands;
 import io.simplekv.command.server.DiagnosticCommands;
+import io.simplekv.command.server.ReplicationCommands;
 import io.simplekv.command.server.ServerCommands;
 import io.simplekv.command.set.SetCommands;
 import io.simplekv.command.sorted_set.BlockingZSetCommands;
@@ -56,6 +57,7 @@ public final class CommandGroups {
         TransactionCommands.register(t);
         ServerCommands.register(t);
         DatabaseCommands.register(t);
+        ReplicationCommands.register(t);
         FunctionCommands.register(t);
         EvalCommands.register(t);
         CommandIntrospection.register(t);
