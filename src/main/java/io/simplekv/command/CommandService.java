@@ -41,6 +41,7 @@ public final class CommandService {
     /** Used on the script thread only. */
     private final KeyspaceHold hold;
     private final Tracking tracking;
+    private final ClientPause pause;
 
     CommandService(ServerContext server) {
         this.server = server;
@@ -51,6 +52,7 @@ public final class CommandService {
         this.scripts = server.scripts();
         this.hold = new KeyspaceHold(server.keyspace());
         this.tracking = server.tracking();
+        this.pause = server.pause();
     }
 
     public Waits waits() {
@@ -87,7 +89,7 @@ public final class CommandService {
 
     /**
      * Runs one request of a client. False when it did nothing because a script holds the server: the caller holds
-     * the request back and runs it again once {@link #whenScriptsAllow} calls back (nothing was written).
+     * the request back and runs it again once {@link #whenAllowed} calls back (nothing was written).
      */
     public boolean execute(Session client, byte[][] args, ReplySink out) {
         return execute(client, args, out, null);
@@ -175,6 +177,10 @@ public final class CommandService {
             reject(out, spec, Scripts.busyError(busy == null || busy.eval()));
             return true;
         }
+        // CLIENT PAUSE: the request waits, as Redis's blockPostponeClient (a MONITOR, a replica to Redis, never does).
+        if (pause.active() && !server.monitors().contains(client) && pause.holds(changesData(spec, client, args))) {
+            return false;
+        }
         if (client.inMulti() && !spec.has(ExecutionTrait.NOT_QUEUED)) {
             if (spec.has(CommandFlag.NO_MULTI)) {
                 client.failMulti();
@@ -200,14 +206,32 @@ public final class CommandService {
         return true;
     }
 
-    /** Calls back once no script is queued or running, for a caller holding back requests execute() refused. */
-    public void whenScriptsAllow(Runnable callback) {
-        scripts.whenIdle(callback);
+    /**
+     * Calls back once the request execute() refused may run: the pause is over, or no script is queued or running.
+     * The caller holds back its requests until then.
+     */
+    public void whenAllowed(Runnable callback) {
+        if (pause.active()) pause.whenLifted(callback);
+        else scripts.whenIdle(callback);
     }
 
-    /** Milliseconds after which a request refused for a running script should be tried again (-1: only when idle). */
-    public long scriptRetryMillis() {
+    /** Milliseconds after which a refused request should be tried again (-1: only when called back). */
+    public long retryMillis() {
+        if (pause.active()) return pause.remainingMillis();
         return scripts.untilTimeout();
+    }
+
+    /**
+     * Whether a request may change data, for CLIENT PAUSE WRITE (Redis's is_may_replicate_command): a write or a
+     * may_replicate command, a script unless its flags say no-writes, an EXEC whose queue holds one of those.
+     */
+    private boolean changesData(CommandSpec spec, Session client, byte[][] args) {
+        if (spec == exec && client.inMulti()) {
+            for (byte[][] q : client.queued()) if (changesData(specOf(q), client, q)) return true;
+            return false;
+        }
+        if (!spec.mayReplicate()) return false;
+        return !spec.has(ExecutionTrait.RUNS_SCRIPT) || !scripts.declaresNoWrites(spec.name, args);
     }
 
     /** A script command (EVAL, FCALL...) or an EXEC with one in its queue: it must run on the script thread. */
@@ -529,15 +553,8 @@ public final class CommandService {
         }
     }
 
-    /**
-     * Redis 7.0's commands flagged may_replicate, which COMMAND INFO does not show (so the catalog lacks the flag):
-     * they may change data without being writes (a script, a publish). FUNCTION's changes are writes already.
-     */
-    private static final java.util.Set<String> MAY_REPLICATE = java.util.Set.of("eval", "evalsha", "fcall", "pfcount",
-            "publish", "spublish");
-
     private static boolean touchesKeyspace(CommandSpec spec) {
-        return spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY) || MAY_REPLICATE.contains(spec.fullName);
+        return spec.mayReplicate() || spec.has(CommandFlag.READONLY);
     }
 
     private void reject(ReplySink out, CommandSpec spec, String message) {

@@ -106,16 +106,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * A script holds the server: the request waits (with everything behind it) until the script is done, or until
-     * it has run past busy-reply-threshold, when the request is tried again and answered BUSY (or, for SCRIPT KILL
-     * and the like, run), as Redis does once it starts reading beside a slow script.
+     * A script holds the server, or CLIENT PAUSE holds this request: it waits (with everything behind it) until the
+     * script is done or the pause is over, or until the script has run past busy-reply-threshold, when the request
+     * is tried again and answered BUSY (or, for SCRIPT KILL and the like, run), as Redis does once it starts
+     * reading beside a slow script.
      */
     private void park(ChannelHandlerContext ctx, byte[][] args) {
         heldBack.addFirst(args);
         parked = true;
         ctx.channel().config().setAutoRead(false);
-        service.whenScriptsAllow(() -> ctx.channel().eventLoop().execute(() -> unpark(ctx)));
-        long retry = service.scriptRetryMillis();
+        service.whenAllowed(() -> ctx.channel().eventLoop().execute(() -> unpark(ctx)));
+        long retry = service.retryMillis();
         if (retry >= 0) retryTimer = ctx.channel().eventLoop().schedule(() -> unpark(ctx), retry + 1, TimeUnit.MILLISECONDS);
     }
 
