@@ -8,6 +8,7 @@ import io.simplekv.command.connection.ConnectionCommands;
 import io.simplekv.command.generic.KeyCommands;
 import io.simplekv.command.generic.SortCommand;
 import io.simplekv.command.geo.GeoCommands;
+import io.simplekv.command.geo.GeoSearch;
 import io.simplekv.command.hash.HashCommands;
 import io.simplekv.command.list.BlockingListCommands;
 import io.simplekv.command.list.ListCommands;
@@ -48,6 +49,7 @@ public final class CommandGroups {
         ZSetAlgebra.register(t);
         ZRandomMember.register(t);
         GeoCommands.register(t);
+        GeoSearch.register(t);
         BlockingListCommands.register(t);
         BlockingZSetCommands.register(t);
         BitCommands.register(t);
