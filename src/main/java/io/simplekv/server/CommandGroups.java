@@ -10,6 +10,7 @@ import io.simplekv.command.generic.SortCommand;
 import io.simplekv.command.geo.GeoCommands;
 import io.simplekv.command.geo.GeoSearch;
 import io.simplekv.command.hash.HashCommands;
+import io.simplekv.command.hyperloglog.HyperLogLogCommands;
 import io.simplekv.command.list.BlockingListCommands;
 import io.simplekv.command.list.ListCommands;
 import io.simplekv.command.pubsub.PubSubCommands;
@@ -42,6 +43,7 @@ public final class CommandGroups {
         StringCommands.register(t);
         LcsCommand.register(t);
         HashCommands.register(t);
+        HyperLogLogCommands.register(t);
         SetCommands.register(t);
         ListCommands.register(t);
         ZSetCommands.register(t);
