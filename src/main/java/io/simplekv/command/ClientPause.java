@@ -1,7 +1,11 @@
 package io.simplekv.command;
 
+import io.simplekv.keyspace.ExpiryClock;
+
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * CLIENT PAUSE (Redis's pauseClients for PAUSE_BY_CLIENT_COMMAND): until it ends, every command (ALL) or every one
@@ -13,8 +17,14 @@ public final class ClientPause {
     /** 0: no pause; otherwise the end in epoch ms (Long.MAX_VALUE for none given). */
     private volatile long end;
     private volatile boolean all;
-    private final List<Runnable> waiting = new ArrayList<>();
+    /** The clients whose request waits, and what wakes each (one entry per client, so counts stay true). */
+    private final Map<Session, Runnable> waiting = new LinkedHashMap<>();
     private volatile int held;
+    private final ExpiryClock clock;
+
+    public ClientPause(ExpiryClock clock) {
+        this.clock = clock;
+    }
 
     /** CLIENT PAUSE: {@code timeoutMs} from now (0 pauses only until the next check, as Redis's does). */
     public void pause(long timeoutMs, boolean allCommands) {
@@ -23,6 +33,7 @@ public final class ClientPause {
             boolean active = end != 0;
             all = allCommands || (active && all);
             end = active ? Math.max(end, until) : until;
+            clock.holdDeletions(true); // Redis's expireIfNeeded: nothing is deleted while paused
         }
     }
 
@@ -32,7 +43,8 @@ public final class ClientPause {
         synchronized (lock) {
             end = 0;
             all = false;
-            wake = new ArrayList<>(waiting);
+            clock.holdDeletions(false);
+            wake = new ArrayList<>(waiting.values());
             waiting.clear();
             held = 0;
         }
@@ -53,17 +65,31 @@ public final class ClientPause {
         return all || changesData;
     }
 
-    /** Calls back when the pause ends; the caller's request waits until then. */
-    void whenLifted(Runnable callback) {
+    /** Calls back when the pause ends; the client's request waits until then. */
+    void whenLifted(Session client, Runnable callback) {
         boolean now;
         synchronized (lock) {
             now = end == 0;
             if (!now) {
-                waiting.add(callback);
+                waiting.put(client, callback);
                 held = waiting.size();
             }
         }
         if (now) callback.run();
+    }
+
+    /** Whether this client's request waits for the end of the pause. */
+    boolean waiting(Session client) {
+        synchronized (lock) {
+            return waiting.containsKey(client);
+        }
+    }
+
+    /** A held client went away. */
+    void forget(Session client) {
+        synchronized (lock) {
+            if (waiting.remove(client) != null) held = waiting.size();
+        }
     }
 
     /** Milliseconds until the pause ends by itself. */

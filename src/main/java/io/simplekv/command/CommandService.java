@@ -67,6 +67,7 @@ public final class CommandService {
         server.monitors().remove(client);
         client.unwatchAll();
         tracking.disable(client);
+        pause.forget(client);
     }
 
     /**
@@ -179,6 +180,7 @@ public final class CommandService {
         }
         // CLIENT PAUSE: the request waits, as Redis's blockPostponeClient (a MONITOR, a replica to Redis, never does).
         if (pause.active() && !server.monitors().contains(client) && pause.holds(changesData(spec, client, args))) {
+            client.heldByPause(true);
             return false;
         }
         if (client.inMulti() && !spec.has(ExecutionTrait.NOT_QUEUED)) {
@@ -210,15 +212,18 @@ public final class CommandService {
      * Calls back once the request execute() refused may run: the pause is over, or no script is queued or running.
      * The caller holds back its requests until then.
      */
-    public void whenAllowed(Runnable callback) {
-        if (pause.active()) pause.whenLifted(callback);
-        else scripts.whenIdle(callback);
+    public void whenAllowed(Session client, Runnable callback) {
+        if (client.heldByPause()) {
+            client.heldByPause(false);
+            pause.whenLifted(client, callback);
+        } else {
+            scripts.whenIdle(callback);
+        }
     }
 
     /** Milliseconds after which a refused request should be tried again (-1: only when called back). */
-    public long retryMillis() {
-        if (pause.active()) return pause.remainingMillis();
-        return scripts.untilTimeout();
+    public long retryMillis(Session client) {
+        return pause.waiting(client) ? pause.remainingMillis() : scripts.untilTimeout();
     }
 
     /**
@@ -399,7 +404,7 @@ public final class CommandService {
         if (spec == null) refusal = "Unknown Redis command called from script";
         else if (!spec.arityAccepts(args.length)) refusal = "Wrong number of args calling Redis command from script";
         else if (spec.has(CommandFlag.NOSCRIPT) && scripts.deniesNoscript()) refusal = "This Redis command is not allowed from script";
-        else if (run.readOnly() && spec.has(CommandFlag.WRITE)) refusal = "Write commands are not allowed from read-only scripts.";
+        else if (run.readOnly() && spec.mayReplicate()) refusal = "Write commands are not allowed from read-only scripts.";
         else if (spec.has(CommandFlag.DENYOOM) && !run.allowOom() && !run.wrote()) {
             String full = server.keyspace().engine().writeRefusal();
             if (full != null) refusal = full;

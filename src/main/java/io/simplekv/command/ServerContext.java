@@ -45,7 +45,7 @@ public final class ServerContext {
     private final CommandService service;
     private final io.simplekv.tracking.Tracking tracking;
     private volatile boolean cronPaused;
-    private final ClientPause pause = new ClientPause();
+    private final ClientPause pause;
 
     /** Wires a keyspace over the engine, the command table and the service; starts no threads. */
     public ServerContext(ServerConfig config, StorageEngine engine, ServerControl control, CommandTable commands) {
@@ -57,6 +57,7 @@ public final class ServerContext {
         this.persistence = new Persistence(keyspace, this.config::get);
         this.commands = commands;
         this.blocking = new BlockedKeys();
+        this.pause = new ClientPause(keyspace.clock());
         this.tracking = new io.simplekv.tracking.Tracking(clients::get,
                 () -> Long.parseLong(this.config.get().get("tracking-table-max-keys")));
         keyspace.events(new ChangeSignals(this));

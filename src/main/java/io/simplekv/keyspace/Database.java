@@ -52,7 +52,7 @@ public final class Database {
         if (rec == null) return null;
         long at = Records.expireAt(rec);
         if (at != Records.NO_EXPIRY && clock.now() > at) {
-            expire(key);
+            if (!clock.deletionsHeld()) expire(key);
             return null;
         }
         return rec;

@@ -8,6 +8,8 @@ package io.simplekv.keyspace;
 public final class ExpiryClock {
     /** The frozen instant in ms, or 0 when the clock runs. */
     private volatile long frozen;
+    /** CLIENT PAUSE: an expired key reads as missing but is not deleted until the pause ends. */
+    private volatile boolean deletionsHeld;
 
     public long now() {
         long f = frozen;
@@ -21,5 +23,13 @@ public final class ExpiryClock {
 
     public void thaw() {
         frozen = 0;
+    }
+
+    public void holdDeletions(boolean held) {
+        deletionsHeld = held;
+    }
+
+    boolean deletionsHeld() {
+        return deletionsHeld;
     }
 }

@@ -115,8 +115,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         heldBack.addFirst(args);
         parked = true;
         ctx.channel().config().setAutoRead(false);
-        service.whenAllowed(() -> ctx.channel().eventLoop().execute(() -> unpark(ctx)));
-        long retry = service.retryMillis();
+        service.whenAllowed(client, () -> ctx.channel().eventLoop().execute(() -> unpark(ctx)));
+        long retry = service.retryMillis(client);
         if (retry >= 0) retryTimer = ctx.channel().eventLoop().schedule(() -> unpark(ctx), retry + 1, TimeUnit.MILLISECONDS);
     }
 

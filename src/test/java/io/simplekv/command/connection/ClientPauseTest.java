@@ -94,4 +94,27 @@ class ClientPauseTest extends ServerTestBase {
         assertEquals(error("ERR timeout is negative"), r.call("CLIENT", "PAUSE", "-1"));
         assertEquals(OK, r.call("CLIENT", "UNPAUSE"));
     }
+
+    @Test
+    void expiredKeysReadAsMissingButStayUntilThePauseEnds() throws InterruptedException {
+        r.call("SET", "k", "v", "PX", "10");
+        Thread.sleep(20);
+        r.call("CLIENT", "PAUSE", "100000", "WRITE");
+        assertEquals("$-1\r\n", r.call("GET", "k"));
+        assertTrue(r.call("INFO", "stats").contains("expired_keys:0\r\n"));
+        r.call("CLIENT", "UNPAUSE");
+        assertEquals("$-1\r\n", r.call("GET", "k"));
+        assertTrue(r.call("INFO", "stats").contains("expired_keys:1\r\n"));
+    }
+
+    @Test
+    void aHeldClientThatLeavesIsNoLongerCounted() {
+        r.call("CLIENT", "PAUSE", "100000", "WRITE");
+        Wire leaving = server.connect();
+        assertEquals("", leaving.call("SET", "k", "v"));
+        assertEquals("1", blockedClients());
+        leaving.close();
+        assertEquals("0", blockedClients());
+        r.call("CLIENT", "UNPAUSE");
+    }
 }
