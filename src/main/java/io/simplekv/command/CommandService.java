@@ -175,6 +175,7 @@ public final class CommandService {
         // Past the threshold only what may run beside a busy script does (SCRIPT KILL, SHUTDOWN NOSAVE...).
         if (!behindScript && scripts.running() && !scripts.onScriptThread() && !spec.has(CommandFlag.ALLOW_BUSY)) {
             ScriptRun busy = scripts.current();
+            client.failMulti(); // a refused command dooms the transaction, as Redis's rejectCommand flags it
             reject(out, spec, Scripts.busyError(busy == null || busy.eval()));
             return true;
         }
