@@ -43,7 +43,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Wakes the parked request when the script it waits for reaches busy-reply-threshold. */
     private ScheduledFuture<?> retryTimer;
 
-    ClientHandler(ServerContext server, GroupCommits groupCommits) {
+    private final CommandAssembler assembler;
+
+    ClientHandler(ServerContext server, GroupCommits groupCommits, CommandAssembler assembler) {
+        this.assembler = assembler;
         this.server = server;
         this.service = server.service();
         this.groupCommits = groupCommits;
@@ -59,6 +62,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         connection = new Connection(ctx.channel(), server, m -> pushMessage(ctx, m), reply -> resume(ctx, reply));
         client = connection.session();
+        assembler.authenticatedBy(client::authenticated);
         server.clients().add(client);
         ctx.fireChannelActive();
     }
