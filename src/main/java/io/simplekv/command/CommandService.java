@@ -510,7 +510,12 @@ public final class CommandService {
     private void count(CommandSpec spec, long nanos, boolean failed) {
         spec.stats.calls.increment();
         spec.stats.nanos.add(nanos);
+        spec.stats.recordLatency(nanos);
         if (failed) spec.stats.failedCalls.increment();
+        long threshold = server.config().latencyMonitorThreshold;
+        if (threshold > 0) {
+            server.latency().sample(spec.has(CommandFlag.FAST) ? "fast-command" : "command", nanos / 1_000_000, threshold);
+        }
     }
 
     /** A wait nothing served ended (timeout, CLIENT UNBLOCK, DEBUG SLEEP's end): the command counts as run now. */

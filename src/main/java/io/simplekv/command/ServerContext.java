@@ -37,6 +37,7 @@ public final class ServerContext {
     private final WatchRegistry watches = new WatchRegistry();
     private final Monitors monitors = new Monitors();
     private final SlowLog slowLog = new SlowLog();
+    private final io.simplekv.observe.LatencyMonitor latency = new io.simplekv.observe.LatencyMonitor();
     private final BlockedKeys blocking;
     private final Persistence persistence;
     private final ServerControl control;
@@ -86,6 +87,7 @@ public final class ServerContext {
     public PubSub pubsub() { return pubsub; }
     public io.simplekv.tracking.Tracking tracking() { return tracking; }
     public ClientPause pause() { return pause; }
+    public io.simplekv.observe.LatencyMonitor latency() { return latency; }
     /** DEBUG PAUSE-CRON: whether the periodic chores are suspended. */
     public boolean cronPaused() { return cronPaused; }
     public void pauseCron(boolean paused) { this.cronPaused = paused; }

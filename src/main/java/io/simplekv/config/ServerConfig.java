@@ -38,6 +38,8 @@ public final class ServerConfig {
     public final OutputLimit pubsubOutputLimit;
     /** Microseconds; negative turns the slow log off, 0 logs every command. */
     public final long slowlogSlowerThan;
+    /** latency-monitor-threshold in ms: commands at least this slow are LATENCY samples (0: off). */
+    public final long latencyMonitorThreshold;
     public final int slowlogMaxLen;
 
     private ServerConfig(Map<String, String> values) {
@@ -65,6 +67,7 @@ public final class ServerConfig {
         zsetLimits = new CollectionLimits(intValue(values, "zset-max-listpack-entries"), intValue(values, "zset-max-listpack-value"));
         pubsubOutputLimit = OutputLimit.of(values.get("client-output-buffer-limit"), "pubsub");
         slowlogSlowerThan = Long.parseLong(values.get("slowlog-log-slower-than"));
+        latencyMonitorThreshold = Long.parseLong(values.get("latency-monitor-threshold"));
         slowlogMaxLen = intValue(values, "slowlog-max-len");
     }
 

@@ -18,6 +18,7 @@ import io.simplekv.command.scripting.EvalCommands;
 import io.simplekv.command.scripting.FunctionCommands;
 import io.simplekv.command.server.DatabaseCommands;
 import io.simplekv.command.server.DiagnosticCommands;
+import io.simplekv.command.server.LatencyCommands;
 import io.simplekv.command.server.ReplicationCommands;
 import io.simplekv.command.server.ServerCommands;
 import io.simplekv.command.set.SetCommands;
@@ -62,6 +63,7 @@ public final class CommandGroups {
         ServerCommands.register(t);
         DatabaseCommands.register(t);
         ReplicationCommands.register(t);
+        LatencyCommands.register(t);
         FunctionCommands.register(t);
         EvalCommands.register(t);
         CommandIntrospection.register(t);

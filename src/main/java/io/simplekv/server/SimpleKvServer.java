@@ -155,7 +155,14 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         });
         if (context.cronPaused()) return;
         // Redis's active expiry rests while clients are paused: a pause must not change the data under it.
-        if (!context.pause().active()) Chore.run("active expiry", context.expirer());
+        if (!context.pause().active()) {
+            Chore.run("active expiry", () -> {
+                long start = System.nanoTime();
+                context.expirer().run();
+                context.latency().sample("expire-cycle", (System.nanoTime() - start) / 1_000_000,
+                        context.config().latencyMonitorThreshold);
+            });
+        }
         Chore.run("lazy free", () -> context.keyspace().space().reclaim(System.currentTimeMillis()));
         Chore.run("client timeout", this::closeIdleClients);
         Chore.run("tracking", () -> {

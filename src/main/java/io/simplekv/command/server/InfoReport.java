@@ -57,7 +57,7 @@ public final class InfoReport {
                 case "modules" -> header(b, "Modules");
                 case "commandstats" -> commandStats(b, server);
                 case "errorstats" -> errorStats(b, server.stats());
-                case "latencystats" -> header(b, "Latencystats");
+                case "latencystats" -> latencyStats(b, server);
                 case "cluster" -> {
                     header(b, "Cluster");
                     field(b, "cluster_enabled", 0);
@@ -232,6 +232,42 @@ public final class InfoReport {
         }
         field(b, "used_cpu_sys", String.format(Locale.ROOT, "%.6f", 0.0));
         field(b, "used_cpu_user", String.format(Locale.ROOT, "%.6f", cpu));
+    }
+
+    /**
+     * INFO latencystats: per command with calls, the latency-tracking-info-percentiles of its latency histogram, as
+     * upper bounds of the buckets they fall in (Redis reads them off its HDR histogram).
+     */
+    private static void latencyStats(StringBuilder b, ServerContext s) {
+        header(b, "Latencystats");
+        String[] wanted = s.config().get("latency-tracking-info-percentiles").trim().split("\\s+");
+        for (CommandSpec spec : s.commands().all()) {
+            List<CommandSpec> specs = new ArrayList<>(List.of(spec));
+            specs.addAll(spec.subcommands.values());
+            for (CommandSpec x : specs) {
+                long calls = 0;
+                for (int i = 0; i < io.simplekv.command.CommandStats.BUCKETS; i++) calls += x.stats.latencyCount(i);
+                if (calls == 0) continue;
+                b.append("latency_percentiles_usec_").append(x.fullName).append(':');
+                for (int p = 0; p < wanted.length; p++) {
+                    if (wanted[p].isEmpty()) continue;
+                    double pct = Double.parseDouble(wanted[p]);
+                    long rank = (long) Math.ceil(pct / 100.0 * calls), seen = 0;
+                    double at = 0;
+                    for (int i = 0; i < io.simplekv.command.CommandStats.BUCKETS; i++) {
+                        seen += x.stats.latencyCount(i);
+                        if (seen >= Math.max(1, rank)) {
+                            at = io.simplekv.command.CommandStats.bucketMicros(i);
+                            break;
+                        }
+                    }
+                    if (p > 0) b.append(',');
+                    b.append('p').append(new java.math.BigDecimal(wanted[p]).stripTrailingZeros().toPlainString()).append('=')
+                            .append(String.format(Locale.ROOT, "%.3f", at));
+                }
+                b.append("\r\n");
+            }
+        }
     }
 
     private static void commandStats(StringBuilder b, ServerContext s) {
