@@ -52,8 +52,8 @@ public final class ServerConfig {
         logfile = values.get("logfile");
         maxclients = (int) Math.min(Integer.MAX_VALUE, Long.parseLong(values.get("maxclients")));
         timeoutSeconds = Long.parseLong(values.get("timeout"));
-        // Netty's decoder stops at 512 MB, so a larger proto-max-bulk-len is accepted but capped.
-        protoMaxBulkLen = Math.min(Long.parseLong(values.get("proto-max-bulk-len")), 512L * 1024 * 1024);
+        // An argument is one byte[], so a larger proto-max-bulk-len is accepted but capped at the largest array.
+        protoMaxBulkLen = Math.min(Long.parseLong(values.get("proto-max-bulk-len")), Integer.MAX_VALUE - 8);
         clientQueryBufferLimit = Long.parseLong(values.get("client-query-buffer-limit"));
         hz = Integer.parseInt(values.get("hz"));
         tcpBacklog = Integer.parseInt(values.get("tcp-backlog"));

@@ -8,7 +8,7 @@ import io.simplekv.command.CommandService;
 import io.simplekv.command.ServerContext;
 import io.simplekv.command.Session;
 import io.simplekv.protocol.Command;
-import io.simplekv.protocol.CommandAssembler;
+import io.simplekv.protocol.RequestDecoder;
 import io.simplekv.protocol.ProtocolException;
 import io.simplekv.protocol.RespWriter;
 import org.slf4j.Logger;
@@ -47,6 +47,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         this.server = server;
         this.service = server.service();
         this.groupCommits = groupCommits;
+    }
+
+    /** Redis's authRequired: the header limits for unauthenticated clients apply. */
+    boolean authRequired() {
+        return client != null && !client.authenticated() && server.config().requiresAuth();
     }
 
     @Override
@@ -221,8 +226,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             else ctx.close();
             flushReplies(ctx);
             log.debug("Protocol error from client {}: {}", client == null ? "?" : client.address(), p.getMessage());
-        } else if (cause instanceof CommandAssembler.QueryBufferExceeded) {
-            log.warn("Closing client that reached max query buffer length: {}", client == null ? "?" : client.info());
+        } else if (cause instanceof RequestDecoder.QueryBufferExceeded) {
+            log.warn("Closing client that reached max query buffer length ({}): {}", cause.getMessage(), client == null ? "?" : client.info());
             ctx.close();
         } else if (cause instanceof IOException) {
             ctx.close(); // the peer went away; nothing to report
