@@ -32,6 +32,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final ServerContext server;
     private final CommandService service;
     private final GroupCommits groupCommits;
+    private final CrossProtocolGuard crossProtocolGuard;
     private Connection connection;
     private Session client;
     private ByteBuf pending;
@@ -43,10 +44,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Wakes the parked request when the script it waits for reaches busy-reply-threshold. */
     private ScheduledFuture<?> retryTimer;
 
-    ClientHandler(ServerContext server, GroupCommits groupCommits) {
+    ClientHandler(ServerContext server, GroupCommits groupCommits, CrossProtocolGuard crossProtocolGuard) {
         this.server = server;
         this.service = server.service();
         this.groupCommits = groupCommits;
+        this.crossProtocolGuard = crossProtocolGuard;
     }
 
     /** Redis's authRequired: the header limits for unauthenticated clients apply. */
@@ -79,6 +81,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (client == null || client.closingAfterReply()) return;
         byte[][] args = ((Command) msg).args();
+        if (CrossProtocolGuard.isHttp(args)) {
+            // Before anything else, as processCommand: no reply, the replies already made go out, then the close.
+            crossProtocolGuard.warn();
+            client.closeAfterReply();
+            if (pending == null) ctx.close();
+            return;
+        }
         client.touch(System.currentTimeMillis());
         // A script waits for the end of the read batch, so the scripts pipelined behind it go along with it.
         if (client.waiting() || parked || !heldBack.isEmpty() || (!client.inMulti() && service.isScriptCall(args))) {

@@ -15,6 +15,7 @@ import io.simplekv.protocol.RequestDecoder;
 public final class Pipeline {
     private final ServerContext context;
     private final GroupCommits groupCommits;
+    private final CrossProtocolGuard crossProtocolGuard = new CrossProtocolGuard();
 
     public Pipeline(ServerContext context) {
         this.context = context;
@@ -22,7 +23,7 @@ public final class Pipeline {
     }
 
     public void install(Channel ch) {
-        ClientHandler handler = new ClientHandler(context, groupCommits);
+        ClientHandler handler = new ClientHandler(context, groupCommits, crossProtocolGuard);
         RequestDecoder decoder = new RequestDecoder(
                 () -> context.config().protoMaxBulkLen,
                 () -> context.config().clientQueryBufferLimit,

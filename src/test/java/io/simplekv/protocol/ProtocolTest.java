@@ -326,6 +326,22 @@ class ProtocolTest extends ServerTestBase {
         assertTrue(r.isOpen());
     }
 
+    // ---- cross protocol scripting (securityWarningCommand) ----
+
+    /** An HTTP request's lines must not run as commands: POST or Host: closes the connection, without a reply. */
+    @Test
+    void httpRequestClosesTheConnection() {
+        assertEquals("", r.send("POST / HTTP/1.1\r\nHost: localhost:6379\r\n\r\nSET k v\r\n"));
+        assertFalse(r.isOpen());
+        try (Wire w = server.connect()) {
+            assertEquals(PONG, w.send("PING\r\nhost: x\r\nSET k v\r\n"));
+            assertFalse(w.isOpen());
+        }
+        try (Wire w = server.connect()) {
+            assertEquals(integer(0), w.call("EXISTS", "k"));
+        }
+    }
+
     // ---- limits before AUTH (networking.c) ----
 
     @Test
