@@ -37,6 +37,7 @@ public final class ServerConfig {
     public final CollectionLimits zsetLimits;
     public final OutputLimit pubsubOutputLimit;
     /** Microseconds; negative turns the slow log off, 0 logs every command. */
+    public final boolean protectedMode;
     public final long slowlogSlowerThan;
     public final int slowlogMaxLen;
 
@@ -64,6 +65,7 @@ public final class ServerConfig {
         setLimits = new CollectionLimits(intValue(values, "set-max-intset-entries"), hashLimits.maxPackedValue());
         zsetLimits = new CollectionLimits(intValue(values, "zset-max-listpack-entries"), intValue(values, "zset-max-listpack-value"));
         pubsubOutputLimit = OutputLimit.of(values.get("client-output-buffer-limit"), "pubsub");
+        protectedMode = values.get("protected-mode").equals("yes");
         slowlogSlowerThan = Long.parseLong(values.get("slowlog-log-slower-than"));
         slowlogMaxLen = intValue(values, "slowlog-max-len");
     }

@@ -64,6 +64,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(MAX_CLIENTS)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        if (ProtectedMode.denies(server.config(), Connection.isLocal(ctx.channel().remoteAddress()))) {
+            server.stats().rejectedConnections.increment();
+            ctx.writeAndFlush(ctx.alloc().buffer(ProtectedMode.DENIED.length).writeBytes(ProtectedMode.DENIED))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         connection = new Connection(ctx.channel(), server, m -> pushMessage(ctx, m), reply -> resume(ctx, reply));
         client = connection.session();
         server.clients().add(client);

@@ -189,11 +189,21 @@ final class Connection implements ClientLink {
         return format(channel.localAddress());
     }
 
-    /** Redis's islocalClient: a loopback peer (or no network peer at all, as in tests on an embedded channel). */
     @Override
     public boolean isLocal() {
-        SocketAddress a = channel.remoteAddress();
-        return !(a instanceof InetSocketAddress i) || i.getAddress() == null || i.getAddress().isLoopbackAddress();
+        return isLocal(channel.remoteAddress());
+    }
+
+    /**
+     * Redis's islocalClient: a peer at 127.0.0.1 or ::1 exactly (not all of 127/8), or no network peer at all (a
+     * Unix socket there; a test's embedded channel here).
+     */
+    static boolean isLocal(SocketAddress a) {
+        if (!(a instanceof InetSocketAddress i) || i.getAddress() == null) return true;
+        java.net.InetAddress ip = i.getAddress();
+        if (ip instanceof java.net.Inet6Address) return ip.isLoopbackAddress();
+        byte[] b = ip.getAddress();
+        return b[0] == 127 && b[1] == 0 && b[2] == 0 && b[3] == 1;
     }
 
     private static String format(SocketAddress a) {
