@@ -16,6 +16,7 @@ public final class Pipeline {
     private final ServerContext context;
     private final GroupCommits groupCommits;
     private final CrossProtocolGuard crossProtocolGuard = new CrossProtocolGuard();
+    private final ClientErrorLog clientErrorLog = new ClientErrorLog();
 
     public Pipeline(ServerContext context) {
         this.context = context;
@@ -23,7 +24,7 @@ public final class Pipeline {
     }
 
     public void install(Channel ch) {
-        ClientHandler handler = new ClientHandler(context, groupCommits, crossProtocolGuard);
+        ClientHandler handler = new ClientHandler(context, groupCommits, crossProtocolGuard, clientErrorLog);
         RequestDecoder decoder = new RequestDecoder(
                 () -> context.config().protoMaxBulkLen,
                 () -> context.config().clientQueryBufferLimit,
