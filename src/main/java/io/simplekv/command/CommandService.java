@@ -555,15 +555,15 @@ public final class CommandService {
     static String unknownCommand(byte[][] args) {
         StringBuilder a = new StringBuilder();
         for (int i = 1; i < args.length && a.length() < 128; i++) {
-            String s = new String(args[i], StandardCharsets.ISO_8859_1);
+            // Only what is shown is decoded: an argument may be hundreds of megabytes.
             int room = 128 - a.length();
-            a.append('\'').append(s, 0, Math.min(s.length(), room)).append("' ");
+            a.append('\'').append(new String(args[i], 0, Math.min(args[i].length, room), StandardCharsets.ISO_8859_1))
+                    .append("' ");
         }
         return "ERR unknown command '" + truncated(args[0]) + "', with args beginning with: " + a;
     }
 
     private static String truncated(byte[] b) {
-        String s = new String(b, StandardCharsets.ISO_8859_1);
-        return s.length() > 128 ? s.substring(0, 128) : s;
+        return new String(b, 0, Math.min(b.length, 128), StandardCharsets.ISO_8859_1);
     }
 }
