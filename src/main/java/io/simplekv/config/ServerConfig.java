@@ -36,6 +36,7 @@ public final class ServerConfig {
     public final CollectionLimits setLimits;
     public final CollectionLimits zsetLimits;
     public final OutputLimit pubsubOutputLimit;
+    public final OutputLimit normalOutputLimit;
     /** Microseconds; negative turns the slow log off, 0 logs every command. */
     public final boolean protectedMode;
     public final long slowlogSlowerThan;
@@ -65,6 +66,7 @@ public final class ServerConfig {
         setLimits = new CollectionLimits(intValue(values, "set-max-intset-entries"), hashLimits.maxPackedValue());
         zsetLimits = new CollectionLimits(intValue(values, "zset-max-listpack-entries"), intValue(values, "zset-max-listpack-value"));
         pubsubOutputLimit = OutputLimit.of(values.get("client-output-buffer-limit"), "pubsub");
+        normalOutputLimit = OutputLimit.of(values.get("client-output-buffer-limit"), "normal");
         protectedMode = values.get("protected-mode").equals("yes");
         slowlogSlowerThan = Long.parseLong(values.get("slowlog-log-slower-than"));
         slowlogMaxLen = intValue(values, "slowlog-max-len");

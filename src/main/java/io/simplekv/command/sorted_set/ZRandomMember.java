@@ -1,6 +1,7 @@
 package io.simplekv.command.sorted_set;
 
 import io.simplekv.command.Args;
+import io.simplekv.command.ReplyBudget;
 import io.simplekv.command.CommandTable;
 import io.simplekv.command.Session;
 import io.simplekv.keyspace.ZSetTable;
@@ -41,6 +42,20 @@ public final class ZRandomMember {
             throw RedisError.err("value is out of range");
         }
         ZSetTable z = ZSetCommands.read(c, a[1]);
+        if (count < 0 && z != null) {
+            // Written as picked: |count| may be far more than the set holds.
+            ReplyBudget.check(c, withScores ? -2 * count : -count);
+            boolean nested = withScores && ZSetCommands.nestedPairs(c);
+            long size = z.size();
+            out.array((int) (withScores && !nested ? -2 * count : -count));
+            for (long i = 0; i < -count; i++) {
+                ZSetTable.Entry e = z.at(rnd.nextLong(size));
+                if (nested) out.array(2);
+                out.bulk(e.member());
+                if (withScores) ZSetCommands.score(out, e.score());
+            }
+            return;
+        }
         List<ZSetTable.Entry> picked = z == null || count == 0 ? List.of() : pick(z, count, rnd);
         ZRangeCommands.reply(c, out, picked, withScores);
     }
