@@ -443,6 +443,17 @@ public final class CommandService {
             failed = true;
             if (e instanceof StorageException) server.keyspace().space().writeFailed();
             replyFailure(spec, e, out, mark);
+        } catch (OutOfMemoryError e) {
+            // A legal request too big for this heap (SETRANGE to 512 MB under a small -Xmx, a huge reply): the
+            // allocation that failed was this command's own, so the client gets an error, not a dropped
+            // connection, and everyone else goes on.
+            failed = true;
+            out.rewind(mark);
+            String error = "OOM command not allowed when the server is out of memory: '" + spec.fullName
+                    + "' needed more than the JVM heap (-Xmx) could give";
+            out.error(error);
+            server.stats().countError(error);
+            log.warn("Command '{}' ran out of memory ({}); replied -OOM", spec.fullName, e.getMessage());
         } finally {
             if (own && unit != null) {
                 client.unit(null);
