@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.simplekv.text.ArgSplitter;
-import io.simplekv.text.RedisNumbers;
 
 import java.util.Arrays;
 import java.util.List;
@@ -178,18 +177,29 @@ public final class RequestDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** The count between {@code from} and {@code cr} as Redis's string2ll reads it, or Long.MIN_VALUE if invalid. */
+    /**
+     * The count between {@code from} and {@code cr} as Redis's string2ll reads it (optional '-', no '+', no leading
+     * zero, no overflow), or Long.MIN_VALUE if invalid; LONG_MIN itself comes back as LONG_MIN + 1, still negative.
+     * Read in place: this runs for every argument of every request.
+     */
     private static long count(ByteBuf in, int from, int cr) {
         int len = cr - from;
         if (len <= 0 || len > MAX_COUNT_DIGITS) return Long.MIN_VALUE;
-        byte[] digits = new byte[len];
-        in.getBytes(from, digits);
-        try {
-            long v = RedisNumbers.parseLong(digits);
-            return v == Long.MIN_VALUE ? Long.MIN_VALUE + 1 : v;
-        } catch (RedisNumbers.NotAnInteger e) {
-            return Long.MIN_VALUE;
+        if (len == 1 && in.getByte(from) == '0') return 0;
+        int i = from;
+        boolean negative = in.getByte(i) == '-';
+        if (negative && ++i == cr) return Long.MIN_VALUE;
+        byte first = in.getByte(i);
+        if (first < '1' || first > '9') return Long.MIN_VALUE;
+        // Accumulated negatively, so LONG_MIN parses without overflow.
+        long v = 0;
+        for (; i < cr; i++) {
+            int d = in.getByte(i) - '0';
+            if (d < 0 || d > 9 || v < (Long.MIN_VALUE + d) / 10) return Long.MIN_VALUE;
+            v = v * 10 - d;
         }
+        if (negative) return v == Long.MIN_VALUE ? Long.MIN_VALUE + 1 : v;
+        return v == Long.MIN_VALUE ? Long.MIN_VALUE : -v;
     }
 
     /** The request outgrew client-query-buffer-limit (or the heap); Redis closes such a client without a reply. */
