@@ -56,7 +56,7 @@ public final class MemoryStorage extends SegmentedTable<MemoryStorage.Segment> {
         int[] visited = {0};
         Consumer<byte[]> counting = k -> { visited[0]++; visitor.accept(k); };
         // Like Redis, bound the number of empty buckets looked at per call.
-        int budget = Math.max(count, 1) * 10;
+        long budget = Math.max(count, 1) * 10L; // a long: COUNT may be near Integer.MAX_VALUE
         while (true) {
             Segment s = segments[segment];
             synchronized (s) {

@@ -392,6 +392,16 @@ class KeyCommandsTest extends ServerTestBase {
         assertEquals("*2\r\n$1\r\n0\r\n*0\r\n", r.call("SCAN", "0"));
     }
 
+    /** Issue 18: COUNT near or past Integer.MAX_VALUE overflowed the memory engine's bucket budget: no keys. */
+    @Test
+    void scanWithAHugeCountReturnsEverything() {
+        r.call("MSET", "a", "1", "b", "2", "c", "3");
+        for (String count : new String[] {"2147483647", "2147483648", "9223372036854775807"}) {
+            String reply = r.call("SCAN", "0", "COUNT", count);
+            assertTrue(reply.startsWith("*2\r\n$1\r\n0\r\n*3\r\n"), count + ": " + reply);
+        }
+    }
+
     @Test
     void scanErrors() {
         r.call("SET", "k", "v");
