@@ -207,9 +207,11 @@ public final class HashCommands {
             // Written as picked: |count| may be far more than the hash holds.
             ReplyBudget.check(c, withValues ? -2 * count : -count);
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            List<byte[][]> pool = RandomPick.drawPool(h, -count);
             out.array((int) (withValues && !nested ? -2 * count : -count));
+            out.expect(RandomPick.expectedBytes(pool, -count, withValues) + (nested ? -4 * count : 0));
             for (long i = 0; i < -count; i++) {
-                byte[][] e = h.random(rnd);
+                byte[][] e = RandomPick.draw(h, pool, rnd);
                 if (nested) out.array(2);
                 out.bulk(e[0]);
                 if (withValues) out.bulk(e[1]);

@@ -151,8 +151,10 @@ public final class SetCommands {
             // Written as picked: |count| may be far more than the set, and a list of them all would double it.
             ReplyBudget.check(c, -count);
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            List<byte[][]> pool = RandomPick.drawPool(s, -count);
             out.array((int) -count);
-            for (long i = 0; i < -count; i++) out.bulk(s.random(rnd)[0]);
+            out.expect(RandomPick.expectedBytes(pool, -count, false));
+            for (long i = 0; i < -count; i++) out.bulk(RandomPick.draw(s, pool, rnd)[0]);
             return;
         }
         List<byte[][]> picked = RandomPick.pick(s, count);

@@ -1,6 +1,7 @@
 package io.simplekv.command.sorted_set;
 
 import io.simplekv.command.Args;
+import io.simplekv.command.RandomPick;
 import io.simplekv.command.ReplyBudget;
 import io.simplekv.command.CommandTable;
 import io.simplekv.command.Session;
@@ -47,9 +48,17 @@ public final class ZRandomMember {
             ReplyBudget.check(c, withScores ? -2 * count : -count);
             boolean nested = withScores && ZSetCommands.nestedPairs(c);
             long size = z.size();
+            // Every entry read once when there are more picks than entries: z.at() walks the pages each time.
+            List<ZSetTable.Entry> pool = -count >= size ? z.range(0, size, false) : null;
             out.array((int) (withScores && !nested ? -2 * count : -count));
+            if (pool != null) {
+                // Members only: a score's text varies, and a hint need not be exact.
+                long bytes = 0;
+                for (int i = 0; i < Math.min(pool.size(), 64); i++) bytes += RandomPick.bulkSize(pool.get(i).member().length);
+                out.expect(bytes / Math.min(pool.size(), 64) * -count);
+            }
             for (long i = 0; i < -count; i++) {
-                ZSetTable.Entry e = z.at(rnd.nextLong(size));
+                ZSetTable.Entry e = pool != null ? pool.get(rnd.nextInt(pool.size())) : z.at(rnd.nextLong(size));
                 if (nested) out.array(2);
                 out.bulk(e.member());
                 if (withScores) ZSetCommands.score(out, e.score());
