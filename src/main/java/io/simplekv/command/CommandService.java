@@ -118,7 +118,7 @@ public final class CommandService {
         if (spec == null) {
             server.stats().unknownCommands.increment();
             client.failMulti();
-            reject(out, null, unknownCommand(args));
+            reject(client, out, null, unknownCommand(args));
             return true;
         }
         if (spec.isContainer() && args.length >= 2) {
@@ -126,7 +126,7 @@ public final class CommandService {
             if (sub == null) {
                 server.stats().unknownCommands.increment();
                 client.failMulti();
-                reject(out, null, "ERR unknown subcommand '" + truncated(args[1]) + "'. Try "
+                reject(client, out, null, "ERR unknown subcommand '" + truncated(args[1]) + "'. Try "
                         + spec.name.toUpperCase() + " HELP.");
                 return true;
             }
@@ -134,32 +134,32 @@ public final class CommandService {
         }
         if (!spec.arityAccepts(args.length)) {
             client.failMulti();
-            reject(out, spec, "ERR wrong number of arguments for '" + spec.fullName + "' command");
+            reject(client, out, spec, "ERR wrong number of arguments for '" + spec.fullName + "' command");
             return true;
         }
         // Before auth, as in Redis: a protected command is refused to everyone the config doesn't allow.
         if (spec.has(ExecutionTrait.PROTECTED) && !protectedAllowed(client)) {
             client.failMulti();
-            reject(out, spec, "ERR " + spec.name.toUpperCase() + " command not allowed. If the enable-" + spec.name
+            reject(client, out, spec, "ERR " + spec.name.toUpperCase() + " command not allowed. If the enable-" + spec.name
                     + "-command option is set to \"local\", you can run it from a local connection, otherwise you need"
                     + " to set this option in the configuration file, and then restart the server.");
             return true;
         }
         if (!client.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
             client.failMulti();
-            reject(out, spec, NOAUTH);
+            reject(client, out, spec, NOAUTH);
             return true;
         }
         // Redis flags a MONITOR client as a replica, and a replica may not touch the keyspace (its reads, writes, or
         // what may replicate): the feed is all it gets, plus the commands that leave data alone.
         if (server.monitors().contains(client) && touchesKeyspace(spec)) {
             client.failMulti();
-            reject(out, spec, "ERR Replica can't interact with the keyspace");
+            reject(client, out, spec, "ERR Replica can't interact with the keyspace");
             return true;
         }
         // After arity and auth, as in Redis: a subscribed RESP2 connection's replies are message streams.
         if (!spec.has(ExecutionTrait.SUBSCRIBED_OK) && client.protocolVersion() == 2 && client.subscriptions().any()) {
-            reject(out, spec, "ERR Can't execute '" + spec.fullName
+            reject(client, out, spec, "ERR Can't execute '" + spec.fullName
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return true;
         }
@@ -168,7 +168,7 @@ public final class CommandService {
             String refusal = server.keyspace().engine().writeRefusal();
             if (refusal != null) {
                 client.failMulti();
-                reject(out, spec, "ERR " + refusal);
+                reject(client, out, spec, "ERR " + refusal);
                 return true;
             }
         }
@@ -176,7 +176,7 @@ public final class CommandService {
         if (!behindScript && scripts.running() && !scripts.onScriptThread() && !spec.has(CommandFlag.ALLOW_BUSY)) {
             ScriptRun busy = scripts.current();
             client.failMulti(); // a refused command dooms the transaction, as Redis's rejectCommand flags it
-            reject(out, spec, Scripts.busyError(busy == null || busy.eval()));
+            reject(client, out, spec, Scripts.busyError(busy == null || busy.eval()));
             return true;
         }
         // CLIENT PAUSE: the request waits, as Redis's blockPostponeClient (a MONITOR, a replica to Redis, never does).
@@ -187,7 +187,7 @@ public final class CommandService {
         if (client.inMulti() && !spec.has(ExecutionTrait.NOT_QUEUED)) {
             if (spec.has(CommandFlag.NO_MULTI)) {
                 client.failMulti();
-                reject(out, spec, "ERR Command not allowed inside a transaction");
+                reject(client, out, spec, "ERR Command not allowed inside a transaction");
                 return true;
             }
             client.queue(args);
@@ -568,7 +568,16 @@ public final class CommandService {
         return spec.mayReplicate() || spec.has(CommandFlag.READONLY);
     }
 
-    private void reject(ReplySink out, CommandSpec spec, String message) {
+    /**
+     * A refusal before the command runs. For EXEC it ends the transaction, as Redis's rejectCommand calls
+     * execCommandAbort: a client that sent MULTI and EXEC before AUTH gets "-EXECABORT ... because of: NOAUTH ...".
+     */
+    private void reject(Session client, ReplySink out, CommandSpec spec, String message) {
+        if (spec != null && spec.fullName.equals("exec")) {
+            if (client.inMulti()) client.endMulti();
+            client.unwatchAll();
+            message = "EXECABORT Transaction discarded because of: " + message;
+        }
         if (spec != null) spec.stats.rejectedCalls.increment();
         server.stats().countError(message);
         out.error(message);

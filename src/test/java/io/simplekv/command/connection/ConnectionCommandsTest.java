@@ -145,6 +145,10 @@ class ConnectionCommandsTest extends ServerTestBase {
             assertEquals(NOAUTH, w.call("CLIENT", "ID"));
             assertEquals(NOAUTH, w.call("SELECT", "1"));
             assertEquals(NOAUTH, w.call("SET", "k", "v"));
+            // As redis-server 7.0.15: MULTI is refused, and EXEC's refusal is an abort.
+            assertEquals(NOAUTH, w.call("MULTI"));
+            assertEquals(error("EXECABORT Transaction discarded because of: NOAUTH Authentication required."),
+                    w.call("EXEC"));
             // Unknown commands and wrong arity are reported before authentication is checked.
             assertEquals(error("ERR unknown command 'FOO', with args beginning with: "), w.call("FOO"));
             assertEquals(error("ERR wrong number of arguments for 'get' command"), w.call("GET"));
