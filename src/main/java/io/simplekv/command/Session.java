@@ -109,7 +109,8 @@ public final class Session implements TrackedClient {
     /** Whether a blocking command must answer at once (inside EXEC, or with no connection to wait on). */
     public boolean denyBlocking() { return denyBlocking || !link.canWait(); }
     void denyBlocking(boolean v) { this.denyBlocking = v; }
-    boolean reprocessing() { return reprocessing; }
+    /** Whether the command running is a served waiter's re-run (Waits), not a client's request. */
+    public boolean reprocessing() { return reprocessing; }
     void reprocessing(boolean v) { this.reprocessing = v; }
     boolean blockedAgain() { return blockedAgain; }
     void blockedAgain(boolean v) { this.blockedAgain = v; }

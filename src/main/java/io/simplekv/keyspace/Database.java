@@ -114,7 +114,7 @@ public final class Database {
         data.put(key, record);
         events.modified(index, key);
         KeyType type = Records.type(record);
-        if (type == KeyType.LIST || type == KeyType.ZSET) events.filled(index, key);
+        if (type == KeyType.LIST || type == KeyType.ZSET || type == KeyType.STREAM) events.filled(index, key);
         long at = Records.expireAt(record);
         if (at != Records.NO_EXPIRY) {
             anyExpires = true;
@@ -152,6 +152,10 @@ public final class Database {
         final long entryOverhead = 48;
         long bytes = entryOverhead + key.length + record.length;
         if (!FieldTable.isPagedCollection(record)) return bytes;
+        if (Records.type(record) == KeyType.STREAM) {
+            long[] s = StreamTable.layout(record);
+            return bytes + sampledPageBytes(s[0], s[1], s[2], samples) + sampledPageBytes(s[0], s[3], s[4], samples);
+        }
         long[] layout = FieldTable.pagedLayout(record);
         long buckets = layout[1], measured = 0, pageBytes = 0;
         long step = samples <= 0 ? 1 : Math.max(1, buckets / samples);
@@ -166,11 +170,32 @@ public final class Database {
         return bytes + (measured == 0 ? 0 : pageBytes * buckets / measured);
     }
 
+    /** The bytes of pages [first, end) of a collection, measured on up to {@code samples} of them and scaled. */
+    private long sampledPageBytes(long id, long first, long end, int samples) {
+        long n = end - first, step = samples <= 0 ? 1 : Math.max(1, n / samples), measured = 0, pageBytes = 0;
+        byte[] k = new byte[16];
+        Records.putLong(k, 0, id);
+        for (long b = first; b < end; b += step, measured++) {
+            Records.putLong(k, 8, b);
+            byte[] page = pages.get(k);
+            if (page != null) pageBytes += 48 + k.length + page.length;
+        }
+        return measured == 0 ? 0 : pageBytes * n / measured;
+    }
+
     /** Removes a key whose record now lives under another name (RENAME): its pages stay in use. */
     public void detach(byte[] key) {
         data.remove(key);
         if (anyExpires) expires.remove(key);
         events.modified(index, key);
+    }
+
+    /**
+     * Clients blocked on the key may have an answer although no record of it changed (XGROUP DESTROY: a waiting
+     * XREADGROUP answers NOGROUP), Redis's explicit signalKeyAsReady.
+     */
+    public void signalReady(byte[] key) {
+        events.filled(index, key);
     }
 
     /**
@@ -258,6 +283,10 @@ public final class Database {
     }
 
     private void releasePages(byte[] rec) {
+        if (Records.type(rec) == KeyType.STREAM) {
+            StreamTable.release(this, rec);
+            return;
+        }
         long[] layout = FieldTable.pagedLayout(rec);
         space.release(pages, layout[0], layout[1]);
     }
