@@ -24,6 +24,7 @@ public final class BlockedClient {
     private final int db;
     private final List<byte[]> keys;
     private final KeyType type;
+    private final boolean servedWhenGone;
     private final long blockedAt = System.nanoTime();
     private final AtomicInteger state = new AtomicInteger(WAITING);
     /** An end asked for while a serve held the claim, carried out by that serve if it served nothing. */
@@ -31,6 +32,11 @@ public final class BlockedClient {
     private ScheduledFuture<?> timeout;
 
     BlockedClient(Session client, byte[][] request, List<byte[]> keys, KeyType type) {
+        this(client, request, keys, type, false);
+    }
+
+    BlockedClient(Session client, byte[][] request, List<byte[]> keys, KeyType type, boolean servedWhenGone) {
+        this.servedWhenGone = servedWhenGone;
         this.client = client;
         this.request = request;
         this.db = client.dbIndex();
@@ -45,6 +51,11 @@ public final class BlockedClient {
     public List<byte[]> keys() { return keys; }
     /** The type a key must hold to serve this waiter; null for a pause. */
     KeyType type() { return type; }
+    /**
+     * Whether a signal on a key that no longer holds {@link #type} runs the command again too: XREADGROUP's, which
+     * answers that its stream is gone, as Redis's unblockDeletedStreamReadgroupClients does.
+     */
+    boolean servedWhenGone() { return servedWhenGone; }
     /** A pause (DEBUG SLEEP) waits on no key, can't be ended by CLIENT UNBLOCK, and answers +OK when time is up. */
     public boolean isPause() { return keys.isEmpty(); }
     long blockedAt() { return blockedAt; }

@@ -98,13 +98,25 @@ public final class Database {
      * pages freed in the background; the extra read for that is skipped while no big collection exists anywhere.
      */
     public void put(byte[] key, byte[] record) {
+        boolean streamReplaced = false;
         if (space.anyPaged()) {
             byte[] previous = data.get(key);
             if (previous != null && FieldTable.isPagedCollection(previous) && !sharesPages(previous, record)) {
                 releasePages(previous);
             }
+            streamReplaced = previous != null && Records.type(previous) == KeyType.STREAM;
         }
         putCollection(key, record);
+        if (streamReplaced) streamGone(key);
+    }
+
+    /**
+     * A stream was deleted or overwritten: clients blocked on it in XREADGROUP must hear (Redis signals the key ready
+     * on every unlink or overwrite of a stream). A stream only ever exists once some paged collection has, so callers
+     * that skip reading the old record while none has lose nothing.
+     */
+    private void streamGone(byte[] key) {
+        events.filled(index, key);
     }
 
     /** Like {@link #put} for a collection rewriting its own record, which must not free its own pages. */
@@ -141,6 +153,7 @@ public final class Database {
         data.remove(key);
         if (anyExpires) expires.remove(key);
         events.modified(index, key);
+        if (Records.type(rec) == KeyType.STREAM) streamGone(key);
         return true;
     }
 
@@ -185,9 +198,11 @@ public final class Database {
 
     /** Removes a key whose record now lives under another name (RENAME): its pages stay in use. */
     public void detach(byte[] key) {
+        byte[] rec = space.anyPaged() ? data.get(key) : null;
         data.remove(key);
         if (anyExpires) expires.remove(key);
         events.modified(index, key);
+        if (rec != null && Records.type(rec) == KeyType.STREAM) streamGone(key);
     }
 
     /**
@@ -223,6 +238,7 @@ public final class Database {
         expires.remove(key);
         stats.expiredKeys.increment();
         events.modifiedByExpiry(index, key);
+        if (rec != null && Records.type(rec) == KeyType.STREAM) streamGone(key);
     }
 
     /**

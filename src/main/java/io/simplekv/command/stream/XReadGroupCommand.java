@@ -26,6 +26,8 @@ final class XReadGroupCommand {
     private XReadGroupCommand() {}
 
     private static final StreamId NEW_ONLY = StreamId.MAX;
+    /** A waiter whose stream was deleted or overwritten meanwhile: Redis 7.0's unblockDeletedStreamReadgroupClients. */
+    private static final RedisError GONE = new RedisError("UNBLOCKED the stream key no longer exists");
 
     static void xreadgroup(Session c, byte[][] a, ReplySink out) {
         XReadCommand.Request r = XReadCommand.parse(c, a, true);
@@ -34,7 +36,13 @@ final class XReadGroupCommand {
         StreamId[] after = new StreamId[r.streams()];
         for (int i = 0; i < r.streams(); i++) {
             byte[] key = a[r.streamsArg() + i], id = a[r.streamsArg() + r.streams() + i];
-            tables[i] = StreamCommands.open(c, key);
+            try {
+                tables[i] = StreamCommands.open(c, key);
+            } catch (RedisError wrongType) {
+                if (c.reprocessing()) throw GONE;
+                throw wrongType;
+            }
+            if (tables[i] == null && c.reprocessing()) throw GONE;
             groups[i] = tables[i] == null ? null : tables[i].groups().get(r.group());
             if (groups[i] == null) {
                 if (c.reprocessing()) throw new RedisError("NOGROUP the consumer group this client was blocked on no longer exists");
@@ -89,7 +97,7 @@ final class XReadGroupCommand {
             return;
         }
         List<byte[]> waitKeys = Arrays.asList(a).subList(r.streamsArg(), r.streamsArg() + r.streams());
-        c.server().waits().block(c, a, waitKeys, KeyType.STREAM, r.timeout());
+        c.server().waits().block(c, a, waitKeys, KeyType.STREAM, r.timeout(), true);
     }
 
     /** New entries after the group's last ID: each moves the group on and, unless NOACK, becomes pending. */

@@ -72,6 +72,26 @@ class StreamBlockingTest extends ServerTestBase {
         }
     }
 
+    /** Redis 7.0 answers an XREADGROUP waiter whose stream is deleted, overwritten or flushed; an XREAD waiter waits on. */
+    @Test
+    void aStreamThatGoesAnswersItsGroupWaiters() {
+        String gone = error("UNBLOCKED the stream key no longer exists");
+        for (String[] change : new String[][] {{"DEL", "s"}, {"SET", "s", "x"}, {"FLUSHDB"}, {"RENAME", "s", "t"}}) {
+            r.call("DEL", "s", "t");
+            r.call("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+            try (Wire group = server.connect(); Wire plain = server.connect()) {
+                assertEquals("", group.call("XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"));
+                assertEquals("", plain.call("XREAD", "BLOCK", "0", "STREAMS", "s", "$"));
+                r.call(change);
+                assertEquals(gone, group.received(), String.join(" ", change));
+                assertEquals("", plain.received());
+                r.call("DEL", "s");
+                r.call("XADD", "s", "1-0", "f", "v");
+                assertEquals(read("s", entry("1-0", "f", "v")), plain.received());
+            }
+        }
+    }
+
     @Test
     void insideMultiItAnswersAsATimeout() {
         r.call("MULTI");
