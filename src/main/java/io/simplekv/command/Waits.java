@@ -67,7 +67,13 @@ public final class Waits {
             byte[] key = k.key().array();
             for (BlockedClient w : registry.waitersOn(k)) {
                 if ((!w.servedWhenGone() && !holds(k.db(), key, w.type())) || !w.claim()) continue;
-                ByteBuf reply = service.reprocess(w);
+                w.client().readyKey(key);
+                ByteBuf reply;
+                try {
+                    reply = service.reprocess(w);
+                } finally {
+                    w.client().readyKey(null);
+                }
                 if (reply != null) {
                     registry.forget(w);
                     w.served();

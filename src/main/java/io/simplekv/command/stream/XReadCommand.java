@@ -97,9 +97,15 @@ final class XReadCommand {
         long count = r.count() == 0 && c.reprocessing() ? BLOCKED_DEFAULT_COUNT : r.count();
         List<byte[]> keys = new ArrayList<>();
         List<List<StreamEntry>> found = new ArrayList<>();
+        int served = servedIndex(c, a, r);
         for (int i = 0; i < r.streams(); i++) {
             StreamTable s = tables[i];
-            if (s == null || s.length() == 0 || !s.lastValidId().after(after[i])) continue;
+            if (served >= 0) {
+                // A waiter's serve answers for the stream whose XADD woke it, once its last ID passed the one awaited.
+                if (i != served || s == null || !s.lastId().after(after[i])) continue;
+            } else if (s == null || s.length() == 0 || !s.lastValidId().after(after[i])) {
+                continue;
+            }
             keys.add(a[r.streamsArg() + i]);
             found.add(s.range(after[i].next(), StreamId.MAX, count, false));
         }
@@ -116,6 +122,17 @@ final class XReadCommand {
         for (int i = 0; i < r.streams(); i++) waiting[r.streamsArg() + r.streams() + i] = after[i].bytes();
         List<byte[]> waitKeys = Arrays.asList(a).subList(r.streamsArg(), r.streamsArg() + r.streams());
         c.server().waits().block(c, waiting, waitKeys, KeyType.STREAM, r.timeout());
+    }
+
+    /**
+     * During a waiter's serve, the index of the stream whose signal is served (its first mention, as Redis keeps
+     * one wait per key), or -1 for a request run as sent: then every stream with something to read answers.
+     */
+    static int servedIndex(Session c, byte[][] a, Request r) {
+        byte[] ready = c.readyKey();
+        if (ready == null) return -1;
+        for (int i = 0; i < r.streams(); i++) if (Arrays.equals(a[r.streamsArg() + i], ready)) return i;
+        return -1;
     }
 
     /** Stream → entries: a map in RESP3, an array of [stream, entries] pairs in RESP2, as xreadCommand branches. */

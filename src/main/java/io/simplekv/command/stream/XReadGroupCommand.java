@@ -34,7 +34,9 @@ final class XReadGroupCommand {
         StreamTable[] tables = new StreamTable[r.streams()];
         StreamGroups.Group[] groups = new StreamGroups.Group[r.streams()];
         StreamId[] after = new StreamId[r.streams()];
+        int served = XReadCommand.servedIndex(c, a, r);
         for (int i = 0; i < r.streams(); i++) {
+            if (served >= 0 && i != served) continue; // a serve looks at the stream that woke it alone
             byte[] key = a[r.streamsArg() + i], id = a[r.streamsArg() + r.streams() + i];
             try {
                 tables[i] = StreamCommands.open(c, key);
@@ -64,12 +66,15 @@ final class XReadGroupCommand {
         List<byte[]> keys = new ArrayList<>();
         List<List<StreamEntry>> found = new ArrayList<>();
         for (int i = 0; i < r.streams(); i++) {
+            if (served >= 0 && i != served) continue;
             StreamTable s = tables[i];
             StreamGroups.Group g = groups[i];
             boolean history = !after[i].equals(NEW_ONLY);
             StreamId gt = after[i];
             if (!history) {
-                if (s.length() == 0 || !s.lastValidId().after(g.lastId)) continue;
+                // A serve goes by the stream's last ID, as serveClientsBlockedOnStreamKey does; a request by its last entry.
+                boolean fresh = served >= 0 ? s.lastId().after(g.lastId) : s.length() > 0 && s.lastValidId().after(g.lastId);
+                if (!fresh) continue;
                 gt = g.lastId;
             }
             byte[] key = a[r.streamsArg() + i];

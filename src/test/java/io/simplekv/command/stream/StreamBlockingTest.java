@@ -92,6 +92,20 @@ class StreamBlockingTest extends ServerTestBase {
         }
     }
 
+    /** A serve answers for the stream whose XADD woke the waiter, as Redis's serveClientsBlockedOnStreamKey does. */
+    @Test
+    void aServeAnswersForTheStreamThatWokeIt() {
+        r.call("XADD", "a", "1-0", "f", "a1");
+        try (Wire waiter = server.connect()) {
+            assertEquals("", waiter.call("XREAD", "BLOCK", "0", "STREAMS", "a", "b", "a", "$", "$", "1-0"));
+            r.call("MULTI");
+            r.call("XADD", "a", "2-0", "f", "a2");
+            r.call("XADD", "b", "1-0", "f", "b1");
+            r.call("EXEC");
+            assertEquals(read("a", entry("2-0", "f", "a2")), waiter.received(), "a, then b, was written: a answers");
+        }
+    }
+
     @Test
     void insideMultiItAnswersAsATimeout() {
         r.call("MULTI");
