@@ -224,6 +224,27 @@ class StreamCommandsTest extends ServerTestBase {
     }
 
     @Test
+    void everyStreamCommandChecksItsArity() {
+        String[][] tooShort = {{"XADD", "s", "*"}, {"XLEN"}, {"XRANGE", "s", "-"}, {"XREVRANGE", "s", "+"}, {"XDEL", "s"},
+                {"XTRIM", "s", "MAXLEN"}, {"XSETID", "s"}, {"XREAD", "STREAMS"}, {"XREADGROUP", "GROUP", "g", "c", "STREAMS", "s"},
+                {"XACK", "s", "g"}, {"XPENDING", "s"}, {"XCLAIM", "s", "g", "c", "0"}, {"XAUTOCLAIM", "s", "g", "c", "0"}};
+        for (String[] call : tooShort) {
+            assertEquals(error("ERR wrong number of arguments for '" + call[0].toLowerCase() + "' command"), r.call(call),
+                    String.join(" ", call));
+        }
+        assertEquals(error("ERR wrong number of arguments for 'xgroup|create' command"), r.call("XGROUP", "CREATE", "s", "g"));
+        assertEquals(error("ERR wrong number of arguments for 'xinfo|stream' command"), r.call("XINFO", "STREAM"));
+        assertEquals(error("ERR wrong number of arguments for 'xinfo|groups' command"), r.call("XINFO", "GROUPS", "s", "x"));
+    }
+
+    @Test
+    void memoryUsageOfAStreamCountsItsPages() {
+        for (int i = 1; i <= 300; i++) r.call("XADD", "s", i + "-0", "field", "value-" + i);
+        String usage = r.call("MEMORY", "USAGE", "s");
+        assertTrue(usage.startsWith(":") && Long.parseLong(usage.substring(1).trim()) > 300 * 10, usage);
+    }
+
+    @Test
     void genericCommandsKnowStreams() {
         r.call("XADD", "s", "1-0", "f", "v");
         assertEquals("*2\r\n" + bulk("0") + array("s"), r.call("SCAN", "0", "TYPE", "stream"));
