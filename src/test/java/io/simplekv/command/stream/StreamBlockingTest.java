@@ -107,6 +107,22 @@ class StreamBlockingTest extends ServerTestBase {
     }
 
     @Test
+    void clientUnblockEndsAWait() {
+        r.call("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+        try (Wire w1 = server.connect(); Wire w2 = server.connect()) {
+            String id1 = w1.call("CLIENT", "ID").substring(1).trim(), id2 = w2.call("CLIENT", "ID").substring(1).trim();
+            assertEquals("", w1.call("XREAD", "BLOCK", "0", "STREAMS", "s", "$"));
+            assertEquals("", w2.call("XREADGROUP", "GROUP", "g", "c", "BLOCK", "500", "STREAMS", "s", ">"));
+            assertEquals(integer(1), r.call("CLIENT", "UNBLOCK", id1));
+            assertEquals(NULL_ARRAY, w1.received());
+            assertEquals(integer(1), r.call("CLIENT", "UNBLOCK", id2, "ERROR"));
+            assertEquals(error("UNBLOCKED client unblocked via CLIENT UNBLOCK"), w2.received());
+            assertEquals("", w2.call("XREADGROUP", "GROUP", "g", "c", "BLOCK", "500", "STREAMS", "s", ">"));
+            assertEquals(NULL_ARRAY, w2.advanceTime(500));
+        }
+    }
+
+    @Test
     void insideMultiItAnswersAsATimeout() {
         r.call("MULTI");
         r.call("XREAD", "BLOCK", "0", "STREAMS", "s", "$");
