@@ -19,8 +19,8 @@ import java.util.Set;
  * {@link #flush}, which writes the changed ones.
  *
  * <p>Page: {@code [count 4][first id 16][last id 16]} then per entry {@code [id 16][delivery time 8][delivery
- * count 8][consumer length 4][consumer]}. Redis keeps a second PEL per consumer; here a consumer's pending entries
- * are found by walking the group's.
+ * count 8][consumer length 4][consumer]}. A consumer's own list (Redis's consumer PEL) holds IDs only: its entries'
+ * consumer is empty and their time and count 0; the group's list has the rest.
  */
 public final class PendingList {
     static final int PAGE_ENTRIES = 64;
@@ -83,6 +83,16 @@ public final class PendingList {
                 if (!v.visit(n)) return;
             }
         }
+    }
+
+    /** The first {@code count} pending entries, in ID order. */
+    public List<Nack> first(long count) {
+        List<Nack> out = new ArrayList<>();
+        walk(StreamId.MIN, StreamId.MAX, n -> {
+            out.add(n);
+            return out.size() < count;
+        });
+        return out;
     }
 
     /** The lowest and highest pending IDs, or null when nothing is pending. */

@@ -14,7 +14,6 @@ import io.simplekv.protocol.ReplySink;
 import io.simplekv.text.RedisNumbers;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
@@ -46,11 +45,7 @@ final class PendingCommands {
         for (int j = 3; j < a.length; j++) ids[j - 3] = StreamIds.strict(a[j], 0);
         long acked = 0;
         for (StreamId id : ids) {
-            PendingList.Nack n = g.pel.remove(id);
-            if (n == null) continue;
-            StreamGroups.Consumer owner = g.consumer(n.consumer());
-            if (owner != null) owner.pending--;
-            acked++;
+            if (g.ack(id) != null) acked++;
         }
         if (acked > 0) {
             s.groupsChanged();
@@ -97,25 +92,31 @@ final class PendingCommands {
             out.bulk(bounds[0].bytes());
             out.bulk(bounds[1].bytes());
             List<StreamGroups.Consumer> withPending = new ArrayList<>();
-            for (StreamGroups.Consumer con : g.consumers()) if (con.pending > 0) withPending.add(con);
+            for (StreamGroups.Consumer con : g.consumers()) if (con.pending() > 0) withPending.add(con);
             out.array(withPending.size());
             for (StreamGroups.Consumer con : withPending) {
                 out.array(2);
                 out.bulk(con.name);
-                out.bulk(Long.toString(con.pending));
+                out.bulk(Long.toString(con.pending()));
             }
             return;
         }
-        if (consumerName != null && g.consumer(consumerName) == null) {
+        StreamGroups.Consumer only = consumerName == null ? null : g.consumer(consumerName);
+        if (consumerName != null && only == null) {
             out.array(0);
             return;
         }
         long now = System.currentTimeMillis(), limit = count, idle = minIdle;
-        byte[] only = consumerName;
         List<PendingList.Nack> found = new ArrayList<>();
-        if (limit > 0) {
+        if (limit > 0 && only != null) {
+            // The consumer's own list, as Redis walks its consumer PEL; entries too recent for IDLE don't count.
+            for (PendingList.Nack n : g.pendingOf(only, start, end, idle == 0 ? limit : 0)) {
+                if (idle != 0 && now - n.deliveryTime() < idle) continue;
+                found.add(n);
+                if (found.size() == limit) break;
+            }
+        } else if (limit > 0) {
             g.pel.walk(start, end, n -> {
-                if (only != null && !Arrays.equals(n.consumer(), only)) return true;
                 if (idle != 0 && now - n.deliveryTime() < idle) return true;
                 found.add(n);
                 return found.size() < limit;
@@ -188,32 +189,23 @@ final class PendingCommands {
             if (entry.isEmpty()) {
                 // The entry is gone from the stream: its pending entry goes too.
                 if (n != null) {
-                    g.pel.remove(id);
-                    StreamGroups.Consumer owner = g.consumer(n.consumer());
-                    if (owner != null) owner.pending--;
+                    g.ack(id);
                     changed = true;
                 }
                 continue;
             }
-            byte[] previousOwner = null;
             long deliveries;
             if (n == null) {
                 if (!force) continue;
                 deliveries = 1; // a NACK made by FORCE starts as a first delivery, as streamCreateNACK makes it
             } else {
                 if (minIdle != 0 && now - n.deliveryTime() < minIdle) continue;
-                previousOwner = n.consumer();
                 deliveries = n.deliveryCount();
             }
             if (consumer == null) consumer = lookupOrCreate(c, g, a[3], a[1], now);
             if (retryCount >= 0) deliveries = retryCount;
             else if (!justId) deliveries++;
-            if (previousOwner == null || !Arrays.equals(previousOwner, consumer.name)) {
-                StreamGroups.Consumer owner = previousOwner == null ? null : g.consumer(previousOwner);
-                if (owner != null) owner.pending--;
-                consumer.pending++;
-            }
-            g.pel.put(new PendingList.Nack(id, consumer.name, deliveryTime, deliveries));
+            g.assign(id, consumer, deliveryTime, deliveries);
             claimed.add(entry.get(0));
             changed = true;
         }
@@ -286,21 +278,14 @@ final class PendingCommands {
             PendingList.Nack n = scan.get(i++);
             List<StreamEntry> entry = s.range(n.id(), n.id(), 1, false);
             if (entry.isEmpty()) {
-                g.pel.remove(n.id());
-                StreamGroups.Consumer owner = g.consumer(n.consumer());
-                if (owner != null) owner.pending--;
+                g.ack(n.id());
                 deleted.add(n.id());
                 count--;
                 continue;
             }
             if (minIdle != 0 && now - n.deliveryTime() < minIdle) continue;
             if (consumer == null) consumer = lookupOrCreate(c, g, a[3], a[1], now);
-            if (!Arrays.equals(n.consumer(), consumer.name)) {
-                StreamGroups.Consumer owner = g.consumer(n.consumer());
-                if (owner != null) owner.pending--;
-                consumer.pending++;
-            }
-            g.pel.put(new PendingList.Nack(n.id(), consumer.name, now, justId ? n.deliveryCount() : n.deliveryCount() + 1));
+            g.assign(n.id(), consumer, now, justId ? n.deliveryCount() : n.deliveryCount() + 1);
             claimed.add(entry.get(0));
             count--;
         }

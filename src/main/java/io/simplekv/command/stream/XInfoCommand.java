@@ -13,7 +13,6 @@ import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import static io.simplekv.command.CommandSpec.command;
@@ -99,7 +98,7 @@ final class XInfoCommand {
         out.bulk("pel-count");
         out.integer(g.pel.size());
         out.bulk("pending");
-        List<PendingList.Nack> pending = pending(g, null, count);
+        List<PendingList.Nack> pending = pending(g, count);
         out.array(pending.size());
         for (PendingList.Nack n : pending) {
             out.array(4);
@@ -117,9 +116,9 @@ final class XInfoCommand {
             out.bulk("seen-time");
             out.integer(con.seenTime);
             out.bulk("pel-count");
-            out.integer(con.pending);
+            out.integer(con.pending());
             out.bulk("pending");
-            List<PendingList.Nack> own = pending(g, con.name, count);
+            List<PendingList.Nack> own = g.pendingOf(con, StreamId.MIN, StreamId.MAX, count);
             out.array(own.size());
             for (PendingList.Nack n : own) {
                 out.array(3);
@@ -130,14 +129,8 @@ final class XInfoCommand {
         }
     }
 
-    private static List<PendingList.Nack> pending(StreamGroups.Group g, byte[] consumer, long count) {
-        List<PendingList.Nack> out = new ArrayList<>();
-        if (consumer != null && g.consumer(consumer).pending == 0) return out;
-        g.pel.walk(StreamId.MIN, StreamId.MAX, n -> {
-            if (consumer == null || Arrays.equals(n.consumer(), consumer)) out.add(n);
-            return count == 0 || out.size() < count;
-        });
-        return out;
+    private static List<PendingList.Nack> pending(StreamGroups.Group g, long count) {
+        return g.pel.first(count == 0 ? Long.MAX_VALUE : count);
     }
 
     private static void entriesRead(ReplySink out, StreamGroups.Group g) {
@@ -189,7 +182,7 @@ final class XInfoCommand {
             out.bulk("name");
             out.bulk(con.name);
             out.bulk("pending");
-            out.integer(con.pending);
+            out.integer(con.pending());
             out.bulk("idle");
             out.integer(Math.max(0, now - con.seenTime));
         }

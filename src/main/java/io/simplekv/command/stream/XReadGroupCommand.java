@@ -111,14 +111,8 @@ final class XReadGroupCommand {
         List<StreamEntry> entries = s.range(start, StreamId.MAX, count, false);
         for (StreamEntry e : entries) {
             GroupProgress.delivered(s, g, e.id());
-            if (noAck) continue;
-            PendingList.Nack old = g.pel.put(new PendingList.Nack(e.id(), consumer.name, now, 1));
-            if (old != null) {
-                // Delivered before (XGROUP SETID went back): the entry changes hands and its count starts again.
-                StreamGroups.Consumer previous = g.consumer(old.consumer());
-                if (previous != null) previous.pending--;
-            }
-            consumer.pending++;
+            // Delivered before (XGROUP SETID went back): the entry changes hands and its count starts again.
+            if (!noAck) g.assign(e.id(), consumer, now, 1);
         }
         return entries;
     }
@@ -129,11 +123,7 @@ final class XReadGroupCommand {
      */
     private static List<StreamEntry> history(StreamTable s, StreamGroups.Group g, StreamGroups.Consumer consumer,
                                              StreamId start, long count, long now) {
-        List<PendingList.Nack> mine = new ArrayList<>();
-        g.pel.walk(start, StreamId.MAX, n -> {
-            if (Arrays.equals(n.consumer(), consumer.name)) mine.add(n);
-            return count == 0 || mine.size() < count;
-        });
+        List<PendingList.Nack> mine = g.pendingOf(consumer, start, StreamId.MAX, count);
         List<StreamEntry> out = new ArrayList<>(mine.size());
         for (PendingList.Nack n : mine) {
             List<StreamEntry> one = s.range(n.id(), n.id(), 1, false);
