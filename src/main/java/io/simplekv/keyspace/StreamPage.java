@@ -1,8 +1,6 @@
 package io.simplekv.keyspace;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The bytes of one stream page, a record of the pages table holding a run of entries in ID order: Redis's listpack
@@ -213,15 +211,6 @@ final class StreamPage {
         Records.putInt(out, DEAD, 0);
         Records.putLong(out, LP_BYTES, 0);
         Records.putInt(out, MASTER_COUNT, 0);
-        return out;
-    }
-
-    /** The live entries of a page in order, for tests and whole-page reads. */
-    static List<StreamEntry> liveEntries(byte[] p) {
-        List<StreamEntry> out = new ArrayList<>();
-        for (int at = firstEntry(p); at >= 0; at = nextEntry(p, at)) {
-            if (!isDeleted(p, at)) out.add(new StreamEntry(idAt(p, at), fieldsAt(p, at)));
-        }
         return out;
     }
 

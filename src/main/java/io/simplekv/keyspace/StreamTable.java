@@ -30,7 +30,6 @@ public final class StreamTable {
     private final Database db;
     private final byte[] key;
     private final long expireAt;
-    private final boolean existed;
     private final StreamLimits limits;
     private long id;
     private long length;
@@ -45,11 +44,10 @@ public final class StreamTable {
     private byte[] tail;
     private long tailNo = NONE;
 
-    private StreamTable(Database db, byte[] key, long expireAt, boolean existed, StreamLimits limits) {
+    private StreamTable(Database db, byte[] key, long expireAt, StreamLimits limits) {
         this.db = db;
         this.key = key;
         this.expireAt = expireAt;
-        this.existed = existed;
         this.limits = limits;
     }
 
@@ -58,7 +56,7 @@ public final class StreamTable {
         byte[] rec = db.lookup(key);
         if (rec == null) return null;
         if (Records.type(rec) != KeyType.STREAM) throw RedisError.WRONGTYPE;
-        StreamTable t = new StreamTable(db, key, Records.expireAt(rec), true, limits);
+        StreamTable t = new StreamTable(db, key, Records.expireAt(rec), limits);
         int off = Records.payloadOffset(rec);
         t.id = Records.getLong(rec, off + 1);
         t.length = Records.getLong(rec, off + 9);
@@ -78,7 +76,7 @@ public final class StreamTable {
     public static StreamTable openOrCreate(Database db, byte[] key, StreamLimits limits) {
         StreamTable t = open(db, key, limits);
         if (t != null) return t;
-        t = new StreamTable(db, key, Records.NO_EXPIRY, false, limits);
+        t = new StreamTable(db, key, Records.NO_EXPIRY, limits);
         t.id = db.space().allocateId();
         t.changed = true;
         return t;
@@ -392,10 +390,6 @@ public final class StreamTable {
         db.restate(key, record());
     }
 
-    /** Whether the stream's record is new in this command (XGROUP CREATE MKSTREAM signals the key it makes). */
-    public boolean isNew() {
-        return !existed;
-    }
 
     private byte[] record() {
         byte[] p = new byte[META_BYTES];
@@ -412,11 +406,6 @@ public final class StreamTable {
         Records.putLong(p, 105, groups);
         Records.putLong(p, 113, nextAux);
         return Records.encode(KeyType.STREAM, expireAt, p, 0, p.length, false);
-    }
-
-    /** Whether the stream was stored before this command. */
-    public boolean existed() {
-        return existed;
     }
 
     /**
