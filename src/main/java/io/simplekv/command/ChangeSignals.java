@@ -26,6 +26,11 @@ final class ChangeSignals implements KeyEvents {
         changed(db, key, true);
     }
 
+    @Override
+    public void changedQuietly(int db) {
+        server.persistence().changed();
+    }
+
     private void changed(int db, byte[] key, boolean byExpiry) {
         server.persistence().changed();
         WatchRegistry watches = server.watches();

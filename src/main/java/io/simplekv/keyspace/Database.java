@@ -146,6 +146,11 @@ public final class Database {
         data.put(key, record);
     }
 
+    /** A write this command made that signals to no key but is still a change to persist (KeyEvents.changedQuietly). */
+    void changedQuietly() {
+        events.changedQuietly(index);
+    }
+
     public boolean delete(byte[] key) {
         byte[] rec = lookup(key);
         if (rec == null) return false;

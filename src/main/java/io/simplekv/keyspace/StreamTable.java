@@ -358,6 +358,7 @@ public final class StreamTable {
         boolean quietly = false;
         if (groupsChanged) {
             groupsChanged = false;
+            db.changedQuietly(); // Redis counts group changes dirty without signalling the key
             groupState.flush();
             long before = groups;
             if (groupState.size() == 0) {
@@ -388,6 +389,7 @@ public final class StreamTable {
         if (!changed) return;
         changed = false;
         db.restate(key, record());
+        db.changedQuietly();
     }
 
 

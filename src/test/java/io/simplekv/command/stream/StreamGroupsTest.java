@@ -126,6 +126,28 @@ class StreamGroupsTest extends ServerTestBase {
         assertEquals("*4\r\n" + integer(1) + bulk("1-0") + bulk("1-0") + "*1\r\n" + array("dave", "1"), r.call("XPENDING", "s", "g"));
     }
 
+    private long changesSinceSave() {
+        String info = r.call("INFO", "persistence");
+        int at = info.indexOf("rdb_changes_since_last_save:") + "rdb_changes_since_last_save:".length();
+        return Long.parseLong(info.substring(at, info.indexOf('\r', at)));
+    }
+
+    /** A group's progress is a change to persist (Redis's dirty counter), though it signals no key (no WATCH). */
+    @Test
+    void groupChangesCountAsChangesButTouchNoWatch() {
+        fill("s", 2);
+        r.call("XGROUP", "CREATE", "s", "g", "0");
+        r.call("WATCH", "s");
+        long before = changesSinceSave();
+        r.call("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">");
+        r.call("XACK", "s", "g", "1-0");
+        r.call("XSETID", "s", "9-0");
+        assertTrue(changesSinceSave() >= before + 3, before + " -> " + changesSinceSave());
+        r.call("MULTI");
+        r.call("XLEN", "s");
+        assertEquals("*1\r\n" + integer(2), r.call("EXEC"), "XREADGROUP, XACK and XSETID leave WATCH alone");
+    }
+
     @Test
     void groupsSurviveCopyAndGoWithTheStream() {
         fill("s", 2);
