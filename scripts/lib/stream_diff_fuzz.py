@@ -54,6 +54,8 @@ class C:
 
 def norm(cmd, v):
     c = cmd[0].upper()
+    if c == "XPENDING" and len(cmd) > 3 and isinstance(v, list):
+        v = [[e[0], e[1], b":?", e[3]] if isinstance(e, list) and len(e) == 4 else e for e in v]  # idle times
     if c == "XINFO" and isinstance(v, list):
         v = list(v)
         for k in range(0, len(v) - 1, 2):
@@ -118,10 +120,21 @@ def main(p1, p2, seed, steps):
                   ["JUSTID"] + rnd.choice([[], ["FORCE"], ["RETRYCOUNT", "3"]])
         elif op < 0.96:
             cmd = ["XAUTOCLAIM", k, rnd.choice(["g1", "g2"]), rnd.choice(["c1", "c5"]), "0", rnd.choice(["-", rid()]), "COUNT", str(rnd.randint(1, 4)), "JUSTID"]
+        elif op < 0.965:
+            cmd = rnd.choice([["XGROUP", "DELCONSUMER", k, "g1", rnd.choice(["c1", "c2"])],
+                              ["XGROUP", "CREATECONSUMER", k, "g2", rnd.choice(["c1", "c9"])],
+                              ["XGROUP", "DESTROY", k, rnd.choice(["g1", "g2"])],
+                              ["XSETID", k, rid()] + rnd.choice([[], ["ENTRIESADDED", str(rnd.randint(0, 40))],
+                                                                 ["MAXDELETEDID", rid()]])])
+        elif op < 0.97:
+            cmd = ["XPENDING", k, rnd.choice(["g1", "g2"]), rnd.choice(["-", rid()]), "+", str(rnd.randint(0, 5))] + \
+                  rnd.choice([[], ["c1"], ["c2"]])
+        elif op < 0.975:
+            cmd = ["XCLAIM", k, rnd.choice(["g1", "g2"]), "c6", "0", rid(), rid()]
         elif op < 0.98:
             cmd = ["XINFO", "GROUPS", k]
         else:
-            cmd = ["XREAD", "COUNT", str(rnd.randint(1, 5)), "STREAMS", k, rid()]
+            cmd = ["XREAD", "COUNT", str(rnd.randint(1, 5)), "STREAMS", "s1", "s2", rid(), rid()]
         if VERBOSE and k == "s1": print(step, " ".join(cmd))
         ra, rb = norm(cmd, a.call(*cmd)), norm(cmd, b.call(*cmd))
         if ra != rb:
