@@ -19,11 +19,15 @@ public final class BlockedClient {
     /** How a wait ends when nothing served it. */
     public enum Ending { TIMEOUT, ERROR }
 
+    /** What the client waits for: data on its keys, the end of a DEBUG SLEEP, or replica acknowledgements (WAIT). */
+    enum Kind { KEYS, PAUSE, REPLICAS }
+
     private final Session client;
     private final byte[][] request;
     private final int db;
     private final List<byte[]> keys;
     private final KeyType type;
+    private final Kind kind;
     private final boolean servedWhenGone;
     private final long blockedAt = System.nanoTime();
     private final AtomicInteger state = new AtomicInteger(WAITING);
@@ -31,11 +35,12 @@ public final class BlockedClient {
     private volatile Ending deferredEnd;
     private ScheduledFuture<?> timeout;
 
-    BlockedClient(Session client, byte[][] request, List<byte[]> keys, KeyType type) {
-        this(client, request, keys, type, false);
+    BlockedClient(Session client, byte[][] request, List<byte[]> keys, KeyType type, Kind kind) {
+        this(client, request, keys, type, kind, false);
     }
 
-    BlockedClient(Session client, byte[][] request, List<byte[]> keys, KeyType type, boolean servedWhenGone) {
+    BlockedClient(Session client, byte[][] request, List<byte[]> keys, KeyType type, Kind kind, boolean servedWhenGone) {
+        this.kind = kind;
         this.servedWhenGone = servedWhenGone;
         this.client = client;
         this.request = request;
@@ -57,7 +62,8 @@ public final class BlockedClient {
      */
     boolean servedWhenGone() { return servedWhenGone; }
     /** A pause (DEBUG SLEEP) waits on no key, can't be ended by CLIENT UNBLOCK, and answers +OK when time is up. */
-    public boolean isPause() { return keys.isEmpty(); }
+    public boolean isPause() { return kind == Kind.PAUSE; }
+    Kind kind() { return kind; }
     long blockedAt() { return blockedAt; }
 
     /** A serve takes the waiter for the run of its command; false if someone else holds or ended it. */

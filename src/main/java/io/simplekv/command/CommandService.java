@@ -41,6 +41,7 @@ public final class CommandService {
     /** Used on the script thread only. */
     private final KeyspaceHold hold;
     private final Tracking tracking;
+    private final ClientPause pause;
 
     CommandService(ServerContext server) {
         this.server = server;
@@ -51,6 +52,7 @@ public final class CommandService {
         this.scripts = server.scripts();
         this.hold = new KeyspaceHold(server.keyspace());
         this.tracking = server.tracking();
+        this.pause = server.pause();
     }
 
     public Waits waits() {
@@ -65,6 +67,7 @@ public final class CommandService {
         server.monitors().remove(client);
         client.unwatchAll();
         tracking.disable(client);
+        pause.forget(client);
     }
 
     /**
@@ -87,7 +90,7 @@ public final class CommandService {
 
     /**
      * Runs one request of a client. False when it did nothing because a script holds the server: the caller holds
-     * the request back and runs it again once {@link #whenScriptsAllow} calls back (nothing was written).
+     * the request back and runs it again once {@link #whenAllowed} calls back (nothing was written).
      */
     public boolean execute(Session client, byte[][] args, ReplySink out) {
         return execute(client, args, out, null);
@@ -172,8 +175,14 @@ public final class CommandService {
         // Past the threshold only what may run beside a busy script does (SCRIPT KILL, SHUTDOWN NOSAVE...).
         if (!behindScript && scripts.running() && !scripts.onScriptThread() && !spec.has(CommandFlag.ALLOW_BUSY)) {
             ScriptRun busy = scripts.current();
+            client.failMulti(); // a refused command dooms the transaction, as Redis's rejectCommand flags it
             reject(out, spec, Scripts.busyError(busy == null || busy.eval()));
             return true;
+        }
+        // CLIENT PAUSE: the request waits, as Redis's blockPostponeClient (a MONITOR, a replica to Redis, never does).
+        if (pause.active() && !server.monitors().contains(client) && pause.holds(changesData(spec, client, args))) {
+            client.heldByPause(true);
+            return false;
         }
         if (client.inMulti() && !spec.has(ExecutionTrait.NOT_QUEUED)) {
             if (spec.has(CommandFlag.NO_MULTI)) {
@@ -200,14 +209,35 @@ public final class CommandService {
         return true;
     }
 
-    /** Calls back once no script is queued or running, for a caller holding back requests execute() refused. */
-    public void whenScriptsAllow(Runnable callback) {
-        scripts.whenIdle(callback);
+    /**
+     * Calls back once the request execute() refused may run: the pause is over, or no script is queued or running.
+     * The caller holds back its requests until then.
+     */
+    public void whenAllowed(Session client, Runnable callback) {
+        if (client.heldByPause()) {
+            client.heldByPause(false);
+            pause.whenLifted(client, callback);
+        } else {
+            scripts.whenIdle(callback);
+        }
     }
 
-    /** Milliseconds after which a request refused for a running script should be tried again (-1: only when idle). */
-    public long scriptRetryMillis() {
-        return scripts.untilTimeout();
+    /** Milliseconds after which a refused request should be tried again (-1: only when called back). */
+    public long retryMillis(Session client) {
+        return pause.waiting(client) ? pause.remainingMillis() : scripts.untilTimeout();
+    }
+
+    /**
+     * Whether a request may change data, for CLIENT PAUSE WRITE (Redis's is_may_replicate_command): a write or a
+     * may_replicate command, a script unless its flags say no-writes, an EXEC whose queue holds one of those.
+     */
+    private boolean changesData(CommandSpec spec, Session client, byte[][] args) {
+        if (spec == exec && client.inMulti()) {
+            for (byte[][] q : client.queued()) if (changesData(specOf(q), client, q)) return true;
+            return false;
+        }
+        if (!spec.mayReplicate()) return false;
+        return !spec.has(ExecutionTrait.RUNS_SCRIPT) || !scripts.declaresNoWrites(spec.name, args);
     }
 
     /** A script command (EVAL, FCALL...) or an EXEC with one in its queue: it must run on the script thread. */
@@ -375,7 +405,7 @@ public final class CommandService {
         if (spec == null) refusal = "Unknown Redis command called from script";
         else if (!spec.arityAccepts(args.length)) refusal = "Wrong number of args calling Redis command from script";
         else if (spec.has(CommandFlag.NOSCRIPT) && scripts.deniesNoscript()) refusal = "This Redis command is not allowed from script";
-        else if (run.readOnly() && spec.has(CommandFlag.WRITE)) refusal = "Write commands are not allowed from read-only scripts.";
+        else if (run.readOnly() && spec.mayReplicate()) refusal = "Write commands are not allowed from read-only scripts.";
         else if (spec.has(CommandFlag.DENYOOM) && !run.allowOom() && !run.wrote()) {
             String full = server.keyspace().engine().writeRefusal();
             if (full != null) refusal = full;
@@ -432,6 +462,9 @@ public final class CommandService {
         // Inside EXEC the queued commands share EXEC's unit; anything else opens its own.
         UnitOfWork unit = client.unit();
         boolean own = unit == null;
+        // Redis 7 judges TTLs inside a script at the instant it started: nothing expires under it.
+        boolean frozen = spec.has(ExecutionTrait.RUNS_SCRIPT) && scripts.onScriptThread();
+        if (frozen) server.keyspace().clock().freeze();
         try {
             if (own) {
                 unit = unitFor(spec, client, args);
@@ -444,6 +477,7 @@ public final class CommandService {
             if (e instanceof StorageException) server.keyspace().space().writeFailed();
             replyFailure(spec, e, out, mark);
         } finally {
+            if (frozen) server.keyspace().clock().thaw();
             if (own && unit != null) {
                 client.unit(null);
                 // The command's writes reach storage before its locks are released.
@@ -525,15 +559,8 @@ public final class CommandService {
         }
     }
 
-    /**
-     * Redis 7.0's commands flagged may_replicate, which COMMAND INFO does not show (so the catalog lacks the flag):
-     * they may change data without being writes (a script, a publish). FUNCTION's changes are writes already.
-     */
-    private static final java.util.Set<String> MAY_REPLICATE = java.util.Set.of("eval", "evalsha", "fcall", "pfcount",
-            "publish", "spublish");
-
     private static boolean touchesKeyspace(CommandSpec spec) {
-        return spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY) || MAY_REPLICATE.contains(spec.fullName);
+        return spec.mayReplicate() || spec.has(CommandFlag.READONLY);
     }
 
     private void reject(ReplySink out, CommandSpec spec, String message) {

@@ -83,6 +83,18 @@ public final class CommandSpec {
         return arity >= 0 ? argc == arity : argc >= -arity;
     }
 
+    /**
+     * Redis 7.0's commands flagged may_replicate, which COMMAND INFO does not show (so the catalog lacks the flag):
+     * they may change data without being writes (a script, a publish). FUNCTION's changes are writes already.
+     */
+    private static final java.util.Set<String> MAY_REPLICATE = java.util.Set.of("eval", "evalsha", "fcall", "pfcount",
+            "publish", "spublish");
+
+    /** A write, or a command Redis flags may_replicate: what CLIENT PAUSE WRITE holds and a replica may not send. */
+    public boolean mayReplicate() {
+        return has(CommandFlag.WRITE) || MAY_REPLICATE.contains(fullName);
+    }
+
     public boolean has(CommandFlag flag) {
         return flags.contains(flag);
     }

@@ -45,6 +45,7 @@ public final class ServerContext {
     private final CommandService service;
     private final io.simplekv.tracking.Tracking tracking;
     private volatile boolean cronPaused;
+    private final ClientPause pause;
 
     /** Wires a keyspace over the engine, the command table and the service; starts no threads. */
     public ServerContext(ServerConfig config, StorageEngine engine, ServerControl control, CommandTable commands) {
@@ -56,6 +57,7 @@ public final class ServerContext {
         this.persistence = new Persistence(keyspace, this.config::get);
         this.commands = commands;
         this.blocking = new BlockedKeys();
+        this.pause = new ClientPause(keyspace.clock());
         this.tracking = new io.simplekv.tracking.Tracking(clients::get,
                 () -> Long.parseLong(this.config.get().get("tracking-table-max-keys")));
         keyspace.events(new ChangeSignals(this));
@@ -83,6 +85,7 @@ public final class ServerContext {
     public ClientRegistry clients() { return clients; }
     public PubSub pubsub() { return pubsub; }
     public io.simplekv.tracking.Tracking tracking() { return tracking; }
+    public ClientPause pause() { return pause; }
     /** DEBUG PAUSE-CRON: whether the periodic chores are suspended. */
     public boolean cronPaused() { return cronPaused; }
     public void pauseCron(boolean paused) { this.cronPaused = paused; }

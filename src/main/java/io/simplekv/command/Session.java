@@ -58,6 +58,8 @@ public final class Session implements TrackedClient {
     /** The unit of work this session's command runs in (EXEC's, for its queued commands), or null between commands. */
     private io.simplekv.keyspace.UnitOfWork unit;
     private boolean wroteInBatch;
+    /** The request just refused waits for CLIENT PAUSE to end (not for a script): see CommandService.whenAllowed. */
+    private boolean heldByPause;
 
     public Session(long id, ServerContext server, ClientLink link) {
         this.id = id;
@@ -122,6 +124,9 @@ public final class Session implements TrackedClient {
     /** The unit of work of the running command: a step that reads a whole table after writing flushes it. */
     public io.simplekv.keyspace.UnitOfWork unit() { return unit; }
     void unit(io.simplekv.keyspace.UnitOfWork u) { this.unit = u; }
+
+    boolean heldByPause() { return heldByPause; }
+    void heldByPause(boolean v) { this.heldByPause = v; }
 
     /** Whether a write command ran since the last flush of replies (appendfsync always forces before it). */
     public boolean wroteInBatch() { return wroteInBatch; }

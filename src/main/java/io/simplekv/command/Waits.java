@@ -46,14 +46,25 @@ public final class Waits {
             c.blockedAgain(true);
             return;
         }
-        BlockedClient w = new BlockedClient(c, request, keys, type, servedWhenGone);
+        park(new BlockedClient(c, request, keys, type, BlockedClient.Kind.KEYS, servedWhenGone), timeoutMs);
+    }
+
+    private void park(BlockedClient w, long timeoutMs) {
         registry.add(w);
-        if (timeoutMs > 0) w.timeout(c.link().schedule(() -> end(w, BlockedClient.Ending.TIMEOUT), timeoutMs));
+        if (timeoutMs > 0) w.timeout(w.client().link().schedule(() -> end(w, BlockedClient.Ending.TIMEOUT), timeoutMs));
     }
 
     /** DEBUG SLEEP: only this client waits, and answers +OK when the time is up. */
     public void pause(Session c, byte[][] request, long millis) {
-        block(c, request, List.of(), null, millis);
+        park(new BlockedClient(c, request, List.of(), null, BlockedClient.Kind.PAUSE), millis);
+    }
+
+    /**
+     * WAIT for replicas that will never acknowledge (there are none): the client waits out its timeout (0: until
+     * CLIENT UNBLOCK) and is told how many acknowledged, 0, as Redis's blockForReplication ends.
+     */
+    public void awaitReplicas(Session c, byte[][] request, long timeoutMs) {
+        park(new BlockedClient(c, request, List.of(), null, BlockedClient.Kind.REPLICAS), timeoutMs);
     }
 
     /**
@@ -123,6 +134,7 @@ public final class Waits {
         boolean error = e == BlockedClient.Ending.ERROR && !w.isPause();
         if (w.isPause()) out.ok();
         else if (error) out.error(UNBLOCKED);
+        else if (w.kind() == BlockedClient.Kind.REPLICAS) out.integer(0);
         else out.nullArray();
         service.countUnblocked(w, error ? UNBLOCKED : null);
         c.link().resume(out.buffer());

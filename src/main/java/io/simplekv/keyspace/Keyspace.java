@@ -12,6 +12,7 @@ public final class Keyspace implements AutoCloseable {
     private final Storage meta;
     private final PageSpace space;
     private volatile KeyEvents events = KeyEvents.NONE;
+    private final ExpiryClock clock = new ExpiryClock();
 
     public Keyspace(StorageEngine engine, int databases, ServerStats stats) {
         this.engine = engine;
@@ -20,11 +21,15 @@ public final class Keyspace implements AutoCloseable {
         this.dbs = new Database[databases];
         for (int i = 0; i < databases; i++) {
             dbs[i] = new Database(i, engine.open(dataTable(i)), engine.open(expiresTable(i)),
-                    engine.open(pagesTable(i)), space, stats);
+                    engine.open(pagesTable(i)), space, stats, clock);
         }
     }
 
     /** The table of server-wide records beside the databases (FUNCTION libraries, page-space bookkeeping). */
+    public ExpiryClock clock() {
+        return clock;
+    }
+
     public Storage meta() {
         return meta;
     }

@@ -41,6 +41,10 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
 
     private final LongSupplier maxBulkLength;
     private final LongSupplier queryBufferLimit;
+    /** Whether the client may send big requests yet: before AUTH, Redis bounds what it will buffer for it. */
+    private java.util.function.BooleanSupplier authenticated = () -> true;
+    /** Redis's limits for a client that has not authenticated (networking.c). */
+    private static final int UNAUTHENTICATED_MAX_ARGS = 10, UNAUTHENTICATED_MAX_BULK = 16384;
 
     private byte[][] args;
     private int expectedArgs;
@@ -85,6 +89,11 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
     private static final int MAX_HEADER_LINE = 64 * 1024;
     private static final Pattern NEGATIVE_LENGTH = Pattern.compile("length: -\\d+ \\(expected: >= -1\\)");
 
+    /** Tells the assembler how to know the client has authenticated (set once its session exists). */
+    public void authenticatedBy(java.util.function.BooleanSupplier check) {
+        this.authenticated = check;
+    }
+
     /** True while a request is partly received, so a decoder error means a bad bulk, not a bad header. */
     public boolean insideRequest() {
         return args != null;
@@ -123,6 +132,9 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
     private void startArray(long n) {
         if (args != null) throw new ProtocolException("expected '$', got '*'");
         if (n > Integer.MAX_VALUE) throw new ProtocolException("invalid multibulk length");
+        if (n > UNAUTHENTICATED_MAX_ARGS && !authenticated.getAsBoolean()) {
+            throw new ProtocolException("unauthenticated multibulk length");
+        }
         if (n <= 0) return; // Redis silently skips "*0" and "*-1".
         expectedArgs = (int) n;
         args = new byte[(int) Math.min(n, MAX_PREALLOCATED_ARGS)][];
@@ -171,6 +183,9 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
     private void startBulk(int length) {
         if (args == null) throw new ProtocolException("expected '*', got '$'");
         if (length > maxBulkLength.getAsLong()) throw new ProtocolException("invalid bulk length");
+        if (length > UNAUTHENTICATED_MAX_BULK && !authenticated.getAsBoolean()) {
+            throw new ProtocolException("unauthenticated bulk length");
+        }
         requestBytes += length;
         if (requestBytes > queryBufferLimit.getAsLong()) {
             throw new QueryBufferExceeded();

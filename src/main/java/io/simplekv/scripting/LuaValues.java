@@ -320,7 +320,8 @@ final class LuaValues {
             return new Reply.Error("ERR Error running script " + sha + ", " + msg);
         }
         String err = field(p, "err"), source = field(p, "source"), line = field(p, "line");
-        if (err == null) err = "";
+        // error({}): redis-server 7.0.15 crashes here (a null message); later Redis versions fall back to a generic one.
+        if (err == null) err = "ERR unknown error";
         if (source != null && line != null) err += " script: " + sha + ", on " + source + ":" + line + ".";
         return new Reply.Error(err, alreadyCounted(p));
     }

@@ -186,6 +186,30 @@ public final class Scripts implements AutoCloseable {
     }
 
     /**
+     * Whether EVAL's body, EVALSHA's cached script or FCALL's function declares no-writes (Redis's
+     * evalGetCommandFlags / fcallGetCommandFlags), so CLIENT PAUSE WRITE lets it run; false when unknown.
+     */
+    public boolean declaresNoWrites(String command, byte[][] args) {
+        if (args.length < 2) return false;
+        try {
+            return switch (command) {
+                case "eval" -> ScriptFlags.parse(args[1]).noWrites();
+                case "evalsha" -> {
+                    EvalScript s = cache.get(new String(args[1], java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase());
+                    yield s != null && s.flags().noWrites();
+                }
+                case "fcall" -> {
+                    Functions.Function f = functions.function(new String(args[1], java.nio.charset.StandardCharsets.UTF_8));
+                    yield f != null && f.has("no-writes");
+                }
+                default -> false;
+            };
+        } catch (ScriptFlags.Invalid e) {
+            return false;
+        }
+    }
+
+    /**
      * The cached script with this body, compiling it first if new (EVAL, SCRIPT LOAD).
      *
      * @throws ScriptFlags.Invalid for a shebang Redis refuses

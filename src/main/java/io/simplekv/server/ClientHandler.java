@@ -43,7 +43,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Wakes the parked request when the script it waits for reaches busy-reply-threshold. */
     private ScheduledFuture<?> retryTimer;
 
-    ClientHandler(ServerContext server, GroupCommits groupCommits) {
+    private final CommandAssembler assembler;
+
+    ClientHandler(ServerContext server, GroupCommits groupCommits, CommandAssembler assembler) {
+        this.assembler = assembler;
         this.server = server;
         this.service = server.service();
         this.groupCommits = groupCommits;
@@ -59,6 +62,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         connection = new Connection(ctx.channel(), server, m -> pushMessage(ctx, m), reply -> resume(ctx, reply));
         client = connection.session();
+        assembler.authenticatedBy(client::authenticated);
         server.clients().add(client);
         ctx.fireChannelActive();
     }
@@ -106,16 +110,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * A script holds the server: the request waits (with everything behind it) until the script is done, or until
-     * it has run past busy-reply-threshold, when the request is tried again and answered BUSY (or, for SCRIPT KILL
-     * and the like, run), as Redis does once it starts reading beside a slow script.
+     * A script holds the server, or CLIENT PAUSE holds this request: it waits (with everything behind it) until the
+     * script is done or the pause is over, or until the script has run past busy-reply-threshold, when the request
+     * is tried again and answered BUSY (or, for SCRIPT KILL and the like, run), as Redis does once it starts
+     * reading beside a slow script.
      */
     private void park(ChannelHandlerContext ctx, byte[][] args) {
         heldBack.addFirst(args);
         parked = true;
         ctx.channel().config().setAutoRead(false);
-        service.whenScriptsAllow(() -> ctx.channel().eventLoop().execute(() -> unpark(ctx)));
-        long retry = service.scriptRetryMillis();
+        service.whenAllowed(client, () -> ctx.channel().eventLoop().execute(() -> unpark(ctx)));
+        long retry = service.retryMillis(client);
         if (retry >= 0) retryTimer = ctx.channel().eventLoop().schedule(() -> unpark(ctx), retry + 1, TimeUnit.MILLISECONDS);
     }
 

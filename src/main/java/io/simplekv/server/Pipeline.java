@@ -36,7 +36,7 @@ public final class Pipeline {
         ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
         ch.pipeline().addLast(new InboundBytes(context.stats()), assembler.lineGuard(),
                 new RedisDecoder(MAX_INLINE, FixedRedisMessagePool.INSTANCE, true),
-                assembler, new ClientHandler(context, groupCommits));
+                assembler, new ClientHandler(context, groupCommits, assembler));
     }
 
     /** Counts bytes received for INFO's total_net_input_bytes. */

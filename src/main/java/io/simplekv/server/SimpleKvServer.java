@@ -154,7 +154,8 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
             if (hz != cronHz) scheduleCron(hz); // CONFIG SET hz
         });
         if (context.cronPaused()) return;
-        Chore.run("active expiry", context.expirer());
+        // Redis's active expiry rests while clients are paused: a pause must not change the data under it.
+        if (!context.pause().active()) Chore.run("active expiry", context.expirer());
         Chore.run("lazy free", () -> context.keyspace().space().reclaim(System.currentTimeMillis()));
         Chore.run("client timeout", this::closeIdleClients);
         Chore.run("tracking", () -> {

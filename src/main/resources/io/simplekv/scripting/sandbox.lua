@@ -136,13 +136,27 @@ table.insert = function(...)
   if n ~= 2 and n ~= 3 then error("wrong number of arguments to 'insert'", 2) end
   return t_insert(t, select(2, ...))
 end
-table.remove = function(...) return t_remove(check_rw((...), select('#', ...)), select(2, ...)) end
-table.sort = function(...) return t_sort(check_rw((...), select('#', ...)), select(2, ...)) end
-table.concat = function(...) return t_concat(unview((...), select('#', ...)), select(2, ...)) end
-table.maxn = function(...) return t_maxn(unview((...), select('#', ...))) end
-table.getn = function(...) return t_getn(unview((...), select('#', ...))) end
-table.foreach = function(...) return t_foreach(unview((...), select('#', ...)), select(2, ...)) end
-table.foreachi = function(...) return t_foreachi(unview((...), select('#', ...)), select(2, ...)) end
+-- A C function's error carries its caller's position, which would be this file's ("sandbox:141: invalid value...").
+-- Called under pcall it has none, and is raised again at the first frame outside this file: it reads as Redis's,
+-- the script's position, or none when a C function (pcall) called the wrapper. A script that tail-calls the wrapper
+-- has no frame left to name. An error that has a position (a comparator of the script's) passes as it is.
+local s_find = string.find
+local function rethrow(ok, ...)
+  if ok then return ... end
+  local e = ...
+  if type(e) ~= 'string' or s_find(e, '^[^%s:]+:%d+: ') then error(e, 0) end
+  local lvl, i = 2, dbg.getinfo(2, 'S')
+  while i and i.what ~= 'C' and (i.what == 'tail' or INTERNAL[i.source]) do lvl = lvl + 1; i = dbg.getinfo(lvl, 'S') end
+  if i and i.what ~= 'C' then error(e, lvl) end
+  error(e, 0)
+end
+table.remove = function(...) return rethrow(raw_pcall(t_remove, check_rw((...), select('#', ...)), select(2, ...))) end
+table.sort = function(...) return rethrow(raw_pcall(t_sort, check_rw((...), select('#', ...)), select(2, ...))) end
+table.concat = function(...) return rethrow(raw_pcall(t_concat, unview((...), select('#', ...)), select(2, ...))) end
+table.maxn = function(...) return rethrow(raw_pcall(t_maxn, unview((...), select('#', ...)))) end
+table.getn = function(...) return rethrow(raw_pcall(t_getn, unview((...), select('#', ...)))) end
+table.foreach = function(...) return rethrow(raw_pcall(t_foreach, unview((...), select('#', ...)), select(2, ...))) end
+table.foreachi = function(...) return rethrow(raw_pcall(t_foreachi, unview((...), select('#', ...)), select(2, ...))) end
 
 -- the kill hook (Redis's luaMaskCountHook); after a kill it fires on every line so pcall can't hide it
 local hook_count = 0

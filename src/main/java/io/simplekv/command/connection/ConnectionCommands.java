@@ -41,6 +41,11 @@ public final class ConnectionCommands {
                 .sub(command("unblock", ConnectionCommands::unblock))
                 .sub(command("reply", ConnectionCommands::reply))
                 .sub(command("no-evict", ConnectionCommands::onOff))
+                .sub(command("pause", ConnectionCommands::pause))
+                .sub(command("unpause", (c, a, o) -> {
+                    c.server().pause().unpause();
+                    o.ok();
+                }))
                 .sub(command("tracking", TrackingCommands::tracking))
                 .sub(command("caching", TrackingCommands::caching))
                 .sub(command("getredir", TrackingCommands::getredir))
@@ -99,6 +104,24 @@ public final class ConnectionCommands {
         "NO-EVICT (ON|OFF)",
         "    Protect current client connection from eviction.",
     };
+
+    /** CLIENT PAUSE timeout [WRITE | ALL]: the mode is checked first, then the timeout in milliseconds. */
+    static void pause(Session c, byte[][] a, ReplySink out) {
+        boolean all = true;
+        if (a.length == 4) {
+            if (Args.is(a[3], "WRITE")) all = false;
+            else if (!Args.is(a[3], "ALL")) throw RedisError.err("CLIENT PAUSE mode must be WRITE or ALL");
+        }
+        long timeout;
+        try {
+            timeout = Args.toLong(a[2]);
+        } catch (RedisError e) {
+            throw RedisError.err("timeout is not an integer or out of range");
+        }
+        if (timeout < 0) throw RedisError.err("timeout is negative");
+        c.server().pause().pause(timeout, all);
+        out.ok();
+    }
 
     static void ping(Session c, byte[][] a, ReplySink out) {
         if (a.length > 2) throw RedisError.err("wrong number of arguments for 'ping' command");

@@ -17,7 +17,7 @@ import static io.simplekv.command.CommandSpec.command;
 /**
  * GEOADD, GEOPOS, GEODIST, GEOHASH over sorted sets, as Redis's geo.c: a point is stored as the zset score of its
  * 52-bit interleaved geohash (latitude limited to ±85.05112878, as Web Mercator is), so GEOADD is a ZADD.
- * The radius searches (GEOSEARCH, GEORADIUS...) are not here yet.
+ * The radius and box searches are {@link GeoSearch}.
  */
 public final class GeoCommands {
     private GeoCommands() {}
@@ -105,8 +105,13 @@ public final class GeoCommands {
             return;
         }
         double[] p = decode((long) s1), q = decode((long) s2);
-        long fixed = (long) Math.rint(distance(p[0], p[1], q[0], q[1]) / toMeters * 10000.0);
-        out.bulk(BigDecimal.valueOf(fixed, 4).toPlainString());
+        out.bulk(fixed4(distance(p[0], p[1], q[0], q[1]) / toMeters));
+    }
+
+    /** fixedpoint_d2string with 4 digits: the value times 10^4 rounded half-even (llrint), then the point put back. */
+    static String fixed4(double d) {
+        long fixed = (long) Math.rint(d * 10000.0);
+        return BigDecimal.valueOf(fixed, 4).toPlainString();
     }
 
     private static void geohash(Session c, byte[][] a, ReplySink out) {
@@ -125,7 +130,12 @@ public final class GeoCommands {
     static long encode(double lon, double lat, double latMin, double latMax) {
         double latOffset = (lat - latMin) / (latMax - latMin) * (1L << STEP);
         double lonOffset = (lon - LONG_MIN) / (LONG_MAX - LONG_MIN) * (1L << STEP);
-        return spread((long) latOffset & 0xffffffffL) | (spread((long) lonOffset & 0xffffffffL) << 1);
+        return interleave((long) latOffset, (long) lonOffset);
+    }
+
+    /** interleave64: latitude's 32 bits at the even positions, longitude's at the odd ones. */
+    static long interleave(long lat, long lon) {
+        return spread(lat & 0xffffffffL) | (spread(lon & 0xffffffffL) << 1);
     }
 
     /** The centre of the cell a score names, clamped to the valid ranges (geohashDecodeAreaToLongLat). */
@@ -159,7 +169,7 @@ public final class GeoCommands {
     }
 
     /** The even-position bits back into 32. */
-    private static long squeeze(long x) {
+    static long squeeze(long x) {
         x &= 0x5555555555555555L;
         x = (x | (x >>> 1)) & 0x3333333333333333L;
         x = (x | (x >>> 2)) & 0x0F0F0F0F0F0F0F0FL;
@@ -169,7 +179,7 @@ public final class GeoCommands {
     }
 
     /** addReplyHumanLongDouble: %.17Lf with trailing zeros (and a bare point) dropped. */
-    private static String human(double d) {
+    static String human(double d) {
         String s = new BigDecimal(d).setScale(17, RoundingMode.HALF_EVEN).toPlainString();
         if (s.indexOf('.') >= 0) {
             int end = s.length();

@@ -111,7 +111,7 @@ public final class InfoReport {
         field(b, "maxclients", s.config().maxclients);
         field(b, "client_recent_max_input_buffer", 0);
         field(b, "client_recent_max_output_buffer", 0);
-        field(b, "blocked_clients", s.blocking().blockedClients());
+        field(b, "blocked_clients", s.blocking().blockedClients() + s.pause().heldClients());
         field(b, "tracking_clients", s.tracking().clients());
         field(b, "clients_in_timeout_table", 0);
     }

@@ -207,10 +207,20 @@ public final class ServerCommands {
         return (long) micros / 1000;
     }
 
+    private static void sleepOnScriptThread(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static void debug(Session c, byte[][] a, ReplySink out) {
         if (Args.is(a[1], "SLEEP") && a.length == 3) {
             long millis = sleepMillis(a[2]);
             // Only this client waits (its later requests are held back meanwhile): nothing sleeps on an event loop.
+            // A script's sleep is the script's time, on the script thread, as Redis's sleeps inside the script.
+            if (millis > 0 && c.isScript()) sleepOnScriptThread(millis);
             if (millis <= 0 || c.denyBlocking()) out.ok();
             else c.server().waits().pause(c, a, millis);
         } else if (Args.is(a[1], "SET-ACTIVE-EXPIRE") && a.length == 3) {
@@ -228,7 +238,8 @@ public final class ServerCommands {
         } else if (Args.is(a[1], "PROTOCOL") && a.length == 3) {
             protocolSample(c, Args.text(a[2]).toLowerCase(java.util.Locale.ROOT), out);
         } else if (Args.is(a[1], "OBJECT") && a.length == 3) {
-            byte[] rec = c.db().lookup(a[2]);
+            // As Redis's dictFind: a key past its TTL that nothing has deleted yet is still described.
+            byte[] rec = c.db().peek(a[2]);
             if (rec == null) throw RedisError.NO_SUCH_KEY;
             out.simple("Value at:0x0 refcount:1 encoding:" + KeyCommands.encodingOf(rec)
                     + " serializedlength:" + Records.payloadLength(rec) + " lru:0 lru_seconds_idle:0");

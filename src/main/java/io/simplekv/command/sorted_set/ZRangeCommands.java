@@ -146,7 +146,7 @@ public final class ZRangeCommands {
     }
 
     /** ZRANGESTORE and the *STORE algebra: the destination is replaced whatever its type, deleted when empty. */
-    static void store(Session c, byte[] dst, List<ZSetTable.Entry> entries, String event, ReplySink out) {
+    public static void store(Session c, byte[] dst, List<ZSetTable.Entry> entries, String event, ReplySink out) {
         boolean existed = c.db().delete(dst);
         if (!entries.isEmpty()) {
             ZSetTable z = ZSetTable.openOrCreate(c.db(), dst, ZSetCommands.limits(c));

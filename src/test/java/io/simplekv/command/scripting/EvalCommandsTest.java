@@ -139,4 +139,34 @@ class EvalCommandsTest extends ServerTestBase {
                 r.call("EVAL", "return redis.call('debug','protocol','map')", "0"));
         r.call("DEBUG", "SET-DISABLE-DENY-SCRIPTS", "0");
     }
+
+    @Test
+    void anErrorTableWithoutAMessageIsAnErrorNotACrash() {
+        // redis-server 7.0.15 (Debian) crashes on this one (a null message); we answer and keep serving.
+        String reply = r.call("EVAL", "error({})", "0");
+        assertTrue(reply.startsWith("-ERR unknown error script: "), reply);
+        assertTrue(r.call("EVAL", "error(setmetatable({}, {__tostring = function() return 'x' end}))", "0")
+                .startsWith("-ERR unknown error script: "));
+        assertEquals("+PONG\r\n", r.call("PING"));
+    }
+
+    @Test
+    void timeStandsStillInsideAScript() {
+        r.call("DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1");
+        // Redis 7 judges TTLs at the script's start: a 1 ms key outlives a 10 ms sleep inside the script.
+        assertEquals(":1\r\n", r.call("EVAL", "redis.call('SET', 'key', 'v', 'PX', '1') redis.call('DEBUG', 'SLEEP', '0.01') "
+                + "return redis.call('EXISTS', 'key')", "0"));
+        assertEquals(":0\r\n", r.call("EXISTS", "key"));
+    }
+
+    @Test
+    void debugObjectDescribesAnExpiredKeyNothingDeletedYet() {
+        r.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+        r.call("SET", "key", "v", "PX", "1");
+        long until = System.currentTimeMillis() + 5;
+        while (System.currentTimeMillis() < until) Thread.onSpinWait();
+        assertTrue(r.call("DEBUG", "OBJECT", "key").startsWith("+Value at:"));
+        assertEquals(":0\r\n", r.call("EVAL", "return redis.call('EXISTS', 'key')", "0"));
+        assertEquals(error("ERR no such key"), r.call("DEBUG", "OBJECT", "key"));
+    }
 }
