@@ -43,7 +43,10 @@ def resp(*a):
 batch = 100
 for start in range(0, n, batch):
     members = ["m:%012d" % i for i in range(start, min(n, start + batch))]
-    if cmd == "HSET":
+    if cmd == "XADD":  # entries 1-0 .. n-0, so __rand_int__-0 names one (strtoull reads its leading zeros)
+        for i in range(start, min(n, start + batch)):
+            resp("XADD", key, "%d-0" % (i + 1), "f", "v")
+    elif cmd == "HSET":
         resp("HSET", key, *[x for m in members for x in (m, "v")])
     elif cmd == "ZADD":
         resp("ZADD", key, *[x for i, m in enumerate(members, start) for x in (str(10 * i), m)])
@@ -55,6 +58,8 @@ fill HSET small:hash 10; fill HSET big:hash "$big"
 fill SADD small:set 10; fill SADD big:set "$big"
 fill RPUSH small:list 10; fill RPUSH big:list "$big"
 fill ZADD small:zset 10; fill ZADD big:zset "$big"
+fill XADD small:stream 10; fill XADD big:stream "$big"
+for k in small:stream big:stream; do redis-cli -p "$port" xgroup create "$k" g 0 >/dev/null; done
 
 rate() { # requests keyspace-size command...
   local n="$1" r="$2"; shift 2
@@ -94,7 +99,19 @@ row "LSET -1" "LSET small:list -1 v" "LSET big:list -1 v"
 row "ZADD (update)" "ZADD small:zset __rand_int__@RUN@ m:__rand_int__" "ZADD big:zset __rand_int__@RUN@ m:__rand_int__"
 row "ZSCORE" "ZSCORE small:zset m:__rand_int__" "ZSCORE big:zset m:__rand_int__"
 row "ZRANK" "ZRANK small:zset m:__rand_int__" "ZRANK big:zset m:__rand_int__"
+row "XRANGE - + COUNT 10" "XRANGE small:stream - + COUNT 10" "XRANGE big:stream - + COUNT 10"
+row "XREVRANGE + - COUNT 10" "XREVRANGE small:stream + - COUNT 10" "XREVRANGE big:stream + - COUNT 10"
+row "XRANGE from an ID COUNT 10" "XRANGE small:stream __rand_int__ + COUNT 10" "XRANGE big:stream __rand_int__ + COUNT 10"
+# XADD grows both streams by 350,000 entries (globbing off: the row's words are expanded unquoted), so the
+# XREADGROUPs after it, each handing out the group's next entry and making it pending, never run dry; XACK
+# acknowledges a random entry, pending or not.
+set -f
+row "XADD" "XADD small:stream * f v" "XADD big:stream * f v"
+set +f
+row "XREADGROUP > COUNT 1" "XREADGROUP GROUP g c COUNT 1 STREAMS small:stream >" \
+    "XREADGROUP GROUP g c COUNT 1 STREAMS big:stream >"
+row "XACK" "XACK small:stream g __rand_int__-0" "XACK big:stream g __rand_int__-0"
 # Last, as it grows both lists (by 350,000 each, warm-up included): the "small" one ends far from 10 members.
 row "RPUSH" "RPUSH small:list v" "RPUSH big:list v"
 echo
-echo "engine $engine$([ -z "${APPENDFSYNC:-}" ] || echo " (appendfsync $APPENDFSYNC)"); HLEN big:hash = $(redis-cli -p "$port" hlen big:hash); SCARD big:set = $(redis-cli -p "$port" scard big:set); LLEN big:list = $(redis-cli -p "$port" llen big:list); ZCARD big:zset = $(redis-cli -p "$port" zcard big:zset); $(nproc) cores"
+echo "engine $engine$([ -z "${APPENDFSYNC:-}" ] || echo " (appendfsync $APPENDFSYNC)"); HLEN big:hash = $(redis-cli -p "$port" hlen big:hash); SCARD big:set = $(redis-cli -p "$port" scard big:set); LLEN big:list = $(redis-cli -p "$port" llen big:list); ZCARD big:zset = $(redis-cli -p "$port" zcard big:zset); XLEN big:stream = $(redis-cli -p "$port" xlen big:stream); $(nproc) cores"

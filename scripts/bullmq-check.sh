@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # BullMQ against simplekv: installs bullmq 6.7.0 and ioredis with npm into a temporary directory, starts simplekv
 # (memory engine) on a free loopback port, adds 200 jobs to a queue, processes them with a Worker and checks that
-# all 200 completed with the result their processor returned. BullMQ is nearly all Lua (EVALSHA, with cjson and
+# all 200 completed with the result their processor returned, and that a QueueEvents (XREAD BLOCK on the queue's
+# event stream) heard every completion. BullMQ is nearly all Lua (EVALSHA, with cjson and
 # cmsgpack inside its scripts) plus blocking commands, so this is a wide check of scripting as a real client uses it.
 # Not run by CI: it needs the npm registry and Node.js.
 # Usage: scripts/bullmq-check.sh [simplekv|redis]   (redis runs the same check against Debian's redis-server,
@@ -29,7 +30,7 @@ done
 
 cat >"$work/check.mjs" <<'JS'
 // Each stage says where it got to, so a failure names the stage and the server's error.
-import { Queue, Worker } from 'bullmq';
+import { Queue, QueueEvents, Worker } from 'bullmq';
 
 const port = Number(process.argv[2]), total = Number(process.argv[3]);
 const connection = { host: '127.0.0.1', port, maxRetriesPerRequest: null };
@@ -52,6 +53,17 @@ const name = `bullmq-check-${Date.now()}`;
 const queue = new Queue(name, { connection });
 queue.on('error', fail);
 await queue.waitUntilReady();
+
+// QueueEvents reads the queue's event stream with XREAD BLOCK: it must hear every job complete.
+stage = 'events';
+const events = new QueueEvents(name, { connection });
+events.on('error', fail);
+await events.waitUntilReady();
+const heard = new Set();
+const allHeard = new Promise((resolve) => events.on('completed', ({ jobId }) => {
+  heard.add(jobId);
+  if (heard.size === total) resolve();
+}));
 
 stage = 'add';
 const added = await queue.addBulk(Array.from({ length: total }, (_, n) => ({ name: 'double', data: { n } })));
@@ -78,6 +90,11 @@ const wrong = [...results].filter(([n, r]) => r !== n * 2);
 if (counts.completed !== total || wrong.length > 0) fail(`counts ${JSON.stringify(counts)}, wrong results ${wrong.length}`);
 const stored = await queue.getJob(added[total - 1].id);
 if (stored.returnvalue !== (total - 1) * 2) fail(`stored return value ${stored.returnvalue}`);
+stage = 'events';
+await Promise.race([allHeard, new Promise((_, reject) => setTimeout(() => reject(
+  new Error(`QueueEvents heard ${heard.size} of ${total} completions in 10 s`)), 10_000).unref())]).catch(fail);
+console.log(`bullmq-check: QueueEvents (XREAD BLOCK on the events stream) heard ${heard.size} completions`);
+await events.close();
 await worker.close();
 await queue.close();
 console.log(`bullmq-check: ${total} of ${total} jobs completed`);

@@ -34,7 +34,7 @@ for unit in "${units[@]}"; do
   start=$(date +%s)
   REDIS_TCL_TAGS="" "$root/scripts/redis-tcl-tests.sh" "$port" "$unit" >"$dir.tcl.log" 2>&1
   seconds=$(( $(date +%s) - start ))
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$dir.tcl.log" | tail -1)
+  line=$(grep -aE '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$dir.tcl.log" | tail -1)
   kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   if [[ -z $line ]]; then
     printf '| %s | - | aborted | - | %s |\n' "$unit" "$seconds"

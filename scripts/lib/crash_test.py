@@ -24,7 +24,8 @@ def start(port, data, log):
 
 
 class Writer(threading.Thread):
-    """One client writing strings, a counter, a list, a hash and a sorted set, one command at a time, noting each
+    """One client writing strings, a counter, a list, a hash, a sorted set and a stream with a consumer group, one
+    command at a time, noting each
     acknowledgement. The sorted set grows past its packed form and has members rescored across it, so a kill lands
     while leaves split and members move (its order is rebuilt from the stored leaves at the restart)."""
 
@@ -40,6 +41,12 @@ class Writer(threading.Thread):
         self.hset_sent = 0
         self.zset = {}            # member -> score, acknowledged
         self.z_pending = None     # (member, score) sent and not acknowledged
+        self.xadd_acked = 0       # stream entries 1-0..n-0 acknowledged
+        self.xadd_sent = 0
+        self.delivered = set()    # entry ids XREADGROUP handed out, acknowledged
+        self.xacked = set()       # entry ids XACK acknowledged
+        self.xack_pending = None  # the id of an XACK sent and not acknowledged
+        self.group = False        # XGROUP CREATE acknowledged
         self.p = "r%d:w%d:" % (run, w)
 
     def run(self):
@@ -65,9 +72,50 @@ class Writer(threading.Thread):
                     c.call("ZADD", self.p + "zset", score, m)
                     self.zset[m] = score
                     self.z_pending = None
+                self.stream_step(c, i)
                 i += 1
         except (OSError, ConnectionError, RespError):
             pass  # the server was killed under us
+
+    def stream_step(self, c, i):
+        """XADD one entry; every third, a consumer reads up to two new entries and acknowledges the first, so a kill
+        lands inside XADD, XREADGROUP (the group's last id and pending list) and XACK."""
+        key = self.p + "stream"
+        if not self.group:
+            c.call("XGROUP", "CREATE", key, "g", "0", "MKSTREAM")
+            self.group = True
+        self.xadd_sent += 1
+        c.call("XADD", key, "%d-0" % (i + 1), "f", i)
+        self.xadd_acked = i + 1
+        if i % 3:
+            return
+        got = c.call("XREADGROUP", "GROUP", "g", "c", "COUNT", 2, "STREAMS", key, ">")
+        ids = [e[0].decode() for e in got[0][1]] if got else []
+        self.delivered.update(ids)
+        if ids:
+            self.xack_pending = ids[0]
+            c.call("XACK", key, "g", ids[0])
+            self.xacked.add(ids[0])
+            self.xack_pending = None
+
+
+def verify_stream(c, wr):
+    """Acknowledged XADDs are there in order; acknowledged XACKs are not pending; delivered, unacknowledged entries are."""
+    key = wr.p + "stream"
+    entries = c.call("XRANGE", key, "-", "+")
+    ids = [e[0].decode() for e in entries]
+    if ids != ["%d-0" % n for n in range(1, len(ids) + 1)] or not wr.xadd_acked <= len(ids) <= wr.xadd_sent:
+        return ["stream %s: %d entries (acknowledged %d, sent %d), in order: %s" % (
+            key, len(ids), wr.xadd_acked, wr.xadd_sent, ids == ["%d-0" % n for n in range(1, len(ids) + 1)])]
+    if not wr.group:
+        return []
+    pending = {p[0].decode() for p in c.call("XPENDING", key, "g", "-", "+", 1000000)}
+    if wr.xacked & pending:
+        return ["stream %s: acknowledged XACK of %s, still pending" % (key, sorted(wr.xacked & pending)[:3])]
+    lost = wr.delivered - wr.xacked - pending - {wr.xack_pending}
+    if lost:
+        return ["stream %s: delivered %s, not acknowledged, not pending" % (key, sorted(lost)[:3])]
+    return []
 
 
 def verify(c, writers):
@@ -102,6 +150,8 @@ def verify(c, writers):
             problems.append("hash %shash has %d fields, acknowledged %d" % (wr.p, len(fields), wr.hset_acked))
         checked += len(wr.zset)
         problems += verify_zset(c, wr)
+        checked += wr.xadd_acked + len(wr.xacked)
+        problems += verify_stream(c, wr)
     return checked, problems
 
 

@@ -28,6 +28,7 @@ public final class BlockedClient {
     private final List<byte[]> keys;
     private final KeyType type;
     private final Kind kind;
+    private final boolean servedWhenGone;
     private final long blockedAt = System.nanoTime();
     private final AtomicInteger state = new AtomicInteger(WAITING);
     /** An end asked for while a serve held the claim, carried out by that serve if it served nothing. */
@@ -35,7 +36,12 @@ public final class BlockedClient {
     private ScheduledFuture<?> timeout;
 
     BlockedClient(Session client, byte[][] request, List<byte[]> keys, KeyType type, Kind kind) {
+        this(client, request, keys, type, kind, false);
+    }
+
+    BlockedClient(Session client, byte[][] request, List<byte[]> keys, KeyType type, Kind kind, boolean servedWhenGone) {
         this.kind = kind;
+        this.servedWhenGone = servedWhenGone;
         this.client = client;
         this.request = request;
         this.db = client.dbIndex();
@@ -50,6 +56,11 @@ public final class BlockedClient {
     public List<byte[]> keys() { return keys; }
     /** The type a key must hold to serve this waiter; null for a pause. */
     KeyType type() { return type; }
+    /**
+     * Whether a signal on a key that no longer holds {@link #type} runs the command again too: XREADGROUP's, which
+     * answers that its stream is gone, as Redis's unblockDeletedStreamReadgroupClients does.
+     */
+    boolean servedWhenGone() { return servedWhenGone; }
     /** A pause (DEBUG SLEEP) waits on no key, can't be ended by CLIENT UNBLOCK, and answers +OK when time is up. */
     public boolean isPause() { return kind == Kind.PAUSE; }
     Kind kind() { return kind; }

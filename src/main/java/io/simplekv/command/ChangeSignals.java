@@ -26,6 +26,11 @@ final class ChangeSignals implements KeyEvents {
         changed(db, key, true);
     }
 
+    @Override
+    public void changedQuietly(int db) {
+        server.persistence().changed();
+    }
+
     private void changed(int db, byte[] key, boolean byExpiry) {
         server.persistence().changed();
         WatchRegistry watches = server.watches();
@@ -71,6 +76,9 @@ final class ChangeSignals implements KeyEvents {
         server.persistence().changed();
         WatchRegistry watches = server.watches();
         if (!watches.isEmpty()) watches.touchAll(server.keyspace().db(db), null);
+        // Redis's scanDatabaseForDeletedStreams: a waiter on a stream that goes (XREADGROUP) is answered.
+        BlockedKeys blocking = server.blocking();
+        if (blocking.anyWaiting()) blocking.signalAll();
     }
 
     /** Before SWAPDB, as Redis's dbSwapDatabases: each database's watched keys against the other's contents. */

@@ -37,6 +37,10 @@ public final class Notify {
         changed(c, KeyspaceEvents.ZSET, event, c.dbIndex(), key);
     }
 
+    public static void stream(Session c, String event, byte[] key) {
+        changed(c, KeyspaceEvents.STREAM, event, c.dbIndex(), key);
+    }
+
     /** Through the keyspace's change path (KeyEvents), like every other signal about a key. */
     private static void changed(Session c, int type, String event, int db, byte[] key) {
         c.server().keyspace().db(db).notify(type, event, key);

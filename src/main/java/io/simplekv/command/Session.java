@@ -51,6 +51,8 @@ public final class Session implements TrackedClient {
     private boolean denyBlocking;
     /** Set while a served waiter's command runs again: blocking once more must keep its place, not queue anew. */
     private boolean reprocessing;
+    /** During a serve's re-run, the key whose signal woke the waiter (XREAD answers for that stream alone). */
+    private byte[] readyKey;
     /** Set when the command running again for a serve found nothing after all and would block once more. */
     private boolean blockedAgain;
     /** The unit of work this session's command runs in (EXEC's, for its queued commands), or null between commands. */
@@ -111,8 +113,12 @@ public final class Session implements TrackedClient {
     /** Whether a blocking command must answer at once (inside EXEC, or with no connection to wait on). */
     public boolean denyBlocking() { return denyBlocking || !link.canWait(); }
     void denyBlocking(boolean v) { this.denyBlocking = v; }
-    boolean reprocessing() { return reprocessing; }
+    /** Whether the command running is a served waiter's re-run (Waits), not a client's request. */
+    public boolean reprocessing() { return reprocessing; }
     void reprocessing(boolean v) { this.reprocessing = v; }
+    /** The key whose signal is being served, during a re-run; null otherwise. */
+    public byte[] readyKey() { return readyKey; }
+    void readyKey(byte[] key) { this.readyKey = key; }
     boolean blockedAgain() { return blockedAgain; }
     void blockedAgain(boolean v) { this.blockedAgain = v; }
     /** The unit of work of the running command: a step that reads a whole table after writing flushes it. */

@@ -34,11 +34,19 @@ public final class Waits {
      * is running again for a serve, it keeps its place in line instead.
      */
     public void block(Session c, byte[][] request, List<byte[]> keys, KeyType type, long timeoutMs) {
+        block(c, request, keys, type, timeoutMs, false);
+    }
+
+    /**
+     * Like {@link #block}; with {@code servedWhenGone} the command also runs again when a key it waits on is signalled
+     * but no longer holds {@code type} (deleted, overwritten, flushed): XREADGROUP then answers that its stream is gone.
+     */
+    public void block(Session c, byte[][] request, List<byte[]> keys, KeyType type, long timeoutMs, boolean servedWhenGone) {
         if (c.reprocessing()) {
             c.blockedAgain(true);
             return;
         }
-        park(new BlockedClient(c, request, keys, type, BlockedClient.Kind.KEYS), timeoutMs);
+        park(new BlockedClient(c, request, keys, type, BlockedClient.Kind.KEYS, servedWhenGone), timeoutMs);
     }
 
     private void park(BlockedClient w, long timeoutMs) {
@@ -69,8 +77,14 @@ public final class Waits {
         while ((k = registry.nextReady()) != null) {
             byte[] key = k.key().array();
             for (BlockedClient w : registry.waitersOn(k)) {
-                if (!holds(k.db(), key, w.type()) || !w.claim()) continue;
-                ByteBuf reply = service.reprocess(w);
+                if ((!w.servedWhenGone() && !holds(k.db(), key, w.type())) || !w.claim()) continue;
+                w.client().readyKey(key);
+                ByteBuf reply;
+                try {
+                    reply = service.reprocess(w);
+                } finally {
+                    w.client().readyKey(null);
+                }
                 if (reply != null) {
                     registry.forget(w);
                     w.served();

@@ -66,6 +66,8 @@ public final class Directives {
             integer("set-max-intset-entries", 512, 0, Integer.MAX_VALUE, true),
             integer("zset-max-listpack-entries", 128, 0, Integer.MAX_VALUE, true),
             memory("zset-max-listpack-value", "64", true),
+            integer("stream-node-max-entries", 100, 0, Long.MAX_VALUE, true),
+            memory("stream-node-max-bytes", "4096", 0, true),
             bool("lazyfree-lazy-user-del", false, true),
             bool("lazyfree-lazy-user-flush", false, true),
             integer("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE, true),

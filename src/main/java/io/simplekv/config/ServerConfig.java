@@ -35,6 +35,8 @@ public final class ServerConfig {
     public final CollectionLimits hashLimits;
     public final CollectionLimits setLimits;
     public final CollectionLimits zsetLimits;
+    /** A stream's page (Redis's listpack node) bounds: stream-node-max-entries and -bytes (0: no bound). */
+    public final io.simplekv.keyspace.StreamLimits streamLimits;
     public final OutputLimit pubsubOutputLimit;
     /** Microseconds; negative turns the slow log off, 0 logs every command. */
     public final boolean protectedMode;
@@ -66,6 +68,8 @@ public final class ServerConfig {
         // Redis 7.0 keeps small sets as intsets; one packed run serves any small set here, within the same bounds.
         setLimits = new CollectionLimits(intValue(values, "set-max-intset-entries"), hashLimits.maxPackedValue());
         zsetLimits = new CollectionLimits(intValue(values, "zset-max-listpack-entries"), intValue(values, "zset-max-listpack-value"));
+        streamLimits = new io.simplekv.keyspace.StreamLimits(Long.parseLong(values.get("stream-node-max-entries")),
+                Long.parseLong(values.get("stream-node-max-bytes")));
         pubsubOutputLimit = OutputLimit.of(values.get("client-output-buffer-limit"), "pubsub");
         protectedMode = values.get("protected-mode").equals("yes");
         slowlogSlowerThan = Long.parseLong(values.get("slowlog-log-slower-than"));

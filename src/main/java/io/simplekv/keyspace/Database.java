@@ -105,13 +105,25 @@ public final class Database {
      * pages freed in the background; the extra read for that is skipped while no big collection exists anywhere.
      */
     public void put(byte[] key, byte[] record) {
+        boolean streamReplaced = false;
         if (space.anyPaged()) {
             byte[] previous = data.get(key);
             if (previous != null && FieldTable.isPagedCollection(previous) && !sharesPages(previous, record)) {
                 releasePages(previous);
             }
+            streamReplaced = previous != null && Records.type(previous) == KeyType.STREAM;
         }
         putCollection(key, record);
+        if (streamReplaced) streamGone(key);
+    }
+
+    /**
+     * A stream was deleted or overwritten: clients blocked on it in XREADGROUP must hear (Redis signals the key ready
+     * on every unlink or overwrite of a stream). A stream only ever exists once some paged collection has, so callers
+     * that skip reading the old record while none has lose nothing.
+     */
+    private void streamGone(byte[] key) {
+        events.filled(index, key);
     }
 
     /** Like {@link #put} for a collection rewriting its own record, which must not free its own pages. */
@@ -121,7 +133,7 @@ public final class Database {
         data.put(key, record);
         events.modified(index, key);
         KeyType type = Records.type(record);
-        if (type == KeyType.LIST || type == KeyType.ZSET) events.filled(index, key);
+        if (type == KeyType.LIST || type == KeyType.ZSET || type == KeyType.STREAM) events.filled(index, key);
         long at = Records.expireAt(record);
         if (at != Records.NO_EXPIRY) {
             anyExpires = true;
@@ -141,6 +153,11 @@ public final class Database {
         data.put(key, record);
     }
 
+    /** A write this command made that signals to no key but is still a change to persist (KeyEvents.changedQuietly). */
+    void changedQuietly() {
+        events.changedQuietly(index);
+    }
+
     public boolean delete(byte[] key) {
         byte[] rec = lookup(key);
         if (rec == null) return false;
@@ -148,6 +165,7 @@ public final class Database {
         data.remove(key);
         if (anyExpires) expires.remove(key);
         events.modified(index, key);
+        if (Records.type(rec) == KeyType.STREAM) streamGone(key);
         return true;
     }
 
@@ -159,6 +177,10 @@ public final class Database {
         final long entryOverhead = 48;
         long bytes = entryOverhead + key.length + record.length;
         if (!FieldTable.isPagedCollection(record)) return bytes;
+        if (Records.type(record) == KeyType.STREAM) {
+            long[] s = StreamTable.layout(record);
+            return bytes + sampledPageBytes(s[0], s[1], s[2], samples) + sampledPageBytes(s[0], s[3], s[4], samples);
+        }
         long[] layout = FieldTable.pagedLayout(record);
         long buckets = layout[1], measured = 0, pageBytes = 0;
         long step = samples <= 0 ? 1 : Math.max(1, buckets / samples);
@@ -173,11 +195,34 @@ public final class Database {
         return bytes + (measured == 0 ? 0 : pageBytes * buckets / measured);
     }
 
+    /** The bytes of pages [first, end) of a collection, measured on up to {@code samples} of them and scaled. */
+    private long sampledPageBytes(long id, long first, long end, int samples) {
+        long n = end - first, step = samples <= 0 ? 1 : Math.max(1, n / samples), measured = 0, pageBytes = 0;
+        byte[] k = new byte[16];
+        Records.putLong(k, 0, id);
+        for (long b = first; b < end; b += step, measured++) {
+            Records.putLong(k, 8, b);
+            byte[] page = pages.get(k);
+            if (page != null) pageBytes += 48 + k.length + page.length;
+        }
+        return measured == 0 ? 0 : pageBytes * n / measured;
+    }
+
     /** Removes a key whose record now lives under another name (RENAME): its pages stay in use. */
     public void detach(byte[] key) {
+        byte[] rec = space.anyPaged() ? data.get(key) : null;
         data.remove(key);
         if (anyExpires) expires.remove(key);
         events.modified(index, key);
+        if (rec != null && Records.type(rec) == KeyType.STREAM) streamGone(key);
+    }
+
+    /**
+     * Clients blocked on the key may have an answer although no record of it changed (XGROUP DESTROY: a waiting
+     * XREADGROUP answers NOGROUP), Redis's explicit signalKeyAsReady.
+     */
+    public void signalReady(byte[] key) {
+        events.filled(index, key);
     }
 
     /**
@@ -205,6 +250,7 @@ public final class Database {
         expires.remove(key);
         stats.expiredKeys.increment();
         events.modifiedByExpiry(index, key);
+        if (rec != null && Records.type(rec) == KeyType.STREAM) streamGone(key);
     }
 
     /**
@@ -265,6 +311,10 @@ public final class Database {
     }
 
     private void releasePages(byte[] rec) {
+        if (Records.type(rec) == KeyType.STREAM) {
+            StreamTable.release(this, rec);
+            return;
+        }
         long[] layout = FieldTable.pagedLayout(rec);
         space.release(pages, layout[0], layout[1]);
     }

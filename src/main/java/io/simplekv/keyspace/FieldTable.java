@@ -244,6 +244,7 @@ public final class FieldTable {
         if (rec[off] != PAGED) return null;
         if (Records.type(rec) == KeyType.LIST) return ListTable.pagedLayout(rec);
         if (Records.type(rec) == KeyType.ZSET) return ZSetTable.pagedLayout(rec);
+        if (Records.type(rec) == KeyType.STREAM) return new long[] {Records.getLong(rec, off + 1), StreamTable.layout(rec)[2]};
         long id = Records.getLong(rec, off + 1);
         return new long[] {id, Buckets.count(rec[off + 17], Records.getLong(rec, off + 18))};
     }
@@ -269,11 +270,21 @@ public final class FieldTable {
     /** Copies a collection record for COPY/MOVE: a paged one gets a fresh id and its own copy of every page. */
     static byte[] deepCopy(byte[] rec, Database from, Database to) {
         if (!isPagedCollection(rec)) return rec.clone();
-        long[] layout = pagedLayout(rec);
         long newId = to.space().allocateId();
-        for (long b = 0; b < layout[1]; b++) {
+        if (Records.type(rec) == KeyType.STREAM) {
+            StreamTable.copyPages(rec, from, to, newId);
+        } else {
+            copyPages(from, to, pagedLayout(rec)[0], newId, 0, pagedLayout(rec)[1]);
+        }
+        byte[] copy = rec.clone();
+        Records.putLong(copy, Records.payloadOffset(copy) + 1, newId);
+        return copy;
+    }
+
+    static void copyPages(Database from, Database to, long id, long newId, long first, long end) {
+        for (long b = first; b < end; b++) {
             byte[] k = new byte[16];
-            Records.putLong(k, 0, layout[0]);
+            Records.putLong(k, 0, id);
             Records.putLong(k, 8, b);
             byte[] content = from.pagesTable().get(k);
             if (content == null) continue;
@@ -282,8 +293,5 @@ public final class FieldTable {
             // Its own array: an engine that hands out its stored arrays lets a command change a bucket in place.
             to.pagesTable().put(nk, content.clone());
         }
-        byte[] copy = rec.clone();
-        Records.putLong(copy, Records.payloadOffset(copy) + 1, newId);
-        return copy;
     }
 }

@@ -15,7 +15,13 @@ public interface KeyEvents {
      */
     default void modified(int db, byte[] key) {}
 
-    /** A key now holds a list or sorted set after a write (Redis's signalKeyAsReady): clients blocked on it may be served. */
+    /**
+     * A write Redis counts as a change (its dirty counter) but signals to no key: a consumer group's progress, XSETID.
+     * Persistence must still force it; WATCH and client-side caching hear nothing, as in Redis.
+     */
+    default void changedQuietly(int db) {}
+
+    /** A key now holds a list, sorted set or stream after a write (Redis's signalKeyAsReady): clients blocked on it may be served. */
     default void filled(int db, byte[] key) {}
 
     /** A command's keyspace notification about a key (Redis's notifyKeyspaceEvent), with the event's class letter. */

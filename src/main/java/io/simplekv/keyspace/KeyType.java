@@ -6,7 +6,8 @@ public enum KeyType {
     LIST(1, "list"),
     SET(2, "set"),
     ZSET(3, "zset"),
-    HASH(4, "hash");
+    HASH(4, "hash"),
+    STREAM(5, "stream");
 
     public final int code;
     public final String typeName;

@@ -94,6 +94,11 @@ public final class PageSpace {
         garbage.add(new Garbage(pages, id, buckets, 0, System.currentTimeMillis() + GRACE_MS));
     }
 
+    /** Queues pages [first, end) of a dead collection for freeing (a stream's pages needn't start at 0). */
+    synchronized void release(Storage pages, long id, long first, long end) {
+        garbage.add(new Garbage(pages, id, end, first, System.currentTimeMillis() + GRACE_MS));
+    }
+
     /** Frees every queued page whatever its age; for tests, which call it right after the command that dropped it. */
     public void reclaim() {
         reclaim(Long.MAX_VALUE);
@@ -139,7 +144,7 @@ public final class PageSpace {
     /** Pages still waiting to be freed, for tests. */
     public synchronized long pending() {
         long n = 0;
-        for (Garbage g : garbage) n += g.buckets() - g.nextBucket();
+        for (Garbage g : garbage) n += Math.max(0, g.buckets() - g.nextBucket());
         return n;
     }
 }

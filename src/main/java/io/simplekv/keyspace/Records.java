@@ -74,6 +74,17 @@ public final class Records {
         return v;
     }
 
+    static void putInt(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
+    }
+
+    static int getInt(byte[] b, int off) {
+        return (b[off] & 0xff) << 24 | (b[off + 1] & 0xff) << 16 | (b[off + 2] & 0xff) << 8 | (b[off + 3] & 0xff);
+    }
+
     static byte[] longBytes(long v) {
         byte[] b = new byte[8];
         putLong(b, 0, v);

@@ -27,6 +27,7 @@ import io.simplekv.command.sorted_set.ZRandomMember;
 import io.simplekv.command.sorted_set.ZRangeCommands;
 import io.simplekv.command.sorted_set.ZSetAlgebra;
 import io.simplekv.command.sorted_set.ZSetCommands;
+import io.simplekv.command.stream.StreamCommands;
 import io.simplekv.command.string.LcsCommand;
 import io.simplekv.command.string.StringCommands;
 import io.simplekv.command.transactions.TransactionCommands;
@@ -55,6 +56,7 @@ public final class CommandGroups {
         GeoSearch.register(t);
         BlockingListCommands.register(t);
         BlockingZSetCommands.register(t);
+        StreamCommands.register(t);
         BitCommands.register(t);
         KeyCommands.register(t);
         SortCommand.register(t);

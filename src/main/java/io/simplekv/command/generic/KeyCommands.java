@@ -281,6 +281,7 @@ public final class KeyCommands {
         if (Records.type(rec) == KeyType.HASH || Records.type(rec) == KeyType.SET) return FieldTable.encodingOf(rec);
         if (Records.type(rec) == KeyType.LIST) return "quicklist"; // what Redis 7.0 reports for every list
         if (Records.type(rec) == KeyType.ZSET) return ZSetTable.encodingOf(rec);
+        if (Records.type(rec) == KeyType.STREAM) return "stream";
         int off = Records.payloadOffset(rec), len = rec.length - off;
         if (!Records.isRaw(rec) && len <= 20 && RedisNumbers.isLong(rec, off, len)) return "int";
         if (!Records.isRaw(rec) && len <= 44) return "embstr";

@@ -51,11 +51,21 @@ public final class HyperLogLogCommands {
 
     /** Stores the HLL, keeping the key's TTL, as Redis changes the string in place. */
     private static void write(Session c, byte[] key, Hll h) {
+        write(c, key, h, false);
+    }
+
+    /**
+     * Like {@link #write}; {@code quietly} for PFDEBUG's encoding changes, which Redis makes without signalling the key
+     * (no WATCH touched: checked against redis-server 7.0.15).
+     */
+    private static void write(Session c, byte[] key, Hll h, boolean quietly) {
         Database db = c.db();
         byte[] rec = db.lookup(key);
         long expireAt = rec == null ? Records.NO_EXPIRY : Records.expireAt(rec);
         byte[] v = h.bytes();
-        db.put(key, Records.encode(KeyType.STRING, expireAt, v, 0, v.length, true));
+        byte[] record = Records.encode(KeyType.STRING, expireAt, v, 0, v.length, true);
+        if (quietly) db.restate(key, record);
+        else db.put(key, record);
     }
 
     static void pfadd(Session c, byte[][] a, ReplySink out) {
@@ -143,7 +153,7 @@ public final class HyperLogLogCommands {
         }
         try {
             if (Args.is(a[1], "GETREG")) {
-                if (h.toDense()) write(c, a[2], h);
+                if (h.toDense()) write(c, a[2], h, true);
                 out.array(Hll.REGISTERS);
                 for (int j = 0; j < Hll.REGISTERS; j++) out.integer(h.register(j));
             } else if (Args.is(a[1], "DECODE")) {
@@ -153,7 +163,7 @@ public final class HyperLogLogCommands {
                 out.simple(h.encoding() == Hll.DENSE ? "dense" : "sparse");
             } else if (Args.is(a[1], "TODENSE")) {
                 boolean converted = h.toDense();
-                if (converted) write(c, a[2], h);
+                if (converted) write(c, a[2], h, true);
                 out.integer(converted ? 1 : 0);
             } else {
                 throw RedisError.err("Unknown PFDEBUG subcommand '" + cmd + "'");
