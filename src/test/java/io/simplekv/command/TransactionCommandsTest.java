@@ -299,16 +299,6 @@ class TransactionCommandsTest extends ServerTestBase {
         {"bitfield", "SETBIT w 7 1", "BITFIELD w SET u8 0 0", "BITFIELD w SET u8 0 1"},
         {"bitop", "SET s1 a; SET w x", "BITOP NOT w s1", "BITOP AND w nothing | BITOP AND w nothing"},
         {"geoadd", "GEOADD w 13.36 38.11 a", "GEOADD w 15.08 37.50 b", "GEOADD w NX 13.36 38.11 a"},
-        {"georadius", "GEOADD src 13.36 38.11 a", "GEORADIUS src 13.36 38.11 10 km STORE w",
-                "GEORADIUS nothing 13.36 38.11 10 km STORE w"},
-        {"georadiusbymember", "GEOADD src 13.36 38.11 a", "GEORADIUSBYMEMBER src a 10 km STORE w",
-                "GEORADIUSBYMEMBER nothing a 10 km STORE w"},
-        {"geosearchstore", "GEOADD src 13.36 38.11 a", "GEOSEARCHSTORE w src FROMMEMBER a BYRADIUS 10 km",
-                "GEOSEARCHSTORE w nothing FROMMEMBER a BYRADIUS 10 km"},
-        // An element that raises no register is no change; PFMERGE always writes its destination, as Redis's.
-        {"pfadd", "PFADD w a", "PFADD w b", "PFADD w a"},
-        {"pfmerge", "PFADD src a", "PFMERGE w src", ""},
-        {"pfdebug", "PFADD w a", "PFDEBUG TODENSE w", "PFDEBUG ENCODING w"},
         // The database-wide ones touch what exists: an empty database has nothing to touch.
         {"flushdb", "SET w v", "FLUSHDB", "DEL w | FLUSHDB"},
         {"flushall", "SET w v", "FLUSHALL", "DEL w | FLUSHALL"},
