@@ -6,6 +6,7 @@
 # BENCH_TESTS picks redis-benchmark's tests, e.g. the collection ones:
 #   BENCH_TESTS=hset,lpush,rpush,lpop,rpop,sadd,spop,zadd,zpopmin,lrange_100 scripts/bench.sh
 # BENCH_RESP=3 runs every connection in RESP3 (redis-benchmark -3).
+# BENCH_COMMAND runs one command instead of the tests, e.g. BENCH_COMMAND='XADD s * f v' scripts/bench.sh
 # Not part of the test suite: numbers depend on the machine, so they belong in docs/benchmarks.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,8 +28,11 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 run() { # port pipeline -> "TEST ops" lines
-  redis-benchmark -p "$1" -t "$tests" -n "$requests" -c "$clients" -P "$2" "${random[@]}" "${protocol[@]}" -q 2>/dev/null \
-    | tr '\r' '\n' | grep "requests per second" | sed -E 's/^([A-Z0-9_]+)[^:]*: ([0-9.]+) requests per second.*/\1 \2/'
+  local what=(-t "$tests")
+  [ -n "${BENCH_COMMAND:-}" ] && read -r -a what <<<"$BENCH_COMMAND"
+  redis-benchmark -p "$1" -n "$requests" -c "$clients" -P "$2" "${random[@]}" "${protocol[@]}" -q "${what[@]}" 2>/dev/null \
+    | tr '\r' '\n' | grep "requests per second" \
+    | sed -E 's/^([A-Za-z0-9_]+)[^:]*: ([0-9.]+) requests per second.*/\1 \2/' | tr a-z A-Z
 }
 
 # One server at a time, so none competes with another for the 2 cores: start, warm up the same way (the JVM
