@@ -53,6 +53,18 @@ public final class BlockingPops {
         c.server().waits().block(c, a, p.keys(a), type, timeout);
     }
 
+    /** Redis's getTimeoutFromObjectOrReply in milliseconds (WAIT, CLIENT PAUSE): an integer, never negative. */
+    public static long timeoutMillis(byte[] arg) {
+        long ms;
+        try {
+            ms = Args.toLong(arg);
+        } catch (RedisError e) {
+            throw RedisError.err("timeout is not an integer or out of range");
+        }
+        if (ms < 0) throw RedisError.err("timeout is negative");
+        return ms;
+    }
+
     /** Redis's getTimeoutFromObjectOrReply in seconds: a float, rounded up to milliseconds; 0 waits forever. */
     public static long timeout(byte[] arg) {
         double seconds = RedisNumbers.parseDouble(arg);

@@ -1,7 +1,5 @@
 package io.simplekv.it;
 
-import io.simplekv.config.ServerConfig;
-import io.simplekv.server.SimpleKvServer;
 import io.simplekv.support.EngineKind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +19,6 @@ import redis.clients.jedis.resps.StreamInfo;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,29 +37,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamsJedisIT {
     @TempDir
     static Path dir;
-    static final Map<EngineKind, SimpleKvServer> servers = new EnumMap<>(EngineKind.class);
-    static final Map<EngineKind, Integer> ports = new EnumMap<>(EngineKind.class);
+    static ServersPerEngine servers;
 
     final int port;
 
     StreamsJedisIT(EngineKind engine) {
-        this.port = ports.get(engine);
+        this.port = servers.port(engine);
     }
 
     @BeforeAll
     static void start() throws Exception {
-        for (EngineKind engine : EngineKind.values()) {
-            Path data = dir.resolve(engine.name());
-            ServerConfig config = ServerConfig.defaults().with("port", List.of("0")).with("dir", List.of(data.toString()));
-            SimpleKvServer server = new SimpleKvServer(config, engine.open(data));
-            servers.put(engine, server);
-            ports.put(engine, server.start());
-        }
+        servers = new ServersPerEngine(dir);
     }
 
     @AfterAll
     static void stop() {
-        servers.values().forEach(SimpleKvServer::close);
+        if (servers != null) servers.close();
     }
 
     @BeforeEach

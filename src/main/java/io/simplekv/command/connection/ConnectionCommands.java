@@ -112,14 +112,7 @@ public final class ConnectionCommands {
             if (Args.is(a[3], "WRITE")) all = false;
             else if (!Args.is(a[3], "ALL")) throw RedisError.err("CLIENT PAUSE mode must be WRITE or ALL");
         }
-        long timeout;
-        try {
-            timeout = Args.toLong(a[2]);
-        } catch (RedisError e) {
-            throw RedisError.err("timeout is not an integer or out of range");
-        }
-        if (timeout < 0) throw RedisError.err("timeout is negative");
-        c.server().pause().pause(timeout, all);
+        c.server().pause().pause(io.simplekv.command.BlockingPops.timeoutMillis(a[2]), all);
         out.ok();
     }
 

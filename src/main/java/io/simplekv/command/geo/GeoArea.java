@@ -94,34 +94,29 @@ final class GeoArea {
             move(h, 1, 1), move(h, -1, 1), move(h, 1, -1), move(h, -1, -1)};
     }
 
+    private static final long ODD = 0xaaaaaaaaaaaaaaaaL, EVEN = 0x5555555555555555L;
+
     /** geohash_move_x then geohash_move_y: longitude bits are the odd ones, latitude the even ones. */
     private static Cell move(Cell h, int dx, int dy) {
-        long bits = h.bits();
         int shift = 64 - h.step() * 2;
-        if (dx != 0) {
-            long x = bits & 0xaaaaaaaaaaaaaaaaL, y = bits & 0x5555555555555555L;
-            long zz = 0x5555555555555555L >>> shift;
-            if (dx > 0) {
-                x = x + (zz + 1);
-            } else {
-                x = x | zz;
-                x = x - (zz + 1);
-            }
-            x &= 0xaaaaaaaaaaaaaaaaL >>> shift;
-            bits = x | y;
+        long bits = step(h.bits(), ODD, EVEN, shift, dx);
+        return new Cell(step(bits, EVEN, ODD, shift, dy), h.step());
+    }
+
+    /**
+     * One cell along an axis: the axis's bits (under {@code mask}) counted up or down as one number, carrying
+     * through the other axis's positions ({@code filler} sets them so a borrow passes through), the rest kept.
+     */
+    private static long step(long bits, long mask, long filler, int shift, int d) {
+        if (d == 0) return bits;
+        long axis = bits & mask, other = bits & filler;
+        long zz = filler >>> shift;
+        if (d > 0) {
+            axis = axis + (zz + 1);
+        } else {
+            axis = axis | zz;
+            axis = axis - (zz + 1);
         }
-        if (dy != 0) {
-            long x = bits & 0xaaaaaaaaaaaaaaaaL, y = bits & 0x5555555555555555L;
-            long zz = 0xaaaaaaaaaaaaaaaaL >>> shift;
-            if (dy > 0) {
-                y = y + (zz + 1);
-            } else {
-                y = y | zz;
-                y = y - (zz + 1);
-            }
-            y &= 0x5555555555555555L >>> shift;
-            bits = x | y;
-        }
-        return new Cell(bits, h.step());
+        return (axis & (mask >>> shift)) | other;
     }
 }

@@ -31,13 +31,7 @@ public final class ReplicationCommands {
      */
     static void waitForReplicas(Session c, byte[][] a, ReplySink out) {
         long wanted = Args.toLong(a[1]);
-        long timeout;
-        try {
-            timeout = Args.toLong(a[2]);
-        } catch (RedisError e) {
-            throw RedisError.err("timeout is not an integer or out of range");
-        }
-        if (timeout < 0) throw RedisError.err("timeout is negative");
+        long timeout = io.simplekv.command.BlockingPops.timeoutMillis(a[2]);
         if (wanted <= 0 || c.denyBlocking()) {
             out.integer(0);
             return;
