@@ -75,12 +75,17 @@ public final class CommandService {
      * caused for itself follow it, as Redis's trackingHandlePendingKeyInvalidations.
      */
     public void afterReply(Session client) {
-        tracking.afterCommand(client, keepsCaching(client), false);
+        afterCommand(client, false);
     }
 
     /** As {@link #afterReply}, for a reply handed to the client's event loop to write (a served wait). */
     void afterResume(Session client) {
-        tracking.afterCommand(client, keepsCaching(client), true);
+        afterCommand(client, true);
+    }
+
+    /** Every command pays only tracking's idle check; the CLIENT CACHING bookkeeping runs while someone tracks. */
+    private void afterCommand(Session client, boolean afterResume) {
+        if (!tracking.idleFor(client)) tracking.afterCommand(client, keepsCaching(client), afterResume);
     }
 
     /** CLIENT CACHING lasts one command, but not across a MULTI and not past a CLIENT command (Redis's resetClient). */
@@ -280,7 +285,7 @@ public final class CommandService {
                     tracking.leave(entered);
                     // The reply is on its way before the gate opens, so whoever waits for the gate sees it first.
                     client.link().resume(reply.buffer());
-                    tracking.afterCommand(client, keepsCaching(client), true);
+                    afterCommand(client, true);
                     scripts.exit();
                 }
             });

@@ -173,9 +173,13 @@ public final class Tracking {
      * reply handed to its event loop is): the invalidations it caused itself, then any broadcast due. CLIENT
      * CACHING lasts for one command, except across a MULTI and for CLIENT commands themselves.
      */
+    /** Whether {@link #afterCommand} has nothing to do for {@code c}: no client tracks, nothing pending or due. */
+    public boolean idleFor(TrackedClient c) {
+        return trackingClients == 0 && !c.tracking().hasPending && !broadcastDue;
+    }
+
     public void afterCommand(TrackedClient c, boolean keepCaching, boolean afterResume) {
         TrackingState s = c.tracking();
-        if (trackingClients == 0 && !s.hasPending && !broadcastDue) return;
         if (!keepCaching) s.caching = false;
         if (s.hasPending) {
             List<byte[]> pending = new ArrayList<>(s.pending);

@@ -42,14 +42,17 @@ final class Hll {
         return new Hll(s, s.length);
     }
 
-    /** isHLLObjectOrReply's checks: magic, a known encoding, and a dense one's exact size; null if not an HLL. */
+    /**
+     * isHLLObjectOrReply's checks: magic, a known encoding, and a dense one's exact size; null if not an HLL. The
+     * HLL takes {@code value} over (callers pass a fresh copy of the stored payload) and changes it in place.
+     */
     static Hll of(byte[] value) {
         if (value.length < HDR) return null;
         if (value[0] != 'H' || value[1] != 'Y' || value[2] != 'L' || value[3] != 'L') return null;
         int enc = value[4] & 0xff;
         if (enc > SPARSE) return null;
         if (enc == DENSE && value.length != DENSE_SIZE) return null;
-        return new Hll(value.clone(), value.length);
+        return new Hll(value, value.length);
     }
 
     byte[] bytes() {
