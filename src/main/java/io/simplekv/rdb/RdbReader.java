@@ -71,11 +71,30 @@ public final class RdbReader {
             case 2 -> { return Long.toString((int) readLittleEndian(4)).getBytes(StandardCharsets.US_ASCII); }
             case 3 -> {
                 long compressed = readLength(), length = readLength();
-                if (length > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("string too long");
+                // One 3-byte LZF back reference yields at most 264 bytes: a longer claim is a corrupt (or hostile)
+                // payload, refused before it allocates.
+                if (length > Integer.MAX_VALUE - 8 || length > (compressed + 1) * 90) {
+                    throw new IllegalArgumentException("string too long");
+                }
                 return Lzf.decompress(readBytes(compressed), (int) length);
             }
             default -> throw new IllegalArgumentException("unknown string encoding " + encoding);
         }
+    }
+
+    /** rdbLoadBinaryDoubleValue: 8 bytes, little-endian IEEE 754 (ZSET_2 scores). */
+    public double readBinaryDouble() {
+        return DumpPayload.littleEndianDouble(readBytes(8));
+    }
+
+    /** rdbLoadDoubleValue: a length byte (253 NaN, 254 +inf, 255 -inf) and the number as text (old ZSET scores). */
+    public double readTextDouble() {
+        need(1);
+        int len = data[pos++] & 0xff;
+        if (len == 253) return Double.NaN;
+        if (len == 254) return Double.POSITIVE_INFINITY;
+        if (len == 255) return Double.NEGATIVE_INFINITY;
+        return Double.parseDouble(new String(readBytes(len), StandardCharsets.US_ASCII));
     }
 
     private byte[] readBytes(long n) {

@@ -41,6 +41,19 @@ public final class RdbWriter {
         return this;
     }
 
+    /** Bytes already in RDB encoding. */
+    public RdbWriter raw(byte[] encoded) {
+        out.write(encoded, 0, encoded.length);
+        return this;
+    }
+
+    /** rdbSaveBinaryDoubleValue: a ZSET_2 score, 8 bytes little-endian. */
+    public RdbWriter binaryDouble(double d) {
+        long bits = Double.doubleToLongBits(d);
+        for (int i = 0; i < 8; i++) out.write((int) (bits >>> (8 * i)) & 0xff);
+        return this;
+    }
+
     /** The payload with DUMP's footer. */
     public byte[] withFooter() {
         out.write(RDB_VERSION & 0xff);

@@ -48,6 +48,8 @@ public final class KeyCommands {
         t.add(command("renamenx", (c, a, o) -> rename(c, a, o, true)));
         t.add(command("copy", KeyCommands::copy));
         t.add(command("move", KeyCommands::move));
+        t.add(command("dump", DumpRestore::dump));
+        t.add(command("restore", DumpRestore::restore));
         t.add(command("object", null)
                 .sub(command("encoding", KeyCommands::objectEncoding))
                 .sub(command("refcount", KeyCommands::objectRefcount))
