@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * DUMP and RESTORE payloads as Redis 7.0 makes them (rdbSaveObject / rdbLoadObject, then the 2-byte RDB version and
  * the CRC-64): every value encoding Redis 7.0 writes or still reads is read; values are written in the plain
- * encodings (LIST, SET, ZSET_2, HASH) that every Redis version reads. Streams are not carried yet.
+ * encodings (LIST, SET, ZSET_2, HASH) that every Redis version reads, streams as Redis 7.0 writes them.
  */
 public final class DumpPayload {
     private DumpPayload() {}
@@ -39,6 +39,8 @@ public final class DumpPayload {
         } else if (value instanceof RdbValue.HashValue h) {
             w.type(RdbType.HASH).length(h.fields().size());
             for (int i = 0; i < h.fields().size(); i++) w.string(h.fields().get(i)).string(h.values().get(i));
+        } else if (value instanceof RdbValue.StreamValue s) {
+            StreamPayload.write(w, s);
         }
         return w.withFooter();
     }
@@ -49,7 +51,7 @@ public final class DumpPayload {
         try {
             RdbReader in = new RdbReader(payload, 0, payload.length - 10);
             return value(in.readType(), in);
-        } catch (IllegalArgumentException | ClassCastException e) {
+        } catch (IllegalArgumentException | ClassCastException | IndexOutOfBoundsException e) {
             throw new Refused("Bad data format");
         }
     }
@@ -135,15 +137,18 @@ public final class DumpPayload {
                 }
                 return new RdbValue.HashValue(distinct(nonEmpty(fields)), values);
             }
+            case RdbType.STREAM_LISTPACKS:
+            case RdbType.STREAM_LISTPACKS_2:
+                return StreamPayload.read(type, in);
             default:
-                throw new IllegalArgumentException("unsupported type " + type); // zipmap, streams, modules
+                throw new IllegalArgumentException("unsupported type " + type); // zipmap, modules
         }
     }
 
     /** A collection's element count: never 0 (Redis refuses empty keys) and never more than the bytes left. */
     private static long count(RdbReader in) {
         long n = in.readLength();
-        if (n == 0 || n > in.remaining()) throw new IllegalArgumentException("count");
+        if (n <= 0 || n > in.remaining()) throw new IllegalArgumentException("count");
         return n;
     }
 

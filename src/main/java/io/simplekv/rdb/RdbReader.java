@@ -36,11 +36,24 @@ public final class RdbReader {
         }
         if (type == 3) return -1 - (first & 0x3f);
         if (first == 0x80) return readBigEndian(4);
-        if (first == 0x81) return readBigEndian(8);
+        if (first == 0x81) {
+            long v = readBigEndian(8);
+            if (v < 0) throw new IllegalArgumentException("length too big"); // past 2^63: only readLength takes it
+            return v;
+        }
         throw new IllegalArgumentException("bad length encoding");
     }
 
+    /**
+     * rdbLoadLen: an unsigned 64-bit length, so past 2^63 it comes back negative (a stream group's unknown
+     * entries-read counter is saved as UINT64_MAX, read here as -1); callers that count with it refuse negatives.
+     */
     public long readLength() {
+        need(1);
+        if ((data[pos] & 0xff) == 0x81) {
+            pos++;
+            return readBigEndian(8);
+        }
         long n = readLenOrEncoding();
         if (n < 0) throw new IllegalArgumentException("unexpected encoded length");
         return n;
@@ -80,6 +93,16 @@ public final class RdbReader {
             }
             default -> throw new IllegalArgumentException("unknown string encoding " + encoding);
         }
+    }
+
+    /** rdbLoadMillisecondTime (RDB 9 and later): 8 bytes little-endian. */
+    public long readMillisecondTime() {
+        return readLittleEndian(8);
+    }
+
+    /** A 16-byte big-endian stream ID (a rax key); {ms, seq}. */
+    public long[] readRawId() {
+        return new long[] {readBigEndian(8), readBigEndian(8)};
     }
 
     /** rdbLoadBinaryDoubleValue: 8 bytes, little-endian IEEE 754 (ZSET_2 scores). */

@@ -19,7 +19,10 @@ public final class RdbWriter {
 
     /** rdbSaveLen. */
     public RdbWriter length(long n) {
-        if (n < 64) {
+        if (n < 0) { // an unsigned 64-bit value (a stream group's unknown entries-read counter is UINT64_MAX)
+            out.write(0x81);
+            for (int i = 7; i >= 0; i--) out.write((int) (n >>> (8 * i)) & 0xff);
+        } else if (n < 64) {
             out.write((int) n);
         } else if (n < 16384) {
             out.write(0x40 | (int) (n >> 8));
@@ -39,6 +42,24 @@ public final class RdbWriter {
         length(b.length);
         out.write(b, 0, b.length);
         return this;
+    }
+
+    /** A stream ID as rax keys hold it: 16 bytes, big-endian ms then seq. */
+    public RdbWriter rawId(long ms, long seq) {
+        for (int i = 7; i >= 0; i--) out.write((int) (ms >>> (8 * i)) & 0xff);
+        for (int i = 7; i >= 0; i--) out.write((int) (seq >>> (8 * i)) & 0xff);
+        return this;
+    }
+
+    /** rdbSaveMillisecondTime: 8 bytes little-endian. */
+    public RdbWriter millisecondTime(long t) {
+        for (int i = 0; i < 8; i++) out.write((int) (t >>> (8 * i)) & 0xff);
+        return this;
+    }
+
+    /** What was written so far, without DUMP's footer (a nested value, such as a stream node's key). */
+    public byte[] body() {
+        return out.toByteArray();
     }
 
     /** Bytes already in RDB encoding. */

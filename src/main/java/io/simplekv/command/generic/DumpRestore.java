@@ -9,6 +9,7 @@ import io.simplekv.keyspace.FieldTable;
 import io.simplekv.keyspace.KeyType;
 import io.simplekv.keyspace.ListTable;
 import io.simplekv.keyspace.Records;
+import io.simplekv.keyspace.StreamTable;
 import io.simplekv.keyspace.ZSetTable;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
@@ -66,7 +67,7 @@ final class DumpRestore {
                 return new RdbValue.ZSetValue(members, scores);
             }
             default:
-                throw RedisError.err("DUMP of a stream is not supported by this server yet");
+                return StreamValues.of(StreamTable.open(db, key, config.streamLimits));
         }
     }
 
@@ -137,6 +138,8 @@ final class DumpRestore {
             ZSetTable zset = ZSetTable.openOrCreate(db, key, config.zsetLimits);
             for (int i = 0; i < z.members().size(); i++) zset.put(z.members().get(i), z.scores().get(i));
             zset.commit();
+        } else if (value instanceof RdbValue.StreamValue v) {
+            StreamValues.store(StreamTable.openOrCreate(db, key, config.streamLimits), v);
         }
     }
 }

@@ -9,7 +9,7 @@ import io.simplekv.keyspace.StreamTable;
  * the group has read since the stream's first, exact while no deletion (tombstone) lies ahead of the group, and
  * estimated, or unknown, otherwise.
  */
-final class GroupProgress {
+public final class GroupProgress {
     private GroupProgress() {}
 
     /** streamRangeHasTombstones with no end: whether the max deleted ID lies at or after {@code start}. */
@@ -20,7 +20,7 @@ final class GroupProgress {
     }
 
     /** streamEstimateDistanceFromFirstEverEntry: the read counter of {@code id}, or INVALID when unknowable. */
-    static long estimateDistance(StreamTable s, StreamId id) {
+    public static long estimateDistance(StreamTable s, StreamId id) {
         if (s.entriesAdded() == 0) return 0;
         if (s.length() == 0 && !id.after(s.lastId())) return s.entriesAdded();
         int cmpLast = id.compareTo(s.lastId());

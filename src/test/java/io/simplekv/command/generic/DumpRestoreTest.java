@@ -129,7 +129,9 @@ class DumpRestoreTest extends ServerTestBase {
         assertEquals(BAD_FORMAT, restore("e", withFooter("01810000000100000000")), "a count past the payload");
         assertEquals(BAD_FORMAT, restore("e", withFooter("00c3018fffffff00")), "an LZF string claiming 2 GB");
         assertEquals(BAD_FORMAT, restore("e", withFooter("100a0a0000000100810000ff")), "a listpack entry past its end");
-        assertEquals(BAD_FORMAT, restore("e", withFooter("13")), "a stream (not carried yet)");
+        assertEquals(BAD_FORMAT, restore("e", withFooter("13")), "a truncated stream");
+        assertEquals(BAD_FORMAT, restore("e", withFooter("1300000101000001010101026765000081ffffffffffffffff0100000000000000"
+                + "0100000000000000010000000000000000010000")), "a pending entry no consumer owns");
         assertEquals(BAD_FORMAT, restore("e", withFooter("7f00")), "an unknown type");
         assertEquals(integer(0), r.call("EXISTS", "e"));
         assertEquals(error("ERR DUMP payload version or checksum are wrong"), restore("e", "0001610b00ffffffffffffffff"));
@@ -140,8 +142,30 @@ class DumpRestoreTest extends ServerTestBase {
     }
 
     @Test
-    void aStreamIsNotDumpedYetAndSaysSo() {
-        r.call("XADD", "st", "1-1", "f", "v");
-        assertEquals(error("ERR DUMP of a stream is not supported by this server yet"), r.call("DUMP", "st"));
+    void streamsRestoreFromRedisAndRoundTripWithTheirGroups() {
+        // XADD k 1-1 a b, and an emptied stream with a group whose entries-read is unknown (UINT64_MAX).
+        assertEquals(OK, restore("one", "130110000000000000000100000000000000011d1d0000000a00010100010101816102"
+                + "00010201000100018162020401ff0101010101000001000a006f4334ecd7fa5aec"));
+        assertEquals("*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\nb\r\n", r.call("XRANGE", "one", "-", "+"));
+        assertEquals(OK, restore("empty", "1300000101000001010101026765000081ffffffffffffffff00000a00dbd7ae72cc7f1a5b"));
+        assertEquals(integer(0), r.call("XLEN", "empty"));
+        assertTrue(r.call("XINFO", "GROUPS", "empty").contains("$2\r\nge\r\n"));
+
+        for (int i = 1; i <= 250; i++) r.call("XADD", "s", i + "-" + (i % 3), i % 7 == 0 ? "other" : "f", "v" + i);
+        r.call("XDEL", "s", "14-2");
+        r.call("XGROUP", "CREATE", "s", "g", "0");
+        r.call("XREADGROUP", "GROUP", "g", "alice", "COUNT", "4", "STREAMS", "s", ">");
+        r.call("XGROUP", "CREATECONSUMER", "s", "g", "bob");
+        String range = r.call("XRANGE", "s", "-", "+");
+        String pending = r.call("XPENDING", "s", "g");
+        String info = r.call("XINFO", "STREAM", "s");
+        byte[] dumped = payload(r.call("DUMP", "s"));
+        assertEquals(OK, r.call(bytes("RESTORE"), bytes("copy"), bytes("0"), dumped));
+        assertEquals(range, r.call("XRANGE", "copy", "-", "+"));
+        assertEquals(pending, r.call("XPENDING", "copy", "g"));
+        assertEquals(info, r.call("XINFO", "STREAM", "copy"));
+        // Consumers by name, without their idle times (which move on between the two calls).
+        assertEquals(r.call("XINFO", "CONSUMERS", "s", "g").replaceAll(":[0-9]+", ""),
+                r.call("XINFO", "CONSUMERS", "copy", "g").replaceAll(":[0-9]+", ""));
     }
 }
