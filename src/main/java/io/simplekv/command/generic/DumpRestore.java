@@ -23,7 +23,7 @@ import java.util.List;
  * DUMP and RESTORE as Redis 7.0's cluster.c has them: the value travels in Redis's own payload format, so a
  * payload DUMPed on redis-server RESTOREs here and the other way round.
  */
-final class DumpRestore {
+public final class DumpRestore {
     private DumpRestore() {}
 
     static void dump(Session c, byte[][] a, ReplySink out) {
@@ -32,12 +32,11 @@ final class DumpRestore {
             out.nullBulk();
             return;
         }
-        out.bulk(DumpPayload.write(valueOf(c, a[1], rec)));
+        out.bulk(DumpPayload.write(valueOf(c.db(), c.server().config(), a[1], rec)));
     }
 
-    private static RdbValue valueOf(Session c, byte[] key, byte[] rec) {
-        Database db = c.db();
-        ServerConfig config = c.server().config();
+    /** A key's whole value, whatever its type (DUMP, and DEBUG DIGEST's walk over values). */
+    public static RdbValue valueOf(Database db, ServerConfig config, byte[] key, byte[] rec) {
         switch (Records.type(rec)) {
             case STRING:
                 return new RdbValue.Str(Records.payload(rec));

@@ -53,7 +53,8 @@ public final class ServerCommands {
                         "REWRITE", "    Rewrite the configuration file."))));
         MemoryCommands.register(t);
         LolwutCommand.register(t);
-        t.add(command("debug", ServerCommands::debug).traits(ExecutionTrait.PROTECTED));
+        // LOCK_ALL: DIGEST walks every database, DIGEST-VALUE and OBJECT read values.
+        t.add(command("debug", ServerCommands::debug).traits(ExecutionTrait.PROTECTED, ExecutionTrait.LOCK_ALL));
     }
 
     static void time(Session c, byte[][] a, ReplySink out) {
@@ -243,8 +244,17 @@ public final class ServerCommands {
             if (rec == null) throw RedisError.NO_SUCH_KEY;
             out.simple("Value at:0x0 refcount:1 encoding:" + KeyCommands.encodingOf(rec)
                     + " serializedlength:" + Records.payloadLength(rec) + " lru:0 lru_seconds_idle:0");
+        } else if (Args.is(a[1], "DIGEST") && a.length == 2) {
+            c.unit().flush(); // a walk over the tables sees this transaction's own writes
+            out.simple(DatasetDigest.hex(new DatasetDigest().dataset(c)));
+        } else if (Args.is(a[1], "DIGEST-VALUE")) {
+            DatasetDigest digest = new DatasetDigest();
+            out.array(a.length - 2);
+            for (int j = 2; j < a.length; j++) out.simple(DatasetDigest.hex(digest.key(c, a[j])));
         } else if (Args.is(a[1], "HELP")) {
-            Help.reply(out, "DEBUG", "OBJECT <key>", "    Show low level info about the key.",
+            Help.reply(out, "DEBUG", "DIGEST", "    Output a hex signature representing the current DB content.",
+                    "DIGEST-VALUE <key> [<key> ...]", "    Output a hex signature of the values of all the specified keys.",
+                    "OBJECT <key>", "    Show low level info about the key.",
                     "PAUSE-CRON <0|1>", "    Stop periodic cron job processing.",
                     "PROTOCOL <type>", "    Reply with a test value of the specified type. <type> can be: string,",
                     "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,", "    true, false.",
