@@ -107,6 +107,10 @@ public final class Main implements Callable<Integer> {
         StorageEngine engine = openEngine(config);
         if (engine == null) return 1;
         SimpleKvServer server = new SimpleKvServer(config, engine);
+        if (!server.loadSnapshot()) {
+            server.close();
+            return 1;
+        }
         int bound;
         try {
             bound = server.start();

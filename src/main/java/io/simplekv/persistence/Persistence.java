@@ -122,6 +122,15 @@ public final class Persistence {
         }
     }
 
+    /** A memory engine's RDB snapshot was written (SAVE, BGSAVE): every change so far is on disk. */
+    public void snapshotSaved() {
+        synchronized (syncLock) {
+            changesSaved = changes.sum();
+            lastSaveMillis = System.currentTimeMillis();
+            saves++;
+        }
+    }
+
     /** SAVE: forces everything now, on the caller's thread. */
     public void save() {
         if (!persistent) throw RedisError.err(MEMORY_ENGINE_SAVE);

@@ -24,25 +24,40 @@ public final class DumpPayload {
     }
 
     public static byte[] write(RdbValue value) {
-        RdbWriter w = new RdbWriter();
+        RdbWriter w = new RdbWriter().type(typeOf(value));
+        writeBody(w, value);
+        return w.withFooter();
+    }
+
+    /** The RDB type byte this value is written with. */
+    static int typeOf(RdbValue value) {
+        if (value instanceof RdbValue.Str) return RdbType.STRING;
+        if (value instanceof RdbValue.ListValue) return RdbType.LIST;
+        if (value instanceof RdbValue.SetValue) return RdbType.SET;
+        if (value instanceof RdbValue.ZSetValue) return RdbType.ZSET_2;
+        if (value instanceof RdbValue.HashValue) return RdbType.HASH;
+        return RdbType.STREAM_LISTPACKS_2;
+    }
+
+    /** rdbSaveObject: the value after its type byte (and, in an RDB file, after its key). */
+    static void writeBody(RdbWriter w, RdbValue value) {
         if (value instanceof RdbValue.Str s) {
-            w.type(RdbType.STRING).string(s.value());
+            w.string(s.value());
         } else if (value instanceof RdbValue.ListValue l) {
-            w.type(RdbType.LIST).length(l.elements().size());
+            w.length(l.elements().size());
             for (byte[] e : l.elements()) w.string(e);
         } else if (value instanceof RdbValue.SetValue s) {
-            w.type(RdbType.SET).length(s.members().size());
+            w.length(s.members().size());
             for (byte[] m : s.members()) w.string(m);
         } else if (value instanceof RdbValue.ZSetValue z) {
-            w.type(RdbType.ZSET_2).length(z.members().size());
+            w.length(z.members().size());
             for (int i = 0; i < z.members().size(); i++) w.string(z.members().get(i)).binaryDouble(z.scores().get(i));
         } else if (value instanceof RdbValue.HashValue h) {
-            w.type(RdbType.HASH).length(h.fields().size());
+            w.length(h.fields().size());
             for (int i = 0; i < h.fields().size(); i++) w.string(h.fields().get(i)).string(h.values().get(i));
         } else if (value instanceof RdbValue.StreamValue s) {
             StreamPayload.write(w, s);
         }
-        return w.withFooter();
     }
 
     /** The value of a RESTORE payload; {@link Refused} with Redis's text when it can't be one. */
@@ -56,7 +71,8 @@ public final class DumpPayload {
         }
     }
 
-    private static RdbValue value(int type, RdbReader in) {
+    /** rdbLoadObject: the value of the given type byte. */
+    static RdbValue value(int type, RdbReader in) {
         switch (type) {
             case RdbType.STRING:
                 return new RdbValue.Str(in.readString());

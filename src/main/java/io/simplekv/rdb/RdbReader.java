@@ -95,6 +95,16 @@ public final class RdbReader {
         }
     }
 
+    /** Raw little-endian bytes as a number (RDB file opcodes' fixed-size fields). */
+    public long readFixed(int bytes) {
+        return readLittleEndian(bytes);
+    }
+
+    /** The offset of the next byte (for checksums over what was read). */
+    public int position() {
+        return pos;
+    }
+
     /** rdbLoadMillisecondTime (RDB 9 and later): 8 bytes little-endian. */
     public long readMillisecondTime() {
         return readLittleEndian(8);

@@ -44,7 +44,7 @@ final class StreamPayload {
             }
         }
         if (!node.isEmpty()) nodes.add(node);
-        w.type(RdbType.STREAM_LISTPACKS_2).length(nodes.size());
+        w.length(nodes.size());
         for (List<StreamItem> n : nodes) {
             Id master = n.get(0).id();
             w.string(new RdbWriter().rawId(master.ms(), master.seq()).body()).string(listpack(n));

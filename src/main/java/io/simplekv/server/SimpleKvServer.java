@@ -88,6 +88,26 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         return Epoll.isAvailable() ? "epoll" : "nio";
     }
 
+    /**
+     * The memory engine starts from {@code dir/dbfilename} when there is one, as Redis loads its RDB file (the
+     * chronicle engine's data is already on disk). False, with one line on stderr, when the file can't be loaded.
+     */
+    public boolean loadSnapshot() {
+        if (context.keyspace().engine().persistent()) return true;
+        long start = System.nanoTime();
+        try (io.simplekv.keyspace.UnitOfWork unit = context.keyspace().unit().everything().open()) {
+            long keys = io.simplekv.command.server.RdbSnapshot.load(context);
+            if (keys >= 0) {
+                log.info("DB loaded from disk: {} keys in {} ms", keys, (System.nanoTime() - start) / 1_000_000);
+            }
+            return true;
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            System.err.println("FATAL: error loading " + io.simplekv.command.server.RdbSnapshot.file(context.config())
+                    + ": " + e.getMessage());
+            return false;
+        }
+    }
+
     /** Binds every configured address; returns the port actually bound (useful with port 0). */
     public int start() throws InterruptedException {
         ServerConfig config = context.config();

@@ -110,15 +110,14 @@ public final class DumpRestore {
             out.ok();
             return;
         }
-        store(c, key, value);
+        store(db, c.server().config(), key, value);
         if (ttl != 0) db.put(key, Records.withExpiry(db.lookup(key), ttl));
         Notify.generic(c, "restore", key);
         out.ok();
     }
 
-    private static void store(Session c, byte[] key, RdbValue value) {
-        Database db = c.db();
-        ServerConfig config = c.server().config();
+    /** A key made from a value (RESTORE, and loading an RDB file): the key must not exist. */
+    public static void store(Database db, ServerConfig config, byte[] key, RdbValue value) {
         if (value instanceof RdbValue.Str s) {
             db.put(key, Records.string(s.value(), Records.NO_EXPIRY));
         } else if (value instanceof RdbValue.ListValue l) {

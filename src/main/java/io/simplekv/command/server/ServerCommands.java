@@ -33,12 +33,14 @@ public final class ServerCommands {
         t.add(command("info", (c, a, o) -> o.verbatim("txt", InfoReport.render(c, a))));
         t.add(command("time", ServerCommands::time));
         t.add(command("lastsave", (c, a, o) -> o.integer(c.server().persistence().lastSaveMillis() / 1000)));
+        // LOCK_ALL: on the memory engine they write an RDB snapshot, which must be one point in time.
         t.add(command("save", (c, a, o) -> {
-            c.server().persistence().save();
+            if (c.server().persistence().persistent()) c.server().persistence().save();
+            else saveSnapshot(c);
             o.ok();
-        }));
-        t.add(command("bgsave", ServerCommands::bgsave));
-        t.add(command("shutdown", ServerCommands::shutdown));
+        }).traits(ExecutionTrait.LOCK_ALL));
+        t.add(command("bgsave", ServerCommands::bgsave).traits(ExecutionTrait.LOCK_ALL));
+        t.add(command("shutdown", ServerCommands::shutdown).traits(ExecutionTrait.LOCK_ALL)); // SAVE: a snapshot
         t.add(command("config", null)
                 .sub(command("get", ServerCommands::configGet))
                 .sub(command("set", ServerCommands::configSet))
@@ -68,7 +70,51 @@ public final class ServerCommands {
         boolean schedule = false;
         if (a.length == 2 && Args.is(a[1], "SCHEDULE")) schedule = true;
         else if (a.length > 1) throw RedisError.SYNTAX;
-        out.simple(c.server().persistence().bgsave(schedule));
+        if (c.server().persistence().persistent()) {
+            out.simple(c.server().persistence().bgsave(schedule));
+        } else {
+            // Without fork's copy-on-write, a point-in-time snapshot is taken while this command holds every shard:
+            // the file is complete when the reply goes out.
+            saveSnapshot(c);
+            out.simple("Background saving started");
+        }
+    }
+
+    /** The memory engine's SAVE: the keyspace as dir/dbfilename, an RDB file redis-server loads. */
+    private static void saveSnapshot(Session c) {
+        c.unit().flush();
+        try {
+            RdbSnapshot.save(c.server());
+        } catch (java.io.IOException e) {
+            throw RdbSnapshot.failed("SAVE", e);
+        }
+        c.server().persistence().snapshotSaved();
+    }
+
+    /** DEBUG RELOAD [NOSAVE] [NOFLUSH]: the keyspace through an RDB file and back, as debug.c does. */
+    private static void reload(Session c, byte[][] a) {
+        boolean save = true, flush = true;
+        for (int j = 2; j < a.length; j++) {
+            if (Args.is(a[j], "NOSAVE")) save = false;
+            else if (Args.is(a[j], "NOFLUSH")) flush = false;
+            else throw RedisError.err("DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+        }
+        c.unit().flush();
+        if (save) {
+            try {
+                RdbSnapshot.save(c.server());
+            } catch (java.io.IOException e) {
+                RdbSnapshot.failed("DEBUG RELOAD's save", e);
+                throw RedisError.err("Error trying to save the RDB dump, check server logs.");
+            }
+        }
+        if (flush) c.server().keyspace().flushAll();
+        try {
+            RdbSnapshot.load(c.server());
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            RdbSnapshot.failed("DEBUG RELOAD's load", e);
+            throw RedisError.err("Error trying to load the RDB dump, check server logs.");
+        }
     }
 
     /**
@@ -102,7 +148,11 @@ public final class ServerCommands {
                     failure = "forcing the data to disk failed: " + e.getMessage();
                 }
             } else if (save) {
-                failure = "SHUTDOWN SAVE: " + io.simplekv.persistence.Persistence.MEMORY_ENGINE_SAVE;
+                try {
+                    saveSnapshot(c);
+                } catch (RedisError e) {
+                    failure = "SHUTDOWN SAVE: " + e.getMessage();
+                }
             }
             if (failure != null && !force) {
                 org.slf4j.LoggerFactory.getLogger(ServerCommands.class).warn("Errors trying to shut down: {}", failure);
@@ -244,6 +294,9 @@ public final class ServerCommands {
             if (rec == null) throw RedisError.NO_SUCH_KEY;
             out.simple("Value at:0x0 refcount:1 encoding:" + KeyCommands.encodingOf(rec)
                     + " serializedlength:" + Records.payloadLength(rec) + " lru:0 lru_seconds_idle:0");
+        } else if (Args.is(a[1], "RELOAD")) {
+            reload(c, a);
+            out.ok();
         } else if (Args.is(a[1], "DIGEST") && a.length == 2) {
             c.unit().flush(); // a walk over the tables sees this transaction's own writes
             out.simple(DatasetDigest.hex(new DatasetDigest().dataset(c)));

@@ -1,0 +1,138 @@
+package io.simplekv.command.server;
+
+import io.simplekv.command.ServerContext;
+import io.simplekv.command.generic.DumpRestore;
+import io.simplekv.config.ServerConfig;
+import io.simplekv.keyspace.Database;
+import io.simplekv.keyspace.Keyspace;
+import io.simplekv.keyspace.Records;
+import io.simplekv.protocol.RedisError;
+import io.simplekv.rdb.RdbFile;
+import io.simplekv.rdb.RdbValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The keyspace as a Redis RDB file ({@code dir}/{@code dbfilename}): written by SAVE and BGSAVE on the memory
+ * engine and by DEBUG RELOAD, read back by DEBUG RELOAD and, on the memory engine, at startup. The caller holds
+ * every shard (a command with LOCK_ALL, or startup before clients), so the file is one point in time. As Redis's
+ * rdbSave, it is written to a temporary file, forced, and renamed over the old one.
+ */
+public final class RdbSnapshot {
+    private static final Logger log = LoggerFactory.getLogger(RdbSnapshot.class);
+    /** Byte arrays stop at 2 GB, and the reader takes the file whole. */
+    private static final long MAX_LOAD_BYTES = Integer.MAX_VALUE - 64;
+
+    private RdbSnapshot() {}
+
+    public static Path file(ServerConfig config) {
+        return Path.of(config.dir).resolve(config.get("dbfilename"));
+    }
+
+    /** Writes every database; returns the number of keys written. */
+    public static long save(ServerContext server) throws IOException {
+        Path target = file(server.config());
+        Path temp = target.resolveSibling("temp-" + ProcessHandle.current().pid() + ".rdb");
+        Keyspace ks = server.keyspace();
+        long written = 0;
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+             OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
+            RdbFile.Writer w = new RdbFile.Writer(out, !"no".equals(server.config().get("rdbchecksum")));
+            w.aux("redis-ver", "7.0.15");
+            w.aux("redis-bits", "64");
+            w.aux("ctime", Long.toString(System.currentTimeMillis() / 1000));
+            w.aux("used-mem", Long.toString(Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()));
+            w.aux("aof-base", "0");
+            for (int j = 0; j < ks.databases(); j++) {
+                Database db = ks.db(j);
+                if (db.size() == 0) continue;
+                w.selectDb(j, db.size(), db.volatileKeys());
+                written += writeDatabase(server, db, w);
+            }
+            w.end();
+            out.flush();
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return written;
+    }
+
+    private static long writeDatabase(ServerContext server, Database db, RdbFile.Writer w) throws IOException {
+        List<byte[]> keys = new ArrayList<>();
+        long cursor = 0;
+        do {
+            cursor = db.scan(cursor, 1000, keys::add);
+        } while (cursor != 0);
+        long written = 0;
+        for (byte[] key : keys) {
+            byte[] rec = db.peek(key);
+            if (rec == null) continue;
+            long at = Records.expireAt(rec);
+            w.entry(key, at == Records.NO_EXPIRY ? -1 : at, DumpRestore.valueOf(db, server.config(), key, rec));
+            written++;
+        }
+        return written;
+    }
+
+    /** Loads the file into the (empty) keyspace; returns the keys loaded, or -1 when there is no file. */
+    public static long load(ServerContext server) throws IOException {
+        Path file = file(server.config());
+        if (!Files.exists(file)) return -1;
+        if (Files.size(file) > MAX_LOAD_BYTES) throw new IOException("RDB file over 2 GB: not supported yet");
+        byte[] bytes = Files.readAllBytes(file);
+        Keyspace ks = server.keyspace();
+        long[] loaded = {0, 0};
+        long now = Database.now();
+        RdbFile.read(bytes, new RdbFile.Visitor() {
+            Database db = ks.db(0);
+
+            @Override
+            public void selectDb(int index) {
+                if (index < 0 || index >= ks.databases()) {
+                    throw new IllegalArgumentException("FATAL: Data file was created with a Redis server configured "
+                            + "to handle more than " + ks.databases() + " databases.");
+                }
+                db = ks.db(index);
+            }
+
+            @Override
+            public void entry(byte[] key, long expireAt, RdbValue value) {
+                if (expireAt >= 0 && expireAt <= now) return; // a master's load drops keys already expired
+                if (db.present(key)) throw new IllegalArgumentException("Duplicate key in the RDB file");
+                DumpRestore.store(db, server.config(), key, value);
+                if (expireAt >= 0) db.put(key, Records.withExpiry(db.lookup(key), expireAt));
+                loaded[0]++;
+            }
+
+            @Override
+            public void function(byte[] libraryCode) {
+                loaded[1]++;
+            }
+        });
+        if (loaded[1] > 0) {
+            log.warn("{} function libraries in {} were not loaded: load them with FUNCTION LOAD or RESTORE", loaded[1], file);
+        }
+        return loaded[0];
+    }
+
+    /** For handlers: an I/O failure as Redis's error reply. */
+    static RedisError failed(String what, Exception e) {
+        log.warn("{} failed: {}", what, e.getMessage());
+        return RedisError.err(what + " failed: " + e.getMessage());
+    }
+}

@@ -1,0 +1,98 @@
+package io.simplekv.command.server;
+
+import io.simplekv.support.EngineKind;
+import io.simplekv.support.ServerTestBase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static io.simplekv.support.Resp.bulk;
+import static io.simplekv.support.Resp.error;
+import static io.simplekv.support.Resp.integer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** DEBUG RELOAD through an RDB file on both engines, and SAVE/BGSAVE writing dump.rdb on the memory engine. */
+@ParameterizedClass
+@EnumSource(EngineKind.class)
+class RdbSnapshotTest extends ServerTestBase {
+    @Override
+    protected Map<String, String> config() {
+        return Map.of("enable-debug-command", "yes");
+    }
+
+    private void fill() {
+        r.call("SET", "s", "hello");
+        r.call("SET", "n", "12345", "PX", "100000");
+        for (int i = 0; i < 300; i++) {
+            r.call("RPUSH", "l", "e" + i);
+            r.call("SADD", "set", "m" + i);
+            r.call("HSET", "h", "f" + i, "v" + i);
+            r.call("ZADD", "z", Integer.toString(i), "m" + i);
+            r.call("XADD", "x", "*", "f", "v" + i);
+        }
+        r.call("XGROUP", "CREATE", "x", "g", "0");
+        r.call("XREADGROUP", "GROUP", "g", "c", "COUNT", "3", "STREAMS", "x", ">");
+        r.call("SELECT", "7");
+        r.call("SET", "in7", "v");
+        r.call("SELECT", "0");
+    }
+
+    @Test
+    void debugReloadKeepsEveryTypeTtlAndDatabase() {
+        fill();
+        String digest = r.call("DEBUG", "DIGEST");
+        assertNotEquals("+" + "0".repeat(40) + "\r\n", digest);
+        assertEquals("+OK\r\n", r.call("DEBUG", "RELOAD"));
+        assertEquals(digest, r.call("DEBUG", "DIGEST"));
+        long pttl = Long.parseLong(r.call("PTTL", "n").substring(1).trim());
+        assertTrue(pttl > 90_000 && pttl <= 100_000, "PTTL " + pttl);
+        r.call("SELECT", "7");
+        assertEquals(bulk("v"), r.call("GET", "in7"));
+    }
+
+    @Test
+    void reloadWithoutSaveGoesBackToTheLastFile() {
+        r.call("SET", "k", "saved");
+        assertEquals("+OK\r\n", r.call("DEBUG", "RELOAD"));
+        r.call("SET", "k", "changed");
+        r.call("SET", "other", "new");
+        assertEquals("+OK\r\n", r.call("DEBUG", "RELOAD", "NOSAVE"));
+        assertEquals(bulk("saved"), r.call("GET", "k"));
+        assertEquals(integer(0), r.call("EXISTS", "other"));
+        assertEquals(error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options."),
+                r.call("DEBUG", "RELOAD", "BOGUS"));
+    }
+
+    @Test
+    void aCorruptFileIsRefusedWithRedisText() throws IOException {
+        r.call("SET", "k", "v");
+        assertEquals("+OK\r\n", r.call("DEBUG", "RELOAD"));
+        Path file = dir.resolve("dump.rdb");
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 12] ^= 0x55; // inside the last value: the checksum no longer matches
+        Files.write(file, bytes);
+        assertEquals(error("ERR Error trying to load the RDB dump, check server logs."),
+                r.call("DEBUG", "RELOAD", "NOSAVE"));
+    }
+
+    @Test
+    void saveAndBgsaveWriteTheFileOnTheMemoryEngine() throws IOException {
+        if (engine != EngineKind.MEMORY) return; // chronicle's SAVE forces its own files: PersistenceTest
+        fill();
+        assertEquals("+OK\r\n", r.call("SAVE"));
+        Path file = dir.resolve("dump.rdb");
+        assertTrue(Files.size(file) > 1000);
+        assertTrue(new String(Files.readAllBytes(file), 0, 9, java.nio.charset.StandardCharsets.US_ASCII).equals("REDIS0010"));
+        assertTrue(r.call("INFO", "persistence").contains("rdb_changes_since_last_save:0\r\n"));
+        Files.delete(file);
+        assertEquals("+Background saving started\r\n", r.call("BGSAVE"));
+        assertTrue(Files.exists(file));
+    }
+}
