@@ -7,6 +7,8 @@ import io.simplekv.server.SimpleKvServer;
 import io.simplekv.storage.ChronicleEngine;
 import io.simplekv.storage.MemoryEngine;
 import io.simplekv.storage.StorageEngine;
+import io.simplekv.tls.ServerTlsContexts;
+import io.simplekv.tls.TlsSettings;
 import io.simplekv.tls.TlsSetupException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -105,6 +107,15 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         Logging.configure(config);
+        if (config.tlsPort != 0) {
+            // Checked before the storage opens, so a bad certificate costs one line and leaves nothing to close.
+            try {
+                ServerTlsContexts.build(TlsSettings.of(config));
+            } catch (TlsSetupException e) {
+                System.err.println("FATAL: Failed to configure TLS: " + e.getMessage());
+                return 1;
+            }
+        }
         StorageEngine engine = openEngine(config);
         if (engine == null) return 1;
         SimpleKvServer server = new SimpleKvServer(config, engine);
