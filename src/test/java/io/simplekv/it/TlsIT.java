@@ -58,8 +58,13 @@ class TlsIT {
         if (server != null) server.close();
     }
 
+    /** TLS only: port 0 beside a TLS port turns plain TCP off. */
     static String[] tlsArgs(int port, TestCerts c, String... more) {
-        List<String> args = new ArrayList<>(List.of("--port", "0", "--tls-port", Integer.toString(port),
+        return tlsArgs(0, port, c, more);
+    }
+
+    static String[] tlsArgs(int plainPort, int port, TestCerts c, String... more) {
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(plainPort), "--tls-port", Integer.toString(port),
                 "--tls-cert-file", c.serverCert.toString(), "--tls-key-file", c.serverKey.toString(),
                 "--tls-ca-cert-file", c.caCert.toString()));
         args.addAll(List.of(more));
@@ -211,6 +216,37 @@ class TlsIT {
             }, "a client trusting only the old CA no longer trusts the server");
             assertEquals("PONG", before.ping(), "a connection open before the reload keeps its session");
             assertTrue(s.output().contains("Failed to load certificate: " + dir.resolve("missing.crt")), s.output());
+        }
+    }
+
+    @Test
+    void plainAndTlsPortsSideBySideAndMovedByConfigSet() throws Exception {
+        int plain = freePort();
+        int tls = freePort();
+        try (ServerProcess s = ServerProcess.start(tlsArgs(plain, tls, certs,
+                "--dir", dir.resolve("data-both").toString()))) {
+            assertEquals(plain, s.port());
+            assertTrue(s.output().contains("127.0.0.1:" + plain + " and TLS port " + tls + " (OpenSSL)"), s.output());
+            try (Jedis p = new Jedis("127.0.0.1", plain); Jedis t = jedis(tls, certs, true)) {
+                assertEquals("OK", p.set("both", "plain"));
+                assertEquals("plain", t.get("both"), "one keyspace behind both listeners");
+                assertTrue(p.info("server").contains("tcp_port:" + plain + "\r\n"));
+
+                int moved = freePort();
+                assertEquals("OK", p.configSet("tls-port", Integer.toString(moved)));
+                try (Jedis m = jedis(moved, certs, true)) {
+                    assertEquals("plain", m.get("both"));
+                }
+                assertThrows(JedisConnectionException.class, () -> jedis(tls, certs, true).close(), "the old TLS port is closed");
+                assertEquals("PONG", t.ping(), "a connection made on the old TLS port stays open");
+
+                assertEquals("OK", t.configSet("port", "0"));
+                assertThrows(JedisConnectionException.class, () -> new Jedis("127.0.0.1", plain).ping(),
+                        "port 0 beside a TLS port turns plain TCP off, as in Redis");
+                try (Jedis m = jedis(moved, certs, true)) {
+                    assertTrue(m.info("server").contains("tcp_port:" + moved + "\r\n"));
+                }
+            }
         }
     }
 
