@@ -134,18 +134,21 @@ public final class Main implements Callable<Integer> {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "simplekv-signal"));
         org.slf4j.LoggerFactory.getLogger("simplekv").info(
-                "simplekv {} ready to accept connections on {}:{}{} (storage {}, data {}, transport {}, pid {})",
+                "simplekv {} ready to accept connections on {}:{} ({}storage {}, data {}, transport {}, pid {})",
                 SimpleKvServer.VERSION, String.join(",", config.bind), bound, tlsNote(server), engine.name(),
                 Path.of(config.dir).toAbsolutePath().normalize(), server.transport(), ProcessHandle.current().pid());
         server.awaitStop();
         return 0;
     }
 
-    /** After the port the ready line names: nothing without TLS; else which port is TLS and who provides it. */
+    /**
+     * The ready line's word on TLS: nothing without it; "TLS via OpenSSL" when the port it names is the TLS port
+     * (plain TCP off); "TLS port N via OpenSSL" beside a plain port.
+     */
     private static String tlsNote(SimpleKvServer server) {
         if (server.tlsPort() == 0) return "";
         String provider = server.tlsProvider() == io.netty.handler.ssl.SslProvider.OPENSSL ? "OpenSSL" : "JDK";
-        return server.plainTcp() ? " and TLS port " + server.tlsPort() + " (" + provider + ")" : " (TLS, " + provider + ")";
+        return (server.plainTcp() ? "TLS port " + server.tlsPort() : "TLS") + " via " + provider + ", ";
     }
 
     private StorageEngine openEngine(ServerConfig config) {

@@ -136,7 +136,14 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         tlsBootstrap = bootstrap.clone().childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                try {
+                    ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                } catch (RuntimeException e) {
+                    // Contexts are tried once as they are built, so this is not expected; still, one line, not a trace.
+                    log.warn("Closing a TLS connection whose engine could not be made: {}", e.getMessage());
+                    ch.close();
+                    return;
+                }
                 pipeline.install(ch);
             }
         });

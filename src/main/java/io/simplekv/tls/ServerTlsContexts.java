@@ -1,11 +1,13 @@
 package io.simplekv.tls;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
 
 import java.io.File;
 import java.io.IOException;
@@ -64,16 +66,24 @@ public final class ServerTlsContexts {
         b.sslProvider(provider)
                 .clientAuth(clientAuth(s.authClients()))
                 .protocols(protocols);
-        List<String> ciphers = ciphers(s.ciphers(), s.ciphersuites());
-        if (!ciphers.isEmpty()) b.ciphers(ciphers);
         if (s.sessionCaching()) b.sessionCacheSize(s.sessionCacheSize()).sessionTimeout(s.sessionCacheTimeout());
         SslContext context;
         try {
             context = b.build();
         } catch (IOException | RuntimeException e) {
-            String what = ciphers.isEmpty() ? "Failed to configure TLS: " : "Failed to configure ciphers: "
-                    + String.join(":", ciphers) + ": ";
-            throw new TlsSetupException(what + reason(e));
+            throw new TlsSetupException("Failed to configure TLS: " + reason(e));
+        }
+        if (!s.ciphers().isBlank() || !s.ciphersuites().isBlank()) {
+            // Netty takes one list for both versions; the half not configured keeps the provider's defaults, as in
+            // Redis, where tls-ciphers alone leaves TLSv1.3 alone.
+            try {
+                context = b.ciphers(ciphers(s.ciphers(), s.ciphersuites(), context.cipherSuites())).build();
+                // The JDK checks cipher names only as it makes an engine: make one here, not at a client's connect.
+                ReferenceCountUtil.release(context.newEngine(ByteBufAllocator.DEFAULT));
+            } catch (IOException | RuntimeException e) {
+                throw new TlsSetupException("Failed to configure ciphers: "
+                        + String.join(" ", List.of(s.ciphers(), s.ciphersuites())).trim() + ": " + reason(e));
+            }
         }
         // The JDK's session context has no off switch; there a disabled cache keeps the JDK's defaults.
         if (!s.sessionCaching() && context.sessionContext() instanceof OpenSslSessionContext openSsl) {
@@ -108,16 +118,29 @@ public final class ServerTlsContexts {
         return out.toArray(new String[0]);
     }
 
+    /** The TLSv1.3 cipher suites (tls-ciphersuites' names); every other suite is TLSv1.2's (tls-ciphers'). */
+    private static final Set<String> TLS13_SUITES = Set.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256");
+
     /**
-     * tls-ciphers (TLSv1.2) and tls-ciphersuites (TLSv1.3) are colon-separated names, OpenSSL's or IANA's; Netty
-     * takes names, not OpenSSL's selection expressions ("HIGH:!aNULL"), so an expression is refused at build.
+     * tls-ciphers (TLSv1.2) and tls-ciphersuites (TLSv1.3) are colon-separated names: IANA's
+     * (TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256) on either provider, OpenSSL's (ECDHE-ECDSA-AES128-GCM-SHA256) on
+     * OpenSSL only. Netty takes names, not OpenSSL's selection expressions ("HIGH:!aNULL"), so an expression is
+     * refused at build. A version whose directive is empty keeps its suites from {@code defaults}.
      */
-    static List<String> ciphers(String ciphers, String ciphersuites) {
+    static List<String> ciphers(String ciphers, String ciphersuites, List<String> defaults) {
+        List<String> tls12 = names(ciphers);
+        List<String> tls13 = names(ciphersuites);
+        List<String> out = new ArrayList<>(tls12.isEmpty()
+                ? defaults.stream().filter(n -> !TLS13_SUITES.contains(n)).toList() : tls12);
+        out.addAll(tls13.isEmpty() ? defaults.stream().filter(TLS13_SUITES::contains).toList() : tls13);
+        return out;
+    }
+
+    private static List<String> names(String colonSeparated) {
         List<String> out = new ArrayList<>();
-        for (String list : List.of(ciphers, ciphersuites)) {
-            for (String name : list.split(":")) {
-                if (!name.isBlank()) out.add(name.trim());
-            }
+        for (String name : colonSeparated.split(":")) {
+            if (!name.isBlank()) out.add(name.trim());
         }
         return out;
     }

@@ -86,7 +86,7 @@ class TlsIT {
     @Test
     void jedisOverTlsSetsAndGets() {
         assertEquals(tlsPort, server.port(), "the ready line names the TLS port when plain TCP is off");
-        assertTrue(server.output().contains("(TLS, OpenSSL)"), server.output());
+        assertTrue(server.output().contains("127.0.0.1:" + tlsPort + " (TLS via OpenSSL, storage memory"), server.output());
         try (Jedis j = jedis(tlsPort, certs, true)) {
             assertEquals("OK", j.set("tls:key", "over tls"));
             assertEquals("over tls", j.get("tls:key"));
@@ -226,7 +226,7 @@ class TlsIT {
         try (ServerProcess s = ServerProcess.start(tlsArgs(plain, tls, certs,
                 "--dir", dir.resolve("data-both").toString()))) {
             assertEquals(plain, s.port());
-            assertTrue(s.output().contains("127.0.0.1:" + plain + " and TLS port " + tls + " (OpenSSL)"), s.output());
+            assertTrue(s.output().contains("127.0.0.1:" + plain + " (TLS port " + tls + " via OpenSSL, storage memory"), s.output());
             try (Jedis p = new Jedis("127.0.0.1", plain); Jedis t = jedis(tls, certs, true)) {
                 assertEquals("OK", p.set("both", "plain"));
                 assertEquals("plain", t.get("both"), "one keyspace behind both listeners");

@@ -130,6 +130,33 @@ class ServerTlsContextsTest {
         assertThrows(SSLException.class, () -> Handshake.run(tls13Only, server(ctx)));
     }
 
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"OPENSSL", "JDK"})
+    void tlsCiphersChoosesTls12SuitesAndLeavesTls13Alone(SslProvider provider) throws Exception {
+        SslContext ctx = build(provider, Map.of("tls-ciphers", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"));
+        SSLEngine s12 = server(ctx);
+        SSLEngine c12 = client(certs, true);
+        c12.setEnabledProtocols(new String[] {"TLSv1.2"});
+        Handshake.run(c12, s12);
+        assertEquals("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", s12.getSession().getCipherSuite());
+        SSLEngine s13 = server(ctx);
+        Handshake.run(client(certs, true), s13);
+        assertEquals("TLSv1.3", s13.getSession().getProtocol());
+    }
+
+    @Test
+    void openSslCipherNamesWorkOnOpenSslAndFailAtBuildOnTheJdk() throws Exception {
+        SslContext ctx = build(SslProvider.OPENSSL, Map.of("tls-ciphers", "ECDHE-ECDSA-AES256-GCM-SHA384"));
+        SSLEngine s = server(ctx);
+        SSLEngine c = client(certs, true);
+        c.setEnabledProtocols(new String[] {"TLSv1.2"});
+        Handshake.run(c, s);
+        assertEquals("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", s.getSession().getCipherSuite());
+        String jdk = assertThrows(TlsSetupException.class,
+                () -> build(SslProvider.JDK, Map.of("tls-ciphers", "ECDHE-ECDSA-AES256-GCM-SHA384"))).getMessage();
+        assertTrue(jdk.startsWith("Failed to configure ciphers: ECDHE-ECDSA-AES256-GCM-SHA384: "), jdk);
+    }
+
     @Test
     void anEncryptedKeyNeedsItsPassword() throws Exception {
         Path key = certs.writeEncryptedServerKey("s3cret");

@@ -87,8 +87,13 @@ class TlsDirectivesTest {
         assertEquals(List.of("TLSv1.2", "TLSv1.3"), List.of(ServerTlsContexts.protocols("TLSv1.2 TLSv1.3")));
         assertEquals("Invalid tls-protocols specified. Use a combination of 'TLSv1', 'TLSv1.1', 'TLSv1.2' and 'TLSv1.3'.",
                 assertThrows(TlsSetupException.class, () -> ServerTlsContexts.protocols("SSLv3")).getMessage());
+        List<String> defaults = List.of("TLS_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
         assertEquals(List.of("ECDHE-ECDSA-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256"),
-                ServerTlsContexts.ciphers("ECDHE-ECDSA-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256"));
-        assertEquals(List.of(), ServerTlsContexts.ciphers("", ""));
+                ServerTlsContexts.ciphers("ECDHE-ECDSA-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256", defaults));
+        assertEquals(List.of("ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "TLS_AES_256_GCM_SHA384"),
+                ServerTlsContexts.ciphers("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256", "", defaults),
+                "tls-ciphers alone keeps TLSv1.3's default suites");
+        assertEquals(List.of("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256"),
+                ServerTlsContexts.ciphers("", "TLS_CHACHA20_POLY1305_SHA256", defaults));
     }
 }
