@@ -38,12 +38,11 @@ public final class ServerTls {
     public SslHandler newHandler(ByteBufAllocator alloc) {
         Current c = current;
         SslHandler handler = c.context.newHandler(alloc);
-        if (c.settings.preferServerCiphers()) {
-            SSLEngine engine = handler.engine();
-            SSLParameters params = engine.getSSLParameters();
-            params.setUseCipherSuitesOrder(true);
-            engine.setSSLParameters(params);
-        }
+        // Set either way: Netty's OpenSSL contexts prefer the server's order unless told otherwise, Redis's do not.
+        SSLEngine engine = handler.engine();
+        SSLParameters params = engine.getSSLParameters();
+        params.setUseCipherSuitesOrder(c.settings.preferServerCiphers());
+        engine.setSSLParameters(params);
         return handler;
     }
 

@@ -145,6 +145,23 @@ class ServerTlsContextsTest {
     }
 
     @Test
+    void preferServerCiphersLetsTheServersOrderWin() throws Exception {
+        String aes128 = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+        String aes256 = "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384";
+        for (String prefer : List.of("yes", "no")) {
+            ServerTls tls = new ServerTls();
+            tls.configure(TlsSettings.of(config(Map.of("tls-ciphers", aes128 + ":" + aes256,
+                    "tls-prefer-server-ciphers", prefer))));
+            SSLEngine s = tls.newHandler(ByteBufAllocator.DEFAULT).engine();
+            SSLEngine c = client(certs, true);
+            c.setEnabledProtocols(new String[] {"TLSv1.2"});
+            c.setEnabledCipherSuites(new String[] {aes256, aes128});
+            Handshake.run(c, s);
+            assertEquals(prefer.equals("yes") ? aes128 : aes256, s.getSession().getCipherSuite(), "prefer " + prefer);
+        }
+    }
+
+    @Test
     void openSslCipherNamesWorkOnOpenSslAndFailAtBuildOnTheJdk() throws Exception {
         SslContext ctx = build(SslProvider.OPENSSL, Map.of("tls-ciphers", "ECDHE-ECDSA-AES256-GCM-SHA384"));
         SSLEngine s = server(ctx);
