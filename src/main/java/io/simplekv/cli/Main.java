@@ -7,6 +7,9 @@ import io.simplekv.server.SimpleKvServer;
 import io.simplekv.storage.ChronicleEngine;
 import io.simplekv.storage.MemoryEngine;
 import io.simplekv.storage.StorageEngine;
+import io.simplekv.tls.ServerTlsContexts;
+import io.simplekv.tls.TlsSettings;
+import io.simplekv.tls.TlsSetupException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +35,7 @@ public final class Main implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG_FILE", description = "A redis.conf-style file.")
     Path configFile;
 
-    @Option(names = "--port", paramLabel = "N", description = "TCP port (0 picks a free one). Default 6379.")
+    @Option(names = "--port", paramLabel = "N", description = "TCP port (0 picks a free one; with --tls-port, 0 turns plain TCP off). Default 6379.")
     String port;
 
     @Option(names = "--bind", arity = "1..*", paramLabel = "ADDR", description = "Addresses to listen on. Default 127.0.0.1.")
@@ -104,6 +107,15 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         Logging.configure(config);
+        if (config.tlsPort != 0) {
+            // Checked before the storage opens, so a bad certificate costs one line and leaves nothing to close.
+            try {
+                ServerTlsContexts.build(TlsSettings.of(config));
+            } catch (TlsSetupException e) {
+                System.err.println("FATAL: Failed to configure TLS: " + e.getMessage());
+                return 1;
+            }
+        }
         StorageEngine engine = openEngine(config);
         if (engine == null) return 1;
         SimpleKvServer server = new SimpleKvServer(config, engine);
@@ -114,18 +126,33 @@ public final class Main implements Callable<Integer> {
         int bound;
         try {
             bound = server.start();
+        } catch (TlsSetupException e) {
+            System.err.println("FATAL: Failed to configure TLS: " + e.getMessage());
+            server.close();
+            return 1;
         } catch (Exception e) {
-            System.err.println("FATAL: could not listen on " + String.join(" ", config.bind) + ":" + config.port + ": " + e.getMessage());
+            String ports = config.tlsPort == 0 ? "" + config.port : config.port + " (TCP) or " + config.tlsPort + " (TLS)";
+            System.err.println("FATAL: could not listen on " + String.join(" ", config.bind) + ":" + ports + ": " + e.getMessage());
             server.close();
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "simplekv-signal"));
         org.slf4j.LoggerFactory.getLogger("simplekv").info(
-                "simplekv {} ready to accept connections on {}:{} (storage {}, data {}, transport {}, pid {})",
-                SimpleKvServer.VERSION, String.join(",", config.bind), bound, engine.name(),
+                "simplekv {} ready to accept connections on {}:{} ({}storage {}, data {}, transport {}, pid {})",
+                SimpleKvServer.VERSION, String.join(",", config.bind), bound, tlsNote(server), engine.name(),
                 Path.of(config.dir).toAbsolutePath().normalize(), server.transport(), ProcessHandle.current().pid());
         server.awaitStop();
         return 0;
+    }
+
+    /**
+     * The ready line's word on TLS: nothing without it; "TLS via OpenSSL" when the port it names is the TLS port
+     * (plain TCP off); "TLS port N via OpenSSL" beside a plain port.
+     */
+    private static String tlsNote(SimpleKvServer server) {
+        if (server.tlsPort() == 0) return "";
+        String provider = server.tlsProvider() == io.netty.handler.ssl.SslProvider.OPENSSL ? "OpenSSL" : "JDK";
+        return (server.plainTcp() ? "TLS port " + server.tlsPort() : "TLS") + " via " + provider + ", ";
     }
 
     private StorageEngine openEngine(ServerConfig config) {

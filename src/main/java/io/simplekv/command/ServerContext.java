@@ -144,6 +144,11 @@ public final class ServerContext {
         return control.rebind(port);
     }
 
+    /** CONFIG SET of a tls-* directive; returns null or the reason it failed. */
+    public String reconfigureTls(ServerConfig before, ServerConfig after) {
+        return control.reconfigureTls(before, after);
+    }
+
     /** Asks the server to stop; the work happens off the calling thread. */
     public void requestShutdown() {
         control.requestShutdown();

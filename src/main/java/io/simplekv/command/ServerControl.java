@@ -8,6 +8,14 @@ public interface ServerControl {
     /** Moves the listener to another port; returns null or the reason it failed. */
     String rebind(int port);
 
+    /**
+     * CONFIG SET changed a tls-* directive (tls-port among them): rebuild the TLS context for new connections and
+     * move the TLS listener. Returns null or the reason it failed, with the old context and listener kept.
+     */
+    default String reconfigureTls(io.simplekv.config.ServerConfig before, io.simplekv.config.ServerConfig after) {
+        return null;
+    }
+
     /** Asks the server to stop; the work happens off the calling thread. */
     void requestShutdown();
 

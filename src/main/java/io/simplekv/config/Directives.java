@@ -48,6 +48,29 @@ public final class Directives {
             // DEBUG can stop a client for as long as it asks and read any value's internals: off unless enabled.
             oneOf("enable-debug-command", "no", false, "no", "yes", "local"),
             words("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", true),
+            // TLS (Redis 7.0 config.c's names, defaults and ranges); the tls package gives them effect. An empty
+            // string is Redis's NULL: not set.
+            integer("tls-port", 0, 0, 65535, true),
+            integer("tls-session-cache-size", 20480, 0, Integer.MAX_VALUE, true),
+            integer("tls-session-cache-timeout", 300, 0, Integer.MAX_VALUE, true),
+            oneOf("tls-auth-clients", "yes", true, "no", "yes", "optional"),
+            bool("tls-prefer-server-ciphers", false, true),
+            bool("tls-session-caching", true, true),
+            string("tls-cert-file", "", true),
+            string("tls-key-file", "", true),
+            string("tls-key-file-pass", "", true),
+            string("tls-client-cert-file", "", true),
+            string("tls-client-key-file", "", true),
+            string("tls-client-key-file-pass", "", true),
+            string("tls-dh-params-file", "", true),
+            string("tls-ca-cert-file", "", true),
+            string("tls-ca-cert-dir", "", true),
+            string("tls-protocols", "", true),
+            string("tls-ciphers", "", true),
+            string("tls-ciphersuites", "", true),
+            // Accepted for redis.conf compatibility: no replication or cluster here to secure.
+            bool("tls-cluster", false, true),
+            bool("tls-replication", false, true),
             // Accepted for compatibility; their issues give them effect.
             words("save", "3600 1 300 100 60 10000", true),
             bool("appendonly", false, true),

@@ -17,6 +17,8 @@ public final class ServerConfig {
     private final Map<String, String> values;
 
     public final int port;
+    /** Redis's tls-port: 0 means no TLS listener. */
+    public final int tlsPort;
     public final List<String> bind;
     public final String dir;
     public final String storage;
@@ -48,6 +50,7 @@ public final class ServerConfig {
     private ServerConfig(Map<String, String> values) {
         this.values = Collections.unmodifiableMap(values);
         port = Integer.parseInt(values.get("port"));
+        tlsPort = Integer.parseInt(values.get("tls-port"));
         bind = List.copyOf(Arrays.asList(values.get("bind").trim().split("\\s+")));
         dir = values.get("dir");
         storage = values.get("storage");

@@ -237,10 +237,19 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
         } else if (cause instanceof IOException) {
             ctx.close(); // the peer went away; nothing to report
+        } else if (tlsFailure(cause)) {
+            // A failed handshake (no client certificate, plain text on the TLS port): Redis logs it at verbose.
+            log.debug("TLS error on client {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            ctx.close();
         } else {
             log.error("Unexpected error on connection, closing it", cause);
             ctx.close();
         }
+    }
+
+    private static boolean tlsFailure(Throwable cause) {
+        return cause instanceof javax.net.ssl.SSLException || cause instanceof io.netty.handler.ssl.NotSslRecordException
+                || cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() instanceof javax.net.ssl.SSLException;
     }
 
     private void releasePending() {

@@ -217,6 +217,12 @@ public final class ServerCommands {
                 throw failed(ch[0], e.getMessage());
             }
         }
+        String tlsChange = null;
+        for (String[] ch : changes) if (ch[0].startsWith("tls-") && tlsChange == null) tlsChange = ch[0];
+        if (tlsChange != null) {
+            String failure = c.server().reconfigureTls(c.server().config(), probe);
+            if (failure != null) throw failed(tlsChange, failure);
+        }
         if (probe.port != c.server().config().port) {
             String failure = c.server().rebind(probe.port);
             if (failure != null) throw failed("port", failure);
