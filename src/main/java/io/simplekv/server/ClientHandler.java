@@ -44,9 +44,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> retryTimer;
 
     private final CommandAssembler assembler;
+    private final CrossProtocolGuard crossProtocolGuard;
 
-    ClientHandler(ServerContext server, GroupCommits groupCommits, CommandAssembler assembler) {
+    ClientHandler(ServerContext server, GroupCommits groupCommits, CommandAssembler assembler,
+                  CrossProtocolGuard crossProtocolGuard) {
         this.assembler = assembler;
+        this.crossProtocolGuard = crossProtocolGuard;
         this.server = server;
         this.service = server.service();
         this.groupCommits = groupCommits;
@@ -84,6 +87,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (client == null || client.closingAfterReply()) return;
         byte[][] args = ((Command) msg).args();
+        if (CrossProtocolGuard.isHttp(args[0])) {
+            // Before anything else, as processCommand: no reply; the replies already made go out, then the close.
+            crossProtocolGuard.warn();
+            client.closeAfterReply();
+            if (pending == null) ctx.close();
+            return;
+        }
         client.touch(System.currentTimeMillis());
         // A script waits for the end of the read batch, so the scripts pipelined behind it go along with it.
         if (client.waiting() || parked || !heldBack.isEmpty() || (!client.inMulti() && service.isScriptCall(args))) {

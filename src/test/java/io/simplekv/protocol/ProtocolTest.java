@@ -341,4 +341,25 @@ class ProtocolTest extends ServerTestBase {
             assertEquals(integer(0), other.call("EXISTS", "after"));
         }
     }
+
+    // ---- cross protocol scripting (securityWarningCommand) ----
+
+    /** An HTTP request's lines must not run as commands: POST or Host: closes the connection, without a reply. */
+    @Test
+    void httpRequestClosesTheConnection() {
+        assertEquals("", r.send("POST / HTTP/1.1\r\nHost: localhost:6379\r\n\r\nSET k v\r\n"));
+        assertFalse(r.isOpen());
+        try (Wire w = server.connect()) {
+            // The replies made before it go out first; a RESP array named Host: counts too.
+            assertEquals(PONG, w.send("PING\r\n*2\r\n$5\r\nhOsT:\r\n$1\r\nx\r\nSET k v\r\n"));
+            assertFalse(w.isOpen());
+        }
+        try (Wire w = server.connect()) {
+            assertEquals(integer(0), w.call("EXISTS", "k"));
+            // Names that only share the length and first letter are commands like any other.
+            assertTrue(w.call("POSX").startsWith("-ERR unknown command 'POSX'"));
+            assertTrue(w.call("HOSTS").startsWith("-ERR unknown command 'HOSTS'"));
+            assertTrue(w.isOpen());
+        }
+    }
 }
