@@ -228,10 +228,13 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
     /** Maps the decoder's own failures to the text Redis sends for the same bytes. */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof DecoderException && !failed) {
+        if (cause instanceof DecoderException && failed) {
+            // The connection is already answered and closing; the decoder went on through the rest of the packet
+            // and tripped on more of the same bytes. Forwarding it would log a client's garbage as our failure.
+            return;
+        }
+        if (cause instanceof DecoderException) {
             String m = String.valueOf(cause.getMessage());
-            // Netty refuses "*-10"; Redis ignores any negative multibulk length. The decoder has already
-            // consumed that line and reset, so skipping it is all that is left to do.
             // Netty refuses "*-10"; Redis ignores any negative multibulk length, so skip it. (Netty's decoder drops
             // the rest of the packet on any error, so commands sent in the same packet after it are lost.)
             if (!insideRequest() && NEGATIVE_LENGTH.matcher(m).find()) return;

@@ -13,6 +13,7 @@ import io.simplekv.protocol.ProtocolException;
 import io.simplekv.protocol.RespWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,11 +46,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private final CommandAssembler assembler;
     private final CrossProtocolGuard crossProtocolGuard;
+    private final ClientErrorLog errorLog;
 
     ClientHandler(ServerContext server, GroupCommits groupCommits, CommandAssembler assembler,
-                  CrossProtocolGuard crossProtocolGuard) {
+                  CrossProtocolGuard crossProtocolGuard, ClientErrorLog errorLog) {
         this.assembler = assembler;
         this.crossProtocolGuard = crossProtocolGuard;
+        this.errorLog = errorLog;
         this.server = server;
         this.service = server.service();
         this.groupCommits = groupCommits;
@@ -241,16 +244,25 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (client != null) client.closeAfterReply();
             else ctx.close();
             flushReplies(ctx);
-            log.debug("Protocol error from client {}: {}", client == null ? "?" : client.address(), p.getMessage());
+            // Redis logs these at verbose only: a client's mistake, not the server's.
+            errorLog.log(Level.DEBUG, "Protocol error (" + ClientErrorLog.escape(p.getMessage()) + ") from client "
+                    + peer());
         } else if (cause instanceof CommandAssembler.QueryBufferExceeded) {
-            log.warn("Closing client that reached max query buffer length: {}", client == null ? "?" : client.info());
+            errorLog.log(Level.WARN, "Closing client that reached max query buffer length: " + peer());
             ctx.close();
         } else if (cause instanceof IOException) {
             ctx.close(); // the peer went away; nothing to report
         } else {
-            log.error("Unexpected error on connection, closing it", cause);
+            // One line, rate-limited: whatever this is, a client that can trigger it must not flood the log.
+            boolean logged = errorLog.log(Level.WARN, "Closing client " + peer() + " after an unexpected error: "
+                    + ClientErrorLog.escape(String.valueOf(cause)));
+            if (logged && log.isDebugEnabled()) log.debug("The unexpected error on client {}", peer(), cause);
             ctx.close();
         }
+    }
+
+    private String peer() {
+        return client == null ? "?" : "id=" + client.id() + " addr=" + client.address();
     }
 
     private void releasePending() {
