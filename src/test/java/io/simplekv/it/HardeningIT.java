@@ -2,12 +2,14 @@ package io.simplekv.it;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
 
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** What a hostile or broken client can do to the real server's log and liveness (issue 18). */
 class HardeningIT {
@@ -47,6 +49,57 @@ class HardeningIT {
             ServerProcess.sleep(200);
             String out = logSinceReady(s);
             assertEquals(1, out.lines().filter(l -> l.contains("Possible SECURITY ATTACK detected")).count(), out);
+        }
+    }
+
+    /** The three requests issue 18 saw drop the connection: each makes a 512 MB string. */
+    private static final String[][] GROW_TO_512MB = {
+            {"SETRANGE", "k", "536870911", "x"}, {"SETBIT", "k", "4294967295", "1"},
+            {"BITFIELD", "k", "SET", "u8", "4294967288", "1"}};
+
+    /** With the launcher's heap (the JVM default, no -Xmx) a 512 MB string is made, read back and deleted. */
+    @Test
+    void growingAStringTo512MbWorksWithTheDefaultHeap() throws Exception {
+        long physical = ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+        assumeTrue(physical / 4 >= 2L << 30, "the default heap (a quarter of the RAM) is under 2 GB here");
+        try (ServerProcess s = ServerProcess.startWith(java.util.List.of(), "--port", "0", "--dir", dir.toString());
+             Jedis j = new Jedis("127.0.0.1", s.port(), 120_000)) {
+            assertEquals(536870912L, j.setrange("k", 536870911L, "x"));
+            j.del("k");
+            assertFalse(j.setbit("k", 4294967295L, true));
+            assertEquals(536870912L, j.strlen("k"));
+            j.del("k");
+            assertEquals(java.util.Collections.singletonList(0L), j.bitfield("k", "SET", "u8", "4294967288", "1"));
+            assertEquals(536870912L, j.strlen("k"));
+            j.del("k");
+            assertEquals("PONG", j.ping());
+            assertNoStackTrace(s);
+        }
+    }
+
+    /** A heap too small for 512 MB: a clean -OOM for each, never a dropped connection, and the server serves on. */
+    @Test
+    void growingAStringPastTheHeapGetsACleanOomError() throws Exception {
+        for (String engine : new String[] {"memory", "chronicle"}) {
+            try (ServerProcess s = ServerProcess.start("--port", "0", "--dir", dir.resolve(engine).toString(),
+                    "--storage", engine);
+                 Jedis j = new Jedis("127.0.0.1", s.port(), 60_000)) {
+                j.set("k", "v");
+                for (String[] request : GROW_TO_512MB) {
+                    Object reply;
+                    try {
+                        reply = j.sendCommand(() -> redis.clients.jedis.util.SafeEncoder.encode(request[0]),
+                                java.util.Arrays.copyOfRange(request, 1, request.length));
+                    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                        reply = e.getMessage();
+                    }
+                    assertTrue(String.valueOf(reply).startsWith("OOM "), engine + " " + String.join(" ", request) + ": " + reply);
+                    assertEquals("v", j.get("k"), "the key is left as it was");
+                }
+                assertEquals("PONG", j.ping());
+                assertNoStackTrace(s);
+            }
         }
     }
 
