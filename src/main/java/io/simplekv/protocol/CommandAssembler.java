@@ -37,7 +37,6 @@ import java.util.function.LongSupplier;
 public final class CommandAssembler extends ChannelInboundHandlerAdapter {
     /** Arguments arrive one by one; preallocating what the header announces would let "*2000000000" OOM us. */
     private static final int MAX_PREALLOCATED_ARGS = 1024;
-    private static final int MAX_PREALLOCATED_BULK = 1 << 20;
 
     private final LongSupplier maxBulkLength;
     private final LongSupplier queryBufferLimit;
@@ -50,7 +49,6 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
     private int expectedArgs;
     private int argCount;
     private byte[] bulk;
-    private int bulkLength;
     private int bulkFilled;
     private long requestBytes;
     private boolean failed;
@@ -144,7 +142,7 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
 
     private void lastContent(ChannelHandlerContext ctx, ByteBuf content) {
         appendContent(content);
-        byte[] done = bulkFilled == bulk.length ? bulk : Arrays.copyOf(bulk, bulkFilled);
+        byte[] done = bulk;
         bulk = null;
         addArg(ctx, done);
     }
@@ -188,18 +186,22 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
         }
         requestBytes += length;
         if (requestBytes > queryBufferLimit.getAsLong()) {
-            throw new QueryBufferExceeded();
+            throw new QueryBufferExceeded("the request passed client-query-buffer-limit");
         }
-        bulkLength = length;
         bulkFilled = 0;
-        bulk = new byte[Math.min(length, MAX_PREALLOCATED_BULK)];
+        // Allocated once at the size the header announces, as Redis sizes its query buffer for a big argument:
+        // growing by doubling needed 1.5 times the argument at its last step (a 150 MB argument no longer fit a
+        // 256 MB heap). The limits above bound what a header can make us allocate.
+        try {
+            bulk = new byte[length];
+        } catch (OutOfMemoryError e) {
+            throw new QueryBufferExceeded("a " + length + "-byte argument does not fit in the heap");
+        }
     }
 
     private void appendContent(ByteBuf content) {
         int n = content.readableBytes();
-        if (bulkFilled + n > bulk.length) {
-            bulk = Arrays.copyOf(bulk, (int) Math.min(bulkLength, Math.max(bulkFilled + n, 2L * bulk.length)));
-        }
+        // The decoder cuts content at the announced length, so it always fits.
         content.readBytes(bulk, bulkFilled, n);
         bulkFilled += n;
     }
@@ -249,10 +251,13 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
         ctx.fireExceptionCaught(cause);
     }
 
-    /** The request outgrew client-query-buffer-limit; Redis closes such a client without a reply. */
+    /**
+     * The request outgrew client-query-buffer-limit (or the heap, for one argument); Redis closes such a client
+     * without a reply.
+     */
     public static final class QueryBufferExceeded extends RuntimeException {
-        QueryBufferExceeded() {
-            super("query buffer limit exceeded", null, false, false);
+        QueryBufferExceeded(String reason) {
+            super(reason, null, false, false);
         }
     }
 }

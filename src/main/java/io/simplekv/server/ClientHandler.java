@@ -248,7 +248,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             errorLog.log(Level.DEBUG, "Protocol error (" + ClientErrorLog.escape(p.getMessage()) + ") from client "
                     + peer());
         } else if (cause instanceof CommandAssembler.QueryBufferExceeded) {
-            errorLog.log(Level.WARN, "Closing client that reached max query buffer length: " + peer());
+            errorLog.log(Level.WARN, "Closing client that reached max query buffer length (" + cause.getMessage()
+                    + "): " + peer());
             ctx.close();
         } else if (cause instanceof IOException) {
             ctx.close(); // the peer went away; nothing to report

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,6 +50,50 @@ class HardeningIT {
             ServerProcess.sleep(200);
             String out = logSinceReady(s);
             assertEquals(1, out.lines().filter(l -> l.contains("Possible SECURITY ATTACK detected")).count(), out);
+        }
+    }
+
+    /**
+     * An argument is allocated once at its announced size: 150 MB fits a 256 MB heap (a doubling buffer needed
+     * 128 + 150 MB at its last step and ran out). client-query-buffer-limit refuses a bigger one at its header.
+     */
+    @Test
+    void argumentBufferIsSizedFromTheBulkHeader() throws Exception {
+        try (ServerProcess s = ServerProcess.start("--port", "0", "--dir", dir.toString(),
+                "--client-query-buffer-limit", "160mb")) {
+            int port = s.port();
+            int size = 150 * 1024 * 1024;
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(60_000);
+                java.io.OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+                out.write(("*2\r\n$6\r\nNOSUCH\r\n$" + size + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                byte[] chunk = new byte[1 << 20];
+                java.util.Arrays.fill(chunk, (byte) 'a');
+                for (int i = 0; i < size / chunk.length; i++) out.write(chunk);
+                out.write("\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                java.io.BufferedReader in = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+                assertEquals("-ERR unknown command 'NOSUCH', with args beginning with: '" + "a".repeat(128) + "' ",
+                        in.readLine());
+                assertEquals("+PONG", in.readLine());
+            }
+            // Past the limit: closed at the header, without a reply, and the server goes on.
+            assertEquals("", RawClient.exchange(port, "*2\r\n$6\r\nNOSUCH\r\n$" + (170 * 1024 * 1024) + "\r\n", 2000));
+            assertEquals("+PONG\r\n", RawClient.exchange(port, "PING\r\n", 300));
+            // Within the limits but past the heap: one client holds a 155 MB argument it has not sent yet; another
+            // announcing the same can't be given one, and that client alone is closed at the header.
+            String header = "*2\r\n$6\r\nNOSUCH\r\n$" + (155 * 1024 * 1024) + "\r\n";
+            ServerProcess.sleep(1100); // client errors are logged at most once a second
+            try (java.net.Socket holder = new java.net.Socket("127.0.0.1", port)) {
+                holder.getOutputStream().write(header.getBytes(StandardCharsets.US_ASCII));
+                holder.getOutputStream().flush();
+                ServerProcess.sleep(500);
+                assertEquals("", RawClient.exchange(port, header, 2000));
+                assertEquals("+PONG\r\n", RawClient.exchange(port, "PING\r\n", 300));
+            }
+            assertTrue(logSinceReady(s).contains("does not fit in the heap"), logSinceReady(s));
+            assertNoStackTrace(s);
         }
     }
 
