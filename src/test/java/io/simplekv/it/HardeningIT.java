@@ -148,6 +148,35 @@ class HardeningIT {
         }
     }
 
+    /**
+     * Issue 18: SRANDMEMBER with a count of -2^31 on a tiny set held the event loop for 9-38 s and then ran out of
+     * heap. It is refused at once; the connection and the server go on (a PING on another connection answers).
+     */
+    @Test
+    void hugeNegativeRandomCountAnswersAtOnce() throws Exception {
+        try (ServerProcess s = ServerProcess.start("--port", "0", "--dir", dir.toString());
+             Jedis j = new Jedis("127.0.0.1", s.port(), 10_000);
+             Jedis other = new Jedis("127.0.0.1", s.port(), 10_000)) {
+            j.sadd("s", "a", "b", "c");
+            for (String count : new String[] {"-2147483648", "-9223372036854775807"}) {
+                long start = System.nanoTime();
+                String reply;
+                try {
+                    reply = String.valueOf(j.sendCommand(redis.clients.jedis.Protocol.Command.SRANDMEMBER, "s", count));
+                } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                    reply = e.getMessage();
+                }
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(reply.startsWith("ERR reply of "), count + ": " + reply);
+                assertTrue(millis < 2000, count + " took " + millis + " ms");
+                assertEquals("PONG", other.ping());
+            }
+            assertEquals(1000, j.srandmember("s", -1000).size());
+            assertEquals("PONG", j.ping());
+            assertNoStackTrace(s);
+        }
+    }
+
     /** The server's log after its ready line: what the test's requests caused. */
     static String logSinceReady(ServerProcess s) {
         String out = s.output();
