@@ -315,6 +315,34 @@ class ProtocolTest extends ServerTestBase {
         assertProtocolError("$3\r\nGET\r\n", "expected '*', got '$'");
     }
 
+    // ---- where Netty's RedisDecoder reads differently from Redis (README, Known differences) ----
+
+    /** Known difference: Redis refuses leading zeros in a count (string2ll); Netty's decoder reads them. */
+    @Test
+    void leadingZerosInCountsAreAccepted() {
+        assertEquals(PONG, r.send("*01\r\n$04\r\nPING\r\n"));
+    }
+
+    /** Known difference: Redis answers "invalid multibulk length"; the decoder's count wraps negative and is ignored. */
+    @Test
+    void countPastLongMaxIsIgnoredWithTheRestOfTheRead() {
+        assertEquals("", r.send("*9223372036854775808\r\nPING\r\n"));
+        assertTrue(r.isOpen());
+        assertEquals(PONG, r.send("PING\r\n"));
+    }
+
+    /** Known difference: Redis skips the two bytes after a bulk unread; the decoder wants CRLF there. */
+    @Test
+    void bytesAfterABulkMustBeCrlf() {
+        assertProtocolError("*1\r\n$4\r\nPINGxx", "invalid bulk length");
+    }
+
+    /** Known difference: Redis says "expected '$', got '*'" for a negative count inside a request. */
+    @Test
+    void negativeCountInsideARequest() {
+        assertProtocolError("*2\r\n$4\r\nECHO\r\n*-5\r\n", "invalid bulk length");
+    }
+
     // ---- ordering around protocol errors ----
 
     /**
