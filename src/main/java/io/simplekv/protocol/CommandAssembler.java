@@ -32,7 +32,8 @@ import java.util.function.LongSupplier;
  * text. Content buffers are released here, as soon as they are copied.
  *
  * <p>Limits: a bulk longer than {@code proto-max-bulk-len} is "invalid bulk length"; a request whose announced
- * size passes {@code client-query-buffer-limit} closes the connection, as Redis does.
+ * size passes {@code client-query-buffer-limit} closes the connection, as Redis does. Within them a bulk's byte[]
+ * is allocated once, at the length its header announces.
  */
 public final class CommandAssembler extends ChannelInboundHandlerAdapter {
     /** Arguments arrive one by one; preallocating what the header announces would let "*2000000000" OOM us. */
