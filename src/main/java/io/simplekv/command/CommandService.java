@@ -481,6 +481,17 @@ public final class CommandService {
             failed = true;
             if (e instanceof StorageException) server.keyspace().space().writeFailed();
             replyFailure(spec, e, out, mark);
+        } catch (OutOfMemoryError e) {
+            // A legal request too big for this heap (SETRANGE to 512 MB under a small -Xmx, a huge reply): the
+            // allocation that failed was this command's own, so the client gets an error, not a dropped
+            // connection, and everyone else goes on. The wording starts as Redis's maxmemory refusal does.
+            failed = true;
+            out.rewind(mark);
+            String error = "OOM command not allowed when the server is out of memory: '" + spec.fullName
+                    + "' needed more than the JVM heap (-Xmx) could give";
+            out.error(error);
+            server.stats().countError(error);
+            log.warn("Command '{}' ran out of memory ({}); replied -OOM", spec.fullName, e.getMessage());
         } finally {
             if (frozen) server.keyspace().clock().thaw();
             if (own && unit != null) {
@@ -592,15 +603,15 @@ public final class CommandService {
     static String unknownCommand(byte[][] args) {
         StringBuilder a = new StringBuilder();
         for (int i = 1; i < args.length && a.length() < 128; i++) {
-            String s = new String(args[i], StandardCharsets.ISO_8859_1);
+            // Only what is shown is decoded: an argument may be hundreds of megabytes.
             int room = 128 - a.length();
-            a.append('\'').append(s, 0, Math.min(s.length(), room)).append("' ");
+            a.append('\'').append(new String(args[i], 0, Math.min(args[i].length, room), StandardCharsets.ISO_8859_1))
+                    .append("' ");
         }
         return "ERR unknown command '" + truncated(args[0]) + "', with args beginning with: " + a;
     }
 
     private static String truncated(byte[] b) {
-        String s = new String(b, StandardCharsets.ISO_8859_1);
-        return s.length() > 128 ? s.substring(0, 128) : s;
+        return new String(b, 0, Math.min(b.length, 128), StandardCharsets.ISO_8859_1);
     }
 }

@@ -40,6 +40,8 @@ public final class ServerConfig {
     /** A stream's page (Redis's listpack node) bounds: stream-node-max-entries and -bytes (0: no bound). */
     public final io.simplekv.keyspace.StreamLimits streamLimits;
     public final OutputLimit pubsubOutputLimit;
+    /** Bounds the replies a command sets out to build (ReplyBudget); Redis drops a client past it. */
+    public final OutputLimit normalOutputLimit;
     /** Microseconds; negative turns the slow log off, 0 logs every command. */
     public final boolean protectedMode;
     public final long slowlogSlowerThan;
@@ -74,6 +76,7 @@ public final class ServerConfig {
         streamLimits = new io.simplekv.keyspace.StreamLimits(Long.parseLong(values.get("stream-node-max-entries")),
                 Long.parseLong(values.get("stream-node-max-bytes")));
         pubsubOutputLimit = OutputLimit.of(values.get("client-output-buffer-limit"), "pubsub");
+        normalOutputLimit = OutputLimit.of(values.get("client-output-buffer-limit"), "normal");
         protectedMode = values.get("protected-mode").equals("yes");
         slowlogSlowerThan = Long.parseLong(values.get("slowlog-log-slower-than"));
         latencyMonitorThreshold = Long.parseLong(values.get("latency-monitor-threshold"));

@@ -32,12 +32,12 @@ import java.util.function.LongSupplier;
  * text. Content buffers are released here, as soon as they are copied.
  *
  * <p>Limits: a bulk longer than {@code proto-max-bulk-len} is "invalid bulk length"; a request whose announced
- * size passes {@code client-query-buffer-limit} closes the connection, as Redis does.
+ * size passes {@code client-query-buffer-limit} closes the connection, as Redis does. Within them a bulk's byte[]
+ * is allocated once, at the length its header announces.
  */
 public final class CommandAssembler extends ChannelInboundHandlerAdapter {
     /** Arguments arrive one by one; preallocating what the header announces would let "*2000000000" OOM us. */
     private static final int MAX_PREALLOCATED_ARGS = 1024;
-    private static final int MAX_PREALLOCATED_BULK = 1 << 20;
 
     private final LongSupplier maxBulkLength;
     private final LongSupplier queryBufferLimit;
@@ -50,7 +50,6 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
     private int expectedArgs;
     private int argCount;
     private byte[] bulk;
-    private int bulkLength;
     private int bulkFilled;
     private long requestBytes;
     private boolean failed;
@@ -144,7 +143,7 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
 
     private void lastContent(ChannelHandlerContext ctx, ByteBuf content) {
         appendContent(content);
-        byte[] done = bulkFilled == bulk.length ? bulk : Arrays.copyOf(bulk, bulkFilled);
+        byte[] done = bulk;
         bulk = null;
         addArg(ctx, done);
     }
@@ -188,18 +187,22 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
         }
         requestBytes += length;
         if (requestBytes > queryBufferLimit.getAsLong()) {
-            throw new QueryBufferExceeded();
+            throw new QueryBufferExceeded("the request passed client-query-buffer-limit");
         }
-        bulkLength = length;
         bulkFilled = 0;
-        bulk = new byte[Math.min(length, MAX_PREALLOCATED_BULK)];
+        // Allocated once at the size the header announces, as Redis sizes its query buffer for a big argument:
+        // growing by doubling needed 1.5 times the argument at its last step (a 150 MB argument no longer fit a
+        // 256 MB heap). The limits above bound what a header can make us allocate.
+        try {
+            bulk = new byte[length];
+        } catch (OutOfMemoryError e) {
+            throw new QueryBufferExceeded("a " + length + "-byte argument does not fit in the heap");
+        }
     }
 
     private void appendContent(ByteBuf content) {
         int n = content.readableBytes();
-        if (bulkFilled + n > bulk.length) {
-            bulk = Arrays.copyOf(bulk, (int) Math.min(bulkLength, Math.max(bulkFilled + n, 2L * bulk.length)));
-        }
+        // The decoder cuts content at the announced length, so it always fits.
         content.readBytes(bulk, bulkFilled, n);
         bulkFilled += n;
     }
@@ -228,10 +231,13 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
     /** Maps the decoder's own failures to the text Redis sends for the same bytes. */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof DecoderException && !failed) {
+        if (cause instanceof DecoderException && failed) {
+            // The connection is already answered and closing; the decoder went on through the rest of the packet
+            // and tripped on more of the same bytes. Forwarding it would log a client's garbage as our failure.
+            return;
+        }
+        if (cause instanceof DecoderException) {
             String m = String.valueOf(cause.getMessage());
-            // Netty refuses "*-10"; Redis ignores any negative multibulk length. The decoder has already
-            // consumed that line and reset, so skipping it is all that is left to do.
             // Netty refuses "*-10"; Redis ignores any negative multibulk length, so skip it. (Netty's decoder drops
             // the rest of the packet on any error, so commands sent in the same packet after it are lost.)
             if (!insideRequest() && NEGATIVE_LENGTH.matcher(m).find()) return;
@@ -246,10 +252,13 @@ public final class CommandAssembler extends ChannelInboundHandlerAdapter {
         ctx.fireExceptionCaught(cause);
     }
 
-    /** The request outgrew client-query-buffer-limit; Redis closes such a client without a reply. */
+    /**
+     * The request outgrew client-query-buffer-limit (or the heap, for one argument); Redis closes such a client
+     * without a reply.
+     */
     public static final class QueryBufferExceeded extends RuntimeException {
-        QueryBufferExceeded() {
-            super("query buffer limit exceeded", null, false, false);
+        QueryBufferExceeded(String reason) {
+            super(reason, null, false, false);
         }
     }
 }

@@ -11,6 +11,13 @@ import java.nio.charset.StandardCharsets;
 public interface ReplySink {
     void ok();
 
+    /**
+     * A hint that about this many bytes of reply follow, from a command that knows (a long run of small elements):
+     * the RESP writer makes room once instead of growing step by step. Consumers that build values ignore it.
+     */
+    default void expect(long bytes) {
+    }
+
     /** A status line; text is one byte per char (ISO-8859-1), so strings built from request bytes round-trip. */
     void simple(String s);
 

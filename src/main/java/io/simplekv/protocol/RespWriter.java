@@ -200,7 +200,22 @@ public final class RespWriter implements ReplySink {
         buf.writeBytes(CRLF);
     }
 
+    @Override
+    public void expect(long bytes) {
+        long room = Math.min(bytes, buf.maxCapacity() - buf.writerIndex());
+        if (room > buf.writableBytes()) buf.ensureWritable((int) room);
+    }
+
+    /** Netty grows a buffer past 4 MB by 4 MB steps (threshold of calculateNewCapacity). */
+    private static final int LINEAR_GROWTH_FROM = 4 << 20;
+
     private void header(char type, long n) {
+        // Each of those steps is a fresh zeroed buffer and a copy, so a reply of millions of small elements (a big
+        // LRANGE, SRANDMEMBER with a large negative count) cost quadratic time. Doubling past the threshold keeps
+        // it linear. Headers come before every element, so checking here is enough.
+        if (buf.capacity() >= LINEAR_GROWTH_FROM && buf.writableBytes() < 64) {
+            buf.ensureWritable(Math.min(buf.capacity(), buf.maxCapacity() - buf.writerIndex()));
+        }
         if (type == '$' && n < CACHED_INTEGERS) {
             buf.writeBytes(BULK_HEADERS[(int) n]);
             return;

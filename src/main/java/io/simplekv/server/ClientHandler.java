@@ -13,6 +13,7 @@ import io.simplekv.protocol.ProtocolException;
 import io.simplekv.protocol.RespWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,9 +45,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> retryTimer;
 
     private final CommandAssembler assembler;
+    private final CrossProtocolGuard crossProtocolGuard;
+    private final ClientErrorLog errorLog;
 
-    ClientHandler(ServerContext server, GroupCommits groupCommits, CommandAssembler assembler) {
+    ClientHandler(ServerContext server, GroupCommits groupCommits, CommandAssembler assembler,
+                  CrossProtocolGuard crossProtocolGuard, ClientErrorLog errorLog) {
         this.assembler = assembler;
+        this.crossProtocolGuard = crossProtocolGuard;
+        this.errorLog = errorLog;
         this.server = server;
         this.service = server.service();
         this.groupCommits = groupCommits;
@@ -84,6 +90,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (client == null || client.closingAfterReply()) return;
         byte[][] args = ((Command) msg).args();
+        if (CrossProtocolGuard.isHttp(args[0])) {
+            // Before anything else, as processCommand: no reply; the replies already made go out, then the close.
+            crossProtocolGuard.warn();
+            client.closeAfterReply();
+            if (pending == null) ctx.close();
+            return;
+        }
         client.touch(System.currentTimeMillis());
         // A script waits for the end of the read batch, so the scripts pipelined behind it go along with it.
         if (client.waiting() || parked || !heldBack.isEmpty() || (!client.inMulti() && service.isScriptCall(args))) {
@@ -231,9 +244,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (client != null) client.closeAfterReply();
             else ctx.close();
             flushReplies(ctx);
-            log.debug("Protocol error from client {}: {}", client == null ? "?" : client.address(), p.getMessage());
+            // Redis logs these at verbose only: a client's mistake, not the server's.
+            errorLog.log(Level.DEBUG, "Protocol error (" + ClientErrorLog.escape(p.getMessage()) + ") from client "
+                    + peer());
         } else if (cause instanceof CommandAssembler.QueryBufferExceeded) {
-            log.warn("Closing client that reached max query buffer length: {}", client == null ? "?" : client.info());
+            errorLog.log(Level.WARN, "Closing client that reached max query buffer length (" + cause.getMessage()
+                    + "): " + peer());
             ctx.close();
         } else if (cause instanceof IOException) {
             ctx.close(); // the peer went away; nothing to report
@@ -242,7 +258,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             log.debug("TLS error on client {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
             ctx.close();
         } else {
-            log.error("Unexpected error on connection, closing it", cause);
+            // One line, rate-limited: whatever this is, a client that can trigger it must not flood the log.
+            boolean logged = errorLog.log(Level.WARN, "Closing client " + peer() + " after an unexpected error: "
+                    + ClientErrorLog.escape(String.valueOf(cause)));
+            if (logged && log.isDebugEnabled()) log.debug("The unexpected error on client {}", peer(), cause);
             ctx.close();
         }
     }
@@ -250,6 +269,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static boolean tlsFailure(Throwable cause) {
         return cause instanceof javax.net.ssl.SSLException || cause instanceof io.netty.handler.ssl.NotSslRecordException
                 || cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() instanceof javax.net.ssl.SSLException;
+    }
+
+    private String peer() {
+        return client == null ? "?" : "id=" + client.id() + " addr=" + client.address();
     }
 
     private void releasePending() {

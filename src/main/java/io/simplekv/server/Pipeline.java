@@ -18,6 +18,8 @@ import io.simplekv.protocol.CommandAssembler;
 public final class Pipeline {
     private final ServerContext context;
     private final GroupCommits groupCommits;
+    private final CrossProtocolGuard crossProtocolGuard = new CrossProtocolGuard();
+    private final ClientErrorLog clientErrorLog = new ClientErrorLog();
 
     public Pipeline(ServerContext context) {
         this.context = context;
@@ -36,7 +38,7 @@ public final class Pipeline {
         ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
         ch.pipeline().addLast(new InboundBytes(context.stats()), assembler.lineGuard(),
                 new RedisDecoder(MAX_INLINE, FixedRedisMessagePool.INSTANCE, true),
-                assembler, new ClientHandler(context, groupCommits, assembler));
+                assembler, new ClientHandler(context, groupCommits, assembler, crossProtocolGuard, clientErrorLog));
     }
 
     /** Counts bytes received for INFO's total_net_input_bytes. */

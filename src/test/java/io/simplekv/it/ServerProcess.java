@@ -41,11 +41,17 @@ final class ServerProcess implements AutoCloseable {
         return Path.of(System.getProperty("simplekv.jar", "target/simplekv.jar"));
     }
 
-    /** Starts the server and, unless it exits, waits for its ready line. */
+    /** Starts the server with a 256 MB heap and, unless it exits, waits for its ready line. */
     static ServerProcess start(String... args) throws IOException {
+        return startWith(List.of("-Xmx256m"), args);
+    }
+
+    /** Starts the server with these JVM options (none: the JVM's default heap, as scripts/simplekv-server). */
+    static ServerProcess startWith(List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("java"));
         cmd.addAll(JVM_FLAGS);
-        cmd.addAll(List.of("-Xmx256m", "-jar", jar().toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
         ServerProcess p = new ServerProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -315,7 +315,44 @@ class ProtocolTest extends ServerTestBase {
         assertProtocolError("$3\r\nGET\r\n", "expected '*', got '$'");
     }
 
+    // ---- where Netty's RedisDecoder reads differently from Redis (README, Known differences) ----
+
+    /** Known difference: Redis refuses leading zeros in a count (string2ll); Netty's decoder reads them. */
+    @Test
+    void leadingZerosInCountsAreAccepted() {
+        assertEquals(PONG, r.send("*01\r\n$04\r\nPING\r\n"));
+    }
+
+    /** Known difference: Redis answers "invalid multibulk length"; the decoder's count wraps negative and is ignored. */
+    @Test
+    void countPastLongMaxIsIgnoredWithTheRestOfTheRead() {
+        assertEquals("", r.send("*9223372036854775808\r\nPING\r\n"));
+        assertTrue(r.isOpen());
+        assertEquals(PONG, r.send("PING\r\n"));
+    }
+
+    /** Known difference: Redis skips the two bytes after a bulk unread; the decoder wants CRLF there. */
+    @Test
+    void bytesAfterABulkMustBeCrlf() {
+        assertProtocolError("*1\r\n$4\r\nPINGxx", "invalid bulk length");
+    }
+
+    /** Known difference: Redis says "expected '$', got '*'" for a negative count inside a request. */
+    @Test
+    void negativeCountInsideARequest() {
+        assertProtocolError("*2\r\n$4\r\nECHO\r\n*-5\r\n", "invalid bulk length");
+    }
+
     // ---- ordering around protocol errors ----
+
+    /**
+     * Issue 18's 17-byte packet: the error for the simple string, then the close. The decoder also trips on the
+     * "$abc" behind it; that second failure is the same client's garbage and is dropped, not logged as ours.
+     */
+    @Test
+    void aSecondDecoderErrorInTheSamePacketIsDropped() {
+        assertProtocolError("*1\r\n+PING\r\n$abc\r\n", "expected '$', got '+'");
+    }
 
     @Test
     void repliesBeforeAProtocolErrorArriveFirst() {
@@ -339,6 +376,27 @@ class ProtocolTest extends ServerTestBase {
         assertEquals(protocolError("invalid multibulk length"), r.send("*x\r\nSET after 1\r\n"));
         try (Wire other = server.connect()) {
             assertEquals(integer(0), other.call("EXISTS", "after"));
+        }
+    }
+
+    // ---- cross protocol scripting (securityWarningCommand) ----
+
+    /** An HTTP request's lines must not run as commands: POST or Host: closes the connection, without a reply. */
+    @Test
+    void httpRequestClosesTheConnection() {
+        assertEquals("", r.send("POST / HTTP/1.1\r\nHost: localhost:6379\r\n\r\nSET k v\r\n"));
+        assertFalse(r.isOpen());
+        try (Wire w = server.connect()) {
+            // The replies made before it go out first; a RESP array named Host: counts too.
+            assertEquals(PONG, w.send("PING\r\n*2\r\n$5\r\nhOsT:\r\n$1\r\nx\r\nSET k v\r\n"));
+            assertFalse(w.isOpen());
+        }
+        try (Wire w = server.connect()) {
+            assertEquals(integer(0), w.call("EXISTS", "k"));
+            // Names that only share the length and first letter are commands like any other.
+            assertTrue(w.call("POSX").startsWith("-ERR unknown command 'POSX'"));
+            assertTrue(w.call("HOSTS").startsWith("-ERR unknown command 'HOSTS'"));
+            assertTrue(w.isOpen());
         }
     }
 }

@@ -4,6 +4,7 @@ import io.simplekv.command.Args;
 import io.simplekv.command.CommandTable;
 import io.simplekv.command.Notify;
 import io.simplekv.command.RandomPick;
+import io.simplekv.command.ReplyBudget;
 import io.simplekv.command.ScanOptions;
 import io.simplekv.command.Session;
 import io.simplekv.keyspace.CollectionLimits;
@@ -199,10 +200,25 @@ public final class HashCommands {
             throw RedisError.err("value is out of range");
         }
         FieldTable h = read(c, a[1]);
-        List<byte[][]> picked = RandomPick.pick(h, count);
         // With values: a flat [f1, v1, f2, v2 ...] in RESP2, [[f1, v1], [f2, v2] ...] in RESP3 (not a map: a
         // negative count repeats fields), as Redis's hrandfieldWithCountCommand writes it.
         boolean nested = withValues && c.protocolVersion() >= 3;
+        if (count < 0 && h != null) {
+            // Written as picked: |count| may be far more than the hash holds.
+            ReplyBudget.check(c, withValues ? -2 * count : -count);
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            List<byte[][]> pool = RandomPick.drawPool(h, -count);
+            out.array((int) (withValues && !nested ? -2 * count : -count));
+            out.expect(RandomPick.expectedBytes(pool, -count, withValues) + (nested ? -4 * count : 0));
+            for (long i = 0; i < -count; i++) {
+                byte[][] e = RandomPick.draw(h, pool, rnd);
+                if (nested) out.array(2);
+                out.bulk(e[0]);
+                if (withValues) out.bulk(e[1]);
+            }
+            return;
+        }
+        List<byte[][]> picked = RandomPick.pick(h, count);
         out.array(withValues && !nested ? 2 * picked.size() : picked.size());
         for (byte[][] e : picked) {
             if (nested) out.array(2);

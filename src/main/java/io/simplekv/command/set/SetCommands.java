@@ -4,6 +4,7 @@ import io.simplekv.command.Args;
 import io.simplekv.command.CommandTable;
 import io.simplekv.command.Notify;
 import io.simplekv.command.RandomPick;
+import io.simplekv.command.ReplyBudget;
 import io.simplekv.command.ScanOptions;
 import io.simplekv.command.Session;
 import io.simplekv.keyspace.CollectionLimits;
@@ -146,6 +147,16 @@ public final class SetCommands {
         }
         long count = Args.randomCount(a[2]);
         // An array, not a set, even in RESP3: a negative count repeats members (Redis's addReplyArrayLen).
+        if (count < 0 && s != null) {
+            // Written as picked: |count| may be far more than the set, and a list of them all would double it.
+            ReplyBudget.check(c, -count);
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            List<byte[][]> pool = RandomPick.drawPool(s, -count);
+            out.array((int) -count);
+            out.expect(RandomPick.expectedBytes(pool, -count, false));
+            for (long i = 0; i < -count; i++) out.bulk(RandomPick.draw(s, pool, rnd)[0]);
+            return;
+        }
         List<byte[][]> picked = RandomPick.pick(s, count);
         out.array(picked.size());
         for (byte[][] m : picked) out.bulk(m[0]);

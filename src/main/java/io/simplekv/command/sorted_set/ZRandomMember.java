@@ -2,6 +2,8 @@ package io.simplekv.command.sorted_set;
 
 import io.simplekv.command.Args;
 import io.simplekv.command.CommandTable;
+import io.simplekv.command.RandomPick;
+import io.simplekv.command.ReplyBudget;
 import io.simplekv.command.Session;
 import io.simplekv.keyspace.ZSetTable;
 import io.simplekv.protocol.RedisError;
@@ -41,8 +43,36 @@ public final class ZRandomMember {
             throw RedisError.err("value is out of range");
         }
         ZSetTable z = ZSetCommands.read(c, a[1]);
+        if (count < 0 && z != null) {
+            repeats(c, out, z, -count, withScores, rnd);
+            return;
+        }
         List<ZSetTable.Entry> picked = z == null || count == 0 ? List.of() : pick(z, count, rnd);
         ZRangeCommands.reply(c, out, picked, withScores);
+    }
+
+    /** A negative count's |count| picks, written as picked: there may be far more of them than members. */
+    private static void repeats(Session c, ReplySink out, ZSetTable z, long picks, boolean withScores,
+                                ThreadLocalRandom rnd) {
+        ReplyBudget.check(c, withScores ? 2 * picks : picks);
+        boolean nested = withScores && ZSetCommands.nestedPairs(c);
+        long size = z.size();
+        // Every entry read once when there are more picks than entries: z.at() walks the pages each time.
+        List<ZSetTable.Entry> pool = picks >= size ? z.range(0, size, false) : null;
+        out.array((int) (withScores && !nested ? 2 * picks : picks));
+        if (pool != null) {
+            // Members only: a score's text varies, and a hint need not be exact.
+            int sampled = Math.min(pool.size(), 64);
+            long bytes = 0;
+            for (int i = 0; i < sampled; i++) bytes += RandomPick.bulkSize(pool.get(i).member().length);
+            out.expect(bytes / sampled * picks);
+        }
+        for (long i = 0; i < picks; i++) {
+            ZSetTable.Entry e = pool != null ? pool.get(rnd.nextInt(pool.size())) : z.at(rnd.nextLong(size));
+            if (nested) out.array(2);
+            out.bulk(e.member());
+            if (withScores) ZSetCommands.score(out, e.score());
+        }
     }
 
     private static List<ZSetTable.Entry> pick(ZSetTable z, long count, ThreadLocalRandom rnd) {
