@@ -235,6 +235,7 @@ class TransactionCommandsTest extends ServerTestBase {
         {"append", "SET w v", "APPEND w x", ""},
         {"setrange", "SET w v", "SETRANGE w 3 x", "SETRANGE w 0 \"\""},
         {"del", "SET w v", "DEL missing w", "DEL missing"},
+        {"restore", "", "RESTORE w 0 hex:0001760a009108ceb219388ace", ""},
         {"unlink", "SET w v", "UNLINK w", "UNLINK missing"},
         {"expire", "SET w v", "EXPIRE w 100", "EXPIRE w 100 XX"},
         {"pexpire", "SET w v", "PEXPIRE w 100000", "PEXPIRE w 100000 XX"},
@@ -367,7 +368,10 @@ class TransactionCommandsTest extends ServerTestBase {
         for (String step : setup.split(";")) if (!step.isBlank()) r.call(step.trim().split(" "));
         r.call("WATCH", "w");
         try (Wire other = server.connect()) {
-            String reply = other.call(args(call));
+            String[] words = args(call);
+            byte[][] raw = new byte[words.length][];
+            for (int i = 0; i < words.length; i++) raw[i] = words[i].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            String reply = other.call(raw);
             if (reply.startsWith("-")) throw new AssertionError(call + " failed: " + reply);
         }
         r.call("MULTI");
@@ -377,7 +381,13 @@ class TransactionCommandsTest extends ServerTestBase {
 
     private static String[] args(String call) {
         String[] a = call.split(" ");
-        for (int i = 0; i < a.length; i++) if (a[i].equals("\"\"")) a[i] = "";
+        for (int i = 0; i < a.length; i++) {
+            if (a[i].equals("\"\"")) a[i] = "";
+            // Binary arguments (a DUMP payload) as hex, one char per byte (execAfter sends them as ISO-8859-1).
+            if (a[i].startsWith("hex:")) {
+                a[i] = new String(java.util.HexFormat.of().parseHex(a[i].substring(4)), java.nio.charset.StandardCharsets.ISO_8859_1);
+            }
+        }
         return a;
     }
 
