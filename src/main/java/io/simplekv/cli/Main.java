@@ -106,7 +106,14 @@ public final class Main implements Callable<Integer> {
         Logging.configure(config);
         StorageEngine engine = openEngine(config);
         if (engine == null) return 1;
-        SimpleKvServer server = new SimpleKvServer(config, engine);
+        SimpleKvServer server;
+        try {
+            server = new SimpleKvServer(config, engine);
+        } catch (ConfigFileParser.BadConfigFile e) {
+            System.err.println(e.getMessage());
+            engine.close();
+            return 1;
+        }
         int bound;
         try {
             bound = server.start();
