@@ -60,6 +60,8 @@ public final class ServerContext {
         this.persistence = new Persistence(keyspace, this.config::get);
         this.commands = commands;
         this.acl = AclStartup.load(config, commands, this.config);
+        // requirepass is the default user's password (Redis's updateRequirePass).
+        this.config.onChange("requirepass", c -> acl.defaultPassword(c.requirepass));
         this.blocking = new BlockedKeys();
         this.pause = new ClientPause(keyspace.clock());
         this.tracking = new io.simplekv.tracking.Tracking(clients::get,

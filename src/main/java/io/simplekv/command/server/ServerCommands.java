@@ -172,8 +172,6 @@ public final class ServerCommands {
         }
         for (String[] ch : changes) {
             c.server().liveConfig().set(ch[0], words(Directives.find(ch[0]), ch[1]));
-            // requirepass is the default user's password (Redis's updateRequirePass).
-            if (ch[0].equals("requirepass")) c.server().acl().defaultPassword(c.server().config().requirepass);
         }
         out.ok();
     }
