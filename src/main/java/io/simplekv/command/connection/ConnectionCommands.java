@@ -31,6 +31,9 @@ public final class ConnectionCommands {
         t.add(command("auth", ConnectionCommands::auth));
         t.add(command("hello", ConnectionCommands::hello));
         t.add(command("select", ConnectionCommands::select));
+        // Cluster commands a standalone Redis 7.0 still knows (so ACL rules may name them): they answer so.
+        t.add(command("readonly", ConnectionCommands::noCluster));
+        t.add(command("readwrite", ConnectionCommands::noCluster));
         t.add(command("reset", ConnectionCommands::reset).traits(SUBSCRIBED_OK, NOT_QUEUED));
         t.add(command("client", null)
                 .sub(command("id", (c, a, o) -> o.integer(c.id())))
@@ -214,6 +217,10 @@ public final class ConnectionCommands {
         out.bulk("master");
         out.bulk("modules");
         out.array(0);
+    }
+
+    static void noCluster(Session c, byte[][] a, ReplySink out) {
+        throw RedisError.err("This instance has cluster support disabled");
     }
 
     static void select(Session c, byte[][] a, ReplySink out) {
