@@ -193,6 +193,8 @@ public final class Main implements Callable<Integer> {
 
     private static ServerConfig flag(ServerConfig config, String name, List<String> values) {
         try {
+            // "--user 'alice on >pw ~*'" as redis-server takes it: one user per flag, its rules in one or more words.
+            if (name.equals("user")) return config.withUser(List.of(String.join(" ", values).trim().split("\\s+")));
             return config.with(name, values);
         } catch (ConfigException e) {
             throw new BadFlag("--" + name + " " + String.join(" ", values) + ": " + e.getMessage());
