@@ -126,14 +126,15 @@ public final class AclUsers {
     /**
      * ACL LOAD and aclfile at startup (Redis's ACLLoadFromFile): every line is checked before anything changes;
      * returns null when loaded, or Redis's one-line error report. {@code replaced} receives the users that are
-     * gone or replaced, whose sessions must be disconnected.
+     * gone or replaced, whose sessions must be disconnected. {@code name} is the file as configured, which the
+     * report names.
      */
-    public synchronized String loadFile(Path file, List<User> replaced) {
+    public synchronized String loadFile(Path file, String name, List<User> replaced) {
         String text;
         try {
             text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
-            return "Error loading ACLs, opening file '" + file + "': " + ioReason(e);
+            return "Error loading ACLs, opening file '" + name + "': " + ioReason(e);
         }
         StringBuilder errors = new StringBuilder();
         Map<String, UserRules> loaded = new LinkedHashMap<>();
@@ -146,20 +147,20 @@ public final class AclUsers {
             for (String w : line.split(" ")) if (!w.isEmpty()) words.add(w);
             if (words.isEmpty()) continue;
             if (!words.get(0).equals("user") || words.size() < 2) {
-                errors.append(file).append(':').append(lineNumber)
+                errors.append(name).append(':').append(lineNumber)
                         .append(" should start with user keyword followed by the username. ");
                 continue;
             }
-            String name = words.get(1);
-            if (loaded.containsKey(name)) {
-                errors.append("WARNING: Duplicate user '").append(name).append("' found on line ").append(lineNumber).append(". ");
+            String user = words.get(1);
+            if (loaded.containsKey(user)) {
+                errors.append("WARNING: Duplicate user '").append(user).append("' found on line ").append(lineNumber).append(". ");
                 continue;
             }
             List<String> ops;
             try {
                 ops = AclRules.mergeSelectors(words.subList(2, words.size()));
             } catch (AclRuleException e) {
-                errors.append(file).append(':').append(lineNumber).append(": Unmatched parenthesis in selector definition.");
+                errors.append(name).append(':').append(lineNumber).append(": Unmatched parenthesis in selector definition.");
                 continue;
             }
             UserRules r = rules.fresh();
@@ -169,15 +170,15 @@ public final class AclUsers {
                     r = rules.apply(r, List.of(op.strip()));
                 } catch (AclRuleException e) {
                     if (e.unknownName()) {
-                        errors.append(file).append(':').append(lineNumber).append(": Error in applying operation '")
+                        errors.append(name).append(':').append(lineNumber).append(": Error in applying operation '")
                                 .append(op).append("': ").append(e.getMessage()).append(". ");
                     } else if (!syntaxError) {
-                        errors.append(file).append(':').append(lineNumber).append(": ").append(e.getMessage()).append(". ");
+                        errors.append(name).append(':').append(lineNumber).append(": ").append(e.getMessage()).append(". ");
                         syntaxError = true;
                     }
                 }
             }
-            loaded.put(name, r);
+            loaded.put(user, r);
         }
         if (errors.length() > 0) {
             return errors.append("WARNING: ACL errors detected, no change to the previously active ACL rules was performed").toString();
@@ -185,7 +186,7 @@ public final class AclUsers {
         for (User u : users.values()) if (u != defaultUser) replaced.add(u);
         users.keySet().removeIf(n -> !n.equals(DEFAULT));
         defaultUser.rules(loaded.containsKey(DEFAULT) ? loaded.remove(DEFAULT) : defaultRules());
-        loaded.forEach((name, r) -> users.put(name, new User(name, r)));
+        loaded.forEach((user, r) -> users.put(user, new User(user, r)));
         return null;
     }
 

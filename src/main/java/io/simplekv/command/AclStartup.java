@@ -15,7 +15,7 @@ import java.util.ArrayList;
  * The users a server starts with (Redis's ACLInit, requirepass and ACLLoadUsersAtStartup): the default user, the
  * config file's "user" lines or the aclfile, never both. A bad definition stops the start, as in Redis.
  */
-final class AclStartup {
+public final class AclStartup {
     private AclStartup() {}
 
     static AclUsers load(ServerConfig config, CommandTable commands, LiveConfig live) {
@@ -36,9 +36,14 @@ final class AclStartup {
             throw new ConfigFileParser.BadConfigFile(e.getMessage() + ". Critical error while loading ACLs. Exiting.");
         }
         if (fromFile) {
-            String errors = users.loadFile(Path.of(aclfile), new ArrayList<User>());
+            String errors = users.loadFile(aclfilePath(config), aclfile, new ArrayList<User>());
             if (errors != null) throw new ConfigFileParser.BadConfigFile("Aborting Redis startup because of ACL errors: " + errors);
         }
         return users;
+    }
+
+    /** The aclfile, a relative name taken from dir, as Redis reads it after moving into dir. */
+    public static Path aclfilePath(ServerConfig config) {
+        return Path.of(config.dir).resolve(config.get("aclfile"));
     }
 }

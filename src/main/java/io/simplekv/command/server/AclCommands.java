@@ -255,13 +255,13 @@ public final class AclCommands {
                     + "users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis "
                     + "configuration file set) in order to store users in the Redis configuration.");
         }
-        return Path.of(file);
+        return io.simplekv.command.AclStartup.aclfilePath(c.server().config());
     }
 
     static void load(Session c, byte[][] a, ReplySink out) {
         Path file = aclfile(c);
         List<User> replaced = new ArrayList<>();
-        String errors = c.server().acl().loadFile(file, replaced);
+        String errors = c.server().acl().loadFile(file, c.server().config().get("aclfile"), replaced);
         if (errors != null) throw RedisError.err(errors);
         for (User gone : replaced) disconnect(c, gone);
         out.ok();
