@@ -162,6 +162,7 @@ public final class CommandService {
         if (!user.unrestricted()) {
             AclCheck.Denial denial = AclCheck.check(user.rules(), spec, args);
             if (denial != null) {
+                client.lastCommand(spec.fullName); // Redis's lastcmd is set at lookup: the log's cmd= names it
                 logDenial(client, denial, spec, args, client.inMulti() ? AclLog.Context.MULTI : AclLog.Context.TOPLEVEL);
                 client.failMulti();
                 reject(client, out, spec, denial.message(spec));

@@ -196,7 +196,7 @@ class AclCommandsTest extends ServerTestBase {
             Map<String, Object> key = newestLogEntry();
             assertEquals(List.of(2L, "key", "toplevel", "x", "alice"),
                     List.of(key.get("count"), key.get("reason"), key.get("context"), key.get("object"), key.get("username")));
-            assertTrue(((String) key.get("client-info")).contains(" user=alice "));
+            assertTrue(((String) key.get("client-info")).contains(" cmd=get user=alice "), (String) key.get("client-info"));
             w.call("MULTI");
             w.call("DEL", "x");
             Map<String, Object> cmd = newestLogEntry();
@@ -314,5 +314,26 @@ class AclCommandsTest extends ServerTestBase {
             assertEquals("*2\r\n$7\r\ndefault\r\n$5\r\nfrank\r\n", w.call("ACL", "USERS"));
             assertFalse(erin.isOpen());
         }
+    }
+
+    @Test
+    void helloAuthenticatesAsAUser() {
+        r.call("ACL", "SETUSER", "alice", "on", ">p1", "+@all", "~*");
+        try (Wire w = server.connect()) {
+            assertEquals(WRONGPASS, w.call("HELLO", "2", "AUTH", "alice", "nope"));
+            assertEquals(bulk("default"), w.call("ACL", "WHOAMI"));
+            assertTrue(w.call("HELLO", "3", "AUTH", "alice", "p1").startsWith("%7\r\n$6\r\nserver\r\n"));
+            assertEquals("$5\r\nalice\r\n", w.call("ACL", "WHOAMI"));
+            assertEquals("+RESET\r\n", w.call("RESET"));
+            assertEquals(bulk("default"), w.call("ACL", "WHOAMI"));
+        }
+    }
+
+    @Test
+    void theSlowLogHidesSetuserRules() {
+        r.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+        r.call("ACL", "SETUSER", "alice", "on", ">secret");
+        assertTrue(r.call("SLOWLOG", "GET", "1").contains("$3\r\nACL\r\n$7\r\nSETUSER\r\n$10\r\n(redacted)\r\n$10\r\n(redacted)\r\n"
+                + "$10\r\n(redacted)\r\n"));
     }
 }
