@@ -118,7 +118,14 @@ public final class Main implements Callable<Integer> {
         }
         StorageEngine engine = openEngine(config);
         if (engine == null) return 1;
-        SimpleKvServer server = new SimpleKvServer(config, engine);
+        SimpleKvServer server;
+        try {
+            server = new SimpleKvServer(config, engine);
+        } catch (ConfigFileParser.BadConfigFile e) {
+            System.err.println(e.getMessage());
+            engine.close();
+            return 1;
+        }
         if (!server.loadSnapshot()) {
             server.close();
             return 1;
@@ -217,6 +224,8 @@ public final class Main implements Callable<Integer> {
 
     private static ServerConfig flag(ServerConfig config, String name, List<String> values) {
         try {
+            // "--user 'alice on >pw ~*'" as redis-server takes it: one user per flag, its rules in one or more words.
+            if (name.equals("user")) return config.withUser(List.of(String.join(" ", values).trim().split("\\s+")));
             return config.with(name, values);
         } catch (ConfigException e) {
             throw new BadFlag("--" + name + " " + String.join(" ", values) + ": " + e.getMessage());

@@ -1,6 +1,8 @@
 package io.simplekv.command;
 
 import io.netty.buffer.ByteBuf;
+import io.simplekv.acl.AclLog;
+import io.simplekv.acl.User;
 import io.simplekv.keyspace.UnitOfWork;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
@@ -150,10 +152,22 @@ public final class CommandService {
                     + " to set this option in the configuration file, and then restart the server.");
             return true;
         }
-        if (!client.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
+        if (!client.authenticated() && !spec.has(CommandFlag.NO_AUTH) && server.acl().authRequired()) {
             client.failMulti();
             reject(client, out, spec, NOAUTH);
             return true;
+        }
+        // ACL, after auth as in Redis's processCommand. The default user allows everything: one test, no more.
+        User user = client.user();
+        if (!user.unrestricted()) {
+            AclCheck.Denial denial = AclCheck.check(user.rules(), spec, args);
+            if (denial != null) {
+                client.lastCommand(spec.fullName); // Redis's lastcmd is set at lookup: the log's cmd= names it
+                logDenial(client, denial, spec, args, client.inMulti() ? AclLog.Context.MULTI : AclLog.Context.TOPLEVEL);
+                client.failMulti();
+                reject(client, out, spec, denial.message(spec));
+                return true;
+            }
         }
         // Redis flags a MONITOR client as a replica, and a replica may not touch the keyspace (its reads, writes, or
         // what may replicate): the feed is all it gets, plus the commands that leave data alone.
@@ -353,6 +367,15 @@ public final class CommandService {
             client.denyBlocking(true);
             for (byte[][] args : queued) {
                 CommandSpec spec = specOf(args);
+                // The rules may have changed since the command was queued (multi.c checks again here).
+                User user = client.user();
+                AclCheck.Denial denial = user.unrestricted() ? null : AclCheck.check(user.rules(), spec, args);
+                if (denial != null) {
+                    logDenial(client, denial, spec, args, AclLog.Context.MULTI);
+                    out.error("NOPERM ACLs rules changed between the moment the transaction was accumulated and the "
+                            + "EXEC call. This command is no longer allowed for the following reason: " + denial.execReason());
+                    continue;
+                }
                 client.lastCommand(spec.fullName);
                 run(spec, client, args, out);
             }
@@ -410,6 +433,11 @@ public final class CommandService {
         if (spec == null) refusal = "Unknown Redis command called from script";
         else if (!spec.arityAccepts(args.length)) refusal = "Wrong number of args calling Redis command from script";
         else if (spec.has(CommandFlag.NOSCRIPT) && scripts.deniesNoscript()) refusal = "This Redis command is not allowed from script";
+        else if ((refusal = scriptAclRefusal(caller, spec, args)) != null) {
+            server.stats().countError("ERR");
+            spec.stats.rejectedCalls.increment();
+            return new Reply.Error("ERR " + refusal);
+        }
         else if (run.readOnly() && spec.mayReplicate()) refusal = "Write commands are not allowed from read-only scripts.";
         else if (spec.has(CommandFlag.DENYOOM) && !run.allowOom() && !run.wrote()) {
             String full = server.keyspace().engine().writeRefusal();
@@ -422,6 +450,7 @@ public final class CommandService {
         }
         if (spec.has(CommandFlag.WRITE)) run.markWrote();
         scriptSession.unit(caller.unit());
+        scriptSession.user(caller.user()); // Redis's lua client runs as its caller's user
         try {
             scriptSession.lastCommand(spec.fullName);
             run(spec, scriptSession, args, out);
@@ -434,6 +463,46 @@ public final class CommandService {
             tracking.remember(caller, script, specOf(script).keyPositions(script));
         }
         return out.reply();
+    }
+
+    /**
+     * ACL DRYRUN: null when the user may run the request, else why not, in Redis's words. A request that names no
+     * command, or has the wrong number of arguments, is an error.
+     */
+    public String dryRun(User user, byte[][] args) {
+        CommandSpec spec = table.lookup(args[0]);
+        if (spec != null && spec.isContainer() && args.length >= 2) spec = table.subcommand(spec, args[1]);
+        if (spec == null) throw RedisError.err("Command '" + new String(args[0], StandardCharsets.ISO_8859_1) + "' not found");
+        if (!spec.arityAccepts(args.length)) {
+            throw RedisError.err("wrong number of arguments for '" + spec.fullName + "' command");
+        }
+        AclCheck.Denial denial = user.unrestricted() ? null : AclCheck.check(user.rules(), spec, args);
+        if (denial == null) return null;
+        return switch (denial.reason()) {
+            case COMMAND -> "This user has no permissions to run the '" + spec.fullName + "' command";
+            case KEY -> "This user has no permissions to access the '"
+                    + new String(args[denial.argPos()], StandardCharsets.ISO_8859_1) + "' key";
+            default -> "This user has no permissions to access the '"
+                    + new String(args[denial.argPos()], StandardCharsets.ISO_8859_1) + "' channel";
+        };
+    }
+
+    /** A script's command as its caller's user may not run it (Redis's scriptVerifyACL), or null. */
+    private String scriptAclRefusal(Session caller, CommandSpec spec, byte[][] args) {
+        User user = caller.user();
+        if (user.unrestricted()) return null;
+        AclCheck.Denial denial = AclCheck.check(user.rules(), spec, args);
+        if (denial == null) return null;
+        logDenial(caller, denial, spec, args, AclLog.Context.LUA);
+        return denial.scriptMessage();
+    }
+
+    /** An ACL LOG entry for a refusal (Redis's addACLLogEntry): the command's name, or the key or channel refused. */
+    private void logDenial(Session client, AclCheck.Denial denial, CommandSpec spec, byte[][] args, AclLog.Context context) {
+        String object = denial.reason() == AclLog.Reason.COMMAND ? spec.fullName
+                : new String(args[denial.argPos()], StandardCharsets.ISO_8859_1);
+        server.aclLog().add(denial.reason(), context, object, client.user().name(), client.info(),
+                Long.parseLong(server.config().get("acllog-max-len")));
     }
 
     /**

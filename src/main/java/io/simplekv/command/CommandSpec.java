@@ -14,7 +14,7 @@ import java.util.function.Predicate;
  * (name included), negative means at least. Commands without movable keys have their keys at first, first+step ...
  * up to last (negative: from the end), the legacy range of COMMAND INFO; the others find them per request.
  */
-public final class CommandSpec {
+public final class CommandSpec implements io.simplekv.acl.AclCommand {
     public final String name;
     /** For subcommands, "container|sub", the name Redis puts in errors and INFO. */
     public final String fullName;
@@ -34,6 +34,11 @@ public final class CommandSpec {
     private final CommandKeys keys;
     /** Whether a request also reads keys it does not name (SORT's BY/GET patterns): then it locks all. */
     private final Predicate<byte[][]> readsUnnamedKeys;
+    /** Bit i: Redis's ACL category i (AclCategory's order is acl.c's). */
+    private final long aclCategoryBits;
+    private final java.util.List<CommandSpec> subcommandList;
+    /** Given once by the table that holds this spec, before the table is published. */
+    private int aclId = -1;
 
     private CommandSpec(Builder b, CommandMeta meta, Map<String, CommandSpec> subs) {
         this.name = b.name;
@@ -52,6 +57,39 @@ public final class CommandSpec {
         this.movableKeys = meta.has(CommandFlag.MOVABLEKEYS);
         this.keys = new CommandKeys(meta.keySpecs(), meta.getKeys());
         this.readsUnnamedKeys = b.readsUnnamedKeys;
+        long bits = 0;
+        for (AclCategory c : meta.aclCategories()) bits |= 1L << c.ordinal();
+        this.aclCategoryBits = bits;
+        this.subcommandList = java.util.List.copyOf(subs.values());
+    }
+
+    @Override
+    public int aclId() {
+        return aclId;
+    }
+
+    void aclId(int id) {
+        this.aclId = id;
+    }
+
+    @Override
+    public String fullName() {
+        return fullName;
+    }
+
+    @Override
+    public long aclCategoryBits() {
+        return aclCategoryBits;
+    }
+
+    @Override
+    public boolean isSubcommand() {
+        return fullName.indexOf('|') >= 0;
+    }
+
+    @Override
+    public java.util.List<CommandSpec> aclSubcommands() {
+        return subcommandList;
     }
 
     public boolean hasMovableKeys() {

@@ -7,11 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Name → spec, the single source of truth for dispatch, arity, key positions, COMMAND and commandstats. */
-public final class CommandTable {
+public final class CommandTable implements io.simplekv.acl.AclCommandSet {
     private final Map<String, CommandSpec> byName;
     /** Open-addressing index by case-folded name bytes, so a request's name is matched without allocating. */
     private final byte[][] slotNames;
     private final CommandSpec[] slotSpecs;
+    /** Top-level commands by name: the order ACL walks them in (Redis walks its hash table's order). */
+    private final java.util.List<CommandSpec> sorted;
+    private final int aclIds;
 
     private CommandTable(Map<String, CommandSpec> byName) {
         this.byName = Collections.unmodifiableMap(byName);
@@ -25,6 +28,34 @@ public final class CommandTable {
             slotNames[i] = n;
             slotSpecs[i] = spec;
         }
+        this.sorted = byName.values().stream().sorted(java.util.Comparator.comparing(s -> s.name)).toList();
+        int id = 0;
+        for (CommandSpec spec : sorted) {
+            spec.aclId(id++);
+            for (CommandSpec sub : spec.subcommands.values()) sub.aclId(id++);
+        }
+        this.aclIds = id;
+    }
+
+    /** Redis's lookupCommandBySds: "name" or "container|sub", any case; null if missing. */
+    @Override
+    public CommandSpec aclLookup(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        int bar = lower.indexOf('|');
+        if (bar < 0) return byName.get(lower);
+        if (lower.indexOf('|', bar + 1) >= 0) return null;
+        CommandSpec container = byName.get(lower.substring(0, bar));
+        return container == null ? null : container.subcommands.get(lower.substring(bar + 1));
+    }
+
+    @Override
+    public java.util.List<CommandSpec> aclCommands() {
+        return sorted;
+    }
+
+    @Override
+    public int idCount() {
+        return aclIds;
     }
 
     /** Case-insensitive lookup straight from the request bytes. */

@@ -12,6 +12,8 @@ final class SensitiveArgs {
     /** The arguments as they may be shown: the same array when nothing needs hiding. */
     static byte[][] redacted(byte[][] a) {
         if (Args.is(a[0], "AUTH")) return hide(a, 1, a.length);
+        // ACL SETUSER's rules may hold passwords: Redis hides every argument after the subcommand.
+        if (Args.is(a[0], "ACL") && a.length > 2 && Args.is(a[1], "SETUSER")) return hide(a, 2, a.length);
         if (Args.is(a[0], "HELLO")) {
             for (int i = 2; i + 2 < a.length; i++) if (Args.is(a[i], "AUTH")) return hide(a, i + 1, i + 3);
         } else if (Args.is(a[0], "MIGRATE")) {

@@ -47,6 +47,8 @@ public final class ServerContext {
     private final io.simplekv.tracking.Tracking tracking;
     private volatile boolean cronPaused;
     private final ClientPause pause;
+    private final io.simplekv.acl.AclUsers acl;
+    private final io.simplekv.acl.AclLog aclLog = new io.simplekv.acl.AclLog();
 
     /** Wires a keyspace over the engine, the command table and the service; starts no threads. */
     public ServerContext(ServerConfig config, StorageEngine engine, ServerControl control, CommandTable commands) {
@@ -57,6 +59,9 @@ public final class ServerContext {
         this.expirer = new ActiveExpirer(keyspace, 25);
         this.persistence = new Persistence(keyspace, this.config::get);
         this.commands = commands;
+        this.acl = AclStartup.load(config, commands, this.config);
+        // requirepass is the default user's password (Redis's updateRequirePass).
+        this.config.onChange("requirepass", c -> acl.defaultPassword(c.requirepass));
         this.blocking = new BlockedKeys();
         this.pause = new ClientPause(keyspace.clock());
         this.tracking = new io.simplekv.tracking.Tracking(clients::get,
@@ -87,6 +92,9 @@ public final class ServerContext {
     public PubSub pubsub() { return pubsub; }
     public io.simplekv.tracking.Tracking tracking() { return tracking; }
     public ClientPause pause() { return pause; }
+    /** The users (ACL) and the default user every new client starts as. */
+    public io.simplekv.acl.AclUsers acl() { return acl; }
+    public io.simplekv.acl.AclLog aclLog() { return aclLog; }
     public io.simplekv.observe.LatencyMonitor latency() { return latency; }
     /** DEBUG PAUSE-CRON: whether the periodic chores are suspended. */
     public boolean cronPaused() { return cronPaused; }

@@ -28,6 +28,8 @@ public final class Session implements TrackedClient {
     private volatile int db;
     private volatile String name = "";
     private volatile boolean authenticated;
+    /** The user this client is authenticated as (Redis's c->user): the default user until AUTH says otherwise. */
+    private volatile io.simplekv.acl.User user;
     private volatile String lastCommand = "NULL";
     private volatile int protocolVersion = 2;
     private boolean closeAfterReply;
@@ -65,7 +67,8 @@ public final class Session implements TrackedClient {
         this.id = id;
         this.server = server;
         this.link = link;
-        this.authenticated = !server.config().requiresAuth();
+        this.user = server.acl().defaultUser();
+        this.authenticated = !server.acl().authRequired();
     }
 
     @Override
@@ -86,6 +89,14 @@ public final class Session implements TrackedClient {
     public void name(String name) { this.name = name; }
     public boolean authenticated() { return authenticated; }
     public void authenticated(boolean v) { this.authenticated = v; }
+    public io.simplekv.acl.User user() { return user; }
+    public void user(io.simplekv.acl.User u) { this.user = u; }
+
+    /** Redis's clientSetDefaultAuth (a new client, RESET): the default user, authenticated if it needs no password. */
+    public void defaultAuth() {
+        this.user = server.acl().defaultUser();
+        this.authenticated = !server.acl().authRequired();
+    }
     public String lastCommand() { return lastCommand; }
     public void lastCommand(String c) { this.lastCommand = c; }
     @Override
@@ -235,6 +246,6 @@ public final class Session implements TrackedClient {
                 + " multi=-1 qbuf=" + requestSize(executing)
                 + " qbuf-free=0 argv-mem=0 multi-mem=0"
                 + " rbs=0 rbp=0 obl=0 oll=0 omem=" + link.pendingOutputBytes() + " tot-mem=0 events=r cmd=" + lastCommand
-                + " user=default redir=" + tracking.redirection() + " resp=" + protocolVersion;
+                + " user=" + user.name() + " redir=" + tracking.redirection() + " resp=" + protocolVersion;
     }
 }

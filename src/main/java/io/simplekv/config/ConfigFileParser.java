@@ -53,11 +53,18 @@ public final class ConfigFileParser {
                 continue;
             }
             try {
-                config = config.with(name, args);
+                config = name.equals("user") ? config.withUser(latin1(raw.subList(1, raw.size()))) : config.with(name, args);
             } catch (ConfigException e) {
                 throw new BadConfigFile("FATAL CONFIG FILE ERROR: " + where + ": " + e.getMessage());
             }
         }
         return config;
+    }
+
+    /** A user line's words byte for byte (ACL rules are Latin-1 text, so binary passwords survive). */
+    private static List<String> latin1(List<byte[]> words) {
+        List<String> out = new ArrayList<>();
+        for (byte[] w : words) out.add(new String(w, StandardCharsets.ISO_8859_1));
+        return out;
     }
 }

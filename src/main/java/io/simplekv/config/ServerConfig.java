@@ -15,6 +15,8 @@ import io.simplekv.pubsub.OutputLimit;
  */
 public final class ServerConfig {
     private final Map<String, String> values;
+    /** The config file's "user" lines, each one's words after "user", in file order (loaded at startup). */
+    public final List<List<String>> users;
 
     public final int port;
     /** Redis's tls-port: 0 means no TLS listener. */
@@ -50,7 +52,12 @@ public final class ServerConfig {
     public final int slowlogMaxLen;
 
     private ServerConfig(Map<String, String> values) {
+        this(values, List.of());
+    }
+
+    private ServerConfig(Map<String, String> values, List<List<String>> users) {
         this.values = Collections.unmodifiableMap(values);
+        this.users = List.copyOf(users);
         port = Integer.parseInt(values.get("port"));
         tlsPort = Integer.parseInt(values.get("tls-port"));
         bind = List.copyOf(Arrays.asList(values.get("bind").trim().split("\\s+")));
@@ -101,6 +108,20 @@ public final class ServerConfig {
         return values;
     }
 
+    /** A config file's "user name rules..." line; Redis refuses a second line for the same user. */
+    public ServerConfig withUser(List<String> words) {
+        if (words.isEmpty()) throw new ConfigException("Bad directive or wrong number of arguments");
+        for (List<String> u : users) {
+            if (u.get(0).equals(words.get(0))) {
+                throw new ConfigException("Error in user declaration '" + words.get(0) + "': Duplicate user found. "
+                        + "A user can only be defined once in config files");
+            }
+        }
+        List<List<String>> more = new java.util.ArrayList<>(users);
+        more.add(List.copyOf(words));
+        return new ServerConfig(values, more);
+    }
+
     public boolean requiresAuth() {
         return !requirepass.isEmpty();
     }
@@ -114,7 +135,7 @@ public final class ServerConfig {
         // Keyspace-event flags are validated and kept in Redis's own spelling ("KA" reads back as "AK").
         if (d.name().equals("notify-keyspace-events")) value = io.simplekv.pubsub.KeyspaceEvents.canonical(value);
         v.put(d.name(), value);
-        return new ServerConfig(v);
+        return new ServerConfig(v, users);
     }
 
     private static final String OUTPUT_LIMIT = "client-output-buffer-limit";

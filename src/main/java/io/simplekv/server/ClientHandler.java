@@ -66,7 +66,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(MAX_CLIENTS)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (ProtectedMode.denies(server.config(), Connection.isLocal(ctx.channel().remoteAddress()))) {
+        if (ProtectedMode.denies(server.config(), server.acl().defaultUser().rules().nopass(), Connection.isLocal(ctx.channel().remoteAddress()))) {
             server.stats().rejectedConnections.increment();
             ctx.writeAndFlush(ctx.alloc().buffer(ProtectedMode.DENIED.length).writeBytes(ProtectedMode.DENIED))
                     .addListener(ChannelFutureListener.CLOSE);

@@ -42,6 +42,7 @@ public final class CommandGroups {
     public static CommandTable table() {
         CommandTable.Builder t = new CommandTable.Builder(CommandCatalog.redis());
         ConnectionCommands.register(t);
+        io.simplekv.command.server.AclCommands.register(t);
         StringCommands.register(t);
         LcsCommand.register(t);
         HashCommands.register(t);

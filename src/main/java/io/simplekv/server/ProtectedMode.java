@@ -33,8 +33,8 @@ final class ProtectedMode {
             + "NOTE: You only need to do one of the above things in order for "
             + "the server to start accepting connections from the outside.\r\n").getBytes(StandardCharsets.US_ASCII);
 
-    /** Whether a new client is refused: protected mode on, no password, and not a loopback client. */
-    static boolean denies(ServerConfig config, boolean loopbackClient) {
-        return config.protectedMode && !config.requiresAuth() && !loopbackClient;
+    /** Whether a new client is refused: protected mode on, the default user takes no password, not a loopback client. */
+    static boolean denies(ServerConfig config, boolean defaultNopass, boolean loopbackClient) {
+        return config.protectedMode && defaultNopass && !loopbackClient;
     }
 }

@@ -157,4 +157,15 @@ class ConfigFileParserTest {
         Files.writeString(a, "include " + a + "\n");
         assertTrue(failure(a).endsWith(": include nested too deeply"));
     }
+
+    @Test
+    void userLinesAreKeptInOrderForTheAclAtStartup() throws IOException {
+        ServerConfig c = parse(write("users.conf", """
+                user alice on >pw ~* +@all
+                user "bob" off
+                """));
+        assertEquals(List.of(List.of("alice", "on", ">pw", "~*", "+@all"), List.of("bob", "off")), c.users);
+        assertTrue(failure(write("dup.conf", "user a on\nuser a off\n")).endsWith(
+                "Error in user declaration 'a': Duplicate user found. A user can only be defined once in config files"));
+    }
 }

@@ -33,10 +33,11 @@ class ProtectedModeTest {
     @Test
     void deniesOnlyNonLoopbackClientsWithoutPassword() {
         ServerConfig defaults = ServerConfig.defaults();
-        assertTrue(ProtectedMode.denies(defaults, false));
-        assertFalse(ProtectedMode.denies(defaults, true));
-        assertFalse(ProtectedMode.denies(defaults.with("requirepass", List.of("pw")), false));
-        assertFalse(ProtectedMode.denies(defaults.with("protected-mode", List.of("no")), false));
+        assertTrue(ProtectedMode.denies(defaults, true, false));
+        assertFalse(ProtectedMode.denies(defaults, true, true));
+        // A password on the default user (requirepass, or ACL SETUSER default >pw) lets outside clients in.
+        assertFalse(ProtectedMode.denies(defaults, false, false));
+        assertFalse(ProtectedMode.denies(defaults.with("protected-mode", List.of("no")), true, false));
     }
 
     @Test

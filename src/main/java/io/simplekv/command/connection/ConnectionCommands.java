@@ -7,7 +7,8 @@ import io.simplekv.command.Session;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
 
-import java.security.MessageDigest;
+import io.simplekv.acl.AclLog;
+import io.simplekv.acl.User;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,9 @@ public final class ConnectionCommands {
         t.add(command("auth", ConnectionCommands::auth));
         t.add(command("hello", ConnectionCommands::hello));
         t.add(command("select", ConnectionCommands::select));
+        // Cluster commands a standalone Redis 7.0 still knows (so ACL rules may name them): they answer so.
+        t.add(command("readonly", ConnectionCommands::noCluster));
+        t.add(command("readwrite", ConnectionCommands::noCluster));
         t.add(command("reset", ConnectionCommands::reset).traits(SUBSCRIBED_OK, NOT_QUEUED));
         t.add(command("client", null)
                 .sub(command("id", (c, a, o) -> o.integer(c.id())))
@@ -134,23 +138,29 @@ public final class ConnectionCommands {
 
     static void auth(Session c, byte[][] a, ReplySink out) {
         if (a.length > 3) throw RedisError.SYNTAX;
-        byte[] user = a.length == 3 ? a[1] : Args.bytes("default");
-        authenticate(c, user, a[a.length - 1], a.length == 2);
-        out.ok();
-    }
-
-    private static void authenticate(Session c, byte[] user, byte[] password, boolean passwordOnly) {
-        String required = c.server().config().requirepass;
-        if (required.isEmpty() && passwordOnly) {
+        if (a.length == 2 && c.server().acl().defaultUser().rules().nopass()) {
             throw RedisError.err("AUTH <password> called without any password configured for the default user. "
                     + "Are you sure your configuration is correct?");
         }
-        boolean userOk = Args.text(user).equals("default");
-        // Constant-time comparison, so response timing does not reveal how much of a guess was right.
-        boolean passOk = required.isEmpty() || MessageDigest.isEqual(password, required.getBytes(StandardCharsets.UTF_8));
-        if (!userOk || !passOk) {
+        byte[] user = a.length == 3 ? a[1] : Args.bytes("default");
+        authenticate(c, a[0], user, a[a.length - 1]);
+        out.ok();
+    }
+
+    /**
+     * Redis's ACLAuthenticateUser: on success the client is that user; a failure is logged in ACL LOG under the
+     * command's name as typed, and answered WRONGPASS whether the user is missing, off, or the password wrong.
+     */
+    private static void authenticate(Session c, byte[] command, byte[] user, byte[] password) {
+        String name = new String(user, StandardCharsets.ISO_8859_1);
+        User u = c.server().acl().authenticate(name, password);
+        if (u == null) {
+            c.server().aclLog().add(AclLog.Reason.AUTH, c.inMulti() ? AclLog.Context.MULTI : AclLog.Context.TOPLEVEL,
+                    new String(command, StandardCharsets.ISO_8859_1), name, c.info(),
+                    Long.parseLong(c.server().config().get("acllog-max-len")));
             throw new RedisError("WRONGPASS invalid username-password pair or user is disabled.");
         }
+        c.user(u);
         c.authenticated(true);
     }
 
@@ -181,7 +191,7 @@ public final class ConnectionCommands {
                 throw RedisError.err("Syntax error in HELLO option '" + Args.text(a[i]) + "'");
             }
         }
-        if (user != null) authenticate(c, user, password, false);
+        if (user != null) authenticate(c, a[0], user, password);
         if (!c.authenticated()) {
             throw new RedisError("NOAUTH HELLO must be called with the client already authenticated, otherwise the "
                     + "HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
@@ -209,6 +219,10 @@ public final class ConnectionCommands {
         out.array(0);
     }
 
+    static void noCluster(Session c, byte[][] a, ReplySink out) {
+        throw RedisError.err("This instance has cluster support disabled");
+    }
+
     static void select(Session c, byte[][] a, ReplySink out) {
         int db = Args.toInt(a[1]);
         if (db < 0 || db >= c.server().keyspace().databases()) throw RedisError.DB_INDEX;
@@ -223,7 +237,7 @@ public final class ConnectionCommands {
         c.select(0);
         c.name("");
         c.protocolVersion(2);
-        c.authenticated(!c.server().config().requiresAuth());
+        c.defaultAuth();
         out.simple("RESET");
     }
 
@@ -315,7 +329,7 @@ public final class ConnectionCommands {
             } else if (Args.is(a[i], "ADDR")) addr = v;
             else if (Args.is(a[i], "LADDR")) laddr = v;
             else if (Args.is(a[i], "USER")) {
-                if (!v.equals("default")) throw RedisError.err("No such user '" + v + "'");
+                if (c.server().acl().get(v) == null) throw RedisError.err("No such user '" + v + "'");
                 user = v;
             }
             else if (Args.is(a[i], "TYPE")) {
@@ -335,6 +349,7 @@ public final class ConnectionCommands {
             if (addr != null && !x.address().equals(addr)) continue;
             if (laddr != null && !x.localAddress().equals(laddr)) continue;
             if (type != null && !type.equals(clientType(x))) continue;
+            if (user != null && !x.user().name().equals(user)) continue;
             if (skipMe && x == c) continue;
             closeClient(c, x);
             killed++;

@@ -398,4 +398,10 @@ class ConnectionCommandsTest extends ServerTestBase {
         assertEquals("", r.call("PING"));
         assertEquals(OK, r.call("CLIENT", "REPLY", "ON"));
     }
+
+    @Test
+    void readonlyAndReadwriteSayClusterIsOff() {
+        assertEquals(error("ERR This instance has cluster support disabled"), r.call("READONLY"));
+        assertEquals(error("ERR This instance has cluster support disabled"), r.call("READWRITE"));
+    }
 }
