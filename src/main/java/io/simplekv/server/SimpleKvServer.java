@@ -219,8 +219,12 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         return null;
     }
 
+    /**
+     * Stops listening before CONFIG SET answers, so a client told OK can't still connect to the old port. The
+     * listeners live on the boss loop, never the caller's, and a listener closes in well under the bound.
+     */
     private static void closeAll(List<Channel> channels) {
-        for (Channel ch : channels) ch.close();
+        for (Channel ch : channels) ch.close().awaitUninterruptibly(1000);
         channels.clear();
     }
 
@@ -235,8 +239,7 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         List<Channel> fresh = new ArrayList<>();
         try {
             int bound = listen(bootstrap, context.config().bind, port, fresh);
-            for (Channel old : listeners) old.close();
-            listeners.clear();
+            closeAll(listeners);
             listeners.addAll(fresh);
             boundPort = bound;
             log.info("Now listening on port {}", bound);
