@@ -47,6 +47,9 @@ class ChronicleBlockingRingCrashIT {
                 try (Jedis j = new Jedis("127.0.0.1", s.port(), 10_000)) {
                     if (round == 0) seed(j);
                     verify(j, round);
+                } catch (AssertionError | RuntimeException e) {
+                    // The server's own log says why (a recovery step, an internal error's trace): keep it with the failure.
+                    throw new AssertionError(e.getMessage() + "\nseed " + seed + ", server log:\n" + s.output(), e);
                 }
                 if (round == KILLS) break;
                 ClientLoops clients = new ClientLoops(s.port());
