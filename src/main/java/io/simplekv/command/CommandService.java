@@ -428,7 +428,8 @@ public final class CommandService {
     public Reply callFromScript(Session caller, Session scriptSession, ScriptRun run, byte[][] args) {
         ReplyCollector out = new ReplyCollector(run.resp());
         CommandSpec spec = table.lookup(args[0]);
-        if (spec != null && spec.isContainer()) spec = args.length >= 2 ? table.subcommand(spec, args[1]) : null;
+        // lookupCommandLogic: a container alone is itself; with a second word, that subcommand or nothing.
+        if (spec != null && spec.isContainer() && args.length >= 2) spec = table.subcommand(spec, args[1]);
         String refusal = null;
         if (spec == null) refusal = "Unknown Redis command called from script";
         else if (!spec.arityAccepts(args.length)) refusal = "Wrong number of args calling Redis command from script";
@@ -485,6 +486,19 @@ public final class CommandService {
             default -> "This user has no permissions to access the '"
                     + new String(args[denial.argPos()], StandardCharsets.ISO_8859_1) + "' channel";
         };
+    }
+
+    /**
+     * redis.acl_check_cmd (ACLCheckAllUserCommandPerm): whether the client's user may run the command with these
+     * arguments; null when there is no such command (or subcommand). Arity is not checked, as in Redis.
+     */
+    public Boolean permits(Session client, byte[][] args) {
+        CommandSpec spec = table.lookup(args[0]);
+        // lookupCommandLogic: a container alone is itself; with a second word, that subcommand or nothing.
+        if (spec != null && spec.isContainer() && args.length >= 2) spec = table.subcommand(spec, args[1]);
+        if (spec == null) return null;
+        User user = client.user();
+        return user.unrestricted() || AclCheck.check(user.rules(), spec, args) == null;
     }
 
     /** A script's command as its caller's user may not run it (Redis's scriptVerifyACL), or null. */

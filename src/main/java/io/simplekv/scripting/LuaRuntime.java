@@ -72,6 +72,7 @@ final class LuaRuntime implements AutoCloseable {
         fns.put("call", l -> guarded(l, () -> redisCall(l, true)));
         fns.put("pcall", l -> guarded(l, () -> redisCall(l, false)));
         fns.put("sha1hex", l -> guarded(l, () -> sha1hex(l)));
+        fns.put("acl_check_cmd", l -> guarded(l, () -> aclCheckCmd(l)));
         fns.put("log", l -> guarded(l, () -> log(l)));
         fns.put("setresp", l -> guarded(l, () -> setResp(l)));
         fns.put("set_repl", l -> guarded(l, () -> setRepl(l)));
@@ -358,6 +359,30 @@ final class LuaRuntime implements AutoCloseable {
         if (!values.push(p, r, h.resp())) return raise(p, "ERR reached lua stack limit");
         // An error is raised as the same table pcall would return, marked as counted in the error stats already.
         return raiseErrors && r instanceof Reply.Error ? -1 : 1;
+    }
+
+    /** redis.acl_check_cmd(command, args...): a boolean, or an error for a command that does not exist. */
+    private int aclCheckCmd(Lua l) {
+        long p = l.getPointer();
+        int n = C.lua_gettop(p);
+        if (n == 0) return raise(p, "ERR Please specify at least one argument for this redis lib call");
+        byte[][] args = new byte[n][];
+        for (int i = 1; i <= n; i++) {
+            args[i - 1] = values.argument(p, i);
+            if (args[i - 1] == null) return raise(p, "ERR Lua redis lib command arguments must be strings or integers");
+        }
+        C.lua_settop(p, 0);
+        ScriptHost h = host;
+        Boolean allowed;
+        try {
+            if (h == null) throw new IllegalStateException("no script");
+            allowed = h.aclPermits(args);
+        } catch (IllegalStateException e) {
+            return raise(p, "ERR redis.acl_check_cmd can only be called inside a script invocation");
+        }
+        if (allowed == null) return raise(p, "ERR Invalid command passed to redis.acl_check_cmd()");
+        C.lua_pushboolean(p, allowed ? 1 : 0);
+        return 1;
     }
 
     private int raiseOrReturn(long p, boolean raiseErrors, String msg) {

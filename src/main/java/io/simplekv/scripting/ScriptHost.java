@@ -19,6 +19,14 @@ public interface ScriptHost {
         return null;
     }
 
+    /**
+     * redis.acl_check_cmd: whether the script's caller may run this command with these arguments (null: no such
+     * command). A host that runs no script (a library loading) throws IllegalStateException.
+     */
+    default Boolean aclPermits(byte[][] args) {
+        throw new IllegalStateException("not inside a script invocation");
+    }
+
     /** The protocol the script's redis.call replies are converted for (redis.setresp). */
     int resp();
 }

@@ -42,6 +42,7 @@ G.redis = {
   call = J.call,
   pcall = J.pcall,
   sha1hex = J.sha1hex,
+  acl_check_cmd = J.acl_check_cmd,
   log = J.log,
   setresp = J.setresp,
   set_repl = J.set_repl,

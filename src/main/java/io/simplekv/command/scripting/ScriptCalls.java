@@ -58,6 +58,11 @@ final class ScriptCalls implements ScriptHost {
     }
 
     @Override
+    public Boolean aclPermits(byte[][] args) {
+        return caller.server().service().permits(caller, args);
+    }
+
+    @Override
     public boolean setResp(int version) {
         if (version != 2 && version != 3) return false;
         run.resp(version);

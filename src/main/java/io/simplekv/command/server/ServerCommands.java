@@ -300,6 +300,25 @@ public final class ServerCommands {
             if (rec == null) throw RedisError.NO_SUCH_KEY;
             out.simple("Value at:0x0 refcount:1 encoding:" + KeyCommands.encodingOf(rec)
                     + " serializedlength:" + Records.payloadLength(rec) + " lru:0 lru_seconds_idle:0");
+        } else if (Args.is(a[1], "QUICKLIST-PACKED-THRESHOLD") && a.length == 3) {
+            // Redis's test knob for when a list element gets a node of its own. Our list pages take an element of
+            // any size, so there is nothing to tune: the value is checked as Redis checks it, then unused.
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})(b|k|kb|m|mb|g|gb)?",
+                    java.util.regex.Pattern.CASE_INSENSITIVE).matcher(Args.text(a[2]));
+            long size = -1;
+            if (m.matches()) {
+                String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(java.util.Locale.ROOT);
+                long mul = switch (unit) {
+                    case "k" -> 1000L; case "kb" -> 1024L; case "m" -> 1000_000L; case "mb" -> 1L << 20;
+                    case "g" -> 1000_000_000L; case "gb" -> 1L << 30; default -> 1L;
+                };
+                size = Long.parseLong(m.group(1)) * mul;
+            }
+            // memtoull, then quicklistisSetPackedThreshold's bound (0 means its default).
+            if (size < 0 || size > (1L << 32) - (1L << 20)) {
+                throw RedisError.err("argument must be a memory value bigger than 1 and smaller than 4gb");
+            }
+            out.ok();
         } else if (Args.is(a[1], "RELOAD")) {
             reload(c, a);
             out.ok();
