@@ -14,6 +14,9 @@
 #                      also turns DEBUG DIGEST checks into no-ops). Set it to "" to run
 #                      everything, or e.g. "-needs:debug -needs:repl -needs:save".
 #   REDIS_TCL_TIMEOUT  abort if no test progress for this many seconds (default 300)
+#   REDIS_TCL_DURABLE  1 (default) passes --durable; 0 runs as the plain external-mode command
+#                      does, where the first Tcl exception ends the unit (what a user running
+#                      `tclsh tests/test_helper.tcl --host H --port P --single U` sees)
 #   REDIS_TCL_ARGS     extra raw args for test_helper.tcl, e.g. "--only /GETEX --verbose",
 #                      "--ignore-encoding" (skip OBJECT ENCODING asserts), "--singledb"
 #
@@ -110,7 +113,8 @@ if ! (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; then
     echo "nothing listening on $HOST:$PORT" >&2; exit 2
 fi
 
-ARGS=(--host "$HOST" --port "$PORT" --durable --timeout "$TIMEOUT" "${UNIT_ARGS[@]}")
+ARGS=(--host "$HOST" --port "$PORT" --timeout "$TIMEOUT" "${UNIT_ARGS[@]}")
+[[ ${REDIS_TCL_DURABLE:-1} == 1 ]] && ARGS+=(--durable)
 TAGS=${REDIS_TCL_TAGS--needs:debug}
 [[ -n $TAGS ]] && ARGS+=(--tags "$TAGS")
 # shellcheck disable=SC2206

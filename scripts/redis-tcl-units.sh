@@ -4,7 +4,8 @@
 # filter. Prints one line of counts per unit and the totals.
 #
 # Usage: scripts/redis-tcl-units.sh [--storage memory|chronicle] [UNIT...]   (default: the units listed below)
-# Environment: REDIS_SRC, REDIS_TCL_TIMEOUT as for scripts/redis-tcl-tests.sh, which runs each unit.
+# Environment: REDIS_SRC, REDIS_TCL_TIMEOUT and REDIS_TCL_DURABLE (0: the first Tcl exception ends a unit, as the
+# plain external-mode command does) as for scripts/redis-tcl-tests.sh, which runs each unit.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 storage=memory
@@ -23,7 +24,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 total_ok=0 total_fail=0 total_skip=0
-printf '| unit | passed | failed | skipped | seconds |\n|---|---|---|---|---|\n'
+printf '| unit | passed | failed | skipped | exceptions | seconds |\n|---|---|---|---|---|---|\n'
 for unit in "${units[@]}"; do
   port="$(free_port)"
   dir="$work/$(echo "$unit" | tr / _)"
@@ -36,13 +37,16 @@ for unit in "${units[@]}"; do
   seconds=$(( $(date +%s) - start ))
   line=$(grep -aE '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$dir.tcl.log" | tail -1)
   kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  # A Tcl exception (an error reply the test did not expect): counted as a failure with --durable, else it ends
+  # the unit there.
+  exceptions=$(grep -ac '^\[exception\]' "$dir.tcl.log")
   if [[ -z $line ]]; then
-    printf '| %s | - | aborted | - | %s |\n' "$unit" "$seconds"
+    printf '| %s | - | aborted | - | %s | %s |\n' "$unit" "$exceptions" "$seconds"
     continue
   fi
   read -r ok _ fail _ skip _ <<<"$line"
   total_ok=$((total_ok + ok)) total_fail=$((total_fail + fail)) total_skip=$((total_skip + skip))
-  printf '| %s | %s | %s | %s | %s |\n' "$unit" "$ok" "$fail" "$skip" "$seconds"
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$unit" "$ok" "$fail" "$skip" "$exceptions" "$seconds"
   [[ -n ${KEEP_LOGS:-} ]] && cp "$dir.tcl.log" "${KEEP_LOGS}/$(echo "$unit" | tr / _).log"
 done
-printf '| **total** | %s | %s | %s | |\n' "$total_ok" "$total_fail" "$total_skip"
+printf '| **total** | %s | %s | %s | | |\n' "$total_ok" "$total_fail" "$total_skip"

@@ -143,12 +143,17 @@ public final class Main implements Callable<Integer> {
             server.close();
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "simplekv-signal"));
+        PidFile pid = PidFile.create(config.values().get("pidfile"), org.slf4j.LoggerFactory.getLogger("simplekv"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            if (pid != null) pid.remove();
+        }, "simplekv-signal"));
         org.slf4j.LoggerFactory.getLogger("simplekv").info(
                 "simplekv {} ready to accept connections on {}:{} ({}storage {}, data {}, transport {}, pid {})",
                 SimpleKvServer.VERSION, String.join(",", config.bind), bound, tlsNote(server), engine.name(),
                 Path.of(config.dir).toAbsolutePath().normalize(), server.transport(), ProcessHandle.current().pid());
         server.awaitStop();
+        if (pid != null) pid.remove();
         return 0;
     }
 
