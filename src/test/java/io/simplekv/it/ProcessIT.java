@@ -47,6 +47,24 @@ class ProcessIT {
     }
 
     @Test
+    void pidfileHoldsTheProcessIdWhileItRunsAndGoesOnAShutdown() throws Exception {
+        java.nio.file.Path pidfile = dir.resolve("simplekv.pid");
+        try (ServerProcess s = ServerProcess.start("--port", "0", "--dir", dir.toString(), "--pidfile", pidfile.toString())) {
+            String logged = s.output().replaceAll("(?s).*pid (\\d+)\\).*", "$1");
+            assertEquals(logged + "\n", java.nio.file.Files.readString(pidfile), "the pid the startup line names");
+            try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+                try {
+                    j.shutdown();
+                } catch (Exception expected) {
+                    // no reply, as in Redis
+                }
+            }
+            assertEquals(0, s.awaitExit(20));
+            assertTrue(!java.nio.file.Files.exists(pidfile), "removed on a clean stop");
+        }
+    }
+
+    @Test
     void configFileIsReadAndFlagsOverrideIt() throws Exception {
         Path conf = dir.resolve("test.conf");
         Files.writeString(conf, "# a comment\nport 1\nmaxclients 7\nrequirepass \"s3cret\"\n");
