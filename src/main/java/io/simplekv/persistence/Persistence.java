@@ -131,6 +131,13 @@ public final class Persistence {
         }
     }
 
+    /** An RDB file was just loaded (startup, DEBUG RELOAD): its keys are what is on disk, not changes to save. */
+    public void snapshotLoaded() {
+        synchronized (syncLock) {
+            changesSaved = changes.sum();
+        }
+    }
+
     /** SAVE: forces everything now, on the caller's thread. */
     public void save() {
         if (!persistent) throw RedisError.err(MEMORY_ENGINE_SAVE);

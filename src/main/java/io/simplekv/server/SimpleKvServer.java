@@ -120,6 +120,8 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         long start = System.nanoTime();
         try (io.simplekv.keyspace.UnitOfWork unit = context.keyspace().unit().everything().open()) {
             long keys = io.simplekv.command.server.RdbSnapshot.load(context);
+            unit.flush();
+            context.persistence().snapshotLoaded();
             if (keys >= 0) {
                 log.info("DB loaded from disk: {} keys in {} ms", keys, (System.nanoTime() - start) / 1_000_000);
             }

@@ -115,6 +115,7 @@ public final class ServerCommands {
             RdbSnapshot.failed("DEBUG RELOAD's load", e);
             throw RedisError.err("Error trying to load the RDB dump, check server logs.");
         }
+        if (!c.server().persistence().persistent()) c.server().persistence().snapshotLoaded();
     }
 
     /**
