@@ -41,6 +41,12 @@ public interface ReplySink {
         bulk(Long.toString(v));
     }
 
+    /** A set of bulk strings (an array in RESP2): flag lists such as ACL GETUSER's and CLIENT TRACKINGINFO's. */
+    default void bulkSet(java.util.List<String> items) {
+        set(items.size());
+        for (String item : items) bulk(item);
+    }
+
     default void bulkOrNull(byte[] b) {
         if (b == null) nullBulk();
         else bulk(b);

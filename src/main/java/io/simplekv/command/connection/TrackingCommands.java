@@ -71,9 +71,7 @@ final class TrackingCommands {
         TrackingState s = c.tracking();
         out.map(3);
         out.bulk("flags");
-        List<String> flags = s.flags();
-        out.set(flags.size());
-        for (String f : flags) out.bulk(f);
+        out.bulkSet(s.flags());
         out.bulk("redirect");
         out.integer(s.redirection());
         out.bulk("prefixes");

@@ -105,9 +105,7 @@ public final class AclCommands {
         UserRules r = u.rules();
         out.map(6);
         out.bulk("flags");
-        List<String> flags = r.flagNames();
-        out.set(flags.size());
-        for (String f : flags) out.bulk(f);
+        out.bulkSet(r.flagNames());
         out.bulk("passwords");
         out.array(r.passwords().size());
         for (String p : r.passwords()) out.bulk(p);

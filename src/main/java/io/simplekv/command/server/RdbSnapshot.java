@@ -6,7 +6,6 @@ import io.simplekv.config.ServerConfig;
 import io.simplekv.keyspace.Database;
 import io.simplekv.keyspace.Keyspace;
 import io.simplekv.keyspace.Records;
-import io.simplekv.protocol.RedisError;
 import io.simplekv.rdb.RdbFile;
 import io.simplekv.rdb.RdbValue;
 import org.slf4j.Logger;
@@ -130,9 +129,8 @@ public final class RdbSnapshot {
         return loaded[0];
     }
 
-    /** For handlers: an I/O failure as Redis's error reply. */
-    static RedisError failed(String what, Exception e) {
+    /** Logs why a save or load failed; the command's reply says only that it did, as Redis's does. */
+    static void logFailure(String what, Exception e) {
         log.warn("{} failed: {}", what, e.getMessage());
-        return RedisError.err(what + " failed: " + e.getMessage());
     }
 }

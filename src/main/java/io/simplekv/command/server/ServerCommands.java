@@ -86,7 +86,8 @@ public final class ServerCommands {
         try {
             RdbSnapshot.save(c.server());
         } catch (java.io.IOException e) {
-            throw RdbSnapshot.failed("SAVE", e);
+            RdbSnapshot.logFailure("SAVE", e);
+            throw RedisError.err("SAVE failed: " + e.getMessage());
         }
         c.server().persistence().snapshotSaved();
     }
@@ -104,7 +105,7 @@ public final class ServerCommands {
             try {
                 RdbSnapshot.save(c.server());
             } catch (java.io.IOException e) {
-                RdbSnapshot.failed("DEBUG RELOAD's save", e);
+                RdbSnapshot.logFailure("DEBUG RELOAD's save", e);
                 throw RedisError.err("Error trying to save the RDB dump, check server logs.");
             }
         }
@@ -112,7 +113,7 @@ public final class ServerCommands {
         try {
             RdbSnapshot.load(c.server());
         } catch (java.io.IOException | IllegalArgumentException e) {
-            RdbSnapshot.failed("DEBUG RELOAD's load", e);
+            RdbSnapshot.logFailure("DEBUG RELOAD's load", e);
             throw RedisError.err("Error trying to load the RDB dump, check server logs.");
         }
         if (!c.server().persistence().persistent()) c.server().persistence().snapshotLoaded();
