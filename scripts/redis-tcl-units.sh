@@ -39,6 +39,7 @@ for unit in "${units[@]}"; do
   kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   # A Tcl exception (an error reply the test did not expect): counted as a failure with --durable, else it ends
   # the unit there.
+  [[ -n ${KEEP_LOGS:-} ]] && cp "$dir.tcl.log" "${KEEP_LOGS}/$(echo "$unit" | tr / _).log"
   exceptions=$(grep -ac '^\[exception\]' "$dir.tcl.log")
   if [[ -z $line ]]; then
     printf '| %s | - | aborted | - | %s | %s |\n' "$unit" "$exceptions" "$seconds"
@@ -47,6 +48,5 @@ for unit in "${units[@]}"; do
   read -r ok _ fail _ skip _ <<<"$line"
   total_ok=$((total_ok + ok)) total_fail=$((total_fail + fail)) total_skip=$((total_skip + skip))
   printf '| %s | %s | %s | %s | %s | %s |\n' "$unit" "$ok" "$fail" "$skip" "$exceptions" "$seconds"
-  [[ -n ${KEEP_LOGS:-} ]] && cp "$dir.tcl.log" "${KEEP_LOGS}/$(echo "$unit" | tr / _).log"
 done
 printf '| **total** | %s | %s | %s | | |\n' "$total_ok" "$total_fail" "$total_skip"

@@ -10,6 +10,8 @@ import io.simplekv.pubsub.KeyspaceEvents;
  * notifications. Everything that reacts to a change hears of it here, from the keyspace's own writes.
  */
 final class ChangeSignals implements KeyEvents {
+    private static final byte[] DEL = {'D', 'E', 'L'};
+    private static final byte[] UNLINK = {'U', 'N', 'L', 'I', 'N', 'K'};
     private final ServerContext server;
 
     ChangeSignals(ServerContext server) {
@@ -29,10 +31,13 @@ final class ChangeSignals implements KeyEvents {
     @Override
     public void changedQuietly(int db) {
         server.persistence().changed();
+        if (server.replication().active()) server.replication().dirtied();
     }
 
     private void changed(int db, byte[] key, boolean byExpiry) {
         server.persistence().changed();
+        // An expiry is not the command's change: it propagates as its own DEL (expired below).
+        if (!byExpiry && server.replication().active()) server.replication().dirtied();
         WatchRegistry watches = server.watches();
         if (!watches.isEmpty() && watches.watched(db, key)) watches.touch(db, key, server.keyspace().db(db).present(key));
         server.tracking().modified(key, byExpiry);
@@ -58,6 +63,11 @@ final class ChangeSignals implements KeyEvents {
     @Override
     public void expired(int db, byte[] key) {
         server.events().notify(KeyspaceEvents.EXPIRED, "expired", db, key);
+        // Redis's propagateDeletion: replicas never expire keys themselves, the master tells them.
+        if (server.replication().active()) {
+            boolean lazy = "yes".equals(server.config().get("lazyfree-lazy-expire"));
+            server.replication().propagate(db, new byte[][] {lazy ? UNLINK : DEL, key});
+        }
     }
 
     @Override
@@ -74,6 +84,7 @@ final class ChangeSignals implements KeyEvents {
     @Override
     public void emptying(int db) {
         server.persistence().changed();
+        if (server.replication().active()) server.replication().dirtied();
         WatchRegistry watches = server.watches();
         if (!watches.isEmpty()) watches.touchAll(server.keyspace().db(db), null);
         // Redis's scanDatabaseForDeletedStreams: a waiter on a stream that goes (XREADGROUP) is answered.

@@ -7,6 +7,7 @@ import io.simplekv.keyspace.UnitOfWork;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
 import io.simplekv.protocol.RespWriter;
+import io.simplekv.replication.ReplicationFeed;
 import io.simplekv.scripting.Reply;
 import io.simplekv.scripting.ReplyCollector;
 import io.simplekv.scripting.ScriptRun;
@@ -44,6 +45,7 @@ public final class CommandService {
     private final KeyspaceHold hold;
     private final Tracking tracking;
     private final ClientPause pause;
+    private final ReplicationFeed replication;
 
     CommandService(ServerContext server) {
         this.server = server;
@@ -55,6 +57,7 @@ public final class CommandService {
         this.hold = new KeyspaceHold(server.keyspace());
         this.tracking = server.tracking();
         this.pause = server.pause();
+        this.replication = server.replication();
     }
 
     public Waits waits() {
@@ -67,6 +70,7 @@ public final class CommandService {
         server.pubsub().unsubscribeAll(client);
         waits.disconnected(client);
         server.monitors().remove(client);
+        if (client.replica() != null) server.replication().detach(client.replica());
         client.unwatchAll();
         tracking.disable(client);
         pause.forget(client);
@@ -553,10 +557,18 @@ public final class CommandService {
         // Redis 7 judges TTLs inside a script at the instant it started: nothing expires under it.
         boolean frozen = spec.has(ExecutionTrait.RUNS_SCRIPT) && scripts.onScriptThread();
         if (frozen) server.keyspace().clock().freeze();
+        ReplicationFeed.Call call = null;
+        long dirtyBefore = 0;
         try {
             if (own) {
                 unit = unitFor(spec, client, args);
                 client.unit(unit);
+            }
+            // Decided once the shards are held: a replica attaches holding them all, so a command that runs after
+            // its snapshot always sees it.
+            if (replication.active()) {
+                call = replication.enter();
+                dirtyBefore = call.dirty();
             }
             if (write && !client.reprocessing()) client.wroteInBatch(true);
             spec.handler.execute(client, args, out);
@@ -577,6 +589,8 @@ public final class CommandService {
             log.warn("Command '{}' ran out of memory ({}); replied -OOM", spec.fullName, e.getMessage());
         } finally {
             if (frozen) server.keyspace().clock().thaw();
+            if (call != null) propagate(call, spec, client, args, call.dirty() != dirtyBefore);
+            else client.takePropagation(args, false); // a rewrite made as a replica attached
             if (own && unit != null) {
                 client.unit(null);
                 // The command's writes reach storage before its locks are released.
@@ -604,6 +618,16 @@ public final class CommandService {
         count(spec, nanos, failed);
         if (client.reprocessing()) slowLog(spec, client, args, nanos / 1000);
         else observe(spec, client, args, nanos / 1000, true);
+    }
+
+    /**
+     * Redis's call() propagation: a command that changed data (or forced it) goes to the replicas as run or as its
+     * rewrite, except EXEC and scripts, whose commands propagate themselves; the outermost call sends the lot.
+     */
+    private void propagate(ReplicationFeed.Call call, CommandSpec spec, Session client, byte[][] args, boolean changed) {
+        byte[][] argv = client.takePropagation(args, changed);
+        if (argv != null && spec != exec && !spec.has(ExecutionTrait.RUNS_SCRIPT)) replication.propagate(client.dbIndex(), argv);
+        replication.exit(call, !spec.has(ExecutionTrait.TOUCHES_ARBITRARY_KEYS));
     }
 
     private void count(CommandSpec spec, long nanos, boolean failed) {

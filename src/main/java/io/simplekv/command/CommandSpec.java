@@ -53,7 +53,8 @@ public final class CommandSpec implements io.simplekv.acl.AclCommand {
         this.handler = b.handler;
         this.subcommands = Collections.unmodifiableMap(subs);
         this.meta = meta;
-        this.lockAll = b.traits.contains(ExecutionTrait.LOCK_ALL);
+        // A command that may expire any key it meets (SCAN, RANDOMKEY) must hold every shard it could delete from.
+        this.lockAll = b.traits.contains(ExecutionTrait.LOCK_ALL) || b.traits.contains(ExecutionTrait.TOUCHES_ARBITRARY_KEYS);
         this.movableKeys = meta.has(CommandFlag.MOVABLEKEYS);
         this.keys = new CommandKeys(meta.keySpecs(), meta.getKeys());
         this.readsUnnamedKeys = b.readsUnnamedKeys;

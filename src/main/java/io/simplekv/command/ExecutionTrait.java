@@ -14,5 +14,10 @@ public enum ExecutionTrait {
     /** Runs Lua (EVAL, EVALSHA, FCALL, FUNCTION LOAD...): on the script thread, never on an event loop. */
     RUNS_SCRIPT,
     /** Runs at once even inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET), as Redis does. */
-    NOT_QUEUED
+    NOT_QUEUED,
+    /**
+     * Redis's CMD_TOUCHES_ARBITRARY_KEYS (SCAN, RANDOMKEY): the keys it expires on the way are propagated as
+     * separate DELs, never wrapped in MULTI/EXEC.
+     */
+    TOUCHES_ARBITRARY_KEYS
 }

@@ -33,6 +33,8 @@ public final class ServerContext {
     private final ActiveExpirer expirer;
     private final long startedAt = System.currentTimeMillis();
     private final String runId = randomHex(40);
+    private final io.simplekv.replication.ReplicationFeed replication =
+            new io.simplekv.replication.ReplicationFeed(ByteBufAllocator.DEFAULT, runId);
     private final RateMeter opsPerSecond = new RateMeter();
     private final WatchRegistry watches = new WatchRegistry();
     private final Monitors monitors = new Monitors();
@@ -108,6 +110,11 @@ public final class ServerContext {
     public ActiveExpirer expirer() { return expirer; }
     public long startedAt() { return startedAt; }
     public String runId() { return runId; }
+
+    /** The replication stream to attached replicas (SYNC/PSYNC). */
+    public io.simplekv.replication.ReplicationFeed replication() {
+        return replication;
+    }
     public CommandTable commands() { return commands; }
     public CommandService service() { return service; }
     /** Where scripts run, and what is running now. */

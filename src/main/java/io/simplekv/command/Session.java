@@ -232,10 +232,54 @@ public final class Session implements TrackedClient {
         return n;
     }
 
+    // ---- replication: what this client's command propagates (Redis's argv rewrites and alsoPropagate) -------
+
+    private byte[][] propagateAs;
+    private boolean propagationPrevented;
+    private boolean propagationForced;
+    private io.simplekv.replication.ReplicationFeed.Replica replica;
+
+    /** Whether a replica is attached, so a command's rewrites are worth building. */
+    public boolean propagating() { return server.replication().active(); }
+
+    /** DEL, or UNLINK when the lazyfree option given (lazyfree-lazy-expire, -user-del...) is yes: a deletion's verb. */
+    public String deleteVerb(String lazyfreeOption) {
+        return "yes".equals(server.config().get(lazyfreeOption)) ? "UNLINK" : "DEL";
+    }
+
+    /** The command, if it changed data, propagates as this instead (Redis's rewriteClientCommandVector). */
+    public void propagateAs(byte[]... argv) { propagateAs = argv; }
+
+    /** The command propagates this too, in the current database (Redis's alsoPropagate). */
+    public void alsoPropagate(byte[]... argv) { server.replication().propagate(db, argv); }
+
+    /** The command itself is not propagated: it said what is by {@link #alsoPropagate} (preventCommandPropagation). */
+    public void preventPropagation() { propagationPrevented = true; }
+
+    /** The command is propagated even if it changed no data (PUBLISH, FLUSHALL: Redis's forceCommandPropagation). */
+    public void forcePropagation() { propagationForced = true; }
+
+    /**
+     * What the command that just ran propagates, given whether it changed data; null for nothing. Clears the
+     * command's rewrite, so the next command starts afresh.
+     */
+    byte[][] takePropagation(byte[][] args, boolean changed) {
+        byte[][] as = propagateAs;
+        boolean send = (changed || propagationForced) && !propagationPrevented;
+        propagateAs = null;
+        propagationPrevented = false;
+        propagationForced = false;
+        return send ? (as != null ? as : args) : null;
+    }
+
+    /** This connection is a replica fed the replication stream (after SYNC or PSYNC). */
+    public io.simplekv.replication.ReplicationFeed.Replica replica() { return replica; }
+    public void replica(io.simplekv.replication.ReplicationFeed.Replica r) { replica = r; }
+
     /** One line of CLIENT LIST / CLIENT INFO, with Redis's field names and order. */
     public String info() {
         long now = System.currentTimeMillis();
-        String flags = (server.monitors().contains(this) ? "O" : "") + (subscriptions.any() ? "P" : "")
+        String flags = (replica != null ? "S" : "") + (server.monitors().contains(this) ? "O" : "") + (subscriptions.any() ? "P" : "")
                 + (blocked != null ? "b" : "") + (tracking.on() ? "t" : "") + (tracking.brokenRedirect() ? "R" : "")
                 + (tracking.bcast() ? "B" : "");
         if (flags.isEmpty()) flags = "N";

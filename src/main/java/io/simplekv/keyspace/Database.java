@@ -296,10 +296,8 @@ public final class Database {
         for (int tries = 0; tries < 100; tries++) {
             byte[] k = data.randomKey();
             if (k == null) return null;
-            byte[] rec = data.get(k);
-            if (rec == null) continue;
-            long at = Records.expireAt(rec);
-            if (at == Records.NO_EXPIRY || now() <= at) return k;
+            // An expired key met on the way is deleted, as Redis's dbRandomKey does (RANDOMKEY holds every shard).
+            if (lookup(k) != null) return k;
         }
         return null;
     }

@@ -55,6 +55,14 @@ public interface ReplySink {
     /** The missing value of a bulk reply (RESP2 {@code $-1}). */
     void nullBulk();
 
+    /**
+     * Bytes that are not one RESP value, as they are: a replica's RDB payload after {@code $<length>} (SYNC), which
+     * has no trailing CRLF. Only a connection's own writer takes them.
+     */
+    default void raw(byte[] b) {
+        throw new UnsupportedOperationException("raw bytes need a connection's writer");
+    }
+
     /** The missing value of an aggregate reply (RESP2 {@code *-1}). */
     void nullArray();
 

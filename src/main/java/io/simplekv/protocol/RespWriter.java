@@ -105,6 +105,11 @@ public final class RespWriter implements ReplySink {
     }
 
     @Override
+    public void raw(byte[] b) {
+        buf.writeBytes(b);
+    }
+
+    @Override
     public void nullBulk() {
         buf.writeBytes(resp3 ? NULL3 : NULL_BULK);
     }

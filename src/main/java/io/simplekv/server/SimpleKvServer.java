@@ -282,6 +282,18 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
             context.tracking().broadcast(); // what the active expirer changed under a BCAST prefix
         });
         Chore.run("ops per second", () -> context.opsPerSecond().sample(context.commandsProcessed(), System.currentTimeMillis()));
+        Chore.run("replica ping", this::pingReplicas);
+    }
+
+    private long lastReplicaPing = System.currentTimeMillis();
+
+    /** Redis's replicationCron: a PING into the stream every repl-ping-replica-period seconds. */
+    private void pingReplicas() {
+        long now = System.currentTimeMillis();
+        long period = Long.parseLong(context.config().get("repl-ping-replica-period")) * 1000;
+        if (now - lastReplicaPing < period) return;
+        lastReplicaPing = now;
+        context.replication().ping();
     }
 
     private void closeIdleClients() {
@@ -289,7 +301,7 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         if (timeout <= 0) return;
         long now = System.currentTimeMillis();
         for (Session c : context.clients().all()) {
-            if (now - c.lastInteraction() > timeout * 1000) {
+            if (c.replica() == null && now - c.lastInteraction() > timeout * 1000) {
                 log.debug("Closing idle client {}", c.address());
                 c.link().close();
             }

@@ -112,6 +112,13 @@ public final class DumpRestore {
         }
         store(db, c.server().config(), key, value);
         if (ttl != 0) db.put(key, Records.withExpiry(db.lookup(key), ttl));
+        // A relative TTL goes to replicas as the absolute time it became here (Redis's restoreCommand).
+        if (ttl != 0 && !absttl && c.propagating()) {
+            byte[][] argv = java.util.Arrays.copyOf(a, a.length + 1);
+            argv[2] = Long.toString(ttl).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            argv[a.length] = "ABSTTL".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            c.propagateAs(argv);
+        }
         Notify.generic(c, "restore", key);
         out.ok();
     }

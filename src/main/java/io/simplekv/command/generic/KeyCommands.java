@@ -2,10 +2,12 @@ package io.simplekv.command.generic;
 
 import io.simplekv.command.Args;
 import io.simplekv.command.CommandTable;
+import io.simplekv.command.ExecutionTrait;
 import io.simplekv.command.Help;
 import io.simplekv.command.Notify;
 import io.simplekv.command.ScanOptions;
 import io.simplekv.command.Session;
+import io.simplekv.replication.Argv;
 import io.simplekv.keyspace.Database;
 import io.simplekv.keyspace.FieldTable;
 import io.simplekv.keyspace.KeyType;
@@ -42,8 +44,8 @@ public final class KeyCommands {
         t.add(command("pexpiretime", (c, a, o) -> ttl(c, a, o, true, true)));
         t.add(command("persist", KeyCommands::persist));
         t.add(command("keys", KeyCommands::keys));
-        t.add(command("scan", KeyCommands::scan));
-        t.add(command("randomkey", KeyCommands::randomkey));
+        t.add(command("scan", KeyCommands::scan).traits(ExecutionTrait.TOUCHES_ARBITRARY_KEYS));
+        t.add(command("randomkey", KeyCommands::randomkey).traits(ExecutionTrait.TOUCHES_ARBITRARY_KEYS));
         t.add(command("rename", (c, a, o) -> rename(c, a, o, false)));
         t.add(command("renamenx", (c, a, o) -> rename(c, a, o, true)));
         t.add(command("copy", KeyCommands::copy));
@@ -117,9 +119,12 @@ public final class KeyCommands {
         if (when <= Database.now()) {
             db.delete(a[1]);
             Notify.generic(c, "del", a[1]);
+            if (c.propagating()) c.propagateAs(Argv.of(c.deleteVerb("lazyfree-lazy-expire"), a[1]));
         } else {
             db.put(a[1], Records.withExpiry(rec, when));
             Notify.generic(c, "expire", a[1]);
+            // Replicas get the absolute time, with the options as given (Redis rewrites arguments 0 and 2 only).
+            if (c.propagating()) c.propagateAs(Argv.replace(Argv.replace(a, 0, "PEXPIREAT"), 2, when));
         }
         out.integer(1);
     }
@@ -164,7 +169,8 @@ public final class KeyCommands {
         long cursor = 0;
         do {
             cursor = db.scan(cursor, 1000, k -> {
-                if ((all || Glob.matches(pattern, k)) && db.lookup(k) != null) found.add(k);
+                // As Redis 7.0's keysCommand: an expired key is left out, not deleted (KEYS holds no shard).
+                if ((all || Glob.matches(pattern, k)) && db.present(k) && !db.isStale(k)) found.add(k);
             });
         } while (cursor != 0);
         out.array(found.size());

@@ -7,6 +7,7 @@ import io.simplekv.command.RandomPick;
 import io.simplekv.command.ReplyBudget;
 import io.simplekv.command.ScanOptions;
 import io.simplekv.command.Session;
+import io.simplekv.replication.Argv;
 import io.simplekv.keyspace.CollectionLimits;
 import io.simplekv.keyspace.FieldTable;
 import io.simplekv.keyspace.KeyType;
@@ -178,6 +179,7 @@ public final class HashCommands {
         h.put(a[2], result);
         h.commit();
         Notify.hash(c, "hincrbyfloat", a[1]);
+        if (c.propagating()) c.propagateAs(Argv.of("HSET", a[1], a[2], result));
         out.bulk(result);
     }
 

@@ -3,6 +3,7 @@ package io.simplekv.command.list;
 import io.simplekv.command.BlockingPops;
 import io.simplekv.command.CommandTable;
 import io.simplekv.command.Session;
+import io.simplekv.replication.Argv;
 import io.simplekv.keyspace.KeyType;
 import io.simplekv.keyspace.ListTable;
 import io.simplekv.protocol.ReplySink;
@@ -35,6 +36,7 @@ public final class BlockingListCommands {
         byte[] e = l.pop(left);
         l.commit();
         ListCommands.popped(c, left, l, key);
+        if (c.propagating()) c.propagateAs(Argv.of(left ? "LPOP" : "RPOP", key));
         out.array(2);
         out.bulk(key);
         out.bulk(e);
@@ -45,6 +47,10 @@ public final class BlockingListCommands {
         ListTable src = ListTable.open(c.db(), a[1]);
         if (src != null) {
             ListCommands.move(c, a[1], a[2], fromLeft, toLeft, out);
+            if (c.propagating()) {
+                boolean brpoplpush = a.length == 4;
+                c.propagateAs(brpoplpush ? Argv.of("RPOPLPUSH", a[1], a[2]) : Argv.of("LMOVE", a[1], a[2], a[3], a[4]));
+            }
             return;
         }
         if (c.denyBlocking()) {

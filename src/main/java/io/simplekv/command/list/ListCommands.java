@@ -5,6 +5,7 @@ import io.simplekv.command.CommandTable;
 import io.simplekv.command.MultiPop;
 import io.simplekv.command.Notify;
 import io.simplekv.command.Session;
+import io.simplekv.replication.Argv;
 import io.simplekv.keyspace.Database;
 import io.simplekv.keyspace.ListTable;
 import io.simplekv.protocol.RedisError;
@@ -308,6 +309,7 @@ public final class ListCommands {
         while (popped.size() < count && l.size() > 0) popped.add(l.pop(left));
         l.commit();
         popped(c, left, l, key);
+        if (c.propagating()) c.propagateAs(Argv.of(left ? "LPOP" : "RPOP", key, popped.size()));
         out.array(2);
         out.bulk(key);
         out.array(popped.size());

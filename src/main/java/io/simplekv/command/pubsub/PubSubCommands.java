@@ -24,8 +24,15 @@ public final class PubSubCommands {
         t.add(command("punsubscribe", (c, a, o) -> unsubscribe(c, a, o, Kind.PATTERN)).traits(SUBSCRIBED_OK));
         t.add(command("ssubscribe", (c, a, o) -> subscribe(c, a, o, Kind.SHARD)).traits(SUBSCRIBED_OK));
         t.add(command("sunsubscribe", (c, a, o) -> unsubscribe(c, a, o, Kind.SHARD)).traits(SUBSCRIBED_OK));
-        t.add(command("publish", (c, a, o) -> o.integer(c.server().pubsub().publish(a[1], a[2]))));
-        t.add(command("spublish", (c, a, o) -> o.integer(c.server().pubsub().publishShard(a[1], a[2]))));
+        // Replicas get every message too (Redis's forceCommandPropagation), so their subscribers hear it.
+        t.add(command("publish", (c, a, o) -> {
+            o.integer(c.server().pubsub().publish(a[1], a[2]));
+            c.forcePropagation();
+        }));
+        t.add(command("spublish", (c, a, o) -> {
+            o.integer(c.server().pubsub().publishShard(a[1], a[2]));
+            c.forcePropagation();
+        }));
         t.add(command("pubsub", null)
                 .sub(command("channels", (c, a, o) -> channels(c, a, o, false)))
                 .sub(command("numpat", (c, a, o) -> o.integer(c.server().pubsub().numPat())))

@@ -30,6 +30,7 @@ public final class DatabaseCommands {
         checkFlushMode(a);
         c.unit().flush();
         c.server().keyspace().flush(c.dbIndex());
+        c.forcePropagation(); // even an empty database's flush goes to replicas, as in Redis
         out.ok();
     }
 
@@ -37,6 +38,7 @@ public final class DatabaseCommands {
         checkFlushMode(a);
         c.unit().flush();
         c.server().keyspace().flushAll();
+        c.forcePropagation();
         out.ok();
     }
 
@@ -64,6 +66,7 @@ public final class DatabaseCommands {
             c.unit().flush();
             c.server().keyspace().swap(x, y);
         }
+        c.forcePropagation(); // Redis counts every successful SWAPDB as a change
         out.ok();
     }
 }

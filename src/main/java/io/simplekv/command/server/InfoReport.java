@@ -219,9 +219,9 @@ public final class InfoReport {
     private static void replication(StringBuilder b, ServerContext s) {
         header(b, "Replication");
         field(b, "role", "master");
-        field(b, "connected_slaves", 0);
-        field(b, "master_replid", s.runId());
-        field(b, "master_repl_offset", 0);
+        field(b, "connected_slaves", s.replication().replicas());
+        field(b, "master_replid", s.replication().replId());
+        field(b, "master_repl_offset", s.replication().offset());
     }
 
     private static void cpu(StringBuilder b) {

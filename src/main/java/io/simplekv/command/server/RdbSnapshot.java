@@ -43,24 +43,11 @@ public final class RdbSnapshot {
     public static long save(ServerContext server) throws IOException {
         Path target = file(server.config());
         Path temp = target.resolveSibling("temp-" + ProcessHandle.current().pid() + ".rdb");
-        Keyspace ks = server.keyspace();
-        long written = 0;
+        long written;
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
              OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
-            RdbFile.Writer w = new RdbFile.Writer(out, !"no".equals(server.config().get("rdbchecksum")));
-            w.aux("redis-ver", "7.0.15");
-            w.aux("redis-bits", "64");
-            w.aux("ctime", Long.toString(System.currentTimeMillis() / 1000));
-            w.aux("used-mem", Long.toString(Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()));
-            w.aux("aof-base", "0");
-            for (int j = 0; j < ks.databases(); j++) {
-                Database db = ks.db(j);
-                if (db.size() == 0) continue;
-                w.selectDb(j, db.size(), db.volatileKeys());
-                written += writeDatabase(server, db, w);
-            }
-            w.end();
+            written = write(server, out);
             out.flush();
             ch.force(true);
         } catch (IOException | RuntimeException e) {
@@ -68,6 +55,26 @@ public final class RdbSnapshot {
             throw e;
         }
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return written;
+    }
+
+    /** The whole RDB, header to checksum, into {@code out} (a file, or a replica's first bytes); returns the keys written. */
+    public static long write(ServerContext server, OutputStream out) throws IOException {
+        Keyspace ks = server.keyspace();
+        long written = 0;
+        RdbFile.Writer w = new RdbFile.Writer(out, !"no".equals(server.config().get("rdbchecksum")));
+        w.aux("redis-ver", "7.0.15");
+        w.aux("redis-bits", "64");
+        w.aux("ctime", Long.toString(System.currentTimeMillis() / 1000));
+        w.aux("used-mem", Long.toString(Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()));
+        w.aux("aof-base", "0");
+        for (int j = 0; j < ks.databases(); j++) {
+            Database db = ks.db(j);
+            if (db.size() == 0) continue;
+            w.selectDb(j, db.size(), db.volatileKeys());
+            written += writeDatabase(server, db, w);
+        }
+        w.end();
         return written;
     }
 
@@ -90,6 +97,14 @@ public final class RdbSnapshot {
 
     /** Loads the file into the (empty) keyspace; returns the keys loaded, or -1 when there is no file. */
     public static long load(ServerContext server) throws IOException {
+        return load(server, false);
+    }
+
+    /**
+     * Loads the file; with {@code merge} (DEBUG RELOAD ... MERGE) a key the file holds replaces the one already
+     * there, else a key already there fails the load as a duplicate, as Redis's rdbLoad.
+     */
+    public static long load(ServerContext server, boolean merge) throws IOException {
         Path file = file(server.config());
         if (!Files.exists(file)) return -1;
         if (Files.size(file) > MAX_LOAD_BYTES) throw new IOException("RDB file over 2 GB: not supported yet");
@@ -112,7 +127,8 @@ public final class RdbSnapshot {
             @Override
             public void entry(byte[] key, long expireAt, RdbValue value) {
                 if (expireAt >= 0 && expireAt <= now) return; // a master's load drops keys already expired
-                if (db.present(key)) throw new IllegalArgumentException("Duplicate key in the RDB file");
+                if (merge) db.delete(key);
+                else if (db.present(key)) throw new IllegalArgumentException("Duplicate key in the RDB file");
                 DumpRestore.store(db, server.config(), key, value);
                 if (expireAt >= 0) db.put(key, Records.withExpiry(db.lookup(key), expireAt));
                 loaded[0]++;

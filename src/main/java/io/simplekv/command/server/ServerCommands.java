@@ -92,12 +92,16 @@ public final class ServerCommands {
         c.server().persistence().snapshotSaved();
     }
 
-    /** DEBUG RELOAD [NOSAVE] [NOFLUSH]: the keyspace through an RDB file and back, as debug.c does. */
+    /**
+     * DEBUG RELOAD [NOSAVE] [NOFLUSH] [MERGE]: the keyspace through an RDB file and back, as debug.c does (function
+     * libraries are not in simplekv's RDB files, and stay loaded as they are).
+     */
     private static void reload(Session c, byte[][] a) {
-        boolean save = true, flush = true;
+        boolean save = true, flush = true, merge = false;
         for (int j = 2; j < a.length; j++) {
             if (Args.is(a[j], "NOSAVE")) save = false;
             else if (Args.is(a[j], "NOFLUSH")) flush = false;
+            else if (Args.is(a[j], "MERGE")) merge = true;
             else throw RedisError.err("DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
         }
         c.unit().flush();
@@ -111,7 +115,7 @@ public final class ServerCommands {
         }
         if (flush) c.server().keyspace().flushAll();
         try {
-            RdbSnapshot.load(c.server());
+            RdbSnapshot.load(c.server(), merge);
         } catch (java.io.IOException | IllegalArgumentException e) {
             RdbSnapshot.logFailure("DEBUG RELOAD's load", e);
             throw RedisError.err("Error trying to load the RDB dump, check server logs.");
@@ -323,6 +327,21 @@ public final class ServerCommands {
             out.ok();
         } else if (Args.is(a[1], "RELOAD")) {
             reload(c, a);
+            out.ok();
+        } else if (Args.is(a[1], "HTSTATS-KEY") && (a.length == 3 || a.length == 4)) {
+            byte[] rec = c.db().lookup(a[2]);
+            if (rec == null) throw RedisError.err("no such key");
+            String encoding = io.simplekv.command.generic.KeyCommands.encodingOf(rec);
+            if (!encoding.equals("hashtable") && !encoding.equals("skiplist")) {
+                throw RedisError.err("The value stored at the specified key is not represented using an hash table");
+            }
+            // Not a Redis dict: there are no buckets, chains or rehashing to report.
+            out.bulk("[Dictionary HT]\nsimplekv keeps these members in its own paged table; Redis's dict statistics "
+                    + "(table size, chain lengths, rehashing) do not apply.\n");
+        } else if (Args.is(a[1], "LOADAOF") && a.length == 2) {
+            // There is no AOF: the dataset goes through the engine's own persistence and back, as a reload does,
+            // which is what a test of "survives a restart from the AOF" asks.
+            reload(c, new byte[][] {a[0], a[1]});
             out.ok();
         } else if (Args.is(a[1], "DIGEST") && a.length == 2) {
             c.unit().flush(); // a walk over the tables sees this transaction's own writes

@@ -7,6 +7,7 @@ import io.simplekv.command.RandomPick;
 import io.simplekv.command.ReplyBudget;
 import io.simplekv.command.ScanOptions;
 import io.simplekv.command.Session;
+import io.simplekv.replication.Argv;
 import io.simplekv.keyspace.CollectionLimits;
 import io.simplekv.keyspace.Database;
 import io.simplekv.keyspace.FieldTable;
@@ -122,6 +123,7 @@ public final class SetCommands {
                 s.commit();
                 Notify.set(c, "spop", a[1]);
                 Notify.delIfEmptied(c, s.size(), a[1]);
+                if (c.propagating()) c.propagateAs(Argv.of("SREM", a[1], m[0]));
             }
             out.bulkOrNull(m == null ? null : m[0]);
             return;
@@ -132,6 +134,13 @@ public final class SetCommands {
         if (!popped.isEmpty()) {
             Notify.set(c, "spop", a[1]);
             Notify.delIfEmptied(c, s.size(), a[1]);
+            // As Redis's spopWithCountCommand: the whole set goes as DEL, else one SREM per member.
+            if (c.propagating() && s.size() == 0) {
+                c.propagateAs(Argv.of("DEL", a[1]));
+            } else if (c.propagating()) {
+                for (byte[][] m : popped) c.alsoPropagate(Argv.of("SREM", a[1], m[0]));
+                c.preventPropagation();
+            }
         }
         out.set(popped.size());
         for (byte[][] m : popped) out.bulk(m[0]);

@@ -3,6 +3,7 @@ package io.simplekv.command.sorted_set;
 import io.simplekv.command.BlockingPops;
 import io.simplekv.command.CommandTable;
 import io.simplekv.command.Session;
+import io.simplekv.replication.Argv;
 import io.simplekv.keyspace.KeyType;
 import io.simplekv.keyspace.ZSetTable;
 import io.simplekv.protocol.ReplySink;
@@ -24,6 +25,7 @@ public final class BlockingZSetCommands {
         ZSetTable z = ZSetCommands.read(c, key);
         if (z == null) return false;
         ZSetTable.Entry e = ZSetCommands.pop(c, key, z, min, 1).get(0);
+        if (c.propagating()) c.propagateAs(Argv.of(min ? "ZPOPMIN" : "ZPOPMAX", key));
         out.array(3);
         out.bulk(key);
         out.bulk(e.member());

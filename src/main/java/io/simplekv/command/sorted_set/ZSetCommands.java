@@ -6,6 +6,7 @@ import io.simplekv.command.MultiPop;
 import io.simplekv.command.Notify;
 import io.simplekv.command.ScanOptions;
 import io.simplekv.command.Session;
+import io.simplekv.replication.Argv;
 import io.simplekv.keyspace.CollectionLimits;
 import io.simplekv.keyspace.ZSetTable;
 import io.simplekv.protocol.RedisError;
@@ -300,6 +301,7 @@ public final class ZSetCommands {
 
     static void popNested(Session c, byte[] key, ZSetTable z, boolean min, long count, ReplySink out) {
         List<ZSetTable.Entry> popped = pop(c, key, z, min, count);
+        if (c.propagating()) c.propagateAs(Argv.of(min ? "ZPOPMIN" : "ZPOPMAX", key, popped.size()));
         out.array(2);
         out.bulk(key);
         out.array(popped.size());

@@ -4,6 +4,7 @@ import io.simplekv.command.Args;
 import io.simplekv.command.CommandTable;
 import io.simplekv.command.Notify;
 import io.simplekv.command.Session;
+import io.simplekv.replication.Argv;
 import io.simplekv.keyspace.Database;
 import io.simplekv.keyspace.StreamEntry;
 import io.simplekv.keyspace.StreamId;
@@ -79,6 +80,8 @@ public final class StreamCommands {
         out.bulk(id.bytes());
         Notify.stream(c, "xadd", a[1]);
         if (trimmed) Notify.stream(c, "xtrim", a[1]);
+        // A replica must store the ID this server chose, not make its own from "*" or "ms-*".
+        if (c.propagating()) c.propagateAs(Argv.replace(a, args.idPos(), id.bytes()));
     }
 
     /** The entry's ID as streamAppendItem makes it: given, given with the next sequence, or from the clock. */

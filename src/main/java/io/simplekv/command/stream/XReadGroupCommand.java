@@ -3,6 +3,7 @@ package io.simplekv.command.stream;
 import io.simplekv.command.Args;
 import io.simplekv.command.Notify;
 import io.simplekv.command.Session;
+import io.simplekv.replication.Argv;
 import io.simplekv.keyspace.KeyType;
 import io.simplekv.keyspace.PendingList;
 import io.simplekv.keyspace.StreamEntry;
@@ -30,6 +31,7 @@ final class XReadGroupCommand {
     private static final RedisError GONE = new RedisError("UNBLOCKED the stream key no longer exists");
 
     static void xreadgroup(Session c, byte[][] a, ReplySink out) {
+        if (c.propagating()) c.preventPropagation();
         XReadCommand.Request r = XReadCommand.parse(c, a, true);
         StreamTable[] tables = new StreamTable[r.streams()];
         StreamGroups.Group[] groups = new StreamGroups.Group[r.streams()];
@@ -82,6 +84,8 @@ final class XReadGroupCommand {
             if (consumer == null) {
                 consumer = g.createConsumer(r.consumer(), now);
                 Notify.stream(c, "xgroup-createconsumer", key);
+                // With NOACK no XCLAIM will create the consumer on a replica.
+                if (r.noAck() && c.propagating()) c.alsoPropagate(Argv.of("XGROUP", "CREATECONSUMER", key, r.group(), r.consumer()));
             } else {
                 consumer.seenTime = now;
             }
@@ -90,6 +94,7 @@ final class XReadGroupCommand {
                     : history ? history(s, g, consumer, start, count, now) : deliver(s, g, consumer, start, count, r.noAck(), now);
             s.groupsChanged();
             s.commit();
+            if (c.propagating() && !history && !entries.isEmpty()) propagateDelivery(c, key, r, g, entries, now);
             keys.add(key);
             found.add(entries);
         }
@@ -103,6 +108,23 @@ final class XReadGroupCommand {
         }
         List<byte[]> waitKeys = Arrays.asList(a).subList(r.streamsArg(), r.streamsArg() + r.streams());
         c.server().waits().block(c, a, waitKeys, KeyType.STREAM, r.timeout(), true);
+    }
+
+    /**
+     * Redis's streamPropagateXCLAIM and streamPropagateGroupID: each entry now pending goes to replicas as an
+     * idempotent XCLAIM that also carries the group's last ID; with NOACK, one XGROUP SETID says how far the group got.
+     * XREADGROUP itself is never propagated.
+     */
+    private static void propagateDelivery(Session c, byte[] key, XReadCommand.Request r, StreamGroups.Group g,
+                                          List<StreamEntry> entries, long now) {
+        if (r.noAck()) {
+            c.alsoPropagate(Argv.of("XGROUP", "SETID", key, r.group(), g.lastId.bytes(), "ENTRIESREAD", g.entriesRead));
+            return;
+        }
+        for (StreamEntry e : entries) {
+            c.alsoPropagate(Argv.of("XCLAIM", key, r.group(), r.consumer(), 0, e.id().bytes(), "TIME", now,
+                    "RETRYCOUNT", 1, "FORCE", "JUSTID", "LASTID", e.id().bytes()));
+        }
     }
 
     /** New entries after the group's last ID: each moves the group on and, unless NOACK, becomes pending. */

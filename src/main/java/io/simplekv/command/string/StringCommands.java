@@ -4,6 +4,7 @@ import io.simplekv.command.Args;
 import io.simplekv.command.CommandTable;
 import io.simplekv.command.Notify;
 import io.simplekv.command.Session;
+import io.simplekv.replication.Argv;
 import io.simplekv.command.generic.ExpireOptions;
 import io.simplekv.command.generic.Expiry;
 import io.simplekv.keyspace.Database;
@@ -80,6 +81,11 @@ public final class StringCommands {
         db.put(a[1], Records.string(a[2], expireAt));
         Notify.string(c, "set", a[1]);
         if (o.hasExpire) Notify.generic(c, "expire", a[1]);
+        if (c.propagating()) {
+            // As Redis's setGenericCommand: an expiry goes as an absolute PXAT (nothing else kept); else GET is dropped.
+            if (o.hasExpire) c.propagateAs(Argv.of("SET", a[1], a[2], "PXAT", o.expireAt));
+            else if (o.get) c.propagateAs(Argv.without(a, 3, "GET"));
+        }
         if (o.get) replyOld(old, out);
         else out.ok();
     }
@@ -105,6 +111,7 @@ public final class StringCommands {
         c.db().put(a[1], Records.string(a[3], at));
         Notify.string(c, "set", a[1]);
         Notify.generic(c, "expire", a[1]);
+        if (c.propagating()) c.propagateAs(Argv.of("SET", a[1], a[3], "PXAT", at));
         out.ok();
     }
 
@@ -113,6 +120,7 @@ public final class StringCommands {
         byte[] old = db.lookupString(a[1]);
         db.put(a[1], Records.string(a[2], Records.NO_EXPIRY));
         Notify.string(c, "set", a[1]);
+        if (c.propagating()) c.propagateAs(Argv.replace(a, 0, "SET"));
         replyOld(old, out);
     }
 
@@ -122,6 +130,7 @@ public final class StringCommands {
         if (old != null) {
             db.delete(a[1]);
             Notify.generic(c, "del", a[1]);
+            if (c.propagating()) c.propagateAs(Argv.of(c.deleteVerb("lazyfree-lazy-user-del"), a[1]));
         }
         replyOld(old, out);
     }
@@ -137,9 +146,11 @@ public final class StringCommands {
         if (o.hasExpire && o.expireAt <= Database.now()) {
             db.delete(a[1]);
             Notify.generic(c, "del", a[1]);
+            if (c.propagating()) c.propagateAs(Argv.of(c.deleteVerb("lazyfree-lazy-expire"), a[1]));
         } else if (o.hasExpire || (o.persist && Records.expireAt(rec) != Records.NO_EXPIRY)) {
             db.put(a[1], Records.withExpiry(rec, o.persist ? Records.NO_EXPIRY : o.expireAt));
             Notify.generic(c, o.persist ? "persist" : "expire", a[1]);
+            if (c.propagating()) c.propagateAs(o.persist ? Argv.of("PERSIST", a[1]) : Argv.of("PEXPIREAT", a[1], o.expireAt));
         }
         replyPayload(rec, out);
     }
@@ -231,6 +242,8 @@ public final class StringCommands {
         byte[] result = Args.bytes(LongDouble.human(sum));
         db.put(a[1], Records.string(result, expireAt));
         Notify.string(c, "incrbyfloat", a[1]);
+        // The result, not the increment: a replica's float arithmetic must not drift from ours.
+        if (c.propagating()) c.propagateAs(Argv.of("SET", a[1], result, "KEEPTTL"));
         out.bulk(result);
     }
 
