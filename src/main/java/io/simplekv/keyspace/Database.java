@@ -153,6 +153,14 @@ public final class Database {
         data.put(key, record);
     }
 
+    /**
+     * A paged collection changed only in its pages (a member's score moved, the count did not): the record stays,
+     * but the key was modified all the same (WATCH, tracking, the dirty counter, replicas).
+     */
+    void pagesChanged(byte[] key) {
+        events.modified(index, key);
+    }
+
     /** A write this command made that signals to no key but is still a change to persist (KeyEvents.changedQuietly). */
     void changedQuietly() {
         events.changedQuietly(index);

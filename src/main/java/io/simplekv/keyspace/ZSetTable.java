@@ -222,7 +222,10 @@ public final class ZSetTable {
             System.arraycopy(run, 0, payload, 1, run.length);
         } else {
             payload = big.meta(PAGED);
-            if (Arrays.equals(payload, storedMeta)) return;
+            if (Arrays.equals(payload, storedMeta)) {
+                db.pagesChanged(key);
+                return;
+            }
             storedMeta = payload;
         }
         db.putCollection(key, Records.encode(KeyType.ZSET, expireAt, payload, 0, payload.length, false));

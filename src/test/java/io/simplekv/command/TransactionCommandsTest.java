@@ -58,6 +58,19 @@ class TransactionCommandsTest extends ServerTestBase {
         assertEquals(true, info.contains("db1:keys=2,expires=1,avg_ttl=0"), info);
     }
 
+    /**
+     * A big sorted set whose ZINCRBY moves a score without changing its size rewrites only its pages, not its record:
+     * that is still a change of the key, which a watcher's EXEC must see.
+     */
+    @Test
+    void aChangeInsideABigSortedSetsPagesTouchesItsWatchers() {
+        for (int i = 0; i < 300; i++) r.call("ZADD", "z", Integer.toString(i), "m" + i);
+        r.call("WATCH", "z");
+        Wire other = server.connect();
+        assertEquals(bulk("12.5"), other.call("ZINCRBY", "z", "2.5", "m10"));
+        assertEquals("*-1\r\n", execPing());
+    }
+
     /** A key set with a TTL that has already passed by the time it is watched (the expirer does not run here). */
     private void staleKey(String key) throws InterruptedException {
         r.call("SET", key, "v", "PX", "1");
