@@ -186,6 +186,14 @@ public final class CommandService {
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return true;
         }
+        // Redis's processCommand: over maxmemory, keys are evicted first, and a command that may grow the dataset is
+        // refused when that was not enough. Not inside a unit (a script's commands): eviction takes its own locks.
+        if (server.config().maxmemory > 0 && client.unit() == null && !server.makeRoom()
+                && growsDataset(spec, client, args)) {
+            client.failMulti();
+            reject(client, out, spec, "OOM command not allowed when used memory > 'maxmemory'.");
+            return true;
+        }
         // As Redis refuses a denyoom command when memory is full: here when the engine can't grow (disk full).
         if (spec.has(CommandFlag.DENYOOM)) {
             String refusal = server.keyspace().engine().writeRefusal();
@@ -261,6 +269,15 @@ public final class CommandService {
         }
         if (!spec.mayReplicate()) return false;
         return !spec.has(ExecutionTrait.RUNS_SCRIPT) || !scripts.declaresNoWrites(spec.name, args);
+    }
+
+    /** Redis's is_denyoom_command: a denyoom command, a script whose flags make it one, or an EXEC with one queued. */
+    private boolean growsDataset(CommandSpec spec, Session client, byte[][] args) {
+        if (spec.has(CommandFlag.DENYOOM)) return true;
+        if (spec.has(ExecutionTrait.RUNS_SCRIPT)) return scripts.deniedOnOom(spec.name, args);
+        if (spec != exec || !client.inMulti()) return false;
+        for (byte[][] q : client.queued()) if (growsDataset(specOf(q), client, q)) return true;
+        return false;
     }
 
     /** A script command (EVAL, FCALL...) or an EXEC with one in its queue: it must run on the script thread. */
@@ -445,6 +462,13 @@ public final class CommandService {
         }
         else if (run.readOnly() && spec.mayReplicate()) refusal = "Write commands are not allowed from read-only scripts.";
         else if (spec.has(CommandFlag.DENYOOM) && !run.allowOom() && !run.wrote()) {
+            long max = server.config().maxmemory;
+            if (max > 0 && server.heapGauge().used() > max) {
+                // Redis's shared.oomerr, as scriptCall gives it: no ERR in front.
+                server.stats().countError("OOM");
+                spec.stats.rejectedCalls.increment();
+                return new Reply.Error("OOM command not allowed when used memory > 'maxmemory'.");
+            }
             String full = server.keyspace().engine().writeRefusal();
             if (full != null) refusal = full;
         }

@@ -33,6 +33,8 @@ public final class ServerContext {
     private final ActiveExpirer expirer;
     private final long startedAt = System.currentTimeMillis();
     private final String runId = randomHex(40);
+    private final io.simplekv.observe.HeapGauge heapGauge = new io.simplekv.observe.HeapGauge();
+    private final Eviction eviction = new Eviction(this);
     private final io.simplekv.replication.ReplicationFeed replication =
             new io.simplekv.replication.ReplicationFeed(ByteBufAllocator.DEFAULT, runId);
     private final RateMeter opsPerSecond = new RateMeter();
@@ -114,6 +116,19 @@ public final class ServerContext {
     /** The replication stream to attached replicas (SYNC/PSYNC). */
     public io.simplekv.replication.ReplicationFeed replication() {
         return replication;
+    }
+
+    /** What maxmemory is held to: the live heap as of the last collection. */
+    public io.simplekv.observe.HeapGauge heapGauge() {
+        return heapGauge;
+    }
+
+    /**
+     * Evicts keys while memory is over maxmemory, as the policy allows; false when it is still over (Redis's
+     * performEvictions). The command service calls it before each command; the cron between commands.
+     */
+    public boolean makeRoom() {
+        return eviction.makeRoom();
     }
     public CommandTable commands() { return commands; }
     public CommandService service() { return service; }

@@ -30,6 +30,8 @@ public final class ServerConfig {
     public final String logfile;
     public final int maxclients;
     public final long timeoutSeconds;
+    /** Bytes, 0 for no limit: read on every command, so parsed once here. */
+    public final long maxmemory;
     public final long protoMaxBulkLen;
     public final long clientQueryBufferLimit;
     public final int hz;
@@ -69,6 +71,7 @@ public final class ServerConfig {
         logfile = values.get("logfile");
         maxclients = (int) Math.min(Integer.MAX_VALUE, Long.parseLong(values.get("maxclients")));
         timeoutSeconds = Long.parseLong(values.get("timeout"));
+        maxmemory = Long.parseLong(values.get("maxmemory"));
         // Netty's decoder stops at 512 MB, so a larger proto-max-bulk-len is accepted but capped.
         protoMaxBulkLen = Math.min(Long.parseLong(values.get("proto-max-bulk-len")), 512L * 1024 * 1024);
         clientQueryBufferLimit = Long.parseLong(values.get("client-query-buffer-limit"));

@@ -210,6 +210,35 @@ public final class Scripts implements AutoCloseable {
     }
 
     /**
+     * Whether the script may grow the dataset, so it is refused while memory is over maxmemory (Redis's
+     * scriptFlagsToCmdFlags adding CMD_DENYOOM): a script that declares flags, unless they say no-writes or
+     * allow-oom. A script without flags (or unknown here) is judged by its calls instead.
+     */
+    public boolean deniedOnOom(String command, byte[][] args) {
+        if (args.length < 2) return false;
+        try {
+            return switch (command) {
+                case "eval", "eval_ro" -> denies(ScriptFlags.parse(args[1]));
+                case "evalsha", "evalsha_ro" -> {
+                    EvalScript s = cache.get(new String(args[1], java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase());
+                    yield s != null && denies(s.flags());
+                }
+                case "fcall", "fcall_ro" -> {
+                    Functions.Function f = functions.function(new String(args[1], java.nio.charset.StandardCharsets.UTF_8));
+                    yield f != null && !f.has("no-writes") && !f.has("allow-oom");
+                }
+                default -> false;
+            };
+        } catch (ScriptFlags.Invalid e) {
+            return false;
+        }
+    }
+
+    private static boolean denies(ScriptFlags flags) {
+        return !flags.compat() && !flags.allowOom() && !flags.noWrites();
+    }
+
+    /**
      * The cached script with this body, compiling it first if new (EVAL, SCRIPT LOAD).
      *
      * @throws ScriptFlags.Invalid for a shebang Redis refuses

@@ -283,6 +283,8 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         });
         Chore.run("ops per second", () -> context.opsPerSecond().sample(context.commandsProcessed(), System.currentTimeMillis()));
         Chore.run("replica ping", this::pingReplicas);
+        // Redis's eviction time proc: memory over maxmemory is brought back between commands too (after CONFIG SET).
+        Chore.run("eviction", context::makeRoom);
     }
 
     private long lastReplicaPing = System.currentTimeMillis();

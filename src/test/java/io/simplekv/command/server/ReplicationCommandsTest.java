@@ -7,12 +7,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import static io.simplekv.support.Resp.OK;
 import static io.simplekv.support.Resp.error;
 import static io.simplekv.support.Resp.integer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** WAIT's waits (ROLE and WAIT's immediate answers are in the reply corpus, replication.cases). */
+/**
+ * WAIT's waits (ROLE and WAIT's immediate answers are in the reply corpus, replication.cases), and the master side of
+ * a replication link: SYNC's snapshot and stream, REPLCONF, REPLICAOF. What commands propagate as is in
+ * replication.PropagationTest.
+ */
 @ParameterizedClass
 @EnumSource(EngineKind.class)
 class ReplicationCommandsTest extends ServerTestBase {
@@ -42,5 +47,42 @@ class ReplicationCommandsTest extends ServerTestBase {
         r.call("WAIT", "1", "0");
         assertEquals("*1\r\n:0\r\n", r.call("EXEC"));
         assertEquals(error("ERR timeout is negative"), r.call("WAIT", "1", "-1"));
+    }
+
+    @Test
+    void syncSendsTheSnapshotThenTheStream() {
+        r.call("SET", "before", "1");
+        try (Wire replica = server.connect(); Wire other = server.connect()) {
+            String snapshot = replica.call("SYNC");
+            assertTrue(snapshot.startsWith("$") && snapshot.contains("REDIS0010") && snapshot.contains("before"), snapshot);
+            assertTrue(!snapshot.endsWith("\r\n"), "no CRLF after the RDB, as Redis sends it");
+            other.call("SET", "after", "2");
+            assertEquals("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$5\r\nafter\r\n$1\r\n2\r\n",
+                    replica.received());
+            assertEquals("", replica.call("PING"), "a replica's own requests get no reply");
+            assertTrue(r.call("INFO", "replication").contains("connected_slaves:1"));
+            assertTrue(r.call("CLIENT", "LIST").contains("flags=S"));
+        }
+        r.call("SET", "x", "1"); // the replica is gone: nothing to feed
+        assertTrue(r.call("INFO", "replication").contains("connected_slaves:0"));
+    }
+
+    @Test
+    void psyncAlwaysAnswersFullResync() {
+        try (Wire replica = server.connect()) {
+            String reply = replica.call("PSYNC", "?", "-1");
+            assertTrue(reply.startsWith("+FULLRESYNC ") && reply.contains("\r\n$") && reply.contains("REDIS0010"), reply);
+        }
+    }
+
+    @Test
+    void replconfAndReplicaof() {
+        assertEquals(OK, r.call("REPLCONF", "listening-port", "6380", "capa", "eof"));
+        assertEquals("", r.call("REPLCONF", "ACK", "100"), "ACK gets no reply, as in Redis");
+        assertEquals(error("ERR Unrecognized REPLCONF option: nope"), r.call("REPLCONF", "nope", "1"));
+        assertEquals(error("ERR syntax error"), r.call("REPLCONF", "capa"));
+        assertEquals(OK, r.call("REPLICAOF", "NO", "ONE"));
+        assertEquals(error("ERR value is not an integer or out of range"), r.call("REPLICAOF", "host", "port"));
+        assertTrue(r.call("REPLICAOF", "127.0.0.1", "6380").startsWith("-ERR REPLICAOF is not supported"));
     }
 }

@@ -1,0 +1,81 @@
+package io.simplekv.command.server;
+
+import io.simplekv.support.EngineKind;
+import io.simplekv.support.ServerTestBase;
+import io.simplekv.support.Wire;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static io.simplekv.support.Resp.OK;
+import static io.simplekv.support.Resp.bulk;
+import static io.simplekv.support.Resp.error;
+import static io.simplekv.support.Resp.integer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * maxmemory, as Redis's processCommand and performEvictions apply it: with a limit below what is in use (1 byte),
+ * noeviction refuses what may grow the dataset and lets everything else run; an eviction policy deletes keys (with
+ * their `evicted` events) instead.
+ */
+@ParameterizedClass
+@EnumSource(EngineKind.class)
+class EvictionTest extends ServerTestBase {
+    private static final String OOM = error("OOM command not allowed when used memory > 'maxmemory'.");
+
+    @AfterEach
+    void unlimit() {
+        r.call("CONFIG", "SET", "maxmemory", "0");
+    }
+
+    @Test
+    void noevictionRefusesWhatMayGrowTheDataset() {
+        r.call("SET", "k", "v");
+        r.call("CONFIG", "SET", "maxmemory", "1");
+        assertEquals(OOM, r.call("SET", "k2", "v"));
+        assertEquals(OOM, r.call("LPUSH", "l", "x"));
+        assertEquals(bulk("v"), r.call("GET", "k"), "reads run");
+        assertEquals(integer(1), r.call("DEL", "k"), "so do writes that free memory");
+        assertEquals(OK, r.call("MULTI"));
+        assertEquals(OOM, r.call("SET", "k3", "v"));
+        assertTrue(r.call("EXEC").startsWith("-EXECABORT"), "a refused command dooms the transaction");
+        String inScript = r.call("EVAL", "return redis.call('set', 'x', 1)", "0");
+        assertTrue(inScript.startsWith("-OOM command not allowed when used memory > 'maxmemory'."), inScript);
+        assertEquals(OOM, r.call("EVAL", "#!lua\nreturn 1", "0"), "a script with flags but not allow-oom");
+        assertEquals(integer(1), r.call("EVAL", "#!lua flags=allow-oom\nreturn redis.call('set', 'x', 1) and 1", "0"));
+        assertTrue(r.call("INFO", "stats").contains("evicted_keys:0"));
+    }
+
+    @Test
+    void anEvictionPolicyDeletesKeysAndSaysSo() {
+        try (Wire subscriber = server.connect()) {
+            r.call("CONFIG", "SET", "notify-keyspace-events", "Ee");
+            subscriber.call("PSUBSCRIBE", "*");
+            r.call("SET", "a", "1");
+            r.call("SET", "b", "2", "EX", "100");
+            r.call("CONFIG", "SET", "maxmemory-policy", "allkeys-random");
+            r.call("CONFIG", "SET", "maxmemory", "1");
+            // Every command finds memory over the limit and evicts first; there is nothing left to take, so SET
+            // (which may grow the dataset) is refused, and PING is not.
+            assertEquals(OOM, r.call("SET", "c", "3"));
+            assertEquals("+PONG\r\n", r.call("PING"));
+            assertEquals(integer(0), r.call("DBSIZE"));
+            String events = subscriber.received();
+            assertTrue(events.contains("__keyevent@0__:evicted\r\n$1\r\na") && events.contains("evicted\r\n$1\r\nb"), events);
+            assertTrue(r.call("INFO", "stats").contains("evicted_keys:2"));
+        }
+    }
+
+    @Test
+    void volatilePoliciesTakeOnlyKeysWithATtl() {
+        r.call("SET", "keep", "1");
+        r.call("SET", "soon", "2", "EX", "100");
+        r.call("CONFIG", "SET", "maxmemory-policy", "volatile-ttl");
+        r.call("CONFIG", "SET", "maxmemory", "1");
+        assertEquals(OOM, r.call("SET", "c", "3"));
+        assertEquals(integer(1), r.call("EXISTS", "keep"));
+        assertEquals(integer(0), r.call("EXISTS", "soon"));
+    }
+}
