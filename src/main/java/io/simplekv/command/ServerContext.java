@@ -35,6 +35,11 @@ public final class ServerContext {
     private final String runId = randomHex(40);
     private final io.simplekv.observe.HeapGauge heapGauge = new io.simplekv.observe.HeapGauge();
     private final Eviction eviction = new Eviction(this);
+    private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "simplekv-background");
+        t.setDaemon(true);
+        return t;
+    });
     private final io.simplekv.replication.ReplicationFeed replication =
             new io.simplekv.replication.ReplicationFeed(ByteBufAllocator.DEFAULT, runId);
     private final RateMeter opsPerSecond = new RateMeter();
@@ -116,6 +121,14 @@ public final class ServerContext {
     /** The replication stream to attached replicas (SYNC/PSYNC). */
     public io.simplekv.replication.ReplicationFeed replication() {
         return replication;
+    }
+
+    /**
+     * Where work that waits on the network runs, off the event loops (MIGRATE's exchange with its target): daemon
+     * threads made as needed and kept a minute.
+     */
+    public java.util.concurrent.Executor background() {
+        return background;
     }
 
     /** What maxmemory is held to: the live heap as of the last collection. */

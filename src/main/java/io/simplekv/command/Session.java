@@ -117,6 +117,11 @@ public final class Session implements TrackedClient {
     }
     /** Its command runs on the script thread: like a blocked client, it reads nothing more until the reply. */
     void suspend() { this.suspended = true; }
+    /**
+     * The command's reply comes later, through {@link ClientLink#resume}, from work done off the event loop
+     * (MIGRATE's exchange with its target); meanwhile the client reads nothing more, as a blocked one.
+     */
+    public void awaitReply() { this.suspended = true; }
     /** Its command went to the script thread, which also applies CLIENT REPLY OFF/SKIP to the reply. */
     public boolean suspended() { return suspended; }
     /** Whether the client waits for a reply that comes later (blocked, or its script running): hold its requests. */

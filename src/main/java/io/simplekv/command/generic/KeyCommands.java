@@ -52,6 +52,7 @@ public final class KeyCommands {
         t.add(command("move", KeyCommands::move));
         t.add(command("dump", DumpRestore::dump));
         t.add(command("restore", DumpRestore::restore));
+        t.add(command("migrate", Migrate::migrate));
         t.add(command("object", null)
                 .sub(command("encoding", KeyCommands::objectEncoding))
                 .sub(command("refcount", KeyCommands::objectRefcount))

@@ -133,6 +133,8 @@ public final class InfoReport {
         field(b, "maxmemory", config.get("maxmemory"));
         field(b, "maxmemory_human", human(Long.parseLong(config.get("maxmemory"))));
         field(b, "maxmemory_policy", config.get("maxmemory-policy"));
+        // Redis leaves replica and AOF buffers out of what it evicts for; simplekv has neither.
+        field(b, "mem_not_counted_for_evict", 0);
         field(b, "mem_fragmentation_ratio", used == 0 ? "0.00" : String.format(Locale.ROOT, "%.2f", (double) rss / used));
         field(b, "mem_allocator", "jvm");
         field(b, "jvm_heap_max", rt.maxMemory());

@@ -168,4 +168,35 @@ class DumpRestoreTest extends ServerTestBase {
         assertEquals(r.call("XINFO", "CONSUMERS", "s", "g").replaceAll(":[0-9]+", ""),
                 r.call("XINFO", "CONSUMERS", "copy", "g").replaceAll(":[0-9]+", ""));
     }
+
+    /** MIGRATE's refusals before it connects anywhere, in Redis's words (the exchange itself: MigrateIT). */
+    @Test
+    void migrateRefusesBadRequestsBeforeConnecting() {
+        r.call("SET", "k", "v");
+        assertEquals(error("ERR When using MIGRATE KEYS option, the key argument must be set to the empty string"),
+                r.call("MIGRATE", "127.0.0.1", "1", "k", "0", "100", "KEYS", "k"));
+        assertEquals(SYNTAX, r.call("MIGRATE", "127.0.0.1", "1", "k", "0", "100", "NOPE"));
+        assertEquals(SYNTAX, r.call("MIGRATE", "127.0.0.1", "1", "k", "0", "100", "AUTH"));
+        assertEquals(error("IOERR error or timeout writing to target instance"),
+                awaited(r.call("MIGRATE", "127.0.0.1", "port", "k", "0", "100")));
+        assertEquals(error("IOERR error or timeout writing to target instance"),
+                awaited(r.call("MIGRATE", "127.0.0.1", "1", "k", "0", "100")), "refused, as Redis's non-blocking connect reports it");
+        assertEquals(NOT_INT, r.call("MIGRATE", "127.0.0.1", "1", "k", "db", "100"));
+        assertEquals("+NOKEY\r\n", r.call("MIGRATE", "127.0.0.1", "1", "missing", "0", "100"));
+        assertEquals(error("ERR wrong number of arguments for 'migrate' command"), r.call("MIGRATE", "127.0.0.1", "1", "k", "0"));
+    }
+
+    /** MIGRATE's reply comes from its exchange off the event loop: waits (a bounded while) for it. */
+    private String awaited(String reply) {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (reply.isEmpty() && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            reply = r.received();
+        }
+        return reply;
+    }
 }
