@@ -6,44 +6,56 @@ import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The memory maxmemory is held to: the JVM heap as the last garbage collection left it (the live data, not the
- * garbage made since, which the heap's current use counts and the next collection frees), less what evictions have
- * freed since that collection. Read on every command while maxmemory is set, so it is kept up to date by the
- * collectors' notifications rather than asked for.
+ * The memory INFO reports as used_memory and maxmemory is held to: the heap outside the young generation's eden
+ * (what survived a collection: the data, not the garbage each command leaves, which the next young collection
+ * frees), less what evictions freed that no collection has given back yet. A command reads it only while
+ * maxmemory is set.
  */
 public final class HeapGauge {
-    private volatile long afterLastGc = -1;
+    private final List<MemoryPoolMXBean> kept;
     private final AtomicLong freedSince = new AtomicLong();
 
     public HeapGauge() {
+        kept = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP && !p.getName().contains("Eden"))
+                .toList();
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (!(gc instanceof NotificationEmitter emitter)) continue;
             emitter.addNotificationListener((n, handback) -> {
                 if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
-                var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-                long used = 0;
-                for (MemoryUsage u : info.getGcInfo().getMemoryUsageAfterGc().values()) used += u.getUsed();
-                afterLastGc = used;
-                freedSince.set(0);
+                var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()).getGcInfo();
+                collected(info.getMemoryUsageBeforeGc(), info.getMemoryUsageAfterGc());
             }, null, null);
         }
     }
 
-    /** The heap's live bytes as of the last collection (before any, its current use), less evictions since. */
-    public long used() {
-        long base = afterLastGc;
-        if (base < 0) {
-            Runtime rt = Runtime.getRuntime();
-            base = rt.totalMemory() - rt.freeMemory();
+    /** A collection shrank the kept pools: the evictions' bytes are now gone for real, up to that much. */
+    private void collected(Map<String, MemoryUsage> before, Map<String, MemoryUsage> after) {
+        long shrunk = 0;
+        for (MemoryPoolMXBean p : kept) {
+            MemoryUsage b = before.get(p.getName()), a = after.get(p.getName());
+            if (b != null && a != null && b.getUsed() > a.getUsed()) shrunk += b.getUsed() - a.getUsed();
         }
-        return Math.max(0, base - freedSince.get());
+        long confirmed = shrunk;
+        freedSince.updateAndGet(f -> Math.max(0, f - confirmed));
     }
 
-    /** An eviction freed about this many bytes: counted until the next collection measures it for real. */
+    /** The heap's kept bytes now, less evictions no collection has accounted for. */
+    public long used() {
+        long used = 0;
+        for (MemoryPoolMXBean p : kept) used += p.getUsage().getUsed();
+        return Math.max(0, used - freedSince.get());
+    }
+
+    /** An eviction freed about this many bytes: counted until a collection gives them back. */
     public void freed(long bytes) {
         freedSince.addAndGet(bytes);
     }

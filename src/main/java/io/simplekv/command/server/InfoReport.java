@@ -119,7 +119,8 @@ public final class InfoReport {
     private static void memory(StringBuilder b, ServerContext s) {
         ServerConfig config = s.config();
         Runtime rt = Runtime.getRuntime();
-        long used = rt.totalMemory() - rt.freeMemory();
+        // What maxmemory is held to (HeapGauge): the heap's surviving data, not the garbage of the last commands.
+        long used = s.heapGauge().used();
         long rss = residentSetSize();
         header(b, "Memory");
         field(b, "used_memory", used);
