@@ -183,8 +183,8 @@ public final class ServerContext {
     }
 
     /** Moves the listener to another port (CONFIG SET port); returns null or the reason it failed. */
-    public String rebind(int port) {
-        return control.rebind(port);
+    public String rebind(java.util.List<String> bind, int port) {
+        return control.rebind(bind, port);
     }
 
     /** CONFIG SET of a tls-* directive; returns null or the reason it failed. */

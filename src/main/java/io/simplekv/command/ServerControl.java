@@ -5,8 +5,8 @@ public interface ServerControl {
     /** The port the server listens on. */
     int port();
 
-    /** Moves the listener to another port; returns null or the reason it failed. */
-    String rebind(int port);
+    /** Moves the listeners to these addresses and port (CONFIG SET bind, port); returns null or the reason it failed. */
+    String rebind(java.util.List<String> bind, int port);
 
     /**
      * CONFIG SET changed a tls-* directive (tls-port among them): rebuild the TLS context for new connections and
@@ -23,7 +23,7 @@ public interface ServerControl {
     static ServerControl detached(int port) {
         return new ServerControl() {
             @Override public int port() { return port; }
-            @Override public String rebind(int p) { return "Unable to listen on this port"; }
+            @Override public String rebind(java.util.List<String> bind, int p) { return "Unable to listen on this port"; }
             @Override public void requestShutdown() {}
         };
     }

@@ -22,7 +22,7 @@ public final class Directives {
 
     public static final Map<String, Directive> ALL = index(List.of(
             integer("port", 6379, 0, 65535, true),
-            words("bind", "127.0.0.1", false),
+            words("bind", "127.0.0.1", true),
             string("dir", "./data", false),
             oneOf("storage", "memory", false, "memory", "chronicle"),
             // Sizing of each new Chronicle Map file; a table that outgrows it chains a larger map, so these tune

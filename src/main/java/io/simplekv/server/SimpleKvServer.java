@@ -230,9 +230,39 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         channels.clear();
     }
 
-    /** CONFIG SET port: listen on the new port first, and only then stop listening on the old one. */
+    /**
+     * CONFIG SET port and bind. A new port is listened on first, and only then the old one closed. New addresses
+     * may include the old ones on the same port, so the old listeners (TLS too) close first, and come back if the
+     * new addresses can't all be bound, as Redis's changeBindAddr restores the old ones.
+     */
     @Override
-    public synchronized String rebind(int port) {
+    public synchronized String rebind(List<String> bind, int port) {
+        List<String> before = context.config().bind;
+        if (bind.equals(before)) return movePort(bind, port);
+        closeAll(listeners);
+        List<Channel> tls = new ArrayList<>();
+        int tlsPort = tlsPortOf();
+        if (!tlsListeners.isEmpty()) closeAll(tlsListeners);
+        try {
+            if (port != 0 || tlsPort == 0) boundPort = listen(bootstrap, bind, port, listeners);
+            if (tlsPort != 0) boundTlsPort = listen(tlsBootstrap, bind, tlsPort, tls);
+            tlsListeners.addAll(tls);
+            log.info("Now listening on {} port {}", String.join(" ", bind), boundPort);
+            return null;
+        } catch (Exception e) {
+            closeAll(listeners);
+            closeAll(tls);
+            try {
+                if (port != 0 || tlsPort == 0) boundPort = listen(bootstrap, before, port, listeners);
+                if (tlsPort != 0) boundTlsPort = listen(tlsBootstrap, before, tlsPort, tlsListeners);
+            } catch (Exception again) {
+                log.warn("Failed to listen again on the previous addresses {}: {}", before, again.getMessage());
+            }
+            return "Failed to bind to specified addresses.";
+        }
+    }
+
+    private String movePort(List<String> bind, int port) {
         if (port == 0 && boundTlsPort != 0) {
             closeAll(listeners); // Redis's port 0 beside a TLS port: no plain TCP
             boundPort = 0;
@@ -240,7 +270,7 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         }
         List<Channel> fresh = new ArrayList<>();
         try {
-            int bound = listen(bootstrap, context.config().bind, port, fresh);
+            int bound = listen(bootstrap, bind, port, fresh);
             closeAll(listeners);
             listeners.addAll(fresh);
             boundPort = bound;
@@ -250,6 +280,12 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
             for (Channel ch : fresh) ch.close();
             return "Unable to listen on this port";
         }
+    }
+
+    /** The TLS port to listen on again: the configured one, or the one the OS gave for tls-port 0. */
+    private int tlsPortOf() {
+        int configured = context.config().tlsPort;
+        return configured != 0 ? configured : boundTlsPort;
     }
 
     private synchronized void scheduleCron(int hz) {
