@@ -239,6 +239,8 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
     public synchronized String rebind(List<String> bind, int port) {
         List<String> before = context.config().bind;
         if (bind.equals(before)) return movePort(bind, port);
+        // port 0 asked the OS for one at startup: new addresses keep the port it gave.
+        if (port == 0 && context.config().port == 0 && boundPort != 0) port = boundPort;
         closeAll(listeners);
         List<Channel> tls = new ArrayList<>();
         int tlsPort = tlsPortOf();

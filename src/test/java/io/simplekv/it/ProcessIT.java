@@ -112,4 +112,28 @@ class ProcessIT {
             assertTrue(s.output().contains("--storage"), s.output());
         }
     }
+
+    /** CONFIG SET bind moves the listener to the new addresses; addresses that can't be bound leave the old ones. */
+    @Test
+    void configSetBindMovesTheListener() throws Exception {
+        try (ServerProcess s = ServerProcess.start("--port", "0", "--dir", dir.toString());
+             Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertEquals("OK", j.configSet("bind", "127.0.0.1 127.0.0.2"));
+            try (Jedis second = new Jedis("127.0.0.2", s.port())) {
+                assertEquals("PONG", second.ping());
+            }
+            redis.clients.jedis.exceptions.JedisDataException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    redis.clients.jedis.exceptions.JedisDataException.class, () -> j.configSet("bind", "192.0.2.1"));
+            assertEquals("ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.",
+                    e.getMessage());
+            try (Jedis again = new Jedis("127.0.0.2", s.port())) {
+                assertEquals("PONG", again.ping(), "the old addresses are listened on again");
+            }
+            assertEquals("OK", j.configSet("bind", "127.0.0.1"));
+            try (Jedis gone = new Jedis("127.0.0.2", s.port())) {
+                org.junit.jupiter.api.Assertions.assertThrows(Exception.class, gone::ping);
+            }
+            assertEquals("PONG", j.ping(), "the connection made before stays");
+        }
+    }
 }
