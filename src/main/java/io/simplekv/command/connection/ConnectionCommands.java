@@ -34,6 +34,16 @@ public final class ConnectionCommands {
         // Cluster commands a standalone Redis 7.0 still knows (so ACL rules may name them): they answer so.
         t.add(command("readonly", ConnectionCommands::noCluster));
         t.add(command("readwrite", ConnectionCommands::noCluster));
+        t.add(command("asking", ConnectionCommands::noCluster));
+        // A standalone Redis knows CLUSTER and refuses every subcommand the same way (clusterCommand's first check).
+        var cluster = command("cluster", null);
+        for (String sub : List.of("addslots", "addslotsrange", "bumpepoch", "count-failure-reports", "countkeysinslot",
+                "delslots", "delslotsrange", "failover", "flushslots", "forget", "getkeysinslot", "help", "info", "keyslot",
+                "links", "meet", "myid", "nodes", "replicas", "replicate", "reset", "saveconfig", "set-config-epoch",
+                "setslot", "shards", "slaves", "slots")) {
+            cluster.sub(command(sub, ConnectionCommands::noCluster));
+        }
+        t.add(cluster);
         t.add(command("reset", ConnectionCommands::reset).traits(SUBSCRIBED_OK, NOT_QUEUED));
         t.add(command("client", null)
                 .sub(command("id", (c, a, o) -> o.integer(c.id())))
