@@ -186,10 +186,32 @@ public final class CommandService {
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return true;
         }
+        // Replication's refusals, in Redis's processCommand order: min-replicas-to-write (no replica here ever
+        // acknowledges, so none counts as good), a read-only replica (only its master writes), a stale replica.
+        io.simplekv.command.server.MasterLink master = server.masterLink();
+        if (master == null && server.config().minReplicasToWrite > 0 && !client.obeysMaster() && writes(spec, client, args)) {
+            client.failMulti();
+            reject(client, out, spec, "NOREPLICAS Not enough good replicas to write.");
+            return true;
+        }
+        if (master != null && !client.obeysMaster() && "yes".equals(server.config().get("replica-read-only"))
+                && writes(spec, client, args)) {
+            client.failMulti();
+            reject(client, out, spec, "READONLY You can't write against a read only replica.");
+            return true;
+        }
+        if (master != null && master.state() != io.simplekv.command.server.MasterLink.State.CONNECTED
+                && "no".equals(server.config().get("replica-serve-stale-data")) && deniedWhenStale(spec, client)) {
+            client.failMulti();
+            reject(client, out, spec, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+            return true;
+        }
         // Redis's processCommand: over maxmemory, keys are evicted first, and a command that may grow the dataset is
         // refused when that was not enough. Not inside a unit (a script's commands): eviction takes its own locks.
-        if (server.config().maxmemory > 0 && client.unit() == null && !server.makeRoom()
-                && growsDataset(spec, client, args)) {
+        // A replica leaves eviction to its master (replica-ignore-maxmemory), and the master's client is obeyed.
+        if (server.config().maxmemory > 0 && client.unit() == null && !client.obeysMaster()
+                && !(server.masterLink() != null && "yes".equals(server.config().get("replica-ignore-maxmemory")))
+                && !server.makeRoom() && growsDataset(spec, client, args)) {
             client.failMulti();
             reject(client, out, spec, "OOM command not allowed when used memory > 'maxmemory'.");
             return true;
@@ -269,6 +291,23 @@ public final class CommandService {
         }
         if (!spec.mayReplicate()) return false;
         return !spec.has(ExecutionTrait.RUNS_SCRIPT) || !scripts.declaresNoWrites(spec.name, args);
+    }
+
+    /** Redis's is_denystale_command: not flagged stale, or an EXEC with such a command queued. */
+    private boolean deniedWhenStale(CommandSpec spec, Session client) {
+        if (!spec.has(CommandFlag.STALE)) return true;
+        if (spec != exec || !client.inMulti()) return false;
+        for (byte[][] q : client.queued()) if (!specOf(q).has(CommandFlag.STALE)) return true;
+        return false;
+    }
+
+    /** Redis's is_write_command: a write, a script whose flags say it may write, or an EXEC with one queued. */
+    private boolean writes(CommandSpec spec, Session client, byte[][] args) {
+        if (spec.has(CommandFlag.WRITE)) return true;
+        if (spec.has(ExecutionTrait.RUNS_SCRIPT)) return scripts.declaresWrites(spec.name, args);
+        if (spec != exec || !client.inMulti()) return false;
+        for (byte[][] q : client.queued()) if (writes(specOf(q), client, q)) return true;
+        return false;
     }
 
     /** Redis's is_denyoom_command: a denyoom command, a script whose flags make it one, or an EXEC with one queued. */
@@ -461,6 +500,12 @@ public final class CommandService {
             return new Reply.Error("ERR " + refusal);
         }
         else if (run.readOnly() && spec.mayReplicate()) refusal = "Write commands are not allowed from read-only scripts.";
+        else if (spec.has(CommandFlag.WRITE) && server.masterLink() != null && !caller.obeysMaster()
+                && "yes".equals(server.config().get("replica-read-only"))) {
+            server.stats().countError("READONLY");
+            spec.stats.rejectedCalls.increment();
+            return new Reply.Error("READONLY You can't write against a read only replica.");
+        }
         else if (spec.has(CommandFlag.DENYOOM) && !run.allowOom() && !run.wrote()) {
             long max = server.config().maxmemory;
             if (max > 0 && server.heapGauge().used() > max) {

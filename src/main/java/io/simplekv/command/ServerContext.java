@@ -131,6 +131,26 @@ public final class ServerContext {
         return background;
     }
 
+    private volatile io.simplekv.command.server.MasterLink masterLink;
+
+    /** The master this server replicates (REPLICAOF host port), or null for a master. */
+    public io.simplekv.command.server.MasterLink masterLink() {
+        return masterLink;
+    }
+
+    /**
+     * REPLICAOF: follow a new master (null: none, REPLICAOF NO ONE). The old link stops; becoming a replica also
+     * drops this server's own replicas, which a new dataset would leave behind, as Redis's replicationSetMaster.
+     */
+    public synchronized void followMaster(io.simplekv.command.server.MasterLink link) {
+        if (masterLink != null) masterLink.stop();
+        masterLink = link;
+        if (link != null) {
+            for (Session c : clients.all()) if (c.replica() != null) c.link().close();
+            link.start();
+        }
+    }
+
     /** What maxmemory is held to: the live heap as of the last collection. */
     public io.simplekv.observe.HeapGauge heapGauge() {
         return heapGauge;

@@ -277,6 +277,12 @@ public final class Session implements TrackedClient {
         return send ? (as != null ? as : args) : null;
     }
 
+    private volatile boolean obeysMaster;
+
+    /** The master's client on a replica: it writes while everyone else is read-only, and is never refused for memory. */
+    public boolean obeysMaster() { return obeysMaster; }
+    public void obeysMaster(boolean v) { obeysMaster = v; }
+
     /** This connection is a replica fed the replication stream (after SYNC or PSYNC). */
     public io.simplekv.replication.ReplicationFeed.Replica replica() { return replica; }
     public void replica(io.simplekv.replication.ReplicationFeed.Replica r) { replica = r; }

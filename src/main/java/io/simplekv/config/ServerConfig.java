@@ -32,6 +32,8 @@ public final class ServerConfig {
     public final long timeoutSeconds;
     /** Bytes, 0 for no limit: read on every command, so parsed once here. */
     public final long maxmemory;
+    /** min-replicas-to-write, 0 when min-replicas-max-lag is 0 (either turns the check off): read on every command. */
+    public final long minReplicasToWrite;
     public final long protoMaxBulkLen;
     public final long clientQueryBufferLimit;
     public final int hz;
@@ -72,6 +74,8 @@ public final class ServerConfig {
         maxclients = (int) Math.min(Integer.MAX_VALUE, Long.parseLong(values.get("maxclients")));
         timeoutSeconds = Long.parseLong(values.get("timeout"));
         maxmemory = Long.parseLong(values.get("maxmemory"));
+        minReplicasToWrite = Long.parseLong(values.get("min-replicas-max-lag")) > 0
+                ? Long.parseLong(values.get("min-replicas-to-write")) : 0;
         // Netty's decoder stops at 512 MB, so a larger proto-max-bulk-len is accepted but capped.
         protoMaxBulkLen = Math.min(Long.parseLong(values.get("proto-max-bulk-len")), 512L * 1024 * 1024);
         clientQueryBufferLimit = Long.parseLong(values.get("client-query-buffer-limit"));

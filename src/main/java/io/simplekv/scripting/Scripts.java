@@ -234,6 +234,30 @@ public final class Scripts implements AutoCloseable {
         }
     }
 
+    /** Whether the script declares flags without no-writes (Redis adds CMD_WRITE); a script without flags does not. */
+    public boolean declaresWrites(String command, byte[][] args) {
+        if (args.length < 2) return false;
+        try {
+            return switch (command) {
+                case "eval" -> {
+                    ScriptFlags f = ScriptFlags.parse(args[1]);
+                    yield !f.compat() && !f.noWrites();
+                }
+                case "evalsha" -> {
+                    EvalScript s = cache.get(new String(args[1], java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase());
+                    yield s != null && !s.flags().compat() && !s.flags().noWrites();
+                }
+                case "fcall" -> {
+                    Functions.Function f = functions.function(new String(args[1], java.nio.charset.StandardCharsets.UTF_8));
+                    yield f != null && !f.has("no-writes");
+                }
+                default -> false;
+            };
+        } catch (ScriptFlags.Invalid e) {
+            return false;
+        }
+    }
+
     private static boolean denies(ScriptFlags flags) {
         return !flags.compat() && !flags.allowOom() && !flags.noWrites();
     }

@@ -192,4 +192,51 @@ class ReplicationIT {
         }
         return b.toString(StandardCharsets.UTF_8);
     }
+
+    /**
+     * The other way round: simplekv as a replica (REPLICAOF) of Debian's redis-server. It takes the master's data in
+     * place of its own, follows its writes (a transaction and a script among them) to an equal DEBUG DIGEST, refuses
+     * its own clients' writes meanwhile, and keeps the data when REPLICAOF NO ONE makes it a master again.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "chronicle"})
+    void simplekvFollowsARealRedisMaster(String storage) throws Exception {
+        int port = freePort();
+        Path masterDir = dir.resolve("redis");
+        java.nio.file.Files.createDirectories(masterDir);
+        Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--enable-debug-command", "yes", "--dir", masterDir.toString())
+                .redirectErrorStream(true).redirectOutput(masterDir.resolve("redis.log").toFile()).start();
+        try (Jedis master = connect(port);
+             ServerProcess s = ServerProcess.start("--port", "0", "--dir", dir.resolve("replica").toString(),
+                     "--storage", storage, "--enable-debug-command", "yes");
+             Jedis replica = new Jedis("127.0.0.1", s.port())) {
+            master.set("before", "1", SetParams.setParams().px(600_000));
+            for (int i = 0; i < 300; i++) master.hset("hash", "f" + i, "v" + i);
+            replica.set("mine", "gone after the sync");
+            assertEquals("OK", replica.replicaof("127.0.0.1", port));
+            awaitLinkUp(replica);
+            master.incrBy("counter", 41);
+            redis.clients.jedis.Transaction t = master.multi();
+            t.incr("counter");
+            t.rpush("list", "a", "b");
+            t.exec();
+            master.eval("redis.call('set', 'from-script', ARGV[1]) return 1", 0, "v");
+            String want = digest(master);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!want.equals(digest(replica)) && System.currentTimeMillis() < deadline) Thread.sleep(50);
+            assertEquals(want, digest(replica), "the replica's data equals the master's");
+            assertEquals(null, replica.get("mine"), "a full sync replaces what the replica had");
+            redis.clients.jedis.exceptions.JedisDataException readOnly = org.junit.jupiter.api.Assertions.assertThrows(
+                    redis.clients.jedis.exceptions.JedisDataException.class, () -> replica.set("x", "1"));
+            assertEquals("READONLY You can't write against a read only replica.", readOnly.getMessage());
+            assertEquals("slave", replica.role().get(0).toString());
+            assertEquals("OK", replica.replicaofNoOne());
+            assertEquals("OK", replica.set("x", "1"), "a master again");
+            assertEquals("42", replica.get("counter"), "and the data stays");
+        } finally {
+            redis.destroy();
+            redis.waitFor();
+        }
+    }
 }

@@ -221,7 +221,20 @@ public final class InfoReport {
 
     private static void replication(StringBuilder b, ServerContext s) {
         header(b, "Replication");
-        field(b, "role", "master");
+        MasterLink link = s.masterLink();
+        field(b, "role", link == null ? "master" : "slave");
+        if (link != null) {
+            field(b, "master_host", link.host());
+            field(b, "master_port", link.port());
+            field(b, "master_link_status", link.state() == MasterLink.State.CONNECTED ? "up" : "down");
+            field(b, "master_last_io_seconds_ago", link.state() == MasterLink.State.CONNECTED ? link.secondsSinceIo() : -1);
+            field(b, "master_sync_in_progress", link.state() == MasterLink.State.SYNC ? 1 : 0);
+            field(b, "slave_read_repl_offset", link.offset());
+            field(b, "slave_repl_offset", link.offset());
+            field(b, "slave_priority", 100);
+            field(b, "slave_read_only", "yes".equals(s.config().get("replica-read-only")) ? 1 : 0);
+            field(b, "replica_announced", 1);
+        }
         field(b, "connected_slaves", s.replication().replicas());
         field(b, "master_replid", s.replication().replId());
         field(b, "master_repl_offset", s.replication().offset());

@@ -108,7 +108,14 @@ public final class RdbSnapshot {
         Path file = file(server.config());
         if (!Files.exists(file)) return -1;
         if (Files.size(file) > MAX_LOAD_BYTES) throw new IOException("RDB file over 2 GB: not supported yet");
-        byte[] bytes = Files.readAllBytes(file);
+        return load(server, Files.readAllBytes(file), merge, file.toString());
+    }
+
+    /**
+     * Loads an RDB held in memory (a master's snapshot, or a file read whole); {@code source} names it in the log.
+     * The caller holds every shard.
+     */
+    public static long load(ServerContext server, byte[] bytes, boolean merge, String source) {
         Keyspace ks = server.keyspace();
         long[] loaded = {0, 0};
         long now = Database.now();
@@ -140,7 +147,7 @@ public final class RdbSnapshot {
             }
         });
         if (loaded[1] > 0) {
-            log.warn("{} function libraries in {} were not loaded: load them with FUNCTION LOAD or RESTORE", loaded[1], file);
+            log.warn("{} function libraries in {} were not loaded: load them with FUNCTION LOAD or RESTORE", loaded[1], source);
         }
         return loaded[0];
     }

@@ -34,8 +34,18 @@ public final class ReplicationCommands {
         t.add(command("slaveof", ReplicationCommands::replicaof));
     }
 
-    /** A master, its replication offset, and no replica listed (their listening ports are not kept). */
+    /** A master, its replication offset, and no replica listed (their listening ports are not kept); or a replica. */
     static void role(Session c, byte[][] a, ReplySink out) {
+        MasterLink link = c.server().masterLink();
+        if (link != null) {
+            out.array(5);
+            out.bulk("slave");
+            out.bulk(link.host());
+            out.integer(link.port());
+            out.bulk(link.state().name().toLowerCase(Locale.ROOT));
+            out.integer(link.offset());
+            return;
+        }
         out.array(3);
         out.bulk("master");
         out.integer(c.server().replication().offset());
@@ -75,14 +85,30 @@ public final class ReplicationCommands {
         server.replication().attach(replica);
     }
 
-    /** REPLICAOF NO ONE: already a master, OK (as Redis answers it). Following another server is not offered. */
+    /**
+     * REPLICAOF host port: follow that master (MasterLink), refusing writes from anyone else meanwhile; REPLICAOF NO
+     * ONE: be a master again, keeping the data. Redis's replies, including for the master already followed.
+     */
     static void replicaof(Session c, byte[][] a, ReplySink out) {
+        ServerContext server = c.server();
         if (Args.is(a[1], "NO") && Args.is(a[2], "ONE")) {
+            if (server.masterLink() != null) {
+                server.followMaster(null);
+                org.slf4j.LoggerFactory.getLogger(ReplicationCommands.class).info("MASTER MODE enabled (user request)");
+            }
             out.ok();
             return;
         }
-        Args.toLong(a[2]); // Redis checks the port first: "value is not an integer or out of range"
-        throw RedisError.err("REPLICAOF is not supported: simplekv can be a master to replicas, not a replica itself");
+        long port = Args.toLong(a[2]);
+        if (port < 0 || port > 65535) throw RedisError.err("Invalid master port");
+        String host = Args.text(a[1]);
+        MasterLink now = server.masterLink();
+        if (now != null && now.host().equalsIgnoreCase(host) && now.port() == port) {
+            out.simple("OK Already connected to specified master");
+            return;
+        }
+        server.followMaster(new MasterLink(server, host, (int) port));
+        out.ok();
     }
 
     /**

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static io.simplekv.support.Resp.OK;
+import static io.simplekv.support.Resp.bulk;
 import static io.simplekv.support.Resp.error;
 import static io.simplekv.support.Resp.integer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,6 +84,31 @@ class ReplicationCommandsTest extends ServerTestBase {
         assertEquals(error("ERR syntax error"), r.call("REPLCONF", "capa"));
         assertEquals(OK, r.call("REPLICAOF", "NO", "ONE"));
         assertEquals(error("ERR value is not an integer or out of range"), r.call("REPLICAOF", "host", "port"));
-        assertTrue(r.call("REPLICAOF", "127.0.0.1", "6380").startsWith("-ERR REPLICAOF is not supported"));
+        assertEquals(error("ERR Invalid master port"), r.call("REPLICAOF", "127.0.0.1", "70000"));
+    }
+
+    /** A replica whose master can't be reached (port 1) is read-only for its clients until REPLICAOF NO ONE. */
+    @Test
+    void aReplicaRefusesWritesFromItsClients() {
+        r.call("SET", "k", "v");
+        assertEquals(OK, r.call("REPLICAOF", "127.0.0.1", "1"));
+        try {
+            assertEquals("+OK Already connected to specified master\r\n", r.call("REPLICAOF", "127.0.0.1", "1"));
+            String readOnly = error("READONLY You can't write against a read only replica.");
+            assertEquals(readOnly, r.call("SET", "k", "w"));
+            assertEquals(bulk("v"), r.call("GET", "k"), "reads are served");
+            r.call("MULTI");
+            assertEquals(readOnly, r.call("INCR", "n"));
+            assertTrue(r.call("EXEC").startsWith("-EXECABORT"));
+            assertEquals(readOnly, r.call("EVAL", "#!lua\nreturn 1", "0"), "a script whose flags allow writes");
+            assertTrue(r.call("EVAL", "return redis.call('set', 'k', 'w')", "0").startsWith("-READONLY"));
+            assertEquals(bulk("1"), r.call("EVAL", "#!lua flags=no-writes\nreturn '1'", "0"));
+            String role = r.call("ROLE");
+            assertTrue(role.startsWith("*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:1\r\n"), role);
+            assertTrue(r.call("INFO", "replication").contains("master_link_status:down"));
+        } finally {
+            assertEquals(OK, r.call("REPLICAOF", "NO", "ONE"));
+        }
+        assertEquals(OK, r.call("SET", "k", "w"));
     }
 }
