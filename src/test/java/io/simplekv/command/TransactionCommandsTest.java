@@ -259,6 +259,8 @@ class TransactionCommandsTest extends ServerTestBase {
         {"renamenx", "SET src v", "RENAMENX src w", ""},
         {"copy", "SET src v; SET w x", "COPY src w REPLACE", "COPY w other"},
         {"move", "SET w v", "MOVE w 1", ""},
+        // MIGRATE that moves needs a target server (MigrateIT); one whose target refuses leaves the key alone.
+        {"migrate", "SET w v", "", "MIGRATE 127.0.0.1 1 w 0 100"},
         {"sort", "RPUSH src 2 1", "SORT src STORE w", "SORT nothing STORE w"},
         {"hset", "", "HSET w f v", ""},
         {"hmset", "", "HMSET w f v", ""},
