@@ -500,6 +500,12 @@ public final class CommandService {
             return new Reply.Error("ERR " + refusal);
         }
         else if (run.readOnly() && spec.mayReplicate()) refusal = "Write commands are not allowed from read-only scripts.";
+        else if (spec.has(CommandFlag.WRITE) && server.masterLink() == null && server.config().minReplicasToWrite > 0
+                && !caller.obeysMaster()) {
+            server.stats().countError("NOREPLICAS");
+            spec.stats.rejectedCalls.increment();
+            return new Reply.Error("NOREPLICAS Not enough good replicas to write.");
+        }
         else if (spec.has(CommandFlag.WRITE) && server.masterLink() != null && !caller.obeysMaster()
                 && "yes".equals(server.config().get("replica-read-only"))) {
             server.stats().countError("READONLY");

@@ -111,4 +111,22 @@ class ReplicationCommandsTest extends ServerTestBase {
         }
         assertEquals(OK, r.call("SET", "k", "w"));
     }
+
+    /** min-replicas-to-write: no replica here ever acknowledges, so every write is refused, scripts' writes too. */
+    @Test
+    void minReplicasToWriteRefusesWrites() {
+        r.call("SET", "x", "v");
+        r.call("CONFIG", "SET", "min-replicas-to-write", "1");
+        try {
+            String refused = error("NOREPLICAS Not enough good replicas to write.");
+            assertEquals(refused, r.call("SET", "x", "w"));
+            assertEquals(bulk("v"), r.call("GET", "x"));
+            assertEquals(bulk("v"), r.call("EVAL", "return redis.call('get', KEYS[1])", "1", "x"));
+            assertEquals(refused, r.call("EVAL", "#!lua\nreturn redis.call('get', KEYS[1])", "1", "x"));
+            assertTrue(r.call("EVAL", "return redis.call('set', KEYS[1], 1)", "1", "x").startsWith("-NOREPLICAS"));
+        } finally {
+            r.call("CONFIG", "SET", "min-replicas-to-write", "0");
+        }
+        assertEquals(OK, r.call("SET", "x", "w"));
+    }
 }
