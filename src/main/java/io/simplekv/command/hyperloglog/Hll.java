@@ -161,6 +161,7 @@ final class Hll {
             prev = p;
             p += oplen;
             first += span;
+            if (first > REGISTERS) throw new Corrupt(); // a corrupt string: its runs must not wrap past 2^31
         }
         if (span == 0 || p >= end) throw new Corrupt();
         int o = op(p);
@@ -267,15 +268,16 @@ final class Hll {
         int idx = 0, p = HDR;
         while (p < len) {
             int o = op(p);
-            if (isZero(o)) {
-                idx += zeroLen(o);
-                p++;
-            } else if (isXZero(o)) {
-                idx += xzeroLen(o, p + 1 < len ? op(p + 1) : 0);
-                p += 2;
+            // Stop as soon as the runs pass the registers (Redis 7.0.15's fix): a corrupt string's runs must not
+            // wrap the count past 2^31 and back into range.
+            int runlen = isZero(o) ? zeroLen(o) : isXZero(o) ? xzeroLen(o, p + 1 < len ? op(p + 1) : 0) : valLen(o);
+            if (isZero(o) || isXZero(o)) {
+                idx += runlen;
+                p += isXZero(o) ? 2 : 1;
+                if (idx > REGISTERS) break;
             } else {
-                int runlen = valLen(o), regval = valValue(o);
                 if (runlen + idx > REGISTERS) break;
+                int regval = valValue(o);
                 while (runlen-- > 0) denseSetRegister(dense, HDR, idx++, regval);
                 p++;
             }
@@ -300,15 +302,14 @@ final class Hll {
         int i = 0, p = HDR;
         while (p < len) {
             int o = op(p);
-            if (isZero(o)) {
-                i += zeroLen(o);
-                p++;
-            } else if (isXZero(o)) {
-                i += xzeroLen(o, p + 1 < len ? op(p + 1) : 0);
-                p += 2;
+            int runlen = isZero(o) ? zeroLen(o) : isXZero(o) ? xzeroLen(o, p + 1 < len ? op(p + 1) : 0) : valLen(o);
+            if (isZero(o) || isXZero(o)) {
+                i += runlen;
+                p += isXZero(o) ? 2 : 1;
+                if (i > REGISTERS) break;
             } else {
-                int runlen = valLen(o), regval = valValue(o);
                 if (runlen + i > REGISTERS) break;
+                int regval = valValue(o);
                 while (runlen-- > 0) {
                     if (regval > (max[i] & 0xff)) max[i] = (byte) regval;
                     i++;
@@ -328,20 +329,11 @@ final class Hll {
             int idx = 0, p = HDR;
             while (p < len) {
                 int o = op(p);
-                if (isZero(o)) {
-                    idx += zeroLen(o);
-                    histo[0] += zeroLen(o);
-                    p++;
-                } else if (isXZero(o)) {
-                    int l = xzeroLen(o, p + 1 < len ? op(p + 1) : 0);
-                    idx += l;
-                    histo[0] += l;
-                    p += 2;
-                } else {
-                    idx += valLen(o);
-                    histo[valValue(o)] += valLen(o);
-                    p++;
-                }
+                int runlen = isZero(o) ? zeroLen(o) : isXZero(o) ? xzeroLen(o, p + 1 < len ? op(p + 1) : 0) : valLen(o);
+                idx += runlen;
+                if (idx > REGISTERS) break; // corrupt: reported below, before the count can wrap
+                histo[isZero(o) || isXZero(o) ? 0 : valValue(o)] += runlen;
+                p += isXZero(o) ? 2 : 1;
             }
             if (idx != REGISTERS) throw new Corrupt();
         }
