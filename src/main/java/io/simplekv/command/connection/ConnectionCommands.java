@@ -248,6 +248,10 @@ public final class ConnectionCommands {
         c.name("");
         c.protocolVersion(2);
         c.defaultAuth();
+        // Redis's clearClientConnectionState also ends MONITOR, tracking and CLIENT REPLY OFF/SKIP.
+        c.server().monitors().remove(c);
+        c.server().tracking().disable(c);
+        c.replies(true);
         out.simple("RESET");
     }
 

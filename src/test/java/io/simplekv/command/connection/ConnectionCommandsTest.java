@@ -389,6 +389,21 @@ class ConnectionCommandsTest extends ServerTestBase {
         assertTrue(r.isOpen());
     }
 
+    /** other.tcl's RESET tests: tracking, MONITOR and CLIENT REPLY OFF end too (Redis's clearClientConnectionState). */
+    @Test
+    void resetEndsTrackingMonitorAndReplyOff() {
+        r.call("CLIENT", "TRACKING", "ON");
+        assertEquals("t", clientInfo(r).get("flags"));
+        r.call("RESET");
+        assertEquals("N", clientInfo(r).get("flags"));
+        r.call("MONITOR");
+        assertEquals(simple("RESET"), r.call("RESET"));
+        assertEquals("N", clientInfo(r).get("flags"), "no longer a monitor");
+        r.call("CLIENT", "REPLY", "OFF");
+        assertEquals(simple("RESET"), r.call("RESET"));
+        assertEquals(simple("PONG"), r.call("PING"));
+    }
+
     @Test
     void clientReplyOnCancelsAPendingSkip() {
         assertEquals("", r.call("CLIENT", "REPLY", "SKIP"));
