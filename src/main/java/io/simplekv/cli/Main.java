@@ -143,6 +143,7 @@ public final class Main implements Callable<Integer> {
             server.close();
             return 1;
         }
+        server.followConfiguredMaster();
         PidFile pid = PidFile.create(config.values().get("pidfile"), org.slf4j.LoggerFactory.getLogger("simplekv"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

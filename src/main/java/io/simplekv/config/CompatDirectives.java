@@ -133,6 +133,8 @@ final class CompatDirectives {
             memory("auto-aof-rewrite-min-size", "67108864", 0, true),
             integer("loading-process-events-interval-bytes", 2097152, 1024, Integer.MAX_VALUE, true),
             words("oom-score-adj-values", "0 200 800", true),
+            // The master to follow at startup; REPLICAOF changes it at run time, and CONFIG GET reports that.
+            words("replicaof", "", false),
             words("latency-tracking-info-percentiles", "50 99 99.9", true));
 
     /** Old names (slave-*, ...) Redis still accepts for these. */
@@ -141,6 +143,7 @@ final class CompatDirectives {
             Map.entry("slave-lazy-flush", "replica-lazy-flush"),
             Map.entry("slave-serve-stale-data", "replica-serve-stale-data"),
             Map.entry("slave-read-only", "replica-read-only"),
+            Map.entry("slaveof", "replicaof"),
             Map.entry("slave-ignore-maxmemory", "replica-ignore-maxmemory"),
             Map.entry("slave-announce-ip", "replica-announce-ip"),
             Map.entry("cluster-slave-validity-factor", "cluster-replica-validity-factor"),

@@ -111,6 +111,18 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         return Epoll.isAvailable() ? "epoll" : "nio";
     }
 
+    /** A {@code replicaof host port} line in the config (or --replicaof): follow that master once listening. */
+    public void followConfiguredMaster() {
+        String[] master = context.config().get("replicaof").trim().split("\\s+");
+        if (master.length != 2) return;
+        try {
+            int port = Integer.parseInt(master[1]);
+            context.followMaster(new io.simplekv.command.server.MasterLink(context, master[0], port));
+        } catch (NumberFormatException e) {
+            log.warn("replicaof {}: the port is not a number; not following a master", context.config().get("replicaof"));
+        }
+    }
+
     /**
      * The memory engine starts from {@code dir/dbfilename} when there is one, as Redis loads its RDB file (the
      * chronicle engine's data is already on disk). False, with one line on stderr, when the file can't be loaded.

@@ -203,6 +203,10 @@ public final class ServerCommands {
                 if (target != null && Glob.matches(pattern, Args.bytes(alias.getKey()))) found.put(alias.getKey(), target);
             }
         }
+        // The master followed now (REPLICAOF), not the one the config file named.
+        MasterLink link = c.server().masterLink();
+        String following = link == null ? "" : link.host() + " " + link.port();
+        found.replaceAll((name, value) -> name.equalsIgnoreCase("replicaof") || name.equalsIgnoreCase("slaveof") ? following : value);
         out.map(found.size());
         for (Map.Entry<String, String> e : found.entrySet()) {
             out.bulk(e.getKey());

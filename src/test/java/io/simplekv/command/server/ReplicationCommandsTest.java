@@ -106,10 +106,12 @@ class ReplicationCommandsTest extends ServerTestBase {
             String role = r.call("ROLE");
             assertTrue(role.startsWith("*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:1\r\n"), role);
             assertTrue(r.call("INFO", "replication").contains("master_link_status:down"));
+            assertEquals("*2\r\n$7\r\nslaveof\r\n$11\r\n127.0.0.1 1\r\n", r.call("CONFIG", "GET", "slaveof"));
         } finally {
             assertEquals(OK, r.call("REPLICAOF", "NO", "ONE"));
         }
         assertEquals(OK, r.call("SET", "k", "w"));
+        assertEquals("*2\r\n$9\r\nreplicaof\r\n$0\r\n\r\n", r.call("CONFIG", "GET", "replicaof"));
     }
 
     /** min-replicas-to-write: no replica here ever acknowledges, so every write is refused, scripts' writes too. */
