@@ -6,6 +6,7 @@ import java.util.Set;
 
 import static io.simplekv.config.Directive.bool;
 import static io.simplekv.config.Directive.integer;
+import static io.simplekv.config.Directive.memoryOrPercent;
 import static io.simplekv.config.Directive.memory;
 import static io.simplekv.config.Directive.oneOf;
 import static io.simplekv.config.Directive.string;
@@ -129,7 +130,7 @@ final class CompatDirectives {
             integer("tracking-table-max-keys", 1000000, 0, Long.MAX_VALUE, true),
             integer("repl-backlog-ttl", 3600, 0, Long.MAX_VALUE, true),
             integer("unixsocketperm", 0, 0, 511, false),
-            string("maxmemory-clients", "0", true),
+            memoryOrPercent("maxmemory-clients", "0", true),
             memory("auto-aof-rewrite-min-size", "67108864", 0, true),
             integer("loading-process-events-interval-bytes", 2097152, 1024, Integer.MAX_VALUE, true),
             words("oom-score-adj-values", "0 200 800", true),

@@ -24,7 +24,12 @@ public record Directive(String name, String defaultValue, Kind kind, boolean mut
         return new Directive(name, Long.toString(parseMemory(def)), Kind.MEMORY, mutable, min, Long.MAX_VALUE, List.of());
     }
 
-    public enum Kind { INT, MEMORY, BOOL, ENUM, STRING, MULTI }
+    public enum Kind { INT, MEMORY, MEMORY_OR_PERCENT, BOOL, ENUM, STRING, MULTI }
+
+    /** A memory value, or a percentage of maxmemory written "N%" (Redis's PERCENT_CONFIG: maxmemory-clients). */
+    public static Directive memoryOrPercent(String name, String def, boolean mutable) {
+        return new Directive(name, def, Kind.MEMORY_OR_PERCENT, mutable, 0, Long.MAX_VALUE, List.of());
+    }
 
     public static Directive integer(String name, long def, long min, long max, boolean mutable) {
         return new Directive(name, Long.toString(def), Kind.INT, mutable, min, max, List.of());
@@ -74,6 +79,22 @@ public record Directive(String name, String defaultValue, Kind kind, boolean mut
                 long n = parseMemory(v);
                 if (n < 0) throw new ConfigException("argument must be a memory value");
                 if (n < min) throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
+                return Long.toString(n);
+            }
+            case MEMORY_OR_PERCENT -> {
+                if (v.endsWith("%")) {
+                    long p;
+                    try {
+                        p = Long.parseLong(v.substring(0, v.length() - 1));
+                    } catch (NumberFormatException e) {
+                        throw new ConfigException("argument must be a memory or percent value");
+                    }
+                    if (p < 0) throw new ConfigException("argument must be a memory or percent value");
+                    if (p > 100) throw new ConfigException("percentage argument must be less or equal to 100");
+                    return p + "%";
+                }
+                long n = parseMemory(v);
+                if (n < 0) throw new ConfigException("argument must be a memory or percent value");
                 return Long.toString(n);
             }
             case BOOL -> {

@@ -275,6 +275,20 @@ class ServerCommandsTest extends ServerTestBase {
         assertEquals(array("maxclients", "10000"), r.call("CONFIG", "GET", "maxclients"));
     }
 
+    /** maxmemory-clients takes memory or a percentage, as redis-server 7.0.15 answers (checked side by side). */
+    @Test
+    void maxmemoryClientsTakesMemoryOrAPercentage() {
+        assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'maxmemory-clients') - percentage "
+                + "argument must be less or equal to 100"), r.call("CONFIG", "SET", "maxmemory", "1", "maxmemory-clients", "200%"));
+        assertEquals(array("maxmemory", "0"), r.call("CONFIG", "GET", "maxmemory"), "rolled back whole");
+        assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'maxmemory-clients') - argument must be "
+                + "a memory or percent value"), r.call("CONFIG", "SET", "maxmemory-clients", "abc"));
+        assertEquals(OK, r.call("CONFIG", "SET", "maxmemory-clients", "10%"));
+        assertEquals(array("maxmemory-clients", "10%"), r.call("CONFIG", "GET", "maxmemory-clients"));
+        assertEquals(OK, r.call("CONFIG", "SET", "maxmemory-clients", "1mb"));
+        assertEquals(array("maxmemory-clients", "1048576"), r.call("CONFIG", "GET", "maxmemory-clients"));
+    }
+
     /** port is a mutable config in Redis 7, so a bad value is a parse error, not an immutability error. */
     @Test
     void configSetPortIsMutable() {
