@@ -56,7 +56,11 @@ public interface ClientLink {
     /** The link of the session scripts run their commands on: MONITOR shows it as Redis does ({@code [0 lua]}). */
     ClientLink SCRIPT = detached("lua");
 
-    private static ClientLink detached(String address) {
+    /**
+     * A session with no connection under this address (the script session, a replica's link to its master): what it
+     * is sent is dropped, and it never waits.
+     */
+    static ClientLink detached(String address) {
         return new ClientLink() {
         @Override public String address() { return address; }
         @Override public String localAddress() { return ""; }

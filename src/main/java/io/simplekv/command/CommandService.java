@@ -296,26 +296,27 @@ public final class CommandService {
     /** Redis's is_denystale_command: not flagged stale, or an EXEC with such a command queued. */
     private boolean deniedWhenStale(CommandSpec spec, Session client) {
         if (!spec.has(CommandFlag.STALE)) return true;
-        if (spec != exec || !client.inMulti()) return false;
-        for (byte[][] q : client.queued()) if (!specOf(q).has(CommandFlag.STALE)) return true;
-        return false;
+        return spec == exec && anyQueued(client, (q, a) -> !q.has(CommandFlag.STALE));
     }
 
     /** Redis's is_write_command: a write, a script whose flags say it may write, or an EXEC with one queued. */
     private boolean writes(CommandSpec spec, Session client, byte[][] args) {
         if (spec.has(CommandFlag.WRITE)) return true;
         if (spec.has(ExecutionTrait.RUNS_SCRIPT)) return scripts.declaresWrites(spec.name, args);
-        if (spec != exec || !client.inMulti()) return false;
-        for (byte[][] q : client.queued()) if (writes(specOf(q), client, q)) return true;
-        return false;
+        return spec == exec && anyQueued(client, (q, a) -> writes(q, client, a));
     }
 
     /** Redis's is_denyoom_command: a denyoom command, a script whose flags make it one, or an EXEC with one queued. */
     private boolean growsDataset(CommandSpec spec, Session client, byte[][] args) {
         if (spec.has(CommandFlag.DENYOOM)) return true;
         if (spec.has(ExecutionTrait.RUNS_SCRIPT)) return scripts.deniedOnOom(spec.name, args);
-        if (spec != exec || !client.inMulti()) return false;
-        for (byte[][] q : client.queued()) if (growsDataset(specOf(q), client, q)) return true;
+        return spec == exec && anyQueued(client, (q, a) -> growsDataset(q, client, a));
+    }
+
+    /** Whether a command queued by the client's MULTI (none outside one) passes the test: what EXEC will run. */
+    private boolean anyQueued(Session client, java.util.function.BiPredicate<CommandSpec, byte[][]> test) {
+        if (!client.inMulti()) return false;
+        for (byte[][] q : client.queued()) if (test.test(specOf(q), q)) return true;
         return false;
     }
 

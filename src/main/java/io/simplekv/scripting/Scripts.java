@@ -185,28 +185,44 @@ public final class Scripts implements AutoCloseable {
         return cache.get(sha);
     }
 
+    /** What a script command's script declares; null when it is not known here (an EVALSHA of no cached script). */
+    private record Declared(boolean compat, boolean noWrites, boolean allowOom) {}
+
+    private Declared declared(String command, byte[][] args) {
+        if (args.length < 2) return null;
+        boolean readOnly = command.endsWith("_ro"); // EVAL_RO and friends never write, whatever they declare
+        try {
+            switch (command) {
+                case "eval", "eval_ro" -> {
+                    ScriptFlags f = ScriptFlags.parse(args[1]);
+                    return new Declared(f.compat(), f.noWrites() || readOnly, f.allowOom());
+                }
+                case "evalsha", "evalsha_ro" -> {
+                    EvalScript s = cache.get(new String(args[1], java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase());
+                    if (s == null) return null;
+                    return new Declared(s.flags().compat(), s.flags().noWrites() || readOnly, s.flags().allowOom());
+                }
+                case "fcall", "fcall_ro" -> {
+                    Functions.Function f = functions.function(new String(args[1], java.nio.charset.StandardCharsets.UTF_8));
+                    if (f == null) return null;
+                    return new Declared(false, f.has("no-writes") || readOnly, f.has("allow-oom"));
+                }
+                default -> {
+                    return null;
+                }
+            }
+        } catch (ScriptFlags.Invalid e) {
+            return null;
+        }
+    }
+
     /**
      * Whether EVAL's body, EVALSHA's cached script or FCALL's function declares no-writes (Redis's
      * evalGetCommandFlags / fcallGetCommandFlags), so CLIENT PAUSE WRITE lets it run; false when unknown.
      */
     public boolean declaresNoWrites(String command, byte[][] args) {
-        if (args.length < 2) return false;
-        try {
-            return switch (command) {
-                case "eval" -> ScriptFlags.parse(args[1]).noWrites();
-                case "evalsha" -> {
-                    EvalScript s = cache.get(new String(args[1], java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase());
-                    yield s != null && s.flags().noWrites();
-                }
-                case "fcall" -> {
-                    Functions.Function f = functions.function(new String(args[1], java.nio.charset.StandardCharsets.UTF_8));
-                    yield f != null && f.has("no-writes");
-                }
-                default -> false;
-            };
-        } catch (ScriptFlags.Invalid e) {
-            return false;
-        }
+        Declared d = declared(command, args);
+        return d != null && d.noWrites();
     }
 
     /**
@@ -215,51 +231,14 @@ public final class Scripts implements AutoCloseable {
      * allow-oom. A script without flags (or unknown here) is judged by its calls instead.
      */
     public boolean deniedOnOom(String command, byte[][] args) {
-        if (args.length < 2) return false;
-        try {
-            return switch (command) {
-                case "eval", "eval_ro" -> denies(ScriptFlags.parse(args[1]));
-                case "evalsha", "evalsha_ro" -> {
-                    EvalScript s = cache.get(new String(args[1], java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase());
-                    yield s != null && denies(s.flags());
-                }
-                case "fcall", "fcall_ro" -> {
-                    Functions.Function f = functions.function(new String(args[1], java.nio.charset.StandardCharsets.UTF_8));
-                    yield f != null && !f.has("no-writes") && !f.has("allow-oom");
-                }
-                default -> false;
-            };
-        } catch (ScriptFlags.Invalid e) {
-            return false;
-        }
+        Declared d = declared(command, args);
+        return d != null && !d.compat() && !d.allowOom() && !d.noWrites();
     }
 
     /** Whether the script declares flags without no-writes (Redis adds CMD_WRITE); a script without flags does not. */
     public boolean declaresWrites(String command, byte[][] args) {
-        if (args.length < 2) return false;
-        try {
-            return switch (command) {
-                case "eval" -> {
-                    ScriptFlags f = ScriptFlags.parse(args[1]);
-                    yield !f.compat() && !f.noWrites();
-                }
-                case "evalsha" -> {
-                    EvalScript s = cache.get(new String(args[1], java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase());
-                    yield s != null && !s.flags().compat() && !s.flags().noWrites();
-                }
-                case "fcall" -> {
-                    Functions.Function f = functions.function(new String(args[1], java.nio.charset.StandardCharsets.UTF_8));
-                    yield f != null && !f.has("no-writes");
-                }
-                default -> false;
-            };
-        } catch (ScriptFlags.Invalid e) {
-            return false;
-        }
-    }
-
-    private static boolean denies(ScriptFlags flags) {
-        return !flags.compat() && !flags.allowOom() && !flags.noWrites();
+        Declared d = declared(command, args);
+        return d != null && !d.compat() && !d.noWrites();
     }
 
     /**

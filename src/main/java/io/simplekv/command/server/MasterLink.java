@@ -1,8 +1,6 @@
 package io.simplekv.command.server;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.EventLoop;
 import io.simplekv.command.ClientLink;
 import io.simplekv.command.ServerContext;
 import io.simplekv.command.Session;
@@ -19,7 +17,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * simplekv as a replica (REPLICAOF host port): one thread that connects to the master, asks for a full copy with
@@ -141,7 +138,8 @@ public final class MasterLink {
 
     /** The command stream: each command runs as the master's client; inline newlines are the master's keepalives. */
     private void follow(InputStream in) throws IOException {
-        Session master = server.newSession(new MasterClientLink(host + ":" + port));
+        // Nothing the master's client is sent goes anywhere: a replica never answers its master's commands.
+        Session master = server.newSession(ClientLink.detached(host + ":" + port));
         master.obeysMaster(true);
         master.defaultAuth();
         while (!stopped) {
@@ -207,23 +205,5 @@ public final class MasterLink {
             if (b.size() > 1 << 20) throw new IOException("a line over 1 MB in the replication stream");
         }
         return b.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    /** The master's client here: nothing it is sent goes anywhere (a replica never answers its master's commands). */
-    private record MasterClientLink(String address) implements ClientLink {
-        @Override public String localAddress() { return ""; }
-        @Override public boolean isLocal() { return false; }
-        @Override public long pendingOutputBytes() { return 0; }
-        @Override public void close() {}
-        @Override public void deliver(ByteBuf message) { message.release(); }
-        @Override public EventLoop loop() { return null; }
-        @Override public boolean admit(ByteBuf message) { return true; }
-        @Override public void writeAdmitted(ByteBuf message) { message.release(); }
-        @Override public ByteBufAllocator alloc() { return ByteBufAllocator.DEFAULT; }
-        @Override public void resume(ByteBuf reply) { reply.release(); }
-        @Override public boolean canWait() { return false; }
-        @Override public ScheduledFuture<?> schedule(Runnable task, long millis) {
-            throw new UnsupportedOperationException("the master's client never waits");
-        }
     }
 }
