@@ -48,11 +48,20 @@ public final class HeapGauge {
         freedSince.updateAndGet(f -> Math.max(0, f - confirmed));
     }
 
-    /** The heap's kept bytes now, less evictions no collection has accounted for. */
+    /** The pools' use as last read, and when: read at most once a millisecond, not on every command. */
+    private volatile long pools;
+    private volatile long readAt = System.nanoTime() - 2_000_000;
+
+    /** The heap's kept bytes now (as of at most a millisecond ago), less evictions no collection has accounted for. */
     public long used() {
-        long used = 0;
-        for (MemoryPoolMXBean p : kept) used += p.getUsage().getUsed();
-        return Math.max(0, used - freedSince.get());
+        long now = System.nanoTime();
+        if (now - readAt > 1_000_000) {
+            long used = 0;
+            for (MemoryPoolMXBean p : kept) used += p.getUsage().getUsed();
+            pools = used;
+            readAt = now;
+        }
+        return Math.max(0, pools - freedSince.get());
     }
 
     /** An eviction freed about this many bytes: counted until a collection gives them back. */
