@@ -2,6 +2,7 @@ package io.simplekv.replication;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.simplekv.protocol.RespWriter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -162,13 +163,10 @@ public final class ReplicationFeed {
     private ByteBuf encode(byte[][] argv) {
         int size = 16;
         for (byte[] a : argv) size += a.length + 16;
-        ByteBuf b = alloc.buffer(size);
-        b.writeByte('*').writeBytes(bytes(Integer.toString(argv.length))).writeByte('\r').writeByte('\n');
-        for (byte[] a : argv) {
-            b.writeByte('$').writeBytes(bytes(Integer.toString(a.length))).writeByte('\r').writeByte('\n');
-            b.writeBytes(a).writeByte('\r').writeByte('\n');
-        }
-        return b;
+        RespWriter w = new RespWriter(alloc.buffer(size));
+        w.array(argv.length);
+        for (byte[] a : argv) w.bulk(a);
+        return w.buffer();
     }
 
     public static byte[] bytes(String s) {

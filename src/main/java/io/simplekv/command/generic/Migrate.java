@@ -7,6 +7,7 @@ import io.simplekv.command.Session;
 import io.simplekv.keyspace.Database;
 import io.simplekv.keyspace.Records;
 import io.simplekv.keyspace.UnitOfWork;
+import io.simplekv.protocol.BlockingResp;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
 import io.simplekv.protocol.RespWriter;
@@ -15,13 +16,11 @@ import io.simplekv.replication.Argv;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -184,12 +183,12 @@ public final class Migrate {
             s.setSoTimeout(r.timeoutMs);
             s.setTcpNoDelay(true);
             OutputStream out = new BufferedOutputStream(s.getOutputStream());
-            if (r.auth != null) write(out, r.auth);
-            write(out, Argv.of("SELECT", r.db));
+            if (r.auth != null) BlockingResp.writeCommand(out, r.auth);
+            BlockingResp.writeCommand(out, Argv.of("SELECT", r.db));
             for (Moved m : r.keys) {
                 List<byte[]> cmd = new ArrayList<>(List.of(Argv.of("RESTORE", m.key, m.ttl, m.payload)));
                 if (r.replace) cmd.add(Argv.of("REPLACE")[0]);
-                write(out, cmd.toArray(new byte[0][]));
+                BlockingResp.writeCommand(out, cmd.toArray(new byte[0][]));
             }
             out.flush();
             InputStream in = new BufferedInputStream(s.getInputStream());
@@ -211,25 +210,9 @@ public final class Migrate {
         }
     }
 
-    private static void write(OutputStream out, byte[][] argv) throws IOException {
-        out.write(('*' + Integer.toString(argv.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        for (byte[] arg : argv) {
-            out.write(('$' + Integer.toString(arg.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(arg);
-            out.write('\r');
-            out.write('\n');
-        }
-    }
-
     /** One reply line (what RESTORE, SELECT and AUTH answer): null for a status, the text of an error. */
     private static String readReply(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != '\n') {
-            if (b < 0) throw new IOException("connection closed");
-            if (b != '\r') line.write(b);
-        }
-        String text = line.toString(StandardCharsets.UTF_8);
+        String text = BlockingResp.readLine(in);
         if (text.startsWith("-")) return text.substring(1);
         if (text.startsWith("+") || text.startsWith(":")) return null;
         throw new IOException("unexpected reply " + text);

@@ -5,18 +5,18 @@ import io.simplekv.command.ClientLink;
 import io.simplekv.command.ServerContext;
 import io.simplekv.command.Session;
 import io.simplekv.keyspace.UnitOfWork;
+import io.simplekv.protocol.BlockingResp;
 import io.simplekv.protocol.RespWriter;
+import io.simplekv.replication.Argv;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 
 /**
  * simplekv as a replica (REPLICAOF host port): one thread that connects to the master, asks for a full copy with
@@ -179,12 +179,7 @@ public final class MasterLink {
     }
 
     private static void send(OutputStream out, String... args) throws IOException {
-        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
-        for (String a : args) {
-            byte[] bytes = a.getBytes(StandardCharsets.UTF_8);
-            b.append('$').append(bytes.length).append("\r\n").append(a).append("\r\n");
-        }
-        out.write(b.toString().getBytes(StandardCharsets.UTF_8));
+        BlockingResp.writeCommand(out, Argv.of((Object[]) args));
         out.flush();
     }
 
@@ -197,13 +192,6 @@ public final class MasterLink {
     }
 
     private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(64);
-        int c;
-        while ((c = in.read()) != '\n') {
-            if (c < 0) throw new IOException("the master closed the link");
-            if (c != '\r') b.write(c);
-            if (b.size() > 1 << 20) throw new IOException("a line over 1 MB in the replication stream");
-        }
-        return b.toString(StandardCharsets.ISO_8859_1);
+        return BlockingResp.readLine(in);
     }
 }
