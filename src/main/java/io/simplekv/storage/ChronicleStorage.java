@@ -17,6 +17,8 @@ public final class ChronicleStorage implements Storage, BatchTarget {
     private static final int STRIPES = 64;
 
     private final Path dir;
+    /** Named once: every committed batch journals it, and Path.toString builds a new String each time. */
+    private final String name;
     private final RecordMaps maps;
     private final Object[] stripes = new Object[STRIPES];
     private final DiskGuard disk;
@@ -35,6 +37,7 @@ public final class ChronicleStorage implements Storage, BatchTarget {
     ChronicleStorage(Path dir, ChronicleEngine.Sizing sizing, boolean recover, DiskGuard disk, CrashWindow window,
                      Runnable onClose) {
         this.dir = dir;
+        this.name = dir.getFileName().toString();
         this.window = window;
         this.disk = disk;
         this.onClose = onClose;
@@ -53,7 +56,7 @@ public final class ChronicleStorage implements Storage, BatchTarget {
 
     @Override
     public String name() {
-        return dir.getFileName().toString();
+        return name;
     }
 
     /** How many map generations hold records; more than one means the table outgrew its first map. */

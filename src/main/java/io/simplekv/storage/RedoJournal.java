@@ -36,7 +36,8 @@ final class RedoJournal implements AutoCloseable {
     private final ThreadLocal<Slot> slot;
     private final List<Slot> opened = new ArrayList<>();
 
-    private final class Slot {
+    /** One writing thread's mapped slot file. */
+    final class Slot {
         final Path file;
         FileChannel channel;
         MappedByteBuffer map;
@@ -68,9 +69,13 @@ final class RedoJournal implements AutoCloseable {
         });
     }
 
+    /** This thread's slot, for {@link #record} and {@link #done}: looked up once per batch. */
+    Slot slot() {
+        return slot.get();
+    }
+
     /** Before applying a batch: the batch, in this thread's slot. */
-    void record(byte[] batch) {
-        Slot s = slot.get();
+    void record(Slot s, byte[] batch) {
         if (HEADER + batch.length > s.map.capacity()) s.map(Integer.highestOneBit(HEADER + batch.length) << 1);
         CRC32C crc = new CRC32C();
         crc.update(batch);
@@ -80,8 +85,8 @@ final class RedoJournal implements AutoCloseable {
     }
 
     /** After the batch is applied: nothing of it needs replaying any more. */
-    void done() {
-        INTS.setRelease(slot.get().map, 0, 0);
+    void done(Slot s) {
+        INTS.setRelease(s.map, 0, 0);
     }
 
     /** Every whole batch the last process left; a torn one (it was never begun) is skipped. */

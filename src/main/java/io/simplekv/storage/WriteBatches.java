@@ -1,5 +1,7 @@
 package io.simplekv.storage;
 
+import io.netty.util.concurrent.FastThreadLocal;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +28,16 @@ final class WriteBatches {
 
     private final RedoJournal journal;
     private final CrashWindow window;
-    private final ThreadLocal<Batch> current = ThreadLocal.withInitial(Batch::new);
+    /**
+     * Netty's FastThreadLocal: on an event loop it is an array slot, where a ThreadLocal is a hash probe that often
+     * misses (Chronicle Map keeps many thread locals), and a command asks for its batch several times.
+     */
+    private final FastThreadLocal<Batch> current = new FastThreadLocal<>() {
+        @Override
+        protected Batch initialValue() {
+            return new Batch();
+        }
+    };
 
     private record Target(BatchTarget table, ByteBuffer key) {}
 
@@ -129,7 +140,8 @@ final class WriteBatches {
             for (Map.Entry<Target, Staged> w : writes) {
                 entries.add(new Replayed(w.getKey().table().name(), w.getKey().key().array(), w.getValue().rec));
             }
-            journal.record(encode(entries));
+            RedoJournal.Slot slot = journal.slot();
+            journal.record(slot, encode(entries));
             for (Map.Entry<Target, Staged> w : writes) {
                 Staged s = w.getValue();
                 BatchTarget table = w.getKey().table();
@@ -138,7 +150,7 @@ final class WriteBatches {
                 // recovery drops a torn entry, so a replay must be able to put it back whole.
                 if (!s.isPatch() || !table.applyPatch(key, s.rec, s.from, s.to)) apply(table, key, s.rec);
             }
-            journal.done();
+            journal.done(slot);
         } finally {
             window.exit();
         }

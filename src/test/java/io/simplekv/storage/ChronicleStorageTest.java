@@ -130,7 +130,7 @@ class ChronicleStorageTest {
         s.put(b("other"), b("stays"));
         byte[] rec = RecordFormat.inline(b("new value")), added = RecordFormat.inline(b("x"));
         RedoJournal journal = new RedoJournal(dir.resolve(ChronicleEngine.JOURNAL_DIR));
-        journal.record(WriteBatches.encode(List.of(new WriteBatches.Replayed("db0.chronicle", b("k"), rec),
+        journal.record(journal.slot(), WriteBatches.encode(List.of(new WriteBatches.Replayed("db0.chronicle", b("k"), rec),
                 new WriteBatches.Replayed("db0.chronicle", b("gone"), WriteBatches.DELETED),
                 new WriteBatches.Replayed("db0.chronicle", b("added"), added))));
         journal.close();
