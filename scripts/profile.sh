@@ -2,16 +2,19 @@
 # Profiles simplekv under redis-benchmark with async-profiler (tools.profiler:async-profiler from Maven Central),
 # attached after a warm-up so start-up and the JIT's first compiles stay out of the picture.
 # Usage: scripts/profile.sh [--storage memory|chronicle] [--event cpu|alloc|wall|lock] [--pipeline N]
-#                           [--requests N] [--out FILE.html|FILE.collapsed] -- redis-benchmark arguments...
+#                           [--requests N] [--setup 'redis-cli args'] [--out FILE.html|FILE.collapsed]
+#                           -- redis-benchmark arguments...
 #   e.g. scripts/profile.sh --event cpu --out /tmp/set.html -- -t set
 #        scripts/profile.sh --storage chronicle --event alloc --out /tmp/xadd.html -- XADD s '*' f v
+#        scripts/profile.sh --setup "SCRIPT LOAD 'return 1'" -- -r 100000 EVALSHA e0e1f9fabfc9d4800c877a703b823ac0578ff8db 0
 # Prints redis-benchmark's line and, besides the profile, the server's CPU time per request (user + system, all of
 # its threads), which varies less between runs than requests per second does on a shared 2-core machine.
-# An .html output is an interactive flame graph; .collapsed is one line per stack (for scripts/lib/profile_top.py).
+# An .html output is an interactive flame graph (with FILE.collapsed beside it); .collapsed alone is one line per
+# stack, for scripts/lib/profile_top.py.
 # Not part of the test suite.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-storage=memory event=cpu pipeline=16 requests=2000000 out=""
+storage=memory event=cpu pipeline=16 requests=2000000 out="" setup=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --storage) storage="$2"; shift 2 ;;
@@ -19,6 +22,7 @@ while [ $# -gt 0 ]; do
     --pipeline) pipeline="$2"; shift 2 ;;
     --requests) requests="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
+    --setup) setup="$2"; shift 2 ;;
     --) shift; break ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -45,6 +49,7 @@ pid=$!
 for _ in $(seq 1 150); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 bench() { redis-benchmark -p "$port" -c 50 -P "$pipeline" -q "$@" 2>/dev/null | tr '\r' '\n' | grep "per second" || true; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+[ -z "$setup" ] || eval "redis-cli -p $port $setup" >/dev/null
 bench -n 1000000 "$@" >/dev/null
 bench -n 1000000 "$@" >/dev/null
 # jcmd's option parser splits on '=', so the agent's option string is passed quoted.
@@ -52,6 +57,8 @@ jcmd "$pid" JVMTI.agent_load "$lib" "\"start,event=$event,interval=$interval\"" 
 before="$(cpu_ticks)"
 bench -n "$requests" "$@"
 after="$(cpu_ticks)"
+# A flame graph also gets its stacks as text beside it (FILE.collapsed), for scripts/lib/profile_top.py.
+case "$out" in *.html) jcmd "$pid" JVMTI.agent_load "$lib" "\"dump,file=${out%.html}.collapsed\"" >/dev/null ;; esac
 jcmd "$pid" JVMTI.agent_load "$lib" "\"stop,file=$out\"" >/dev/null
 awk -v t="$((after - before))" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
   'BEGIN { printf "server CPU: %.2f us per request (profiler included)\n", t / hz * 1e6 / n }'

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Server CPU time per request, simplekv (memory and Chronicle engines) against Debian's redis-server (no
+# persistence), one server at a time, under the same redis-benchmark run. On a 2-core machine redis-benchmark takes
+# one core, so requests per second swing with whatever else runs there (and with Redis, the client is often the
+# bottleneck: its server idles a third of the time); the server's own user + system CPU per request, read from
+# /proc/<pid>/stat around each run, is the steadier measure of what a request costs the server.
+# Usage: scripts/bench-cpu.sh [requests] [pipeline]   (defaults 2000000 16). Prints a markdown table.
+# BENCH_TESTS picks redis-benchmark's tests (default set,get,incr,mset). SIMPLEKV_LAUNCHER runs another build
+# (e.g. a worktree's scripts/simplekv-server) in place of this one. Not part of the test suite.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+requests="${1:-2000000}"
+pipeline="${2:-16}"
+tests="${BENCH_TESTS:-set,get,incr,mset}"
+launcher="${SIMPLEKV_LAUNCHER:-$root/scripts/simplekv-server}"
+
+if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
+  echo "Installing Debian's redis-server and redis-tools..." >&2
+  apt-get update -qq >&2 && apt-get install -y -qq redis-server redis-tools >&2
+fi
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+work="$(mktemp -d)"
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+hz="$(getconf CLK_TCK)"
+
+measure() { # name start-command... ; writes "TEST rps us_per_request" lines to $work/<name>
+  local name="$1"; shift
+  local port; port="$(free_port)"
+  mkdir -p "$work/$name.dir"
+  "$@" "$port" "$work/$name.dir" >"$work/$name.log" 2>&1
+  for _ in $(seq 1 150); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  pid="$(redis-cli -p "$port" info server | tr -d '\r' | sed -n 's/^process_id://p')"
+  # Warm-up: the JVM compiles the hot paths in its first seconds.
+  for _ in 1 2 3; do redis-benchmark -p "$port" -n 1000000 -c 50 -P "$pipeline" -q -t "$tests" >/dev/null 2>&1; done
+  : >"$work/$name"
+  for t in ${tests//,/ }; do
+    local before after line
+    before="$(awk '{ print $14 + $15 }' "/proc/$pid/stat")"
+    line="$(redis-benchmark -p "$port" -n "$requests" -c 50 -P "$pipeline" -q -t "$t" 2>/dev/null \
+      | tr '\r' '\n' | grep "requests per second" | tail -1)"
+    after="$(awk '{ print $14 + $15 }' "/proc/$pid/stat")"
+    echo "$line" | sed -E 's/^([A-Za-z0-9_]+)[^:]*: ([0-9.]+) requests per second.*/\1 \2/' | tr -d '\n' >>"$work/$name"
+    awk -v t="$((after - before))" -v n="$requests" -v hz="$hz" 'BEGIN { printf " %.2f\n", t / hz * 1e6 / n }' \
+      >>"$work/$name"
+  done
+  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  pid=""
+}
+simplekv() { # engine port dir
+  JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx1g}" "$launcher" --port "$2" --dir "$3" --storage "$1" &
+}
+redis() { # port dir
+  redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no --dir "$2" --daemonize yes
+}
+measure memory simplekv memory
+measure chronicle simplekv chronicle
+measure redis redis
+
+echo "| test | simplekv memory: req/s, µs CPU/req | chronicle: req/s, µs CPU/req | redis: req/s, µs CPU/req | memory ÷ redis CPU/req | chronicle ÷ redis CPU/req |"
+echo "|---|---|---|---|---|---|"
+paste -d' ' "$work/memory" "$work/chronicle" "$work/redis" | while read -r name m mc _ c cc _ r rc; do
+  awk -v n="$name" -v m="$m" -v mc="$mc" -v c="$c" -v cc="$cc" -v r="$r" -v rc="$rc" 'BEGIN {
+    printf "| %s | %.0f, %.2f | %.0f, %.2f | %.0f, %.2f | %.2f | %.2f |\n", n, m, mc, c, cc, r, rc, mc / rc, cc / rc }'
+done
+echo
+echo "redis-benchmark -n $requests -c 50 -P $pipeline; $(nproc) cores; $(redis-server --version | cut -d' ' -f1-3); $(java -version 2>&1 | head -1)"
