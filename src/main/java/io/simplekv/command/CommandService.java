@@ -419,7 +419,7 @@ public final class CommandService {
         List<byte[][]> queued = client.endMulti();
         try {
             // Redis 7 treats a watched key that has expired since WATCH as modified.
-            for (DbKey w : client.watched()) server.keyspace().db(w.db()).lookup(w.key().array());
+            for (DbKey w : client.watched()) server.keyspace().db(w.db()).lookupQuietly(w.key().array());
             if (client.watchDirty()) {
                 out.nullArray();
                 return;

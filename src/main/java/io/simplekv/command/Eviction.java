@@ -1,6 +1,7 @@
 package io.simplekv.command;
 
 import io.simplekv.config.ServerConfig;
+import io.simplekv.keyspace.AccessClock;
 import io.simplekv.keyspace.Database;
 import io.simplekv.keyspace.Keyspace;
 import io.simplekv.keyspace.Records;
@@ -14,8 +15,11 @@ import io.simplekv.pubsub.KeyspaceEvents;
  * {@code evicted}, a DEL to replicas, evicted_keys). With {@code noeviction}, or nothing left the policy may take,
  * the caller refuses commands that would grow the dataset.
  *
- * <p>Without a per-key access clock, the LRU and LFU policies cannot rank their sample: they take a sampled key at
- * random, as the random policies do; {@code volatile-ttl} takes the sampled key that expires first.
+ * <p>The LRU policies take the sampled key idle longest, the LFU ones the one least often used (by the keys' access
+ * fields, {@link io.simplekv.keyspace.AccessClock}), {@code volatile-ttl} the one that expires first, and the
+ * random ones the first sampled. Redis also keeps the best candidates of earlier samples in a pool of 16; here each
+ * eviction ranks a fresh sample. An engine that keeps no access fields (Chronicle) gets random picks under LRU and
+ * LFU.
  */
 final class Eviction {
     /** A bound on one call's work, so a command never waits long behind evictions (Redis's eviction tenacity). */
@@ -36,38 +40,50 @@ final class Eviction {
         String policy = config.get("maxmemory-policy");
         if (policy.equals("noeviction")) return false;
         int samples = Integer.parseInt(config.get("maxmemory-samples"));
+        Rank rank = policy.endsWith("-ttl") ? Rank.TTL : policy.endsWith("-lru") ? Rank.IDLE
+                : policy.endsWith("-lfu") ? Rank.RARITY : Rank.NONE;
         for (int n = 0; n < MAX_KEYS_PER_CALL && gauge.used() > max; n++) {
-            if (!evictOne(policy.startsWith("volatile-"), policy.endsWith("-ttl"), samples)) return false;
+            if (!evictOne(policy.startsWith("volatile-"), rank, samples)) return false;
         }
         return gauge.used() <= max;
     }
 
     /** Evicts one key from the next database that has a candidate; false when no database has one. */
-    private boolean evictOne(boolean volatileOnly, boolean soonestExpiry, int samples) {
+    private boolean evictOne(boolean volatileOnly, Rank rank, int samples) {
         Keyspace ks = server.keyspace();
         for (int tried = 0; tried < ks.databases(); tried++) {
             int index = nextDb;
             nextDb = (nextDb + 1) % ks.databases();
             Database db = ks.db(index);
             if ((volatileOnly ? db.volatileKeys() : db.size()) == 0) continue;
-            byte[] victim = pick(db, volatileOnly, soonestExpiry, samples);
+            byte[] victim = pick(db, volatileOnly, rank, samples);
             if (victim != null && evict(index, db, victim)) return true;
         }
         return false;
     }
 
-    private static byte[] pick(Database db, boolean volatileOnly, boolean soonestExpiry, int samples) {
+    /** How a policy ranks its sample: the key with the highest score goes (evictionPoolPopulate's "idle"). */
+    enum Rank { NONE, IDLE, RARITY, TTL }
+
+    byte[] pick(Database db, boolean volatileOnly, Rank rank, int samples) {
+        AccessClock access = server.keyspace().access();
         byte[] best = null;
-        long bestExpiry = Long.MAX_VALUE;
+        long bestScore = Long.MIN_VALUE;
         for (int s = 0; s < samples; s++) {
             byte[] key = volatileOnly ? db.randomVolatileKey() : db.randomKey();
             if (key == null) break;
-            if (!soonestExpiry) return key;
-            byte[] rec = db.peek(key);
-            long at = rec == null ? Long.MAX_VALUE : Records.expireAt(rec);
-            if (best == null || at < bestExpiry) {
+            if (rank == Rank.NONE) return key;
+            long score = switch (rank) {
+                case IDLE -> access.idleSeconds(db.access(key));
+                case RARITY -> 255 - access.frequency(db.access(key));
+                default -> {
+                    byte[] rec = db.peek(key);
+                    yield rec == null ? Long.MIN_VALUE : -Records.expireAt(rec);
+                }
+            };
+            if (best == null || score > bestScore) {
                 best = key;
-                bestExpiry = at;
+                bestScore = score;
             }
         }
         return best;
@@ -75,7 +91,7 @@ final class Eviction {
 
     private boolean evict(int index, Database db, byte[] key) {
         try (UnitOfWork unit = server.keyspace().unit().key(key).open()) {
-            byte[] rec = db.lookup(key);
+            byte[] rec = db.lookupQuietly(key);
             if (rec == null) return true; // expired meanwhile: memory was freed all the same
             long bytes = db.memoryUsage(key, rec, 5);
             db.delete(key);

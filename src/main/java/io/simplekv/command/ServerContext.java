@@ -63,7 +63,9 @@ public final class ServerContext {
     public ServerContext(ServerConfig config, StorageEngine engine, ServerControl control, CommandTable commands) {
         this.config = new LiveConfig(config);
         this.control = control;
-        this.keyspace = new Keyspace(engine, config.databases, stats);
+        this.keyspace = new Keyspace(engine, config.databases, stats, new io.simplekv.keyspace.AccessClock(
+                () -> config().lfu, () -> config().lfuLogFactor, () -> config().lfuDecayTime,
+                System::currentTimeMillis));
         this.events = new KeyspaceEvents(pubsub, this.config::get);
         this.expirer = new ActiveExpirer(keyspace, 25);
         this.persistence = new Persistence(keyspace, this.config::get);

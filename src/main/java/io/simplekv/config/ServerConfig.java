@@ -32,6 +32,10 @@ public final class ServerConfig {
     public final long timeoutSeconds;
     /** Bytes, 0 for no limit: read on every command, so parsed once here. */
     public final long maxmemory;
+    /** Whether maxmemory-policy is an LFU one, and lfu-log-factor / lfu-decay-time: read on every key access. */
+    public final boolean lfu;
+    public final int lfuLogFactor;
+    public final int lfuDecayTime;
     /** min-replicas-to-write, 0 when min-replicas-max-lag is 0 (either turns the check off): read on every command. */
     public final long minReplicasToWrite;
     public final long protoMaxBulkLen;
@@ -74,6 +78,9 @@ public final class ServerConfig {
         maxclients = (int) Math.min(Integer.MAX_VALUE, Long.parseLong(values.get("maxclients")));
         timeoutSeconds = Long.parseLong(values.get("timeout"));
         maxmemory = Long.parseLong(values.get("maxmemory"));
+        lfu = values.get("maxmemory-policy").endsWith("-lfu");
+        lfuLogFactor = Integer.parseInt(values.get("lfu-log-factor"));
+        lfuDecayTime = Integer.parseInt(values.get("lfu-decay-time"));
         minReplicasToWrite = Long.parseLong(values.get("min-replicas-max-lag")) > 0
                 ? Long.parseLong(values.get("min-replicas-to-write")) : 0;
         // Netty's decoder stops at 512 MB, so a larger proto-max-bulk-len is accepted but capped.

@@ -48,7 +48,27 @@ public final class Database {
 
     /** The live record for a key, or null; an expired record is deleted on the way, as Redis does. */
     public byte[] lookup(byte[] key) {
-        byte[] rec = data.get(key);
+        return live(key, data.getTouching(key));
+    }
+
+    /**
+     * Like {@link #lookup}, but not counted as an access of the key (Redis's LOOKUP_NOTOUCH: EXISTS, TYPE, the TTL
+     * family, OBJECT, and the server's own reads such as eviction's).
+     */
+    public byte[] lookupQuietly(byte[] key) {
+        return live(key, data.get(key));
+    }
+
+    /** The key's access field ({@link AccessClock}), or -1 where the engine keeps none. */
+    public int access(byte[] key) {
+        return data.access(key);
+    }
+
+    public void access(byte[] key, int bits) {
+        data.access(key, bits);
+    }
+
+    private byte[] live(byte[] key, byte[] rec) {
         if (rec == null) return null;
         long at = Records.expireAt(rec);
         if (at != Records.NO_EXPIRY && clock.now() > at) {
@@ -65,7 +85,15 @@ public final class Database {
 
     /** Like {@link #lookup} and counts a keyspace hit or miss, for read commands. */
     public byte[] read(byte[] key) {
-        byte[] rec = lookup(key);
+        return counted(lookup(key));
+    }
+
+    /** Like {@link #read}, without counting as an access of the key ({@link #lookupQuietly}). */
+    public byte[] readQuietly(byte[] key) {
+        return counted(lookupQuietly(key));
+    }
+
+    private byte[] counted(byte[] rec) {
         (rec == null ? stats.keyspaceMisses : stats.keyspaceHits).increment();
         return rec;
     }
@@ -305,7 +333,7 @@ public final class Database {
             byte[] k = data.randomKey();
             if (k == null) return null;
             // An expired key met on the way is deleted, as Redis's dbRandomKey does (RANDOMKEY holds every shard).
-            if (lookup(k) != null) return k;
+            if (lookupQuietly(k) != null) return k;
         }
         return null;
     }

@@ -14,15 +14,27 @@ public final class Keyspace implements AutoCloseable {
     private volatile KeyEvents events = KeyEvents.NONE;
     private final ExpiryClock clock = new ExpiryClock();
 
+    private final AccessClock access;
+
     public Keyspace(StorageEngine engine, int databases, ServerStats stats) {
+        this(engine, databases, stats, AccessClock.lru());
+    }
+
+    public Keyspace(StorageEngine engine, int databases, ServerStats stats, AccessClock access) {
         this.engine = engine;
+        this.access = access;
         this.meta = engine.open("meta");
         this.space = new PageSpace(meta, stats.lazyfreedObjects);
         this.dbs = new Database[databases];
         for (int i = 0; i < databases; i++) {
-            dbs[i] = new Database(i, engine.open(dataTable(i)), engine.open(expiresTable(i)),
+            dbs[i] = new Database(i, engine.open(dataTable(i), access), engine.open(expiresTable(i)),
                     engine.open(pagesTable(i)), space, stats, clock);
         }
+    }
+
+    /** What the keys' access fields mean (OBJECT IDLETIME and FREQ, eviction's ranking). */
+    public AccessClock access() {
+        return access;
     }
 
     /** The table of server-wide records beside the databases (FUNCTION libraries, page-space bookkeeping). */

@@ -325,6 +325,7 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
                         context.config().latencyMonitorThreshold);
             });
         }
+        Chore.run("access clock", () -> context.keyspace().access().tick());
         Chore.run("lazy free", () -> context.keyspace().space().reclaim(System.currentTimeMillis()));
         Chore.run("client timeout", this::closeIdleClients);
         Chore.run("tracking", () -> {

@@ -14,8 +14,13 @@ public final class MemoryEngine implements StorageEngine {
     }
 
     @Override
+    public Storage open(String table, AccessStamp stamp) {
+        return new MemoryStorage(stamp);
+    }
+
+    @Override
     public Storage recreate(String table, Storage old) {
         // Dropping the old table lets the GC free it off the command path, like Redis's lazy FLUSHDB.
-        return open(table);
+        return old instanceof MemoryStorage m ? new MemoryStorage(m.stamp()) : open(table);
     }
 }

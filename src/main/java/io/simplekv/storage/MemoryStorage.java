@@ -12,8 +12,20 @@ import java.util.function.Consumer;
  */
 public final class MemoryStorage extends SegmentedTable<MemoryStorage.Segment> {
 
+    private final AccessStamp stamp;
+
     public MemoryStorage() {
+        this(AccessStamp.NONE);
+    }
+
+    /** A table whose entries keep Redis's per-key access field (a database's records). */
+    public MemoryStorage(AccessStamp stamp) {
         super(Segment[]::new, Segment::new);
+        this.stamp = stamp;
+    }
+
+    AccessStamp stamp() {
+        return stamp;
     }
 
     @Override
@@ -27,12 +39,44 @@ public final class MemoryStorage extends SegmentedTable<MemoryStorage.Segment> {
     }
 
     @Override
+    public byte[] getTouching(byte[] key) {
+        long h = ByteHash.hash(key);
+        Segment s = segmentFor(h);
+        synchronized (s) {
+            Entry e = s.find(key, (int) (h >>> SEGMENT_BITS));
+            if (e == null) return null;
+            e.access = stamp.touched(e.access);
+            return e.value;
+        }
+    }
+
+    @Override
+    public int access(byte[] key) {
+        long h = ByteHash.hash(key);
+        Segment s = segmentFor(h);
+        synchronized (s) {
+            Entry e = s.find(key, (int) (h >>> SEGMENT_BITS));
+            return e == null || stamp == AccessStamp.NONE ? AccessStamp.UNTRACKED : e.access;
+        }
+    }
+
+    @Override
+    public void access(byte[] key, int bits) {
+        long h = ByteHash.hash(key);
+        Segment s = segmentFor(h);
+        synchronized (s) {
+            Entry e = s.find(key, (int) (h >>> SEGMENT_BITS));
+            if (e != null) e.access = bits;
+        }
+    }
+
+    @Override
     public void put(byte[] key, byte[] value) {
         long h = ByteHash.hash(key);
         Segment s = segmentFor(h);
         boolean added;
         synchronized (s) {
-            added = s.put(key, value, (int) (h >>> SEGMENT_BITS));
+            added = s.put(key, value, (int) (h >>> SEGMENT_BITS), stamp);
         }
         if (added) size.increment();
     }
@@ -78,12 +122,15 @@ public final class MemoryStorage extends SegmentedTable<MemoryStorage.Segment> {
         final int hash;
         byte[] value;
         Entry next;
+        /** Redis's robj.lru ({@link AccessStamp}); it fits the padding of the object, so costs no memory. */
+        int access;
 
-        Entry(byte[] key, int hash, byte[] value, Entry next) {
+        Entry(byte[] key, int hash, byte[] value, Entry next, int access) {
             this.key = key;
             this.hash = hash;
             this.value = value;
             this.next = next;
+            this.access = access;
         }
     }
 
@@ -98,14 +145,15 @@ public final class MemoryStorage extends SegmentedTable<MemoryStorage.Segment> {
             return null;
         }
 
-        boolean put(byte[] key, byte[] value, int hash) {
+        boolean put(byte[] key, byte[] value, int hash, AccessStamp stamp) {
             Entry e = find(key, hash);
             if (e != null) {
                 e.value = value;
+                e.access = stamp.overwritten(e.access);
                 return false;
             }
             int i = hash & (table.length - 1);
-            table[i] = new Entry(key, hash, value, table[i]);
+            table[i] = new Entry(key, hash, value, table[i], stamp.created());
             if (++count > table.length) resize(table.length << 1);
             return true;
         }

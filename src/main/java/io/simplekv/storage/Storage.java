@@ -11,6 +11,22 @@ public interface Storage extends AutoCloseable {
 
     byte[] get(byte[] key);
 
+    /**
+     * {@link #get}, counted as an access: an engine that keeps the key's {@link AccessStamp} field updates it in the
+     * same lookup. The rest just read.
+     */
+    default byte[] getTouching(byte[] key) {
+        return get(key);
+    }
+
+    /** The key's access field, or {@link AccessStamp#UNTRACKED} when absent or when the engine keeps none. */
+    default int access(byte[] key) {
+        return AccessStamp.UNTRACKED;
+    }
+
+    /** Sets the key's access field (RESTORE's IDLETIME and FREQ), where the engine keeps one. */
+    default void access(byte[] key, int bits) {}
+
     void put(byte[] key, byte[] value);
 
     /**

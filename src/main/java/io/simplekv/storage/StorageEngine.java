@@ -15,6 +15,14 @@ public interface StorageEngine extends AutoCloseable {
     /** Opens (or creates) the named table, e.g. "db0" or "db0.expires". */
     Storage open(String table);
 
+    /**
+     * Opens a database's records table, whose keys carry Redis's access field where the engine can keep it beside
+     * them at no cost (the memory engine does; Chronicle would have to write on every read, so it keeps none).
+     */
+    default Storage open(String table, AccessStamp stamp) {
+        return open(table);
+    }
+
     /** A fresh empty table that replaces {@code table}'s contents, used by FLUSHDB to drop data in O(1). */
     default Storage recreate(String table, Storage old) {
         old.clear();

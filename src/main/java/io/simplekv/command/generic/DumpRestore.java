@@ -73,6 +73,8 @@ public final class DumpRestore {
     /** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]. */
     static void restore(Session c, byte[][] a, ReplySink out) {
         boolean replace = false, absttl = false, idle = false, freq = false;
+        long idleSeconds = -1;
+        int frequency = -1;
         for (int j = 4; j < a.length; j++) {
             boolean more = j + 1 < a.length;
             if (Args.is(a[j], "REPLACE")) {
@@ -80,12 +82,13 @@ public final class DumpRestore {
             } else if (Args.is(a[j], "ABSTTL")) {
                 absttl = true;
             } else if (Args.is(a[j], "IDLETIME") && more && !freq) {
-                // Idle time and frequency feed eviction, which this server does not do yet: checked, then unused.
-                if (Args.toLong(a[++j]) < 0) throw RedisError.err("Invalid IDLETIME value, must be >= 0");
+                idleSeconds = Args.toLong(a[++j]);
+                if (idleSeconds < 0) throw RedisError.err("Invalid IDLETIME value, must be >= 0");
                 idle = true;
             } else if (Args.is(a[j], "FREQ") && more && !idle) {
                 long f = Args.toLong(a[++j]);
                 if (f < 0 || f > 255) throw RedisError.err("Invalid FREQ value, must be >= 0 and <= 255");
+                frequency = (int) f;
                 freq = true;
             } else {
                 throw RedisError.SYNTAX;
@@ -93,7 +96,7 @@ public final class DumpRestore {
         }
         Database db = c.db();
         byte[] key = a[1];
-        if (!replace && db.lookup(key) != null) throw new RedisError("BUSYKEY Target key name already exists.");
+        if (!replace && db.lookupQuietly(key) != null) throw new RedisError("BUSYKEY Target key name already exists.");
         long ttl = Args.toLong(a[2]);
         if (ttl < 0) throw RedisError.err("Invalid TTL value, must be >= 0");
         RdbValue value;
@@ -111,7 +114,12 @@ public final class DumpRestore {
             return;
         }
         store(db, c.server().config(), key, value);
-        if (ttl != 0) db.put(key, Records.withExpiry(db.lookup(key), ttl));
+        if (ttl != 0) db.put(key, Records.withExpiry(db.lookupQuietly(key), ttl));
+        // objectSetLRUOrLFU: the idle time counts under an LRU policy, the frequency under an LFU one.
+        int bits = db.access(key);
+        if (bits != io.simplekv.storage.AccessStamp.UNTRACKED) {
+            db.access(key, c.server().keyspace().access().restored(idleSeconds, frequency, bits));
+        }
         // A relative TTL goes to replicas as the absolute time it became here (Redis's restoreCommand).
         if (ttl != 0 && !absttl && c.propagating()) {
             byte[][] argv = java.util.Arrays.copyOf(a, a.length + 1);

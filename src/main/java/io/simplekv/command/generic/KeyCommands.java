@@ -8,6 +8,7 @@ import io.simplekv.command.Notify;
 import io.simplekv.command.ScanOptions;
 import io.simplekv.command.Session;
 import io.simplekv.replication.Argv;
+import io.simplekv.keyspace.AccessClock;
 import io.simplekv.keyspace.Database;
 import io.simplekv.keyspace.FieldTable;
 import io.simplekv.keyspace.KeyType;
@@ -32,7 +33,7 @@ public final class KeyCommands {
         t.add(command("del", KeyCommands::del));
         t.add(command("unlink", KeyCommands::del));
         t.add(command("exists", KeyCommands::exists));
-        t.add(command("touch", KeyCommands::exists));
+        t.add(command("touch", KeyCommands::touch));
         t.add(command("type", KeyCommands::type));
         t.add(command("expire", (c, a, o) -> expire(c, a, o, Expiry.Unit.SECONDS, true, "expire")));
         t.add(command("pexpire", (c, a, o) -> expire(c, a, o, Expiry.Unit.MILLISECONDS, true, "pexpire")));
@@ -56,7 +57,7 @@ public final class KeyCommands {
         t.add(command("object", null)
                 .sub(command("encoding", KeyCommands::objectEncoding))
                 .sub(command("refcount", KeyCommands::objectRefcount))
-                .sub(command("idletime", (c, a, o) -> objectNumber(c, a, o, 0)))
+                .sub(command("idletime", KeyCommands::objectIdletime))
                 .sub(command("freq", KeyCommands::objectFreq))
                 .sub(command("help", (c, a, o) -> Help.reply(o, "OBJECT",
                         "ENCODING <key>", "    Return the kind of internal representation used in order to store the value",
@@ -84,12 +85,20 @@ public final class KeyCommands {
     static void exists(Session c, byte[][] a, ReplySink out) {
         Database db = c.db();
         long n = 0;
+        for (int i = 1; i < a.length; i++) if (db.readQuietly(a[i]) != null) n++;
+        out.integer(n);
+    }
+
+    /** TOUCH: EXISTS, but each key found counts as accessed (Redis's touchCommand reads with lookupKeyRead). */
+    static void touch(Session c, byte[][] a, ReplySink out) {
+        Database db = c.db();
+        long n = 0;
         for (int i = 1; i < a.length; i++) if (db.read(a[i]) != null) n++;
         out.integer(n);
     }
 
     static void type(Session c, byte[][] a, ReplySink out) {
-        byte[] rec = c.db().lookup(a[1]);
+        byte[] rec = c.db().lookupQuietly(a[1]);
         out.simple(rec == null ? "none" : Records.type(rec).typeName);
     }
 
@@ -131,7 +140,7 @@ public final class KeyCommands {
     }
 
     static void ttl(Session c, byte[][] a, ReplySink out, boolean millis, boolean absolute) {
-        byte[] rec = c.db().read(a[1]);
+        byte[] rec = c.db().readQuietly(a[1]);
         if (rec == null) {
             out.integer(-2);
             return;
@@ -189,7 +198,7 @@ public final class KeyCommands {
         List<byte[]> found = new ArrayList<>();
         long next = db.scan(cursor, o.count(), k -> {
             if (none || (o.pattern() != null && !Glob.matches(o.pattern(), k))) return;
-            byte[] rec = db.lookup(k);
+            byte[] rec = db.lookupQuietly(k);
             if (rec != null && (want == null || Records.type(rec) == want)) found.add(k);
         });
         ScanOptions.reply(out, next, found);
@@ -213,8 +222,11 @@ public final class KeyCommands {
             out.integer(0);
             return;
         }
+        int access = db.access(a[1]);
         db.delete(a[2]);
         db.put(a[2], rec);
+        // The same object moves in Redis, its access field with it (an LFU counter survives a RENAME).
+        if (access != io.simplekv.storage.AccessStamp.UNTRACKED) db.access(a[2], access);
         db.detach(a[1]);
         Notify.generic(c, "rename_from", a[1]);
         Notify.generic(c, "rename_to", a[2]);
@@ -277,7 +289,7 @@ public final class KeyCommands {
     }
 
     static void objectEncoding(Session c, byte[][] a, ReplySink out) {
-        byte[] rec = c.db().lookup(a[2]);
+        byte[] rec = c.db().lookupQuietly(a[2]);
         if (rec == null) {
             out.nullBulk();
             return;
@@ -299,7 +311,7 @@ public final class KeyCommands {
 
     /** Redis keeps one shared object for each integer 0..9999 and reports its refcount as INT_MAX. */
     static void objectRefcount(Session c, byte[][] a, ReplySink out) {
-        byte[] rec = c.db().lookup(a[2]);
+        byte[] rec = c.db().lookupQuietly(a[2]);
         if (rec == null) {
             out.nullBulk();
             return;
@@ -313,17 +325,33 @@ public final class KeyCommands {
         out.integer(shared ? Integer.MAX_VALUE : 1);
     }
 
-    static void objectNumber(Session c, byte[][] a, ReplySink out, long value) {
-        if (c.db().lookup(a[2]) == null) out.nullBulk();
-        else out.integer(value);
-    }
-
-    static void objectFreq(Session c, byte[][] a, ReplySink out) {
-        if (c.db().lookup(a[2]) == null) {
+    /** OBJECT IDLETIME: seconds since the key was last accessed, kept only under an LRU (or no) policy, as in Redis. */
+    static void objectIdletime(Session c, byte[][] a, ReplySink out) {
+        Database db = c.db();
+        if (db.lookupQuietly(a[2]) == null) {
             out.nullBulk();
             return;
         }
-        throw RedisError.err("An LFU maxmemory policy is not selected, access frequency not tracked. "
-                + "Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+        AccessClock access = c.server().keyspace().access();
+        if (access.lfu()) {
+            throw RedisError.err("An LRU maxmemory policy is not selected, access time not tracked. "
+                    + "Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+        }
+        out.integer(access.idleSeconds(db.access(a[2])));
+    }
+
+    /** OBJECT FREQ: the key's logarithmic access counter, kept only under an LFU policy. */
+    static void objectFreq(Session c, byte[][] a, ReplySink out) {
+        Database db = c.db();
+        if (db.lookupQuietly(a[2]) == null) {
+            out.nullBulk();
+            return;
+        }
+        AccessClock access = c.server().keyspace().access();
+        if (!access.lfu()) {
+            throw RedisError.err("An LFU maxmemory policy is not selected, access frequency not tracked. "
+                    + "Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+        }
+        out.integer(access.frequency(db.access(a[2])));
     }
 }
