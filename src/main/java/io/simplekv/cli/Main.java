@@ -121,6 +121,7 @@ public final class Main implements Callable<Integer> {
         SimpleKvServer server;
         try {
             server = new SimpleKvServer(config, engine);
+            server.context().configFile(configFile);
         } catch (ConfigFileParser.BadConfigFile e) {
             System.err.println(e.getMessage());
             engine.close();

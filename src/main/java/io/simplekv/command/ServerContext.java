@@ -50,6 +50,8 @@ public final class ServerContext {
     private final BlockedKeys blocking;
     private final Persistence persistence;
     private final ServerControl control;
+    /** The config file the server started from (absolute), for CONFIG REWRITE; null when there is none. */
+    private volatile java.nio.file.Path configFile;
     private final CommandTable commands;
     private final Scripts scripts;
     private final CommandService service;
@@ -97,6 +99,8 @@ public final class ServerContext {
     }
 
     public ServerConfig config() { return config.get(); }
+    public java.nio.file.Path configFile() { return configFile; }
+    public void configFile(java.nio.file.Path file) { this.configFile = file == null ? null : file.toAbsolutePath(); }
     public LiveConfig liveConfig() { return config; }
     public Keyspace keyspace() { return keyspace; }
     public ClientRegistry clients() { return clients; }

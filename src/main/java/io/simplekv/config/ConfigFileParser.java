@@ -24,10 +24,14 @@ public final class ConfigFileParser {
     }
 
     public static ServerConfig apply(ServerConfig base, Path file) {
-        return apply(base, file, 0);
+        return apply(base, file, 0, new boolean[1]);
     }
 
-    private static ServerConfig apply(ServerConfig config, Path file, int depth) {
+    /**
+     * {@code saveSeen}: whether a save line was read already. As Redis's setConfigSaveOption while reading a
+     * config file, the first save line replaces the default save points and each further one adds its own.
+     */
+    private static ServerConfig apply(ServerConfig config, Path file, int depth, boolean[] saveSeen) {
         if (depth > 10) throw new BadConfigFile("FATAL CONFIG FILE ERROR: " + file + ": include nested too deeply");
         List<String> lines;
         try {
@@ -49,11 +53,18 @@ public final class ConfigFileParser {
                 if (args.size() != 1) throw new BadConfigFile("FATAL CONFIG FILE ERROR: " + where + ": wrong number of arguments");
                 Path inc = Path.of(args.get(0));
                 if (!inc.isAbsolute() && file.getParent() != null && !Files.exists(inc)) inc = file.getParent().resolve(inc);
-                config = apply(config, inc, depth + 1);
+                config = apply(config, inc, depth + 1, saveSeen);
                 continue;
             }
             try {
-                config = name.equals("user") ? config.withUser(latin1(raw.subList(1, raw.size()))) : config.with(name, args);
+                if (name.equals("user")) {
+                    config = config.withUser(latin1(raw.subList(1, raw.size())));
+                } else if (name.equals("save") && saveSeen[0]) {
+                    config = config.withMoreSavePoints(args);
+                } else {
+                    config = config.with(name, args);
+                    if (name.equals("save")) saveSeen[0] = true;
+                }
             } catch (ConfigException e) {
                 throw new BadConfigFile("FATAL CONFIG FILE ERROR: " + where + ": " + e.getMessage());
             }

@@ -140,6 +140,15 @@ public final class ServerConfig {
         return !requirepass.isEmpty();
     }
 
+    /** A further save line of a config file: its points add to those already read ({@code save ""} clears them). */
+    public ServerConfig withMoreSavePoints(List<String> args) {
+        ServerConfig next = with("save", args);
+        String added = next.get("save").trim();
+        String before = values.get("save").trim();
+        if (added.isEmpty() || before.isEmpty()) return next;
+        return with("save", List.of((before + " " + added).split("\\s+")));
+    }
+
     /** A snapshot with one directive changed; throws {@link ConfigException} for unknown names or bad values. */
     public ServerConfig with(String name, List<String> args) {
         Directive d = Directives.find(name);

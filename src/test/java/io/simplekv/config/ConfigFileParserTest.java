@@ -63,6 +63,14 @@ class ConfigFileParserTest {
     }
 
     @Test
+    void saveLinesAddUpTheFirstReplacingTheDefaultsAndAnEmptyOneClearing() throws IOException {
+        assertEquals("900 1 300 10 60 10000", parse(write("s.conf", "save 900 1\nsave 300 10\nsave 60 10000\n")).get("save"));
+        assertEquals("60 5", parse(write("t.conf", "save 900 1\nsave \"\"\nsave 60 5\n")).get("save"));
+        assertEquals("", parse(write("u.conf", "save 900 1\nsave \"\"\n")).get("save"));
+        assertEquals("3600 1 300 100 60 10000", parse(write("v.conf", "port 7000\n")).get("save"), "no save line: defaults");
+    }
+
+    @Test
     void directiveNamesAreCaseInsensitiveAndLaterLinesWin() throws IOException {
         ServerConfig c = parse(write("a.conf", "MAXCLIENTS 5\nmaxclients 6\nHz 20\n"));
         assertEquals(6, c.maxclients);

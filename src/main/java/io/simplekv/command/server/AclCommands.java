@@ -160,6 +160,13 @@ public final class AclCommands {
         }
     }
 
+    /** Every user as ACL LIST shows it, "user name rules...": also CONFIG REWRITE's user lines. */
+    static List<String> userLines(Session c) {
+        List<String> out = new ArrayList<>();
+        for (User u : c.server().acl().all()) out.add("user " + u.name() + " " + u.rules().describe(commands(c)));
+        return out;
+    }
+
     static void list(Session c, byte[][] a, ReplySink out, boolean namesOnly) {
         List<User> users = new ArrayList<>(c.server().acl().all());
         out.array(users.size());

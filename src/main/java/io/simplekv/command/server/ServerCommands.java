@@ -8,6 +8,7 @@ import io.simplekv.command.Help;
 import io.simplekv.command.Session;
 import io.simplekv.command.generic.KeyCommands;
 import io.simplekv.config.ConfigException;
+import io.simplekv.config.ConfigRewrite;
 import io.simplekv.config.Directive;
 import io.simplekv.config.Directives;
 import io.simplekv.keyspace.Records;
@@ -27,6 +28,8 @@ import static io.simplekv.command.CommandSpec.command;
 
 /** INFO, CONFIG, TIME, SHUTDOWN, SAVE, BGSAVE, LASTSAVE and the DEBUG subcommands Redis's own test suite relies on. */
 public final class ServerCommands {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ServerCommands.class);
+
     private ServerCommands() {}
 
     public static void register(CommandTable.Builder t) {
@@ -46,9 +49,7 @@ public final class ServerCommands {
                 .sub(command("get", ServerCommands::configGet))
                 .sub(command("set", ServerCommands::configSet))
                 .sub(command("resetstat", ServerCommands::resetStat))
-                .sub(command("rewrite", (c, a, o) -> {
-                    throw RedisError.err("The server is running without a config file");
-                }))
+                .sub(command("rewrite", ServerCommands::configRewrite))
                 .sub(command("help", (c, a, o) -> Help.reply(o, "CONFIG",
                         "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
                         "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
@@ -178,6 +179,21 @@ public final class ServerCommands {
         }
         // Like Redis, a successful SHUTDOWN sends no reply: the client sees the connection close.
         c.server().requestShutdown();
+    }
+
+    /** CONFIG REWRITE: the file the server started from, rewritten as Redis does ({@link ConfigRewrite}). */
+    static void configRewrite(Session c, byte[][] a, ReplySink out) {
+        java.nio.file.Path file = c.server().configFile();
+        if (file == null) throw RedisError.err("The server is running without a config file");
+        try {
+            ConfigRewrite.rewriteFile(file, c.server().config(), AclCommands.userLines(c));
+        } catch (java.io.IOException | RuntimeException e) {
+            String reason = e instanceof java.nio.file.AccessDeniedException ? "Permission denied" : String.valueOf(e.getMessage());
+            log.warn("CONFIG REWRITE failed: {}", reason);
+            throw RedisError.err("Rewriting config file: " + reason);
+        }
+        log.info("CONFIG REWRITE executed with success.");
+        out.ok();
     }
 
     static void configGet(Session c, byte[][] a, ReplySink out) {
