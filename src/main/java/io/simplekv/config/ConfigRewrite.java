@@ -62,7 +62,10 @@ public final class ConfigRewrite {
      * over it, so a crash leaves the old file or the new one, never half of one.
      */
     public static void rewriteFile(Path file, ServerConfig config, List<String> userLines) throws IOException {
-        List<String> old = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+        // Split as Redis's sdssplitlen does: a file ending in a newline has an empty last line, which keeps a
+        // blank line before what gets appended.
+        String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        List<String> old = text.isEmpty() ? List.of() : List.of(text.split("\n", -1));
         byte[] content = rewrite(old, config, userLines).getBytes(StandardCharsets.UTF_8);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -73,8 +73,13 @@ class ConfigRewriteTest {
                     : config.get(name);
             assertEquals(expected, reread.get(name), name);
         }
+        assertTrue(first.contains("\nsave 3600 1\n\n" + ConfigRewrite.SIGNATURE + "\n"),
+                "the file's final newline leaves a blank line before the signature, as in Redis: " + first);
         ConfigRewrite.rewriteFile(file, reread, DEFAULT_USER);
-        assertEquals(first, Files.readString(file), "a second rewrite changes nothing");
+        String second = Files.readString(file);
+        assertEquals(first + "\n", second, "as Redis, a second rewrite adds one blank line at the end");
+        ConfigRewrite.rewriteFile(file, ConfigFileParser.apply(ServerConfig.defaults(), file), DEFAULT_USER);
+        assertEquals(second, Files.readString(file), "and from then on the file stays as it is");
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file is left behind");
         }
