@@ -233,6 +233,25 @@ public final class Functions {
         return b.array();
     }
 
+    /** The libraries' code in what {@link #serialize} wrote (readable on any thread, without Lua). */
+    public static List<byte[]> storedCodes(byte[] stored) {
+        List<byte[]> codes = new ArrayList<>();
+        if (stored == null) return codes;
+        ByteBuffer b = ByteBuffer.wrap(stored);
+        int n = b.getInt();
+        for (int i = 0; i < n; i++) {
+            byte[] code = new byte[b.getInt()];
+            b.get(code);
+            codes.add(code);
+        }
+        return codes;
+    }
+
+    /** The library name a code's shebang line declares; {@link Refused} when it declares none. */
+    public static String libraryName(byte[] code) {
+        return Metadata.parse(code).name();
+    }
+
     /** Loads what {@link #serialize} wrote; returns the reasons of libraries that failed to load. */
     public List<String> deserialize(byte[] stored) {
         List<String> failures = new ArrayList<>();

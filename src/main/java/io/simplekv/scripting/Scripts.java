@@ -318,6 +318,42 @@ public final class Scripts implements AutoCloseable {
         submit(() -> functions.deserialize(stored).forEach(onFailure));
     }
 
+    /**
+     * The libraries of a loaded RDB file, on the script thread: after dropping every library when {@code flushFirst}
+     * (a reload that emptied the dataset), each replaces any of its name; then {@code afterwards} runs (storing
+     * them with the data). A library that fails to compile is reported to {@code onFailure} and skipped.
+     *
+     * <p>The caller waits for it (so FUNCTION STATS and INFO, which read off the script thread, see the libraries
+     * once the load has answered), but at most {@link #LOAD_WAIT_SECONDS}: a caller holding every shard must not
+     * wait forever on a script thread that a racing script has blocked on those shards.
+     */
+    public void loadLibraries(List<byte[]> codes, boolean flushFirst, java.util.function.Consumer<String> onFailure,
+                              Runnable afterwards) {
+        java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
+            if (flushFirst) functions.flush();
+            for (byte[] code : codes) {
+                try {
+                    functions.load(code, true);
+                } catch (Functions.Refused e) {
+                    onFailure.accept(e.getMessage());
+                }
+            }
+            afterwards.run();
+        }, null);
+        submit(task);
+        try {
+            task.get(LOAD_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            onFailure.accept("the script thread is busy; the libraries load when it is free");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            onFailure.accept(String.valueOf(e.getCause()));
+        }
+    }
+
+    private static final int LOAD_WAIT_SECONDS = 5;
+
     /** The FUNCTION libraries (changed on the script thread only). */
     public Functions functions() {
         return functions;

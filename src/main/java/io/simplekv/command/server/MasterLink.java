@@ -132,7 +132,7 @@ public final class MasterLink {
         try (UnitOfWork unit = server.keyspace().unit().everything().open()) {
             unit.flush();
             server.keyspace().flushAll();
-            RdbSnapshot.load(server, rdb, false, "the master's RDB");
+            RdbSnapshot.load(server, rdb, false, true, "the master's RDB");
         }
     }
 

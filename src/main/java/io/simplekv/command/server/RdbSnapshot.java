@@ -8,6 +8,7 @@ import io.simplekv.keyspace.Keyspace;
 import io.simplekv.keyspace.Records;
 import io.simplekv.rdb.RdbFile;
 import io.simplekv.rdb.RdbValue;
+import io.simplekv.scripting.Functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The keyspace as a Redis RDB file ({@code dir}/{@code dbfilename}): written by SAVE and BGSAVE on the memory
@@ -68,6 +72,9 @@ public final class RdbSnapshot {
         w.aux("ctime", Long.toString(System.currentTimeMillis() / 1000));
         w.aux("used-mem", Long.toString(Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()));
         w.aux("aof-base", "0");
+        // The FUNCTION libraries come before the data, as rdbSaveFunctions writes them; the copy stored with the
+        // data is read, since the live one belongs to the script thread.
+        for (byte[] code : Functions.storedCodes(ks.meta().get(Functions.STORAGE_KEY))) w.function(code);
         for (int j = 0; j < ks.databases(); j++) {
             Database db = ks.db(j);
             if (db.size() == 0) continue;
@@ -97,28 +104,36 @@ public final class RdbSnapshot {
 
     /** Loads the file into the (empty) keyspace; returns the keys loaded, or -1 when there is no file. */
     public static long load(ServerContext server) throws IOException {
-        return load(server, false);
+        return load(server, false, true);
     }
 
     /**
-     * Loads the file; with {@code merge} (DEBUG RELOAD ... MERGE) a key the file holds replaces the one already
-     * there, else a key already there fails the load as a duplicate, as Redis's rdbLoad.
+     * Loads the file; with {@code merge} (DEBUG RELOAD ... MERGE) a key or library the file holds replaces the one
+     * already there, else one already there fails the load as a duplicate, as Redis's rdbLoad.
+     * {@code flushFunctions}: the dataset was emptied for this load, and the libraries go with it (emptyData).
      */
-    public static long load(ServerContext server, boolean merge) throws IOException {
+    public static long load(ServerContext server, boolean merge, boolean flushFunctions) throws IOException {
         Path file = file(server.config());
         if (!Files.exists(file)) return -1;
         if (Files.size(file) > MAX_LOAD_BYTES) throw new IOException("RDB file over 2 GB: not supported yet");
-        return load(server, Files.readAllBytes(file), merge, file.toString());
+        return load(server, Files.readAllBytes(file), merge, flushFunctions, file.toString());
     }
 
     /**
      * Loads an RDB held in memory (a master's snapshot, or a file read whole); {@code source} names it in the log.
      * The caller holds every shard.
      */
-    public static long load(ServerContext server, byte[] bytes, boolean merge, String source) {
+    public static long load(ServerContext server, byte[] bytes, boolean merge, boolean flushFunctions, String source) {
         Keyspace ks = server.keyspace();
-        long[] loaded = {0, 0};
+        long[] loaded = {0};
         long now = Database.now();
+        Set<String> libraries = new HashSet<>();
+        if (!flushFunctions) {
+            for (byte[] code : Functions.storedCodes(ks.meta().get(Functions.STORAGE_KEY))) {
+                libraries.add(Functions.libraryName(code).toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        List<byte[]> codes = new ArrayList<>();
         RdbFile.read(bytes, new RdbFile.Visitor() {
             Database db = ks.db(0);
 
@@ -143,11 +158,24 @@ public final class RdbSnapshot {
 
             @Override
             public void function(byte[] libraryCode) {
-                loaded[1]++;
+                // Checked here, in file order: the libraries precede the keys, so a duplicate fails the load
+                // before any key is loaded, as rdbFunctionLoad does without RDBFLAGS_ALLOW_DUP.
+                String name;
+                try {
+                    name = Functions.libraryName(libraryCode).toLowerCase(java.util.Locale.ROOT);
+                } catch (Functions.Refused e) {
+                    throw new IllegalArgumentException("Failed loading library: " + e.getMessage());
+                }
+                if (!libraries.add(name) && !merge) {
+                    throw new IllegalArgumentException("Library " + name + " already exists");
+                }
+                codes.add(libraryCode);
             }
         });
-        if (loaded[1] > 0) {
-            log.warn("{} function libraries in {} were not loaded: load them with FUNCTION LOAD or RESTORE", loaded[1], source);
+        if (flushFunctions || !codes.isEmpty()) {
+            server.scripts().loadLibraries(codes, flushFunctions,
+                    reason -> log.warn("A FUNCTION library in {} did not load: {}", source, reason),
+                    () -> ks.meta().put(Functions.STORAGE_KEY, server.scripts().functions().serialize()));
         }
         return loaded[0];
     }

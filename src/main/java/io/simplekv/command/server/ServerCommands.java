@@ -105,8 +105,8 @@ public final class ServerCommands {
     }
 
     /**
-     * DEBUG RELOAD [NOSAVE] [NOFLUSH] [MERGE]: the keyspace through an RDB file and back, as debug.c does (function
-     * libraries are not in simplekv's RDB files, and stay loaded as they are).
+     * DEBUG RELOAD [NOSAVE] [NOFLUSH] [MERGE]: the keyspace and the FUNCTION libraries through an RDB file and back,
+     * as debug.c does.
      */
     private static void reload(Session c, byte[][] a) {
         boolean save = true, flush = true, merge = false;
@@ -127,10 +127,10 @@ public final class ServerCommands {
         }
         if (flush) c.server().keyspace().flushAll();
         try {
-            RdbSnapshot.load(c.server(), merge);
+            RdbSnapshot.load(c.server(), merge, flush);
         } catch (java.io.IOException | IllegalArgumentException e) {
             RdbSnapshot.logFailure("DEBUG RELOAD's load", e);
-            throw RedisError.err("Error trying to load the RDB dump, check server logs.");
+            throw RedisError.err("Error trying to load the RDB dump");
         }
         if (!c.server().persistence().persistent()) c.server().persistence().snapshotLoaded();
     }
