@@ -194,6 +194,23 @@ public final class Database {
         events.changedQuietly(index);
     }
 
+    /** Redis's LAZYFREE_THRESHOLD: a value that takes more steps than this to free is freed in the background. */
+    private static final long LAZYFREE_THRESHOLD = 64;
+
+    /**
+     * DEL's lazy form (UNLINK, or DEL under lazyfree-lazy-user-del): the same deletion (a big collection's pages
+     * are always freed in the background here), counted in INFO's lazyfreed_objects when Redis would have freed the
+     * value in the background, that is when freeing it takes more than LAZYFREE_THRESHOLD steps.
+     */
+    public boolean unlink(byte[] key) {
+        byte[] rec = lookupQuietly(key);
+        if (rec == null) return false;
+        boolean lazy = FieldTable.freeEffort(rec) > LAZYFREE_THRESHOLD;
+        delete(key);
+        if (lazy) space.lazilyFreed();
+        return true;
+    }
+
     public boolean delete(byte[] key) {
         byte[] rec = lookup(key);
         if (rec == null) return false;

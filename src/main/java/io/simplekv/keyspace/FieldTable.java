@@ -261,6 +261,26 @@ public final class FieldTable {
     }
 
     /** Whether a record's members live in pages (a big hash, set, list or zset), which then must be freed or copied. */
+    /**
+     * Redis's lazyfreeGetFreeEffort: a hash table's (a Redis 7.0 set that is no intset, a paged hash or zset)
+     * element count, a list's quicklist nodes (our pages), a stream's radix-tree nodes, and 1 for a value that is
+     * one allocation (a string, a listpack, an intset).
+     */
+    static long freeEffort(byte[] rec) {
+        KeyType t = Records.type(rec);
+        if (t == KeyType.STRING || Records.payloadLength(rec) == 0) return 1;
+        int off = Records.payloadOffset(rec);
+        if (isPagedCollection(rec)) {
+            return switch (t) {
+                case STREAM -> Records.getLong(rec, off + 97);
+                case LIST -> Records.getLong(rec, off + 33);
+                default -> Records.getLong(rec, off + 9);
+            };
+        }
+        if (t != KeyType.SET || !encodingOf(rec).equals("hashtable")) return 1;
+        return Packed.count(java.util.Arrays.copyOfRange(rec, off + 1, rec.length), 0);
+    }
+
     static boolean isPagedCollection(byte[] rec) {
         KeyType t = Records.type(rec);
         return t != KeyType.STRING && Records.payloadLength(rec) > 0

@@ -130,10 +130,13 @@ public final class PageSpace {
                 synchronized (this) {
                     garbage.addFirst(new Garbage(g.pages(), g.id(), g.buckets(), b, g.freeAfter()));
                 }
-            } else {
-                freedCollections.increment();
             }
         }
+    }
+
+    /** A value Redis would have freed in the background was deleted (INFO lazyfreed_objects). */
+    void lazilyFreed() {
+        freedCollections.increment();
     }
 
     /** Dead collections whose pages are not all freed yet (INFO lazyfree_pending_objects). */

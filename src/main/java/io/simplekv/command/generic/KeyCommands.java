@@ -31,7 +31,7 @@ public final class KeyCommands {
 
     public static void register(CommandTable.Builder t) {
         t.add(command("del", KeyCommands::del));
-        t.add(command("unlink", KeyCommands::del));
+        t.add(command("unlink", (c, a, o) -> del(c, a, o, true)));
         t.add(command("exists", KeyCommands::exists));
         t.add(command("touch", KeyCommands::touch));
         t.add(command("type", KeyCommands::type));
@@ -71,10 +71,14 @@ public final class KeyCommands {
     }
 
     static void del(Session c, byte[][] a, ReplySink out) {
+        del(c, a, out, "yes".equals(c.server().config().get("lazyfree-lazy-user-del")));
+    }
+
+    static void del(Session c, byte[][] a, ReplySink out, boolean lazy) {
         Database db = c.db();
         long n = 0;
         for (int i = 1; i < a.length; i++) {
-            if (db.delete(a[i])) {
+            if (lazy ? db.unlink(a[i]) : db.delete(a[i])) {
                 n++;
                 Notify.generic(c, "del", a[i]);
             }
