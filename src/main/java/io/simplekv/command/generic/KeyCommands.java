@@ -331,31 +331,27 @@ public final class KeyCommands {
 
     /** OBJECT IDLETIME: seconds since the key was last accessed, kept only under an LRU (or no) policy, as in Redis. */
     static void objectIdletime(Session c, byte[][] a, ReplySink out) {
-        Database db = c.db();
-        if (db.lookupQuietly(a[2]) == null) {
-            out.nullBulk();
-            return;
-        }
-        AccessClock access = c.server().keyspace().access();
-        if (access.lfu()) {
-            throw RedisError.err("An LRU maxmemory policy is not selected, access time not tracked. "
-                    + "Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
-        }
-        out.integer(access.idleSeconds(db.access(a[2])));
+        objectAccess(c, a, out, false);
     }
 
     /** OBJECT FREQ: the key's logarithmic access counter, kept only under an LFU policy. */
     static void objectFreq(Session c, byte[][] a, ReplySink out) {
+        objectAccess(c, a, out, true);
+    }
+
+    private static void objectAccess(Session c, byte[][] a, ReplySink out, boolean frequency) {
         Database db = c.db();
         if (db.lookupQuietly(a[2]) == null) {
             out.nullBulk();
             return;
         }
         AccessClock access = c.server().keyspace().access();
-        if (!access.lfu()) {
-            throw RedisError.err("An LFU maxmemory policy is not selected, access frequency not tracked. "
-                    + "Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+        if (access.lfu() != frequency) {
+            throw RedisError.err("An " + (frequency ? "LFU" : "LRU") + " maxmemory policy is not selected, access "
+                    + (frequency ? "frequency" : "time") + " not tracked. Please note that when switching between "
+                    + "policies at runtime LRU and LFU data will take some time to adjust.");
         }
-        out.integer(access.frequency(db.access(a[2])));
+        int bits = db.access(a[2]);
+        out.integer(frequency ? access.frequency(bits) : access.idleSeconds(bits));
     }
 }
