@@ -3,7 +3,8 @@
 # simplekv (memory engine) and Debian's redis-server, one at a time. For each: the growth of the process's RSS from
 # empty to loaded, per key, and the data's own size: Redis's used_memory growth, and for simplekv the JVM heap in
 # use after a full collection (jcmd GC.run, then GC.heap_info) growth. simplekv runs without -XX:+AlwaysPreTouch
-# here (the launcher pretouches the heap, which would make RSS the heap size from the start) and with -Xmx4g.
+# here (the launcher pretouches the heap, which would make RSS the heap size from the start) and with -Xmx4g;
+# BENCH_JAVA_OPTS adds JVM options (e.g. -XX:MaxHeapFreeRatio=20, to see what the heap's slack costs).
 # Usage: scripts/bench-memory.sh [keys]   (default 1000000). Prints a markdown table. Not part of the test suite.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,7 +36,7 @@ used_memory() { redis-cli -p "$1" info memory | tr -d '\r' | sed -n 's/^used_mem
 wait_up() { for _ in $(seq 1 150); do redis-cli -p "$1" ping >/dev/null 2>&1 && return; sleep 0.1; done; }
 
 port="$(free_port)"
-JAVA_OPTS="-Xms256m -Xmx4g -XX:-AlwaysPreTouch" "$root/scripts/simplekv-server" --port "$port" --dir "$work/s" \
+JAVA_OPTS="-Xms256m -Xmx4g -XX:-AlwaysPreTouch ${BENCH_JAVA_OPTS:-}" "$root/scripts/simplekv-server" --port "$port" --dir "$work/s" \
   >"$work/s.log" 2>&1 &
 pid=$!
 wait_up "$port"
