@@ -72,6 +72,7 @@ final class LuaRuntime implements AutoCloseable {
         fns.put("call", l -> guarded(l, () -> redisCall(l, true)));
         fns.put("pcall", l -> guarded(l, () -> redisCall(l, false)));
         fns.put("sha1hex", l -> guarded(l, () -> sha1hex(l)));
+        fns.put("loadlib", l -> guarded(l, () -> loadLibrary(l)));
         fns.put("acl_check_cmd", l -> guarded(l, () -> aclCheckCmd(l)));
         fns.put("log", l -> guarded(l, () -> log(l)));
         fns.put("setresp", l -> guarded(l, () -> setResp(l)));
@@ -94,16 +95,28 @@ final class LuaRuntime implements AutoCloseable {
         }
     }
 
-    /** Loads each library chunk (a resource returning its table) into a table of libraries for the sandbox. */
+    /** The names of the libraries the sandbox offers; each is compiled on first use ({@link #loadLibrary}). */
     private void pushLibraries() {
-        C.lua_createtable(L, 0, LIBRARIES.length);
+        C.lua_createtable(L, LIBRARIES.length, 0);
+        int i = 0;
         for (String name : LIBRARIES) {
-            byte[] code = optionalResource("lib/" + name + ".lua");
-            if (code == null) continue;
-            load(L, code, "=" + name);
-            if (C.lua_pcall(L, 0, 1, 0) != 0) throw new IllegalStateException(name + ": " + C.lua_tostring(L, -1));
-            C.lua_setfield(L, -2, name);
+            if (optionalResource("lib/" + name + ".lua") == null) continue;
+            C.luaJ_pushstring(L, name);
+            C.lua_rawseti(L, -2, ++i);
         }
+    }
+
+    /**
+     * J.loadlib(name): a library chunk (a resource returning its table), compiled; the sandbox runs it in the
+     * environment the library expects.
+     */
+    private int loadLibrary(Lua l) {
+        long p = l.getPointer();
+        String name = C.lua_tostring(p, 1);
+        byte[] code = name == null ? null : optionalResource("lib/" + name + ".lua");
+        if (code == null) return raise(p, "ERR no library " + name);
+        load(p, code, "=" + name);
+        return 1;
     }
 
     private void load(long p, byte[] code, String chunkName) {

@@ -17,10 +17,22 @@ local t_insert, t_remove, t_sort, t_concat, t_maxn, t_foreach, t_foreachi, t_get
 local co_create, co_resume = coroutine.create, coroutine.resume
 local READONLY = 'Attempt to modify a readonly table'
 
+-- What an extra library sees as it loads (on first use, once the sandbox is built): the globals as they were
+-- before it, and copies of the library tables as they were, so a library captures the stock functions.
+local LIBENV = {}
+for k, v in raw_next, G do
+  if type(v) == 'table' and v ~= G then
+    local c = {}
+    for k2, v2 in raw_next, v do c[k2] = v2 end
+    v = c
+  end
+  LIBENV[k] = v
+end
+LIBENV._G = LIBENV
+
 for _, k in raw_ipairs{'java', 'print', 'dofile', 'loadfile', 'getfenv', 'setfenv', 'newproxy',
                        'module', 'require', 'package', 'io', 'os', 'debug'} do G[k] = nil end
 
-for name, lib in raw_next, LIBS do G[name] = lib end
 
 -- LuaJava's Java functions are C closures (their Java object is an upvalue, out of reach without debug), so
 -- like Redis's C functions they keep the caller's frame, which the error handler reports, on a tail call.
@@ -107,15 +119,31 @@ local function tab(t, n, d)
   local got = n == 0 and 'no value' or type(t)
   error("bad argument #1 to '" .. name .. "' (table expected, got " .. got .. ")", 3 + d)
 end
-local function unview(t, n) tab(t, n, 1) return real[t] or t end
-local function check_rw(t, n) tab(t, n, 1) if real[t] then error(READONLY, 0) end return t end
+-- The extra libraries (cjson, cmsgpack, struct, bit) are compiled on first use: their Lua source costs a fresh
+-- state about 140 KB that most scripts never touch (Redis's are C, and cost nothing until called). Until then each
+-- is a view without its table; the first read through it, or through the raw accessors, loads it (J.loadlib).
+local lazy = raw_setmetatable({}, {__mode = 'k'})           -- view -> its loader, until first use
+local function lazy_view(name)
+  local v, mt = {}, {__newindex = ro_error, __metatable = NO_MT}
+  local function resolve()
+    local t = setfenv(J.loadlib(name), LIBENV)()
+    real[v], lazy[v], mt.__index = t, nil, t
+    return t
+  end
+  mt.__index = function(_, k) return resolve()[k] end
+  lazy[v] = resolve
+  return raw_setmetatable(v, mt)
+end
+local function realof(t) local load = lazy[t] if load then return load() end return real[t] end
+local function unview(t, n) tab(t, n, 1) return realof(t) or t end
+local function check_rw(t, n) tab(t, n, 1) if real[t] or lazy[t] then error(READONLY, 0) end return t end
 
 G.rawset = function(...) local t, k, v = ... return raw_rawset(check_rw(t, select('#', ...)), k, v) end
 G.rawget = function(...) local t, k = ... return raw_rawget(unview(t, select('#', ...)), k) end
 G.next = function(...) local t, k = ... return raw_next(unview(t, select('#', ...)), k) end
 local g_next = G.next
 G.pairs = function(...) return g_next, tab((...), select('#', ...)), nil end
-G.ipairs = function(t) return raw_ipairs(real[t] or t) end
+G.ipairs = function(t) return raw_ipairs(realof(t) or t) end
 -- stock 5.1.5's unpack overflows on huge ranges and crashes the process (Redis fixed it: CVE-2025-46817)
 G.unpack = function(...)
   local t, i, j = ...
@@ -191,8 +219,9 @@ end
 local function missing(_, k)
   error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
 end
+for _, name in raw_ipairs(LIBS) do G[name] = lazy_view(name) end
 raw_setmetatable(G, {__index = missing})
-for _, lib in raw_ipairs{'string', 'table', 'math', 'coroutine', 'redis', 'cjson', 'cmsgpack', 'struct', 'bit'} do
+for _, lib in raw_ipairs{'string', 'table', 'math', 'coroutine', 'redis'} do
   if raw_rawget(G, lib) then G[lib] = view(G[lib]) end
 end
 local P = view(G, view({__index = missing}))
