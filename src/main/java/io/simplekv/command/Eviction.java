@@ -9,23 +9,41 @@ import io.simplekv.keyspace.UnitOfWork;
 import io.simplekv.observe.HeapGauge;
 import io.simplekv.pubsub.KeyspaceEvents;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * Redis's performEvictions: while the memory in use ({@link HeapGauge}) is over {@code maxmemory}, delete keys the
  * policy picks among {@code maxmemory-samples} sampled ones, each as a deletion of its own (keyspace event
  * {@code evicted}, a DEL to replicas, evicted_keys). With {@code noeviction}, or nothing left the policy may take,
  * the caller refuses commands that would grow the dataset.
  *
- * <p>The LRU policies take the sampled key idle longest, the LFU ones the one least often used (by the keys' access
- * fields, {@link io.simplekv.keyspace.AccessClock}), {@code volatile-ttl} the one that expires first, and the
- * random ones the first sampled. Redis also keeps the best candidates of earlier samples in a pool of 16; here each
- * eviction ranks a fresh sample. An engine that keeps no access fields (Chronicle) gets random picks under LRU and
- * LFU.
+ * <p>The LRU policies take the key idle longest, the LFU ones the one least often used (by the keys' access fields,
+ * {@link io.simplekv.keyspace.AccessClock}), {@code volatile-ttl} the one that expires first, and the random ones
+ * the first sampled. As Redis's evictionPoolPopulate, the ranked policies sample {@code maxmemory-samples} keys of
+ * every database into a pool of the 16 best candidates kept from one eviction to the next, and evict the best one
+ * still there. An engine that keeps no access fields (Chronicle) gets random picks under LRU and LFU.
  */
 final class Eviction {
     /** A bound on one call's work, so a command never waits long behind evictions (Redis's eviction tenacity). */
     private static final int MAX_KEYS_PER_CALL = 1000;
     private final ServerContext server;
     private int nextDb;
+    /** Redis's EVPOOL_SIZE. */
+    private static final int POOL_SIZE = 16;
+    /** A bound on sampling rounds that found only keys gone meanwhile (Redis loops until it finds one). */
+    private static final int MAX_ROUNDS = 16;
+
+    private record Candidate(int db, byte[] key, long score) {}
+
+    /**
+     * The eviction pool, ascending by score (its last entry goes first), for the policy in {@link #poolRank}: a
+     * change of policy empties it. Guarded by itself, since any event loop and the cron may evict.
+     */
+    private final List<Candidate> pool = new ArrayList<>(POOL_SIZE);
+    private Rank poolRank;
+    private boolean poolVolatile;
 
     Eviction(ServerContext server) {
         this.server = server;
@@ -42,21 +60,23 @@ final class Eviction {
         int samples = Integer.parseInt(config.get("maxmemory-samples"));
         Rank rank = policy.endsWith("-ttl") ? Rank.TTL : policy.endsWith("-lru") ? Rank.IDLE
                 : policy.endsWith("-lfu") ? Rank.RARITY : Rank.NONE;
+        boolean volatileOnly = policy.startsWith("volatile-");
         for (int n = 0; n < MAX_KEYS_PER_CALL && gauge.used() > max; n++) {
-            if (!evictOne(policy.startsWith("volatile-"), rank, samples)) return false;
+            boolean evicted = rank == Rank.NONE ? evictRandom(volatileOnly) : evictRanked(volatileOnly, rank, samples);
+            if (!evicted) return false;
         }
         return gauge.used() <= max;
     }
 
-    /** Evicts one key from the next database that has a candidate; false when no database has one. */
-    private boolean evictOne(boolean volatileOnly, Rank rank, int samples) {
+    /** The random policies: a random key of the next database that has one; false when none has. */
+    private boolean evictRandom(boolean volatileOnly) {
         Keyspace ks = server.keyspace();
         for (int tried = 0; tried < ks.databases(); tried++) {
             int index = nextDb;
             nextDb = (nextDb + 1) % ks.databases();
             Database db = ks.db(index);
             if ((volatileOnly ? db.volatileKeys() : db.size()) == 0) continue;
-            byte[] victim = pick(db, volatileOnly, rank, samples);
+            byte[] victim = volatileOnly ? db.randomVolatileKey() : db.randomKey();
             if (victim != null && evict(index, db, victim)) return true;
         }
         return false;
@@ -65,29 +85,74 @@ final class Eviction {
     /** How a policy ranks its sample: the key with the highest score goes (evictionPoolPopulate's "idle"). */
     enum Rank { NONE, IDLE, RARITY, TTL }
 
-    byte[] pick(Database db, boolean volatileOnly, Rank rank, int samples) {
-        AccessClock access = server.keyspace().access();
-        byte[] best = null;
-        long bestScore = Long.MIN_VALUE;
+    /** performEvictions for the ranked policies: refill the pool from every database, evict its best live key. */
+    boolean evictRanked(boolean volatileOnly, Rank rank, int samples) {
+        Keyspace ks = server.keyspace();
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            long total = 0;
+            synchronized (pool) {
+                if (rank != poolRank || volatileOnly != poolVolatile) {
+                    pool.clear();
+                    poolRank = rank;
+                    poolVolatile = volatileOnly;
+                }
+                for (int index = 0; index < ks.databases(); index++) {
+                    Database db = ks.db(index);
+                    long keys = volatileOnly ? db.volatileKeys() : db.size();
+                    if (keys == 0) continue;
+                    total += keys;
+                    populate(index, db, volatileOnly, rank, samples);
+                }
+            }
+            if (total == 0) return false;
+            for (Candidate best = takeBest(); best != null; best = takeBest()) {
+                Database db = ks.db(best.db());
+                byte[] rec = db.peek(best.key());
+                // A candidate deleted (or, for volatile-*, persisted) since it was sampled is a ghost: the next one.
+                if (rec == null || (volatileOnly && Records.expireAt(rec) == Records.NO_EXPIRY)) continue;
+                if (evict(best.db(), db, best.key())) return true;
+            }
+        }
+        return false;
+    }
+
+    /** evictionPoolPopulate: each sampled key enters the pool in score order, unless the pool is full of better ones. */
+    private void populate(int index, Database db, boolean volatileOnly, Rank rank, int samples) {
         for (int s = 0; s < samples; s++) {
             byte[] key = volatileOnly ? db.randomVolatileKey() : db.randomKey();
             if (key == null) break;
-            if (rank == Rank.NONE) return key;
-            long score = switch (rank) {
-                case IDLE -> access.idleSeconds(db.access(key));
-                case RARITY -> 255 - access.frequency(db.access(key));
-                default -> {
-                    byte[] rec = db.peek(key);
-                    yield rec == null ? Long.MIN_VALUE : -Records.expireAt(rec);
-                }
-            };
-            if (best == null || score > bestScore) {
-                best = key;
-                bestScore = score;
+            pool.removeIf(c -> c.db() == index && Arrays.equals(c.key(), key)); // sampled again: rescored
+            long score = score(db, key, rank);
+            int at = 0;
+            while (at < pool.size() && pool.get(at).score() < score) at++;
+            if (pool.size() == POOL_SIZE) {
+                if (at == 0) continue; // worse than every candidate held
+                pool.remove(0);
+                at--;
             }
+            pool.add(at, new Candidate(index, key, score));
         }
-        return best;
     }
+
+    private Candidate takeBest() {
+        synchronized (pool) {
+            return pool.isEmpty() ? null : pool.remove(pool.size() - 1);
+        }
+    }
+
+    private long score(Database db, byte[] key, Rank rank) {
+        AccessClock access = server.keyspace().access();
+        return switch (rank) {
+            case IDLE -> access.idleSeconds(db.access(key));
+            case RARITY -> 255 - access.frequency(db.access(key));
+            case TTL -> {
+                byte[] rec = db.peek(key);
+                yield rec == null ? Long.MIN_VALUE : -Records.expireAt(rec);
+            }
+            case NONE -> 0;
+        };
+    }
+
 
     private boolean evict(int index, Database db, byte[] key) {
         try (UnitOfWork unit = server.keyspace().unit().key(key).open()) {
