@@ -12,13 +12,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 requests="${1:-2000000}"
 pipeline="${2:-16}"
 tests="${BENCH_TESTS:-set,get,incr,mset}"
-launcher="${SIMPLEKV_LAUNCHER:-$root/scripts/simplekv-server}"
 
 if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
   echo "Installing Debian's redis-server and redis-tools..." >&2
   apt-get update -qq >&2 && apt-get install -y -qq redis-server redis-tools >&2
 fi
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source "$root/scripts/lib/servers.sh"
 work="$(mktemp -d)"
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
@@ -29,7 +28,7 @@ measure() { # name start-command... ; writes "TEST rps us_per_request" lines to 
   local port; port="$(free_port)"
   mkdir -p "$work/$name.dir"
   "$@" "$port" "$work/$name.dir" >"$work/$name.log" 2>&1
-  for _ in $(seq 1 150); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  wait_up "$port"
   pid="$(redis-cli -p "$port" info server | tr -d '\r' | sed -n 's/^process_id://p')"
   # Warm-up: the JVM compiles the hot paths in its first seconds.
   for _ in 1 2 3; do redis-benchmark -p "$port" -n 1000000 -c 50 -P "$pipeline" -q -t "$tests" >/dev/null 2>&1; done
@@ -48,14 +47,10 @@ measure() { # name start-command... ; writes "TEST rps us_per_request" lines to 
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   pid=""
 }
-simplekv() { # engine port dir
-  JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx1g}" "$launcher" --port "$2" --dir "$3" --storage "$1" &
-}
-redis() { # port dir
-  redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no --dir "$2" --daemonize yes
-}
-measure memory simplekv memory
-measure chronicle simplekv chronicle
+memory() { simplekv "$1" "$2" memory; }
+chronicle() { simplekv "$1" "$2" chronicle; }
+measure memory memory
+measure chronicle chronicle
 measure redis redis
 
 echo "| test | simplekv memory: req/s, µs CPU/req | chronicle: req/s, µs CPU/req | redis: req/s, µs CPU/req | memory ÷ redis CPU/req | chronicle ÷ redis CPU/req |"

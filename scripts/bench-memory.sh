@@ -11,7 +11,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 keys="${1:-1000000}"
 command -v jcmd >/dev/null || { echo "jcmd (the JDK's) is needed for the heap figures" >&2; exit 1; }
 [ -f "$root/target/simplekv.jar" ] || (cd "$root" && mvn -B -q -DskipTests package >&2)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source "$root/scripts/lib/servers.sh"
 work="$(mktemp -d)"
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
@@ -33,7 +33,6 @@ heap_used_kb() { # after a full collection
   jcmd "$1" GC.heap_info | sed -n 's/.*garbage-first heap.*used \([0-9]*\)K.*/\1/p' | head -1
 }
 used_memory() { redis-cli -p "$1" info memory | tr -d '\r' | sed -n 's/^used_memory://p'; }
-wait_up() { for _ in $(seq 1 150); do redis-cli -p "$1" ping >/dev/null 2>&1 && return; sleep 0.1; done; }
 
 port="$(free_port)"
 JAVA_OPTS="-Xms256m -Xmx4g -XX:-AlwaysPreTouch ${BENCH_JAVA_OPTS:-}" "$root/scripts/simplekv-server" --port "$port" --dir "$work/s" \

@@ -13,7 +13,7 @@ if ! command -v redis-server >/dev/null; then
   apt-get update -qq && apt-get install -y -qq redis-server redis-tools >/dev/null
 fi
 [ -f "$root/target/simplekv.jar" ] || (cd "$root" && mvn -B -q -DskipTests package >&2)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source "$root/scripts/lib/servers.sh"
 work="$(mktemp -d)"
 holder=""
 trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; rm -rf "$work"' EXIT
@@ -48,7 +48,7 @@ measure() { # name start-command... ; writes $work/<name>.P1 and .P16 (requests 
   local port; port="$(free_port)"
   mkdir -p "$work/$name"
   "$@" "$port" "$work/$name" >"$work/$name.log" 2>&1
-  for _ in $(seq 1 150); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  wait_up "$port"
   python3 "$work/hold.py" "$port" "$subs" >"$work/$name.hold" &
   holder=$!
   for _ in $(seq 1 600); do grep -q subscribed "$work/$name.hold" 2>/dev/null && break; sleep 0.1; done
@@ -61,8 +61,6 @@ measure() { # name start-command... ; writes $work/<name>.P1 and .P16 (requests 
   redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
   sleep 1
 }
-simplekv() { JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx1g}" "$root/scripts/simplekv-server" --port "$1" --dir "$2" & }
-redis() { redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no --dir "$2" --daemonize yes; }
 measure simplekv simplekv
 measure redis redis
 

@@ -9,7 +9,7 @@ if ! command -v redis-server >/dev/null; then
   apt-get update -qq && apt-get install -y -qq redis-server redis-tools >/dev/null
 fi
 [ -f "$root/target/simplekv.jar" ] || (cd "$root" && mvn -B -q -DskipTests package >&2)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source "$root/scripts/lib/servers.sh"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 ulimit -n 65536 2>/dev/null || true
@@ -21,14 +21,12 @@ measure() { # name start-command...
   local port; port="$(free_port)"
   mkdir -p "$work/$name"
   "$@" "$port" "$work/$name" >"$work/$name.log" 2>&1
-  for _ in $(seq 1 150); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  wait_up "$port"
   load "$port" 10 2000 64 >/dev/null # warm-up
   for n in 100 1000; do load "$port" "$n" $((messages * 100 / n)) 64 >"$work/$name.$n"; done
   redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
   sleep 1
 }
-simplekv() { JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx1g}" "$root/scripts/simplekv-server" --port "$1" --dir "$2" & }
-redis() { redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no --dir "$2" --daemonize yes; }
 measure simplekv simplekv
 measure redis redis
 
