@@ -106,6 +106,13 @@ public final class Main implements Callable<Integer> {
             System.err.println("FATAL CONFIG ERROR: " + e.getMessage());
             return 1;
         }
+        // Redis's main(): daemonize unless a supervisor runs the server, before anything is opened.
+        boolean background = "yes".equals(config.get("daemonize")) && "no".equals(config.get("supervised"));
+        if (background && !Daemon.isChild()) {
+            String failure = Daemon.detach();
+            if (failure == null) return 0;
+            System.err.println("WARNING: could not daemonize (" + failure + "); staying in the foreground");
+        }
         Logging.configure(config);
         if (config.tlsPort != 0) {
             // Checked before the storage opens, so a bad certificate costs one line and leaves nothing to close.
@@ -145,7 +152,10 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         server.followConfiguredMaster();
-        PidFile pid = PidFile.create(config.values().get("pidfile"), org.slf4j.LoggerFactory.getLogger("simplekv"));
+        // As Redis's createPidFile: a daemon without a configured pidfile writes Redis's default one.
+        String pidfile = config.values().get("pidfile");
+        if (background && pidfile.isEmpty()) pidfile = Daemon.DEFAULT_PID_FILE;
+        PidFile pid = PidFile.create(pidfile, org.slf4j.LoggerFactory.getLogger("simplekv"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             if (pid != null) pid.remove();
