@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,10 +25,7 @@ class DaemonizeIT {
 
     @Test
     void daemonizeYesReturnsAtOnceAndTheServerRunsDetached() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = ServerProcess.freePort();
         Path pidfile = dir.resolve("simplekv.pid");
         List<String> cmd = new ArrayList<>(List.of("java"));
         cmd.addAll(ServerProcess.JVM_FLAGS);
@@ -41,7 +37,7 @@ class DaemonizeIT {
         assertEquals(0, launched.exitValue(), said);
         long daemon = -1;
         try {
-            try (Jedis j = awaitServer(port)) {
+            try (Jedis j = ServerProcess.connectWhenUp(port, 60_000)) {
                 assertEquals("PONG", j.ping());
                 daemon = Long.parseLong(j.info("server").replaceAll("(?s).*process_id:(\\d+).*", "$1"));
                 assertNotEquals(launched.pid(), daemon, "the server is another process");
@@ -61,21 +57,6 @@ class DaemonizeIT {
             assertFalse(Files.exists(pidfile), "and it removes its pidfile");
         } finally {
             if (daemon > 0) ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
-        }
-    }
-
-    private static Jedis awaitServer(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            Jedis j = new Jedis("127.0.0.1", port);
-            try {
-                j.ping();
-                return j;
-            } catch (RuntimeException notYet) {
-                j.close();
-                if (System.nanoTime() > deadline) throw notYet;
-                Thread.sleep(100);
-            }
         }
     }
 }

@@ -12,7 +12,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -94,14 +93,14 @@ class ReplicationIT {
                 master.zadd("zset", i, "m" + i);
             }
             master.xadd("stream", redis.clients.jedis.StreamEntryID.NEW_ENTRY, Map.of("f", "v"));
-            int port = freePort();
+            int port = ServerProcess.freePort();
             Path replicaDir = dir.resolve("replica");
             java.nio.file.Files.createDirectories(replicaDir);
             Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--enable-debug-command", "yes", "--dir", replicaDir.toString(),
                     "--replicaof", "127.0.0.1", Integer.toString(s.port())).redirectErrorStream(true)
                     .redirectOutput(replicaDir.resolve("redis.log").toFile()).start();
-            try (Jedis replica = connect(port)) {
+            try (Jedis replica = ServerProcess.connectWhenUp(port, 10_000)) {
                 awaitLinkUp(replica);
                 // Changes made after the snapshot arrive through the stream.
                 master.incrBy("counter", 41);
@@ -147,27 +146,6 @@ class ReplicationIT {
         throw new AssertionError("the replica never linked up: " + info);
     }
 
-    private static Jedis connect(int port) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (true) {
-            Jedis j = new Jedis("127.0.0.1", port);
-            try {
-                j.ping();
-                return j;
-            } catch (RuntimeException e) {
-                j.close();
-                if (System.currentTimeMillis() > deadline) throw e;
-                Thread.sleep(50);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     /** One command of the stream: *N then N bulk strings. */
     private static List<String> command(DataInputStream in) throws IOException {
         String head = line(in);
@@ -201,13 +179,13 @@ class ReplicationIT {
     @ParameterizedTest
     @ValueSource(strings = {"memory", "chronicle"})
     void simplekvFollowsARealRedisMaster(String storage) throws Exception {
-        int port = freePort();
+        int port = ServerProcess.freePort();
         Path masterDir = dir.resolve("redis");
         java.nio.file.Files.createDirectories(masterDir);
         Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--enable-debug-command", "yes", "--dir", masterDir.toString())
                 .redirectErrorStream(true).redirectOutput(masterDir.resolve("redis.log").toFile()).start();
-        try (Jedis master = connect(port);
+        try (Jedis master = ServerProcess.connectWhenUp(port, 10_000);
              ServerProcess s = ServerProcess.start("--port", "0", "--dir", dir.resolve("replica").toString(),
                      "--storage", storage, "--enable-debug-command", "yes");
              Jedis replica = new Jedis("127.0.0.1", s.port())) {

@@ -41,6 +41,29 @@ final class ServerProcess implements AutoCloseable {
         return Path.of(System.getProperty("simplekv.jar", "target/simplekv.jar"));
     }
 
+    /** A loopback port free now, for a server started by other means than {@link #start}. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A connection to a server on the port once it answers PING, waiting up to {@code millis}. */
+    static redis.clients.jedis.Jedis connectWhenUp(int port, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (true) {
+            redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", port);
+            try {
+                j.ping();
+                return j;
+            } catch (RuntimeException e) {
+                j.close();
+                if (System.currentTimeMillis() > deadline) throw e;
+                Thread.sleep(50);
+            }
+        }
+    }
+
     /** Starts the server with a 256 MB heap and, unless it exits, waits for its ready line. */
     static ServerProcess start(String... args) throws IOException {
         return startWith(List.of("-Xmx256m"), args);
