@@ -153,7 +153,6 @@ final class Eviction {
         };
     }
 
-
     private boolean evict(int index, Database db, byte[] key) {
         try (UnitOfWork unit = server.keyspace().unit().key(key).open()) {
             byte[] rec = db.lookupQuietly(key);

@@ -260,7 +260,6 @@ public final class FieldTable {
         return t.encoding();
     }
 
-    /** Whether a record's members live in pages (a big hash, set, list or zset), which then must be freed or copied. */
     /**
      * Redis's lazyfreeGetFreeEffort: a hash table's (a Redis 7.0 set that is no intset, a paged hash or zset)
      * element count, a list's quicklist nodes (our pages), a stream's radix-tree nodes, and 1 for a value that is
@@ -278,9 +277,10 @@ public final class FieldTable {
             };
         }
         if (t != KeyType.SET || !encodingOf(rec).equals("hashtable")) return 1;
-        return Packed.count(java.util.Arrays.copyOfRange(rec, off + 1, rec.length), 0);
+        return Packed.count(rec, off + 1);
     }
 
+    /** Whether a record's members live in pages (a big hash, set, list or zset), which then must be freed or copied. */
     static boolean isPagedCollection(byte[] rec) {
         KeyType t = Records.type(rec);
         return t != KeyType.STRING && Records.payloadLength(rec) > 0

@@ -351,10 +351,10 @@ public final class ServerCommands {
             // As Redis's dictFind: a key past its TTL that nothing has deleted yet is still described.
             byte[] rec = c.db().peek(a[2]);
             if (rec == null) throw RedisError.NO_SUCH_KEY;
-            int lru = Math.max(0, c.db().access(a[2]));
+            int bits = c.db().access(a[2]);
             out.simple("Value at:0x0 refcount:1 encoding:" + KeyCommands.encodingOf(rec)
-                    + " serializedlength:" + Records.payloadLength(rec) + " lru:" + lru + " lru_seconds_idle:"
-                    + c.server().keyspace().access().idleSeconds(c.db().access(a[2])));
+                    + " serializedlength:" + Records.payloadLength(rec) + " lru:" + Math.max(0, bits)
+                    + " lru_seconds_idle:" + c.server().keyspace().access().idleSeconds(bits));
         } else if (Args.is(a[1], "QUICKLIST-PACKED-THRESHOLD") && a.length == 3) {
             // Redis's test knob for when a list element gets a node of its own. Our list pages take an element of
             // any size, so there is nothing to tune: the value is checked as Redis checks it, then unused.
