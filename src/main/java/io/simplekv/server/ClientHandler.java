@@ -8,8 +8,8 @@ import io.simplekv.command.CommandService;
 import io.simplekv.command.ServerContext;
 import io.simplekv.command.Session;
 import io.simplekv.protocol.Command;
-import io.simplekv.protocol.CommandAssembler;
 import io.simplekv.protocol.ProtocolException;
+import io.simplekv.protocol.RequestDecoder;
 import io.simplekv.protocol.RespWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,18 +45,21 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Wakes the parked request when the script it waits for reaches busy-reply-threshold. */
     private ScheduledFuture<?> retryTimer;
 
-    private final CommandAssembler assembler;
     private final CrossProtocolGuard crossProtocolGuard;
     private final ClientErrorLog errorLog;
 
-    ClientHandler(ServerContext server, GroupCommits groupCommits, CommandAssembler assembler,
-                  CrossProtocolGuard crossProtocolGuard, ClientErrorLog errorLog) {
-        this.assembler = assembler;
+    ClientHandler(ServerContext server, GroupCommits groupCommits, CrossProtocolGuard crossProtocolGuard,
+                  ClientErrorLog errorLog) {
         this.crossProtocolGuard = crossProtocolGuard;
         this.errorLog = errorLog;
         this.server = server;
         this.service = server.service();
         this.groupCommits = groupCommits;
+    }
+
+    /** Redis's authRequired: whether the header limits for a client that has not authenticated apply. */
+    boolean authRequired() {
+        return client != null && !client.authenticated();
     }
 
     @Override
@@ -75,7 +78,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         connection = new Connection(ctx.channel(), server, m -> pushMessage(ctx, m), reply -> resume(ctx, reply));
         client = connection.session();
-        assembler.authenticatedBy(client::authenticated);
         server.clients().add(client);
         ctx.fireChannelActive();
     }
@@ -254,7 +256,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             // Redis logs these at verbose only: a client's mistake, not the server's.
             errorLog.log(Level.DEBUG, "Protocol error (" + ClientErrorLog.escape(p.getMessage()) + ") from client "
                     + peer());
-        } else if (cause instanceof CommandAssembler.QueryBufferExceeded) {
+        } else if (cause instanceof RequestDecoder.QueryBufferExceeded) {
             errorLog.log(Level.WARN, "Closing client that reached max query buffer length (" + cause.getMessage()
                     + "): " + peer());
             ctx.close();

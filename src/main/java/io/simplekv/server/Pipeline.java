@@ -4,16 +4,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.redis.FixedRedisMessagePool;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.codec.redis.RedisDecoder;
 import io.simplekv.command.ServerContext;
 import io.simplekv.observe.ServerStats;
-import io.simplekv.protocol.CommandAssembler;
+import io.simplekv.protocol.RequestDecoder;
 
 /**
- * One connection's handlers, in order: bytes counter → line guard → Netty's RedisDecoder (inline commands on)
- * → CommandAssembler → ClientHandler. Shared by the TCP server and by tests on an EmbeddedChannel.
+ * One connection's handlers, in order: bytes counter → RequestDecoder (Redis's own request parsing) →
+ * ClientHandler. Shared by the TCP server and by tests on an EmbeddedChannel.
  */
 public final class Pipeline {
     private final ServerContext context;
@@ -26,19 +24,16 @@ public final class Pipeline {
         this.groupCommits = new GroupCommits(context.persistence());
     }
 
-    /** Redis's PROTO_INLINE_MAX_SIZE. */
-    private static final int MAX_INLINE = 64 * 1024;
-
     public void install(Channel ch) {
-        CommandAssembler assembler = new CommandAssembler(
+        ClientHandler handler = new ClientHandler(context, groupCommits, crossProtocolGuard, clientErrorLog);
+        RequestDecoder decoder = new RequestDecoder(
                 () -> context.config().protoMaxBulkLen,
-                () -> context.config().clientQueryBufferLimit);
+                () -> context.config().clientQueryBufferLimit,
+                handler::authRequired);
         // Pub/sub pushes one message per subscriber per publish; coalescing the flushes of one event-loop pass
         // into one write syscall is what keeps fan-out cheap (Netty's own handler for exactly this).
         ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
-        ch.pipeline().addLast(new InboundBytes(context.stats()), assembler.lineGuard(),
-                new RedisDecoder(MAX_INLINE, FixedRedisMessagePool.INSTANCE, true),
-                assembler, new ClientHandler(context, groupCommits, assembler, crossProtocolGuard, clientErrorLog));
+        ch.pipeline().addLast(new InboundBytes(context.stats()), decoder, handler);
     }
 
     /** Counts bytes received for INFO's total_net_input_bytes. */

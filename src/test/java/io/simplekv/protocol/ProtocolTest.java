@@ -70,14 +70,12 @@ class ProtocolTest extends ServerTestBase {
         assertEquals("$3\r\nh\u00c3\u00a9\r\n", r.call("GET", "k"));
     }
 
-    /**
-     * Known difference: Netty's decoder hands inline lines over as UTF-8 text, so bytes that are not valid UTF-8
-     * become U+FFFD (Redis keeps them raw). RESP arrays, which every client library sends, are byte-exact.
-     */
+    /** As in Redis, an inline command's bytes reach the command raw, valid UTF-8 or not. */
     @Test
-    void inlineCommandWithInvalidUtf8GetsReplacementCharacters() {
+    void inlineCommandKeepsInvalidUtf8Raw() {
         assertEquals(OK, r.send("SET k \u00ff\r\n"));
-        assertEquals("$3\r\n\u00ef\u00bf\u00bd\r\n", r.call("GET", "k"));
+        assertEquals("$1\r\n\u00ff\r\n", r.call("GET", "k"));
+        assertEquals("$2\r\n\u00ff\u00fe\r\n", r.send("ECHO \u00ff\u00fe\r\n"));
     }
 
     @Test
@@ -110,10 +108,11 @@ class ProtocolTest extends ServerTestBase {
         assertEquals(PONG, r.send("PING\r\n"));
     }
 
-    /** Known difference: Redis ignores empty lines ending in a bare LF; Netty's decoder wants CRLF. */
+    /** As Redis, empty lines ending in a bare LF are ignored. */
     @Test
-    void bareNewlinesAreAProtocolError() {
-        assertProtocolError("\n\n", "invalid multibulk length");
+    void bareNewlinesAreIgnored() {
+        assertEquals(PONG, r.send("\n\nPING\n"));
+        assertTrue(r.isOpen());
     }
 
     @Test
@@ -132,18 +131,32 @@ class ProtocolTest extends ServerTestBase {
         assertEquals(PONG, r.send("PING\r\n"));
     }
 
-    /** Known difference: Netty's decoder drops the rest of a packet after a bad line; Redis would run the PING. */
+    /** Redis ignores a negative count and goes on with the next request in the same packet. */
     @Test
-    void commandsAfterANegativeLengthInTheSamePacketAreLost() {
-        assertEquals("", r.send("*-5\r\nPING\r\n"));
+    void commandsAfterANegativeLengthInTheSamePacketRun() {
+        assertEquals(PONG + PONG, r.send("*-5\r\nPING\r\n*-9223372036854775808\r\n*1\r\n$4\r\nPING\r\n"));
         assertTrue(r.isOpen());
-        assertEquals(PONG, r.send("PING\r\n"));
     }
 
-    /** Known difference: Redis ends an inline command at a bare LF too; Netty's decoder wants CRLF. */
+    /** string2ll: no leading zeros, no '+', and a count past LONG_MAX is invalid, as redis-server 7.0.15 answers. */
     @Test
-    void inlineCommandEndedByLfOnlyIsAProtocolError() {
-        assertProtocolError("PING\n", "invalid multibulk length");
+    void countsAreReadAsRedisReadsThem() {
+        assertProtocolError("*01\r\n$4\r\nPING\r\n", "invalid multibulk length");
+        try (Wire w = server.connect()) {
+            assertEquals(protocolError("invalid multibulk length"), w.send("*+1\r\n$4\r\nPING\r\n"));
+        }
+        try (Wire w = server.connect()) {
+            assertEquals(protocolError("invalid multibulk length"), w.send("*9223372036854775808\r\n"));
+        }
+        try (Wire w = server.connect()) {
+            assertEquals(protocolError("invalid bulk length"), w.send("*1\r\n$04\r\nPING\r\n"));
+        }
+    }
+
+    /** As Redis, a bare LF ends an inline command too. */
+    @Test
+    void inlineCommandEndedByLfOnly() {
+        assertEquals(PONG + bulk("x"), r.send("PING\nECHO x\n"));
     }
 
     @Test
@@ -291,56 +304,39 @@ class ProtocolTest extends ServerTestBase {
         assertProtocolError("a".repeat(70_000), "too big inline request");
     }
 
-    /**
-     * Known difference: Redis waits for 64 KB of an unterminated count line ("too big mbulk count string");
-     * Netty refuses it once it is longer than any valid count (20 characters). Either way: error, then close.
-     */
+    /** As Redis: a count line without its CR is awaited up to 64 KB, then refused. */
     @Test
     void overlongMultibulkCountLine() {
-        assertProtocolError("*" + "1".repeat(70_000), "invalid multibulk length");
+        assertProtocolError("*" + "1".repeat(70_000), "too big mbulk count string");
         try (Wire slow = server.connect()) {
-            slow.send("*" + "1".repeat(21));
-            assertFalse(slow.isOpen());
+            assertEquals("", slow.send("*" + "1".repeat(21)));
+            assertEquals(protocolError("invalid multibulk length"), slow.send("\r\n"));
         }
     }
 
     @Test
     void overlongBulkCountLine() {
-        assertProtocolError("*1\r\n$" + "1".repeat(70_000), "invalid bulk length");
+        assertProtocolError("*1\r\n$" + "1".repeat(70_000), "too big bulk count string");
     }
 
-    /** Known difference: Redis runs a top-level "$3" line as an inline command; Netty reads a bulk string. */
+    /** As Redis, a top-level "$3" line is an inline command like any line not starting with '*'. */
     @Test
-    void bulkOutsideArrayIsAProtocolError() {
-        assertProtocolError("$3\r\nGET\r\n", "expected '*', got '$'");
-    }
-
-    // ---- where Netty's RedisDecoder reads differently from Redis (README, Known differences) ----
-
-    /** Known difference: Redis refuses leading zeros in a count (string2ll); Netty's decoder reads them. */
-    @Test
-    void leadingZerosInCountsAreAccepted() {
-        assertEquals(PONG, r.send("*01\r\n$04\r\nPING\r\n"));
-    }
-
-    /** Known difference: Redis answers "invalid multibulk length"; the decoder's count wraps negative and is ignored. */
-    @Test
-    void countPastLongMaxIsIgnoredWithTheRestOfTheRead() {
-        assertEquals("", r.send("*9223372036854775808\r\nPING\r\n"));
+    void bulkOutsideArrayIsAnInlineCommand() {
+        assertEquals(error("ERR unknown command '$3', with args beginning with: ")
+                + error("ERR wrong number of arguments for 'get' command"), r.send("$3\r\nGET\r\n"));
         assertTrue(r.isOpen());
-        assertEquals(PONG, r.send("PING\r\n"));
     }
 
-    /** Known difference: Redis skips the two bytes after a bulk unread; the decoder wants CRLF there. */
+    /** Redis skips the two bytes after a bulk's data unread. */
     @Test
-    void bytesAfterABulkMustBeCrlf() {
-        assertProtocolError("*1\r\n$4\r\nPINGxx", "invalid bulk length");
+    void bytesAfterABulkAreSkippedUnread() {
+        assertEquals(PONG, r.send("*1\r\n$4\r\nPINGxx"));
+        assertTrue(r.isOpen());
     }
 
-    /** Known difference: Redis says "expected '$', got '*'" for a negative count inside a request. */
     @Test
     void negativeCountInsideARequest() {
-        assertProtocolError("*2\r\n$4\r\nECHO\r\n*-5\r\n", "invalid bulk length");
+        assertProtocolError("*2\r\n$4\r\nECHO\r\n*-5\r\n", "expected '$', got '*'");
     }
 
     // ---- ordering around protocol errors ----

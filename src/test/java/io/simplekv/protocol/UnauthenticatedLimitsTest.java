@@ -46,4 +46,11 @@ class UnauthenticatedLimitsTest extends ServerTestBase {
         assertEquals(Resp.bulk("y".repeat(20000)), r.call("ECHO", "y".repeat(20000)));
         assertTrue(r.isOpen());
     }
+
+    /** The request after AUTH in the same packet is judged after AUTH ran, as Redis reads one request at a time. */
+    @Test
+    void authInTheSamePacketLiftsTheLimitsForWhatFollows() {
+        assertEquals("+OK\r\n:11\r\n", r.send("AUTH secret\r\n*13\r\n$5\r\nRPUSH\r\n$1\r\nl\r\n"
+                + "$1\r\nx\r\n".repeat(10) + "$16385\r\n" + "a".repeat(16385) + "\r\n"));
+    }
 }
