@@ -83,7 +83,8 @@ public final class ServerConfig {
         lfuDecayTime = Integer.parseInt(values.get("lfu-decay-time"));
         minReplicasToWrite = Long.parseLong(values.get("min-replicas-max-lag")) > 0
                 ? Long.parseLong(values.get("min-replicas-to-write")) : 0;
-        // Netty's decoder stops at 512 MB, so a larger proto-max-bulk-len is accepted but capped.
+        // An argument is one byte[] and both engines are tested to 512 MB strings, so a larger value is accepted but
+        // capped.
         protoMaxBulkLen = Math.min(Long.parseLong(values.get("proto-max-bulk-len")), 512L * 1024 * 1024);
         clientQueryBufferLimit = Long.parseLong(values.get("client-query-buffer-limit"));
         hz = Integer.parseInt(values.get("hz"));
