@@ -107,13 +107,15 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         // Redis's main(): daemonize unless a supervisor runs the server, before anything is opened.
-        boolean background = "yes".equals(config.get("daemonize")) && "no".equals(config.get("supervised"));
+        Supervision supervision = Supervision.of(config.get("supervised"), System.getenv());
+        boolean background = "yes".equals(config.get("daemonize")) && !supervision.active();
         if (background && !Daemon.isChild()) {
             String failure = Daemon.detach();
             if (failure == null) return 0;
             System.err.println("WARNING: could not daemonize (" + failure + "); staying in the foreground");
         }
         Logging.configure(config);
+        supervision = supervision.begin(config.get("supervised"), org.slf4j.LoggerFactory.getLogger("simplekv"));
         if (config.tlsPort != 0) {
             // Checked before the storage opens, so a bad certificate costs one line and leaves nothing to close.
             try {
@@ -152,6 +154,8 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         server.followConfiguredMaster();
+        server.context().supervised(supervision.mode());
+        server.onShutdown(supervision::stopping);
         // As Redis's createPidFile: a daemon without a configured pidfile writes Redis's default one.
         String pidfile = config.values().get("pidfile");
         if (background && pidfile.isEmpty()) pidfile = Daemon.DEFAULT_PID_FILE;
@@ -164,6 +168,7 @@ public final class Main implements Callable<Integer> {
                 "simplekv {} ready to accept connections on {}:{} ({}storage {}, data {}, transport {}, pid {})",
                 SimpleKvServer.VERSION, String.join(",", config.bind), bound, tlsNote(server), engine.name(),
                 Path.of(config.dir).toAbsolutePath().normalize(), server.transport(), ProcessHandle.current().pid());
+        supervision.ready(!config.get("replicaof").isBlank());
         server.awaitStop();
         if (pid != null) pid.remove();
         return 0;

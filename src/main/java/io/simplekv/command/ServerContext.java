@@ -52,6 +52,8 @@ public final class ServerContext {
     private final ServerControl control;
     /** The config file the server started from (absolute), for CONFIG REWRITE; null when there is none. */
     private volatile java.nio.file.Path configFile;
+    /** INFO's process_supervised: "systemd" when systemd is told the server's state, else "no". */
+    private volatile String supervised = "no";
     private final CommandTable commands;
     private final Scripts scripts;
     private final CommandService service;
@@ -101,6 +103,8 @@ public final class ServerContext {
     public ServerConfig config() { return config.get(); }
     public java.nio.file.Path configFile() { return configFile; }
     public void configFile(java.nio.file.Path file) { this.configFile = file == null ? null : file.toAbsolutePath(); }
+    public String supervised() { return supervised; }
+    public void supervised(String mode) { this.supervised = mode; }
     public LiveConfig liveConfig() { return config; }
     public Keyspace keyspace() { return keyspace; }
     public ClientRegistry clients() { return clients; }

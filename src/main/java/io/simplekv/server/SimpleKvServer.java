@@ -59,6 +59,8 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
     private final ScheduledExecutorService cron;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closing;
+    /** Told first when a shutdown begins (a supervisor's STOPPING=1). */
+    private volatile Runnable onShutdown = () -> { };
     private ScheduledFuture<?> cronTask;
     private volatile int cronHz;
 
@@ -375,6 +377,11 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         }
     }
 
+    /** What to do first when a shutdown begins. */
+    public void onShutdown(Runnable action) {
+        this.onShutdown = action;
+    }
+
     /** Blocks until {@link #close} has finished (SHUTDOWN, a signal, or a caller). */
     public void awaitStop() throws InterruptedException {
         stopped.await();
@@ -388,6 +395,7 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         }
         try {
             log.info("User requested shutdown...");
+            onShutdown.run();
             for (Channel ch : listeners) ch.close().syncUninterruptibly();
             for (Channel ch : tlsListeners) ch.close().syncUninterruptibly();
             for (Session c : context.clients().all()) c.link().close();

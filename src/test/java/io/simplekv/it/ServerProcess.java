@@ -71,12 +71,27 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the server with these JVM options (none: the JVM's default heap, as scripts/simplekv-server). */
     static ServerProcess startWith(List<String> jvmOptions, String... args) throws IOException {
+        return startWith(jvmOptions, java.util.Map.of(), args);
+    }
+
+    /** Starts the server with a 256 MB heap and these environment variables changed (an empty value removes one). */
+    static ServerProcess startWithEnv(java.util.Map<String, String> env, String... args) throws IOException {
+        return startWith(List.of("-Xmx256m"), env, args);
+    }
+
+    private static ServerProcess startWith(List<String> jvmOptions, java.util.Map<String, String> env, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of("java"));
         cmd.addAll(JVM_FLAGS);
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
-        ServerProcess p = new ServerProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        env.forEach((name, value) -> {
+            if (value.isEmpty()) builder.environment().remove(name);
+            else builder.environment().put(name, value);
+        });
+        ServerProcess p = new ServerProcess(builder.start());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (p.port < 0 && p.process.isAlive() && System.nanoTime() < deadline) {
             sleep(20);

@@ -90,7 +90,7 @@ public final class InfoReport {
         field(b, "multiplexing_api", "netty");
         field(b, "java_version", System.getProperty("java.version"));
         field(b, "process_id", ProcessHandle.current().pid());
-        field(b, "process_supervised", "no");
+        field(b, "process_supervised", s.supervised());
         field(b, "run_id", s.runId());
         field(b, "tcp_port", s.port());
         field(b, "server_time_usec", System.currentTimeMillis() * 1000);

@@ -1,0 +1,90 @@
+package io.simplekv.it;
+
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.DomainDatagramSocketAddress;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.Socket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code supervised systemd|auto}: the server tells systemd its state by sd_notify's datagrams to NOTIFY_SOCKET, with
+ * redis-server 7.0's messages, and stays in the foreground even with {@code daemonize yes}. Here the test plays
+ * systemd's part: it binds the unix datagram socket and reads what arrives.
+ */
+class SupervisionIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void systemdHearsLoadingReadyAndStopping() throws Exception {
+        assumeTrue(Epoll.isAvailable(), "unix datagram sockets come from Netty's epoll transport");
+        Path path = dir.resolve("notify.sock");
+        Socket systemd = Socket.newSocketDomainDgram();
+        try {
+            systemd.bind(new DomainSocketAddress(path.toFile()));
+            try (ServerProcess s = ServerProcess.startWithEnv(Map.of("NOTIFY_SOCKET", path.toString()), "--port", "0",
+                    "--dir", dir.resolve("data").toString(), "--supervised", "auto", "--daemonize", "yes")) {
+                // daemonize yes is ignored under a supervisor: this very process serves.
+                try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+                    assertEquals(List.of("STATUS=Redis is loading...\n", "STATUS=Ready to accept connections\n",
+                            "READY=1\n"), receive(systemd, 3));
+                    assertTrue(j.info("server").contains("process_supervised:systemd\r\n"));
+                    try {
+                        j.shutdown();
+                    } catch (Exception expected) {
+                        // no reply, as in Redis
+                    }
+                }
+                assertEquals(List.of("STOPPING=1\n"), receive(systemd, 1));
+                assertEquals(0, s.awaitExit(30));
+                assertTrue(s.output().contains("Supervised by systemd. Please make sure you set appropriate values "
+                        + "for TimeoutStartSec and TimeoutStopSec in your service unit."), s.output());
+            }
+        } finally {
+            systemd.close();
+        }
+    }
+
+    @Test
+    void systemdWithoutNotifySocketRunsUnsupervisedWithRedisWarning() throws Exception {
+        try (ServerProcess s = ServerProcess.startWithEnv(Map.of("NOTIFY_SOCKET", ""), "--port", "0",
+                "--dir", dir.resolve("data").toString(), "--supervised", "systemd");
+             Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertTrue(j.info("server").contains("process_supervised:no\r\n"));
+            assertTrue(s.output().contains("systemd supervision error: NOTIFY_SOCKET not found!"), s.output());
+        }
+    }
+
+    /** The datagrams that arrive within 30 s, up to {@code count}. */
+    private static List<String> receive(Socket socket, int count) throws IOException, InterruptedException {
+        List<String> got = new ArrayList<>();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (got.size() < count && System.nanoTime() < deadline) {
+            buffer.clear();
+            DomainDatagramSocketAddress from = socket.recvFromDomainSocket(buffer, 0, buffer.capacity());
+            if (from == null) {
+                Thread.sleep(20);
+                continue;
+            }
+            byte[] bytes = new byte[from.receivedAmount()];
+            buffer.get(0, bytes);
+            got.add(new String(bytes, StandardCharsets.UTF_8));
+        }
+        return got;
+    }
+}
