@@ -19,6 +19,12 @@
 #                      `tclsh tests/test_helper.tcl --host H --port P --single U` sees)
 #   REDIS_TCL_ARGS     extra raw args for test_helper.tcl, e.g. "--only /GETEX --verbose",
 #                      "--ignore-encoding" (skip OBJECT ENCODING asserts), "--singledb"
+#   REDIS_TCL_TLS      1: the server listens with TLS, and the suite connects with --tls and the
+#                      certificates of the tree's tests/tls (made by Redis's utils/gen-test-certs.sh
+#                      when missing, as its own TLS runs do)
+#
+# `scripts/redis-tcl-tests.sh --prepare` only fetches the tree (and, with REDIS_TCL_TLS=1, makes the
+# certificates) and prints its path.
 #
 # WARNING: the suite runs FLUSHALL, FUNCTION FLUSH and CONFIG SET on the target
 # server, and a failing test may leave a changed config behind: point it only at a
@@ -32,9 +38,12 @@
 set -euo pipefail
 
 usage() { echo "usage: $0 PORT UNIT [UNIT...]   (UNIT like unit/type/string)" >&2; exit 2; }
-[[ $# -ge 2 ]] || usage
-PORT=$1; shift
-[[ $PORT =~ ^[0-9]+$ ]] || usage
+PREPARE=0
+if [[ ${1:-} == --prepare ]]; then PREPARE=1; PORT=0; else
+    [[ $# -ge 2 ]] || usage
+    PORT=$1; shift
+    [[ $PORT =~ ^[0-9]+$ ]] || usage
+fi
 HOST=${REDIS_TCL_HOST:-127.0.0.1}
 REDIS_SRC=${REDIS_SRC:-/work/redis-src}
 TIMEOUT=${REDIS_TCL_TIMEOUT:-300}
@@ -101,6 +110,13 @@ if ! TREE=$(find_tree); then
     TREE=$(find_tree) || { echo "apt-get source redis failed" >&2; exit 2; }
 fi
 
+TLS=${REDIS_TCL_TLS:-0}
+if [[ $TLS == 1 && ! -f $TREE/tests/tls/ca.crt ]]; then
+    command -v openssl >/dev/null 2>&1 || { apt_update; DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openssl >/dev/null; }
+    (cd "$TREE" && bash utils/gen-test-certs.sh >/dev/null 2>&1) || { echo "gen-test-certs.sh failed" >&2; exit 2; }
+fi
+if [[ $PREPARE == 1 ]]; then echo "$TREE"; exit 0; fi
+
 UNIT_ARGS=()
 for u in "$@"; do
     u=${u%.tcl}; u=${u#tests/}
@@ -115,6 +131,7 @@ fi
 
 ARGS=(--host "$HOST" --port "$PORT" --timeout "$TIMEOUT" "${UNIT_ARGS[@]}")
 [[ ${REDIS_TCL_DURABLE:-1} == 1 ]] && ARGS+=(--durable)
+[[ $TLS == 1 ]] && ARGS+=(--tls)
 TAGS=${REDIS_TCL_TAGS--needs:debug}
 [[ -n $TAGS ]] && ARGS+=(--tags "$TAGS")
 # shellcheck disable=SC2206

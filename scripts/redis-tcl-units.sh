@@ -6,6 +6,8 @@
 # Usage: scripts/redis-tcl-units.sh [--storage memory|chronicle] [UNIT...]   (default: the units listed below)
 # Environment: REDIS_SRC, REDIS_TCL_TIMEOUT and REDIS_TCL_DURABLE (0: the first Tcl exception ends a unit, as the
 # plain external-mode command does) as for scripts/redis-tcl-tests.sh, which runs each unit.
+# REDIS_TCL_TLS=1 runs the suite over TLS: each server listens with TLS only, on the certificates Redis's
+# utils/gen-test-certs.sh makes in the tree's tests/tls, and the suite connects with --tls.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 storage=memory
@@ -20,6 +22,13 @@ if [[ ${#units[@]} -eq 0 ]]; then
          unit/hyperloglog unit/pause)
 fi
 [ -f "$root/target/simplekv.jar" ] || (cd "$root" && mvn -B -q -DskipTests package >&2)
+# REDIS_TCL_TLS=1: each server listens only with TLS (port 0), on the certificates of the Redis tree's tests/tls.
+server_tls=() cli_tls=()
+if [[ ${REDIS_TCL_TLS:-0} == 1 ]]; then
+  tls="$("$root/scripts/redis-tcl-tests.sh" --prepare)/tests/tls"
+  server_tls=(--tls-cert-file "$tls/redis.crt" --tls-key-file "$tls/redis.key" --tls-ca-cert-file "$tls/ca.crt")
+  cli_tls=(--tls --cert "$tls/client.crt" --key "$tls/client.key" --cacert "$tls/ca.crt")
+fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -28,10 +37,11 @@ printf '| unit | passed | failed | skipped | exceptions | seconds |\n|---|---|--
 for unit in "${units[@]}"; do
   port="$(free_port)"
   dir="$work/$(echo "$unit" | tr / _)"
-  "$root/scripts/simplekv-server" --port "$port" --dir "$dir" --storage "$storage" --enable-debug-command yes \
+  if [[ ${#server_tls[@]} -gt 0 ]]; then listen=(--port 0 --tls-port "$port" "${server_tls[@]}"); else listen=(--port "$port"); fi
+  "$root/scripts/simplekv-server" "${listen[@]}" --dir "$dir" --storage "$storage" --enable-debug-command yes \
       >"$dir.server.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 300); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done # 30 s: a loaded machine starts the JVM slowly
+  for _ in $(seq 1 300); do redis-cli "${cli_tls[@]}" -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done # 30 s: a loaded machine starts the JVM slowly
   start=$(date +%s)
   REDIS_TCL_TAGS="" "$root/scripts/redis-tcl-tests.sh" "$port" "$unit" >"$dir.tcl.log" 2>&1
   seconds=$(( $(date +%s) - start ))
