@@ -141,6 +141,11 @@ public final class ServerConfig {
         return !requirepass.isEmpty();
     }
 
+    /** rdbcompression: LZF for strings over 20 bytes in RDB files and DUMP payloads. */
+    public boolean rdbCompression() {
+        return !"no".equals(get("rdbcompression"));
+    }
+
     /** A further save line of a config file: its points add to those already read ({@code save ""} clears them). */
     public ServerConfig withMoreSavePoints(List<String> args) {
         ServerConfig next = with("save", args);

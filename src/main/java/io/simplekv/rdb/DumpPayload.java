@@ -23,8 +23,9 @@ public final class DumpPayload {
         }
     }
 
-    public static byte[] write(RdbValue value) {
-        RdbWriter w = new RdbWriter().type(typeOf(value));
+    /** DUMP's payload; {@code compress} is rdbcompression, which Redis applies to DUMP as to RDB files. */
+    public static byte[] write(RdbValue value, boolean compress) {
+        RdbWriter w = new RdbWriter(compress ? new LzfCompressor() : null).type(typeOf(value));
         writeBody(w, value);
         return w.withFooter();
     }

@@ -28,20 +28,24 @@ public final class RdbFile {
     public static final class Writer {
         private final OutputStream out;
         private final boolean checksum;
+        /** Null with rdbcompression no. */
+        private final LzfCompressor compressor;
         private long crc;
 
-        public Writer(OutputStream out, boolean checksum) throws IOException {
+        /** {@code checksum}: rdbchecksum; {@code compress}: rdbcompression. */
+        public Writer(OutputStream out, boolean checksum, boolean compress) throws IOException {
             this.out = out;
             this.checksum = checksum;
+            this.compressor = compress ? new LzfCompressor() : null;
             emit(("REDIS" + String.format("%04d", RdbWriter.RDB_VERSION)).getBytes(StandardCharsets.US_ASCII));
         }
 
         public void aux(String key, String value) throws IOException {
-            emit(new RdbWriter().type(OPCODE_AUX).string(bytes(key)).string(bytes(value)).body());
+            emit(new RdbWriter(compressor).type(OPCODE_AUX).string(bytes(key)).string(bytes(value)).body());
         }
 
         public void function(byte[] libraryCode) throws IOException {
-            emit(new RdbWriter().type(OPCODE_FUNCTION2).string(libraryCode).body());
+            emit(new RdbWriter(compressor).type(OPCODE_FUNCTION2).string(libraryCode).body());
         }
 
         public void selectDb(int db, long keys, long expires) throws IOException {
@@ -50,7 +54,7 @@ public final class RdbFile {
 
         /** One key; {@code expireAtMillis} is -1 for none. */
         public void entry(byte[] key, long expireAtMillis, RdbValue value) throws IOException {
-            RdbWriter w = new RdbWriter();
+            RdbWriter w = new RdbWriter(compressor);
             if (expireAtMillis >= 0) w.type(OPCODE_EXPIRETIME_MS).millisecondTime(expireAtMillis);
             w.type(DumpPayload.typeOf(value)).string(key);
             DumpPayload.writeBody(w, value);

@@ -1,5 +1,7 @@
 package io.simplekv.rdb;
 
+import io.simplekv.text.RedisNumbers;
+
 import java.io.ByteArrayOutputStream;
 
 /**
@@ -10,7 +12,22 @@ public final class RdbWriter {
     /** The RDB version Redis 7.0 writes. */
     public static final int RDB_VERSION = 10;
 
+    /** Redis's RDB_ENC_INT8/16/32 and RDB_ENC_LZF string encodings (after the 0b11 length prefix). */
+    private static final int ENC_INT8 = 0xC0, ENC_INT16 = 0xC1, ENC_INT32 = 0xC2, ENC_LZF = 0xC3;
+
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    /** Null: strings are written without LZF ({@code rdbcompression no}). */
+    private final LzfCompressor compressor;
+
+    /** A writer that does not compress (a nested value, or {@code rdbcompression no}). */
+    public RdbWriter() {
+        this(null);
+    }
+
+    /** A writer that compresses strings over 20 bytes with this compressor, as {@code rdbcompression yes}. */
+    public RdbWriter(LzfCompressor compressor) {
+        this.compressor = compressor;
+    }
 
     public RdbWriter type(int type) {
         out.write(type);
@@ -37,11 +54,46 @@ public final class RdbWriter {
         return this;
     }
 
-    /** A string written plainly (Redis may compress; every reader takes plain strings). */
+    /**
+     * rdbSaveRawString: a string of at most 11 bytes that is an integer's canonical text as that integer (if it fits
+     * 32 bits), one over 20 bytes as LZF when compressing and that saves 4 bytes, any other plainly.
+     */
     public RdbWriter string(byte[] b) {
+        if (b.length <= 11 && integer(b)) return this;
+        if (compressor != null && b.length > 20) {
+            byte[] packed = compressor.compress(b);
+            if (packed != null) {
+                out.write(ENC_LZF);
+                length(packed.length);
+                length(b.length);
+                out.write(packed, 0, packed.length);
+                return this;
+            }
+        }
         length(b.length);
         out.write(b, 0, b.length);
         return this;
+    }
+
+    /** rdbTryIntegerEncoding: written as an integer only if that integer prints back as exactly these bytes. */
+    private boolean integer(byte[] b) {
+        // string2ll's canonical form (no '+', no leading zero, no "-0") is exactly what prints back the same.
+        if (!RedisNumbers.isLong(b, 0, b.length)) return false;
+        long v = RedisNumbers.parseLong(b);
+        if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            out.write(ENC_INT8);
+            out.write((int) v & 0xff);
+        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            out.write(ENC_INT16);
+            out.write((int) v & 0xff);
+            out.write((int) (v >> 8) & 0xff);
+        } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+            out.write(ENC_INT32);
+            for (int i = 0; i < 4; i++) out.write((int) (v >> (8 * i)) & 0xff);
+        } else {
+            return false;
+        }
+        return true;
     }
 
     /** A stream ID as rax keys hold it: 16 bytes, big-endian ms then seq. */

@@ -65,4 +65,43 @@ class RdbFileIT {
             assertTrue(Files.size(file) > 10_000);
         }
     }
+
+    /**
+     * rdbcompression yes (the default): strings over 20 bytes go into the file and into DUMP payloads as LZF, and
+     * Debian's redis-server reads both: it loads the file at startup and RESTOREs the payload.
+     */
+    @Test
+    void redisServerLoadsTheCompressedFileAndRestoresTheCompressedDump() throws Exception {
+        String compressible = "abcdefgh".repeat(5000);
+        StringBuilder mixed = new StringBuilder();
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 3000; i++) mixed.append(random.nextInt(1000)).append(i % 7 == 0 ? "-same-text-" : ",");
+        byte[] dump;
+        try (ServerProcess s = start(); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            j.set("compressible", compressible);
+            j.set("mixed", mixed.toString());
+            j.set("short", "x".repeat(21));
+            j.set("int", "-12345");
+            j.hset("hash", Map.of("field", "value-value-value-value-value", "n", "7"));
+            dump = j.dump("compressible");
+            assertEquals((byte) 0xC3, dump[1], "DUMP of a compressible string is LZF");
+            assertEquals("OK", j.save());
+        }
+        assertTrue(Files.size(dir.resolve("dump.rdb")) < 10_000, "the 40 KB string is compressed in the file");
+        int port = ServerProcess.freePort();
+        Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile()).start();
+        try (Jedis j = ServerProcess.connectWhenUp(port, 10_000)) {
+            assertEquals(compressible, j.get("compressible"));
+            assertEquals(mixed.toString(), j.get("mixed"));
+            assertEquals("x".repeat(21), j.get("short"));
+            assertEquals("-12345", j.get("int"));
+            assertEquals("value-value-value-value-value", j.hget("hash", "field"));
+            assertEquals("OK", j.restore("restored", 0, dump));
+            assertEquals(compressible, j.get("restored"));
+        } finally {
+            redis.destroyForcibly().waitFor();
+        }
+    }
 }

@@ -32,7 +32,8 @@ public final class DumpRestore {
             out.nullBulk();
             return;
         }
-        out.bulk(DumpPayload.write(valueOf(c.db(), c.server().config(), a[1], rec)));
+        out.bulk(DumpPayload.write(valueOf(c.db(), c.server().config(), a[1], rec),
+                c.server().config().rdbCompression()));
     }
 
     /** A key's whole value, whatever its type (DUMP, and DEBUG DIGEST's walk over values). */

@@ -89,7 +89,8 @@ public final class Migrate {
             if (rec == null) continue;
             long at = Records.expireAt(rec);
             long ttl = at == Records.NO_EXPIRY ? 0 : Math.max(1, at - now);
-            byte[] payload = DumpPayload.write(DumpRestore.valueOf(here, c.server().config(), a[j], rec));
+            byte[] payload = DumpPayload.write(DumpRestore.valueOf(here, c.server().config(), a[j], rec),
+                    c.server().config().rdbCompression());
             moved.add(new Moved(a[j], payload, ttl));
         }
         if (moved.isEmpty()) {
@@ -145,7 +146,8 @@ public final class Migrate {
                 byte[] rec = db.lookup(m.key);
                 if (rec == null) continue;
                 if (relock && !Arrays.equals(m.payload,
-                        DumpPayload.write(DumpRestore.valueOf(db, c.server().config(), m.key, rec)))) {
+                        DumpPayload.write(DumpRestore.valueOf(db, c.server().config(), m.key, rec),
+                                c.server().config().rdbCompression()))) {
                     continue;
                 }
                 db.delete(m.key);

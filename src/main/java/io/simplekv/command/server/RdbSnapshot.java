@@ -65,7 +65,8 @@ public final class RdbSnapshot {
     public static long write(ServerContext server, OutputStream out) throws IOException {
         Keyspace ks = server.keyspace();
         long written = 0;
-        RdbFile.Writer w = new RdbFile.Writer(out, !"no".equals(server.config().get("rdbchecksum")));
+        RdbFile.Writer w = new RdbFile.Writer(out, !"no".equals(server.config().get("rdbchecksum")),
+                server.config().rdbCompression());
         w.aux("redis-ver", "7.0.15");
         w.aux("redis-bits", "64");
         w.aux("ctime", Long.toString(System.currentTimeMillis() / 1000));

@@ -78,6 +78,32 @@ class DumpRestoreTest extends ServerTestBase {
         assertEquals(integer(1), r.call("SISMEMBER", "bigiset", "5"));
     }
 
+    /**
+     * rdbSaveRawString as redis-server 7.0.15 writes it: a short integer as an integer (the payload is Redis's, byte
+     * for byte), a string over 20 bytes as LZF while rdbcompression is yes, plainly after CONFIG SET it to no.
+     */
+    @Test
+    void dumpEncodesStringsAsRedisDoes() {
+        r.call("SET", "int", "12345");
+        assertEquals("00c139300a009d94ea2793fc08b9", hex(payload(r.call("DUMP", "int"))));
+        r.call("SET", "plus", "+12345");
+        assertEquals("0006", hex(payload(r.call("DUMP", "plus"))).substring(0, 4), "not canonical: a plain string");
+        r.call("SET", "long", "x".repeat(100));
+        byte[] lzf = payload(r.call("DUMP", "long"));
+        assertEquals("00c3", hex(lzf).substring(0, 4));
+        assertTrue(lzf.length < 30, hex(lzf));
+        assertEquals(OK, r.call(bytes("RESTORE"), bytes("again"), bytes("0"), lzf));
+        assertEquals(bulk("x".repeat(100)), r.call("GET", "again"));
+        r.call("SET", "twenty", "x".repeat(20));
+        assertEquals("0014", hex(payload(r.call("DUMP", "twenty"))).substring(0, 4), "20 bytes: never compressed");
+        assertEquals(OK, r.call("CONFIG", "SET", "rdbcompression", "no"));
+        assertEquals("004064", hex(payload(r.call("DUMP", "long"))).substring(0, 6));
+    }
+
+    private static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+
     @Test
     void everyTypeRoundTripsThroughItsOwnDump() {
         r.call("SET", "s", "v");
