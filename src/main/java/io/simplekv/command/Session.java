@@ -3,6 +3,7 @@ package io.simplekv.command;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.simplekv.keyspace.Database;
+import io.simplekv.protocol.QueryBuffer;
 import io.simplekv.pubsub.Subscriptions;
 import io.simplekv.tracking.TrackedClient;
 import io.simplekv.tracking.TrackingState;
@@ -62,6 +63,7 @@ public final class Session implements TrackedClient {
     private boolean wroteInBatch;
     /** The request just refused waits for CLIENT PAUSE to end (not for a script): see CommandService.whenAllowed. */
     private boolean heldByPause;
+    private volatile QueryBuffer queryBuffer = new QueryBuffer();
 
     public Session(long id, ServerContext server, ClientLink link) {
         this.id = id;
@@ -178,6 +180,10 @@ public final class Session implements TrackedClient {
 
     /** The request being executed, so CLIENT LIST can report its size as qbuf like Redis does; null between. */
     public void executing(byte[][] args) { this.executing = args; }
+
+    /** The connection's query buffer accounting (a client without a connection keeps an empty one). */
+    public QueryBuffer queryBuffer() { return queryBuffer; }
+    public void queryBuffer(QueryBuffer buffer) { this.queryBuffer = buffer; }
 
     /** CLIENT REPLY ON | OFF | SKIP. */
     public void replies(boolean on) {
@@ -298,8 +304,8 @@ public final class Session implements TrackedClient {
                 + " name=" + name + " age=" + (now - createdAt) / 1000 + " idle=" + (now - lastInteraction) / 1000
                 + " flags=" + flags + " db=" + db + " sub=" + subscriptions.channels()
                 + " psub=" + subscriptions.patterns() + " ssub=" + subscriptions.shardChannels()
-                + " multi=-1 qbuf=" + requestSize(executing)
-                + " qbuf-free=0 argv-mem=0 multi-mem=0"
+                + " multi=-1 qbuf=" + queryBuffer.used(requestSize(executing))
+                + " qbuf-free=" + queryBuffer.free(requestSize(executing)) + " argv-mem=0 multi-mem=0"
                 + " rbs=0 rbp=0 obl=0 oll=0 omem=" + link.pendingOutputBytes() + " tot-mem=0 events=r cmd=" + lastCommand
                 + " user=" + user.name() + " redir=" + tracking.redirection() + " resp=" + protocolVersion;
     }

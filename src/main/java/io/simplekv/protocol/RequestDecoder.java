@@ -43,6 +43,7 @@ public final class RequestDecoder extends ByteToMessageDecoder {
     private final LongSupplier maxBulkLength;
     private final LongSupplier queryBufferLimit;
     private final BooleanSupplier authRequired;
+    private final QueryBuffer queryBuffer;
 
     /** The request being assembled, null between requests. */
     private byte[][] args;
@@ -54,10 +55,21 @@ public final class RequestDecoder extends ByteToMessageDecoder {
     private long requestBytes;
     private boolean failed;
 
-    public RequestDecoder(LongSupplier maxBulkLength, LongSupplier queryBufferLimit, BooleanSupplier authRequired) {
+    public RequestDecoder(LongSupplier maxBulkLength, LongSupplier queryBufferLimit, BooleanSupplier authRequired,
+                          QueryBuffer queryBuffer) {
         this.maxBulkLength = maxBulkLength;
         this.queryBufferLimit = queryBufferLimit;
         this.authRequired = authRequired;
+        this.queryBuffer = queryBuffer;
+    }
+
+    /** Keeps {@link QueryBuffer} told what a socket read brought and what the requests in it left held. */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ByteBuf read) queryBuffer.read(read.readableBytes());
+        super.channelRead(ctx, msg);
+        boolean bigArgument = bulk != null && bulk.length >= QueryBuffer.BIG_ARG;
+        queryBuffer.parsed(internalBuffer().readableBytes() + (bigArgument ? bulkFilled : 0), bigArgument);
     }
 
     @Override
@@ -167,6 +179,7 @@ public final class RequestDecoder extends ByteToMessageDecoder {
         in.readerIndex(cr + 2);
         bulk = allocate((int) length);
         bulkFilled = 0;
+        if (length >= QueryBuffer.BIG_ARG) queryBuffer.bigArgument(length);
         return true;
     }
 

@@ -9,6 +9,7 @@ import io.simplekv.command.ServerContext;
 import io.simplekv.command.Session;
 import io.simplekv.protocol.Command;
 import io.simplekv.protocol.ProtocolException;
+import io.simplekv.protocol.QueryBuffer;
 import io.simplekv.protocol.RequestDecoder;
 import io.simplekv.protocol.RespWriter;
 import org.slf4j.Logger;
@@ -48,8 +49,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final CrossProtocolGuard crossProtocolGuard;
     private final ClientErrorLog errorLog;
 
+    private final QueryBuffer queryBuffer;
+
     ClientHandler(ServerContext server, GroupCommits groupCommits, CrossProtocolGuard crossProtocolGuard,
-                  ClientErrorLog errorLog) {
+                  ClientErrorLog errorLog, QueryBuffer queryBuffer) {
+        this.queryBuffer = queryBuffer;
         this.crossProtocolGuard = crossProtocolGuard;
         this.errorLog = errorLog;
         this.server = server;
@@ -78,6 +82,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         connection = new Connection(ctx.channel(), server, m -> pushMessage(ctx, m), reply -> resume(ctx, reply));
         client = connection.session();
+        client.queryBuffer(queryBuffer);
         server.clients().add(client);
         ctx.fireChannelActive();
     }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.simplekv.command.ServerContext;
 import io.simplekv.observe.ServerStats;
+import io.simplekv.protocol.QueryBuffer;
 import io.simplekv.protocol.RequestDecoder;
 
 /**
@@ -25,11 +26,12 @@ public final class Pipeline {
     }
 
     public void install(Channel ch) {
-        ClientHandler handler = new ClientHandler(context, groupCommits, crossProtocolGuard, clientErrorLog);
+        QueryBuffer queryBuffer = new QueryBuffer();
+        ClientHandler handler = new ClientHandler(context, groupCommits, crossProtocolGuard, clientErrorLog, queryBuffer);
         RequestDecoder decoder = new RequestDecoder(
                 () -> context.config().protoMaxBulkLen,
                 () -> context.config().clientQueryBufferLimit,
-                handler::authRequired);
+                handler::authRequired, queryBuffer);
         // Pub/sub pushes one message per subscriber per publish; coalescing the flushes of one event-loop pass
         // into one write syscall is what keeps fan-out cheap (Netty's own handler for exactly this).
         ch.pipeline().addLast(new FlushConsolidationHandler(256, true));

@@ -330,6 +330,7 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         Chore.run("access clock", () -> context.keyspace().access().tick());
         Chore.run("lazy free", () -> context.keyspace().space().reclaim(System.currentTimeMillis()));
         Chore.run("client timeout", this::closeIdleClients);
+        Chore.run("client query buffers", this::resizeQueryBuffers);
         Chore.run("tracking", () -> {
             context.tracking().limit();
             context.tracking().broadcast(); // what the active expirer changed under a BCAST prefix
@@ -349,6 +350,12 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         if (now - lastReplicaPing < period) return;
         lastReplicaPing = now;
         context.replication().ping();
+    }
+
+    /** clientsCronResizeQueryBuffer for every client, each cron tick. */
+    private void resizeQueryBuffers() {
+        long now = System.currentTimeMillis();
+        for (Session c : context.clients().all()) c.queryBuffer().cron((now - c.lastInteraction()) / 1000);
     }
 
     private void closeIdleClients() {
