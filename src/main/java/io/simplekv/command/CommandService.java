@@ -515,7 +515,7 @@ public final class CommandService {
         }
         else if (spec.has(CommandFlag.DENYOOM) && !run.allowOom() && !run.wrote()) {
             long max = server.config().maxmemory;
-            if (max > 0 && server.heapGauge().used() > max) {
+            if (max > 0 && server.usedMemory().bytes() > max) {
                 // Redis's shared.oomerr, as scriptCall gives it: no ERR in front.
                 server.stats().countError("OOM");
                 spec.stats.rejectedCalls.increment();

@@ -6,7 +6,6 @@ import io.simplekv.keyspace.Database;
 import io.simplekv.keyspace.Keyspace;
 import io.simplekv.keyspace.Records;
 import io.simplekv.keyspace.UnitOfWork;
-import io.simplekv.observe.HeapGauge;
 import io.simplekv.pubsub.KeyspaceEvents;
 
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Redis's performEvictions: while the memory in use ({@link HeapGauge}) is over {@code maxmemory}, delete keys the
+ * Redis's performEvictions: while the memory in use ({@link UsedMemory}) is over {@code maxmemory}, delete keys the
  * policy picks among {@code maxmemory-samples} sampled ones, each as a deletion of its own (keyspace event
  * {@code evicted}, a DEL to replicas, evicted_keys). With {@code noeviction}, or nothing left the policy may take,
  * the caller refuses commands that would grow the dataset.
@@ -53,19 +52,19 @@ final class Eviction {
     boolean makeRoom() {
         ServerConfig config = server.config();
         long max = config.maxmemory;
-        HeapGauge gauge = server.heapGauge();
-        if (max <= 0 || gauge.used() <= max) return true;
+        UsedMemory gauge = server.usedMemory();
+        if (max <= 0 || gauge.bytes() <= max) return true;
         String policy = config.get("maxmemory-policy");
         if (policy.equals("noeviction")) return false;
         int samples = Integer.parseInt(config.get("maxmemory-samples"));
         Rank rank = policy.endsWith("-ttl") ? Rank.TTL : policy.endsWith("-lru") ? Rank.IDLE
                 : policy.endsWith("-lfu") ? Rank.RARITY : Rank.NONE;
         boolean volatileOnly = policy.startsWith("volatile-");
-        for (int n = 0; n < MAX_KEYS_PER_CALL && gauge.used() > max; n++) {
+        for (int n = 0; n < MAX_KEYS_PER_CALL && gauge.bytes() > max; n++) {
             boolean evicted = rank == Rank.NONE ? evictRandom(volatileOnly) : evictRanked(volatileOnly, rank, samples);
             if (!evicted) return false;
         }
-        return gauge.used() <= max;
+        return gauge.bytes() <= max;
     }
 
     /** The random policies: a random key of the next database that has one; false when none has. */
@@ -159,7 +158,7 @@ final class Eviction {
             if (rec == null) return true; // expired meanwhile: memory was freed all the same
             long bytes = db.memoryUsage(key, rec, 5);
             db.delete(key);
-            server.heapGauge().freed(bytes);
+            server.usedMemory().evicted(bytes, io.simplekv.keyspace.FieldTable.isPagedCollection(rec));
             server.stats().evictedKeys.increment();
             server.events().notify(KeyspaceEvents.EVICTED, "evicted", index, key);
             if (server.replication().active()) {

@@ -33,7 +33,7 @@ public final class ServerContext {
     private final ActiveExpirer expirer;
     private final long startedAt = System.currentTimeMillis();
     private final String runId = randomHex(40);
-    private final io.simplekv.observe.HeapGauge heapGauge = new io.simplekv.observe.HeapGauge();
+    private final UsedMemory usedMemory;
     private final Eviction eviction = new Eviction(this);
     private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "simplekv-background");
@@ -70,6 +70,7 @@ public final class ServerContext {
         this.keyspace = new Keyspace(engine, config.databases, stats, new io.simplekv.keyspace.AccessClock(
                 () -> config().lfu, () -> config().lfuLogFactor, () -> config().lfuDecayTime,
                 System::currentTimeMillis));
+        this.usedMemory = new UsedMemory(keyspace, new io.simplekv.observe.HeapGauge());
         this.events = new KeyspaceEvents(pubsub, this.config::get);
         this.expirer = new ActiveExpirer(keyspace, 25);
         this.persistence = new Persistence(keyspace, this.config::get);
@@ -161,9 +162,9 @@ public final class ServerContext {
         }
     }
 
-    /** What maxmemory is held to: the live heap as of the last collection. */
-    public io.simplekv.observe.HeapGauge heapGauge() {
-        return heapGauge;
+    /** INFO's used_memory, what maxmemory is held to. */
+    public UsedMemory usedMemory() {
+        return usedMemory;
     }
 
     /**

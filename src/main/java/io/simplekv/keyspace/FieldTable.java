@@ -281,7 +281,7 @@ public final class FieldTable {
     }
 
     /** Whether a record's members live in pages (a big hash, set, list or zset), which then must be freed or copied. */
-    static boolean isPagedCollection(byte[] rec) {
+    public static boolean isPagedCollection(byte[] rec) {
         KeyType t = Records.type(rec);
         return t != KeyType.STRING && Records.payloadLength(rec) > 0
                 && rec[Records.payloadOffset(rec)] == PAGED;

@@ -75,10 +75,14 @@ public final class MemoryStorage extends SegmentedTable<MemoryStorage.Segment> {
         long h = ByteHash.hash(key);
         Segment s = segmentFor(h);
         boolean added;
+        long grew;
         synchronized (s) {
+            long before = s.bytes;
             added = s.put(key, value, (int) (h >>> SEGMENT_BITS), stamp);
+            grew = s.bytes - before;
         }
         if (added) size.increment();
+        bytes.add(grew);
     }
 
     @Override
@@ -86,10 +90,14 @@ public final class MemoryStorage extends SegmentedTable<MemoryStorage.Segment> {
         long h = ByteHash.hash(key);
         Segment s = segmentFor(h);
         boolean removed;
+        long freed;
         synchronized (s) {
+            long before = s.bytes;
             removed = s.remove(key, (int) (h >>> SEGMENT_BITS));
+            freed = before - s.bytes;
         }
         if (removed) size.decrement();
+        bytes.add(-freed);
         return removed;
     }
 
@@ -136,6 +144,8 @@ public final class MemoryStorage extends SegmentedTable<MemoryStorage.Segment> {
 
     static final class Segment extends SegmentedTable.Segment {
         private static final int MIN_BUCKETS = 1;
+        /** An Entry object (32 bytes with compressed references) and its bucket slot. */
+        private static final long ENTRY_BYTES = 36;
         Entry[] table = new Entry[MIN_BUCKETS];
 
         Entry find(byte[] key, int hash) {
@@ -148,12 +158,14 @@ public final class MemoryStorage extends SegmentedTable<MemoryStorage.Segment> {
         boolean put(byte[] key, byte[] value, int hash, AccessStamp stamp) {
             Entry e = find(key, hash);
             if (e != null) {
+                bytes += arrayBytes(value.length) - arrayBytes(e.value.length);
                 e.value = value;
                 e.access = stamp.overwritten(e.access);
                 return false;
             }
             int i = hash & (table.length - 1);
             table[i] = new Entry(key, hash, value, table[i], stamp.created());
+            bytes += ENTRY_BYTES + arrayBytes(key.length) + arrayBytes(value.length);
             if (++count > table.length) resize(table.length << 1);
             return true;
         }
@@ -165,6 +177,7 @@ public final class MemoryStorage extends SegmentedTable<MemoryStorage.Segment> {
                 if (e.hash == hash && Arrays.equals(e.key, key)) {
                     if (prev == null) table[i] = e.next;
                     else prev.next = e.next;
+                    bytes -= ENTRY_BYTES + arrayBytes(e.key.length) + arrayBytes(e.value.length);
                     count--;
                     if (table.length > MIN_BUCKETS && count < table.length / 8) resize(table.length >> 1);
                     return true;

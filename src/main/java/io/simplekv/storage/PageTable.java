@@ -49,10 +49,14 @@ public final class PageTable extends SegmentedTable<PageTable.Segment> {
         long id = id(key), page = page(key), h = hash(id, page);
         Segment s = segmentFor(h);
         boolean added;
+        long grew;
         synchronized (s) {
+            long before = s.bytes;
             added = s.put(id, page, h >>> SEGMENT_BITS, value);
+            grew = s.bytes - before;
         }
         if (added) size.increment();
+        bytes.add(grew);
     }
 
     @Override
@@ -60,10 +64,14 @@ public final class PageTable extends SegmentedTable<PageTable.Segment> {
         long id = id(key), page = page(key), h = hash(id, page);
         Segment s = segmentFor(h);
         boolean removed;
+        long freed;
         synchronized (s) {
+            long before = s.bytes;
             removed = s.remove(id, page, h >>> SEGMENT_BITS);
+            freed = before - s.bytes;
         }
         if (removed) size.decrement();
+        bytes.add(-freed);
         return removed;
     }
 
@@ -83,6 +91,8 @@ public final class PageTable extends SegmentedTable<PageTable.Segment> {
     /** Linear probing; slot i's key is keys[2i], keys[2i + 1], present when values[i] is not null. */
     static final class Segment extends SegmentedTable.Segment {
         private static final int MIN_SLOTS = 8;
+        /** A slot's two key longs and its value reference, at the table's load of at most a half: twice that. */
+        private static final long SLOT_BYTES = 40;
         long[] keys = new long[2 * MIN_SLOTS];
         byte[][] values = new byte[MIN_SLOTS][];
 
@@ -99,6 +109,7 @@ public final class PageTable extends SegmentedTable<PageTable.Segment> {
             int i = (int) hash & mask;
             for (; values[i] != null; i = (i + 1) & mask) {
                 if (keys[2 * i] == id && keys[2 * i + 1] == page) {
+                    bytes += arrayBytes(value.length) - arrayBytes(values[i].length);
                     values[i] = value;
                     return false;
                 }
@@ -106,6 +117,7 @@ public final class PageTable extends SegmentedTable<PageTable.Segment> {
             keys[2 * i] = id;
             keys[2 * i + 1] = page;
             values[i] = value;
+            bytes += SLOT_BYTES + arrayBytes(value.length);
             // At most half full, so a probe for a missing key ends soon.
             if (++count * 2 > values.length) resize(values.length * 2);
             return true;
@@ -118,6 +130,7 @@ public final class PageTable extends SegmentedTable<PageTable.Segment> {
                 if (keys[2 * i] == id && keys[2 * i + 1] == page) break;
             }
             if (values[i] == null) return false;
+            bytes -= SLOT_BYTES + arrayBytes(values[i].length);
             // Backward-shift deletion: later entries of the probe run move up, so no tombstone is needed.
             for (int j = (i + 1) & mask; values[j] != null; j = (j + 1) & mask) {
                 int home = (int) (PageTable.hash(keys[2 * j], keys[2 * j + 1]) >>> SEGMENT_BITS) & mask;

@@ -18,6 +18,8 @@ abstract class SegmentedTable<S extends SegmentedTable.Segment> implements Stora
     abstract static class Segment {
         /** Entries held; read without the monitor only as a hint. */
         int count;
+        /** What the segment's entries cost on the heap ({@link #arrayBytes} and the table's own overhead). */
+        long bytes;
 
         /** A key of this segment picked at random, or null when it is empty. */
         abstract byte[] randomKey(ThreadLocalRandom rnd);
@@ -28,6 +30,13 @@ abstract class SegmentedTable<S extends SegmentedTable.Segment> implements Stora
 
     final S[] segments;
     final LongAdder size = new LongAdder();
+    /** The segments' bytes, summed as they change, so reading the total is cheap (maxmemory reads it per command). */
+    final LongAdder bytes = new LongAdder();
+
+    /** A byte[] of this length on a 64-bit JVM with compressed class pointers: a 16-byte header, 8-byte aligned. */
+    static long arrayBytes(int length) {
+        return (16L + length + 7) & ~7L;
+    }
 
     SegmentedTable(IntFunction<S[]> array, Supplier<S> segment) {
         segments = array.apply(SEGMENTS);
@@ -41,6 +50,11 @@ abstract class SegmentedTable<S extends SegmentedTable.Segment> implements Stora
     @Override
     public long size() {
         return size.sum();
+    }
+
+    @Override
+    public long bytes() {
+        return bytes.sum();
     }
 
     @Override
@@ -73,11 +87,14 @@ abstract class SegmentedTable<S extends SegmentedTable.Segment> implements Stora
     @Override
     public void clear() {
         for (S s : segments) {
-            long removed;
+            long removed, removedBytes;
             synchronized (s) {
                 removed = s.count;
+                removedBytes = s.bytes;
                 s.reset();
+                s.bytes = 0;
             }
+            bytes.add(-removedBytes);
             size.add(-removed);
         }
     }

@@ -119,8 +119,8 @@ public final class InfoReport {
     private static void memory(StringBuilder b, ServerContext s) {
         ServerConfig config = s.config();
         Runtime rt = Runtime.getRuntime();
-        // What maxmemory is held to (HeapGauge): the heap's surviving data, not the garbage of the last commands.
-        long used = s.heapGauge().used();
+        // What maxmemory is held to (UsedMemory): the keyspace's bytes on the memory engine, the kept heap on chronicle.
+        long used = s.usedMemory().bytes();
         long rss = residentSetSize();
         header(b, "Memory");
         field(b, "used_memory", used);

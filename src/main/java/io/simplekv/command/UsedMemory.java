@@ -1,0 +1,42 @@
+package io.simplekv.command;
+
+import io.simplekv.keyspace.Keyspace;
+import io.simplekv.observe.HeapGauge;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * INFO's used_memory, and what maxmemory holds the server to. On the memory engine it is counted as Redis counts
+ * zmalloc's: the bytes the keyspace's records and pages take on the heap (arrays, entries and table slots, kept as
+ * each write changes them), on top of the heap the server used before any data (measured once at start). So it
+ * rises with the write that grew the data, not a collection later, and falls when a key goes (a big collection's
+ * pages when the lazy freer has freed them). The chronicle engine keeps its data off the heap and does not count it
+ * per write; there it is the heap's kept bytes ({@link HeapGauge}), as before.
+ */
+public final class UsedMemory {
+    private final Keyspace keyspace;
+    private final HeapGauge heap;
+    private final long baseline;
+    /** Evicted collections whose pages wait for the lazy freer: counted as freed until nothing waits any more. */
+    private final AtomicLong evictedPending = new AtomicLong();
+
+    UsedMemory(Keyspace keyspace, HeapGauge heap) {
+        this.keyspace = keyspace;
+        this.heap = heap;
+        this.baseline = heap.used();
+    }
+
+    /** used_memory. */
+    public long bytes() {
+        long data = keyspace.storedBytes();
+        if (data < 0) return heap.used();
+        if (evictedPending.get() > 0 && keyspace.space().pendingCollections() == 0) evictedPending.set(0);
+        return Math.max(0, baseline + data - evictedPending.get());
+    }
+
+    /** An eviction freed about this many bytes; {@code pagesPending}: some of them wait for the lazy freer. */
+    void evicted(long bytes, boolean pagesPending) {
+        if (keyspace.storedBytes() < 0) heap.freed(bytes);
+        else if (pagesPending) evictedPending.addAndGet(bytes);
+    }
+}
