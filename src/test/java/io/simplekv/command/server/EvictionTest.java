@@ -95,7 +95,7 @@ class EvictionTest extends ServerTestBase {
     }
 
     private long usedMemory() {
-        return Long.parseLong(r.call("INFO", "memory").replaceAll("(?s).*\r\nused_memory:(\d+).*", "$1"));
+        return Long.parseLong(r.call("INFO", "memory").replaceAll("(?s).*\\r\\nused_memory:(\\d+).*", "$1"));
     }
 
     @Test
