@@ -213,7 +213,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         var future = ctx.writeAndFlush(out);
         if (client != null && client.closingAfterReply()) future.addListener(ChannelFutureListener.CLOSE);
+        else if (authRequired() && connection.pendingOutputBytes() > UNAUTHENTICATED_OUTPUT_LIMIT) {
+            // CVE-2025-21605, as Debian's redis-server 7.0.15 has it fixed: a client that has not authenticated
+            // and does not read its (-NOAUTH) replies may leave at most 1 KB of them with us, else it is closed.
+            errorLog.log(Level.WARN, "Client " + peer() + " closed for overcoming of output buffer limits "
+                    + "(unauthenticated)");
+            ctx.close();
+        }
     }
+
+    /** checkClientOutputBufferLimits's bound for a client that has not authenticated. */
+    private static final long UNAUTHENTICATED_OUTPUT_LIMIT = 1024;
 
     /**
      * A published message, on our event loop. In the middle of a read batch it goes after the replies gathered so

@@ -39,6 +39,42 @@ class HardeningIT {
     }
 
     /** POST and Host: close the connection; the warning is logged once, not once per attempt. */
+    /**
+     * As Debian's redis-server 7.0.15 (CVE-2025-21605): a client that has not authenticated and does not read its
+     * -NOAUTH replies is closed once more than 1 KB of them wait in the server, instead of growing its buffer.
+     */
+    @Test
+    void anUnauthenticatedClientThatDoesNotReadIsClosed() throws Exception {
+        try (ServerProcess s = ServerProcess.start("--port", "0", "--dir", dir.toString(), "--requirepass", "pw")) {
+            int port = s.port();
+            byte[] chunk = "SET x 5\r\n".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                java.io.OutputStream out = socket.getOutputStream();
+                // Written from another thread: without the limit the server stops reading once its replies back
+                // up, and the writes would block for good.
+                var writer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    long sent = 0;
+                    try {
+                        for (int i = 0; i < 100; i++) { // 9 MB of requests, 34 MB of replies if nobody stopped them
+                            out.write(chunk);
+                            sent += chunk.length;
+                        }
+                    } catch (java.io.IOException closed) {
+                        // expected: the server closed the connection while we wrote
+                    }
+                    return sent;
+                });
+                long sent = writer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(sent < 100L * chunk.length, "the server closed the client before it sent everything");
+            }
+            try (Jedis j = new Jedis("127.0.0.1", port)) {
+                j.auth("pw");
+                assertEquals("PONG", j.ping());
+            }
+            assertNoStackTrace(s);
+        }
+    }
+
     @Test
     void crossProtocolAttackIsWarnedOnce() throws Exception {
         try (ServerProcess s = ServerProcess.start("--port", "0", "--dir", dir.toString())) {
