@@ -2,7 +2,8 @@
 # RQ (Python job queue) against simplekv: Debian's python3-rq 1.13 and python3-redis (installed with apt when
 # missing; PyPI is not needed), simplekv (memory engine) or Debian's redis-server on a free loopback port, then
 # scripts/lib/rq_check.py: jobs through a worker with their results in RQ's result streams (XADD), a failing job,
-# a scheduled job, Queue.empty(). Not run by CI (it installs Debian packages).
+# a scheduled job, Queue.empty(), and redis-py's Lock (acquire, extend, reacquire, release: Lua scripts). Not run by
+# CI (it installs Debian packages).
 # Usage: scripts/rq-check.sh [simplekv|redis] [JOBS, default 200]. Exits 0 when every check passed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -38,6 +38,14 @@ def main():
     q.enqueue(rq_jobs.add, 1, 1)
     q.empty()
     check("Queue.empty() (a Lua script) emptied the queue", len(q) == 0)
+    # redis-py's Lock, whose release, extend and reacquire are Lua scripts (EVALSHA, loaded on NOSCRIPT).
+    lock = r.lock("rq-check:lock", timeout=5)
+    check("Lock.acquire", lock.acquire(blocking=False))
+    check("a second Lock on the same name is refused", not r.lock("rq-check:lock").acquire(blocking=False))
+    check("Lock.extend adds to the TTL", lock.extend(10) and r.pttl("rq-check:lock") > 5000)
+    check("Lock.reacquire resets the TTL", lock.reacquire() and r.pttl("rq-check:lock") <= 5000)
+    lock.release()
+    check("Lock.release frees it", r.exists("rq-check:lock") == 0)
 
 
 main()
