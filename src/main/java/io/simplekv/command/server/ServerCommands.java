@@ -13,6 +13,8 @@ import io.simplekv.config.Directive;
 import io.simplekv.config.Directives;
 import io.simplekv.keyspace.Records;
 import io.simplekv.protocol.RedisError;
+
+import java.nio.charset.StandardCharsets;
 import io.simplekv.protocol.ReplySink;
 import io.simplekv.text.Glob;
 import io.simplekv.text.RedisNumbers;
@@ -325,6 +327,30 @@ public final class ServerCommands {
         }
     }
 
+    /**
+     * DEBUG POPULATE count [prefix] [size], as debug.c: string keys prefix:0..count-1 (prefix "key") holding
+     * "value:N", cut or zero-padded to size when one is given; a key that exists is left as it is. One command
+     * under every shard's lock, as Redis runs it in one go: a test and benchmark aid behind enable-debug-command.
+     */
+    private static void populate(Session c, byte[][] a) {
+        long count = Args.nonNegative(a[2], "value is out of range, must be positive");
+        long size = a.length == 5 ? Args.nonNegative(a[4], "value is out of range, must be positive") : 0;
+        if (size > c.server().config().protoMaxBulkLen) {
+            throw RedisError.err("string exceeds maximum allowed size (proto-max-bulk-len)");
+        }
+        byte[] prefix = a.length >= 4 ? a[3] : "key".getBytes(StandardCharsets.US_ASCII);
+        io.simplekv.keyspace.Database db = c.db();
+        for (long j = 0; j < count; j++) {
+            byte[] number = (":" + j).getBytes(StandardCharsets.US_ASCII);
+            byte[] key = java.util.Arrays.copyOf(prefix, prefix.length + number.length);
+            System.arraycopy(number, 0, key, prefix.length, number.length);
+            if (db.lookup(key) != null) continue;
+            byte[] text = ("value:" + j).getBytes(StandardCharsets.US_ASCII);
+            byte[] value = size == 0 ? text : java.util.Arrays.copyOf(text, (int) size);
+            db.put(key, Records.string(value, Records.NO_EXPIRY));
+        }
+    }
+
     static void debug(Session c, byte[][] a, ReplySink out) {
         if (Args.is(a[1], "SLEEP") && a.length == 3) {
             long millis = sleepMillis(a[2]);
@@ -374,6 +400,9 @@ public final class ServerCommands {
                 throw RedisError.err("argument must be a memory value bigger than 1 and smaller than 4gb");
             }
             out.ok();
+        } else if (Args.is(a[1], "POPULATE") && a.length >= 3 && a.length <= 5) {
+            populate(c, a);
+            out.ok();
         } else if (Args.is(a[1], "RELOAD")) {
             reload(c, a);
             out.ok();
@@ -404,6 +433,11 @@ public final class ServerCommands {
                     "DIGEST-VALUE <key> [<key> ...]", "    Output a hex signature of the values of all the specified keys.",
                     "OBJECT <key>", "    Show low level info about the key.",
                     "PAUSE-CRON <0|1>", "    Stop periodic cron job processing.",
+                    "POPULATE <count> [<prefix>] [<size>]",
+                    "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+                    "    it is used instead of the 'key' prefix. These are not propagated to",
+                    "    replicas. Cluster slots are not respected so keys not belonging to the",
+                    "    current node can be created in cluster mode.",
                     "PROTOCOL <type>", "    Reply with a test value of the specified type. <type> can be: string,",
                     "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,", "    true, false.",
                     "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background.",

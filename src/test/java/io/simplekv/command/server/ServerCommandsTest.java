@@ -509,6 +509,24 @@ class ServerCommandsTest extends ServerTestBase {
 
     // ---- DEBUG ----
 
+    /** DEBUG POPULATE as redis-server 7.0.15 answers it (checked with redis-cli against it). */
+    @Test
+    void debugPopulate() {
+        r.call("SET", "key:1", "mine");
+        assertEquals(OK, r.call("DEBUG", "POPULATE", "3"));
+        assertEquals(integer(3), r.call("DBSIZE"));
+        assertEquals(bulk("value:0"), r.call("GET", "key:0"));
+        assertEquals(bulk("mine"), r.call("GET", "key:1"), "an existing key is left alone");
+        assertEquals(OK, r.call("DEBUG", "POPULATE", "2", "p", "10"));
+        assertEquals(bulk("value:1\0\0\0"), r.call("GET", "p:1"), "padded with zero bytes to the size");
+        assertEquals(OK, r.call("DEBUG", "POPULATE", "1", "q", "3"));
+        assertEquals(bulk("val"), r.call("GET", "q:0"), "cut to the size");
+        assertEquals(OK, r.call("DEBUG", "POPULATE", "0"));
+        assertEquals(error("ERR value is out of range, must be positive"), r.call("DEBUG", "POPULATE", "-1"));
+        assertEquals(error("ERR value is out of range, must be positive"), r.call("DEBUG", "POPULATE", "x"));
+        assertEquals(integer(6), r.call("DBSIZE"));
+    }
+
     @Test
     void debugSetActiveExpire() throws InterruptedException {
         assertEquals(OK, r.call("DEBUG", "SET-ACTIVE-EXPIRE", "0"));
