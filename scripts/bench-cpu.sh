@@ -21,7 +21,6 @@ source "$root/scripts/lib/servers.sh"
 work="$(mktemp -d)"
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-hz="$(getconf CLK_TCK)"
 
 measure() { # name start-command... ; writes "TEST rps us_per_request" lines to $work/<name>
   local name="$1"; shift
@@ -34,14 +33,7 @@ measure() { # name start-command... ; writes "TEST rps us_per_request" lines to 
   for _ in 1 2 3; do redis-benchmark -p "$port" -n 1000000 -c 50 -P "$pipeline" -q -t "$tests" >/dev/null 2>&1; done
   : >"$work/$name"
   for t in ${tests//,/ }; do
-    local before after line
-    before="$(awk '{ print $14 + $15 }' "/proc/$pid/stat")"
-    line="$(redis-benchmark -p "$port" -n "$requests" -c 50 -P "$pipeline" -q -t "$t" 2>/dev/null \
-      | tr '\r' '\n' | grep "requests per second" | tail -1)"
-    after="$(awk '{ print $14 + $15 }' "/proc/$pid/stat")"
-    echo "$line" | sed -E 's/^([A-Za-z0-9_]+)[^:]*: ([0-9.]+) requests per second.*/\1 \2/' | tr -d '\n' >>"$work/$name"
-    awk -v t="$((after - before))" -v n="$requests" -v hz="$hz" 'BEGIN { printf " %.2f\n", t / hz * 1e6 / n }' \
-      >>"$work/$name"
+    cpu_per_request "$pid" "$requests" -p "$port" -n "$requests" -c 50 -P "$pipeline" -q -t "$t" >>"$work/$name"
   done
   redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

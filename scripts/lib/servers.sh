@@ -15,3 +15,17 @@ simplekv() {
 
 # redis PORT DIR: Debian's redis-server without persistence, daemonized.
 redis() { redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no --dir "$2" --daemonize yes; }
+
+# cpu_per_request PID REQUESTS redis-benchmark-arguments...: runs one redis-benchmark test (its arguments given,
+# -n REQUESTS among them) and prints "TEST requests/s µs-of-server-CPU-per-request", the CPU (user + system, every
+# thread) read from /proc/PID/stat around the run.
+cpu_per_request() {
+  local pid="$1" requests="$2"; shift 2
+  local before after line
+  before="$(awk '{ print $14 + $15 }' "/proc/$pid/stat")"
+  line="$(redis-benchmark "$@" 2>/dev/null | tr '\r' '\n' | grep "requests per second" | tail -1)"
+  after="$(awk '{ print $14 + $15 }' "/proc/$pid/stat")"
+  echo "$line" | sed -E 's/^([A-Za-z0-9_]+)[^:]*: ([0-9.]+) requests per second.*/\1 \2/' | tr -d '\n'
+  awk -v t="$((after - before))" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf " %.2f\n", t / hz * 1e6 / n }'
+}

@@ -96,13 +96,20 @@ public final class RequestDecoder extends ByteToMessageDecoder {
         return args != null;
     }
 
+    /**
+     * Where the line at the reader index ends (the index of {@code terminator}), or -1 while it is incomplete; one
+     * still open past 64 KB is refused with {@code tooBig}, as Redis refuses it.
+     */
+    private static int lineEnd(ByteBuf in, byte terminator, String tooBig) {
+        int at = in.indexOf(in.readerIndex(), in.writerIndex(), terminator);
+        if (at < 0 && in.readableBytes() > MAX_LINE) throw new ProtocolException(tooBig);
+        return at;
+    }
+
     private Command inline(ByteBuf in) {
         int start = in.readerIndex();
-        int newline = in.indexOf(start, in.writerIndex(), (byte) '\n');
-        if (newline < 0) {
-            if (in.readableBytes() > MAX_LINE) throw new ProtocolException("too big inline request");
-            return null;
-        }
+        int newline = lineEnd(in, (byte) '\n', "too big inline request");
+        if (newline < 0) return null;
         int end = newline > start && in.getByte(newline - 1) == '\r' ? newline - 1 : newline;
         byte[] line = new byte[end - start];
         in.getBytes(start, line);
@@ -114,12 +121,8 @@ public final class RequestDecoder extends ByteToMessageDecoder {
 
     private Command startArray(ByteBuf in) {
         int start = in.readerIndex();
-        int cr = in.indexOf(start, in.writerIndex(), (byte) '\r');
-        if (cr < 0) {
-            if (in.readableBytes() > MAX_LINE) throw new ProtocolException("too big mbulk count string");
-            return null;
-        }
-        if (cr + 1 >= in.writerIndex()) return null; // the LF is not here yet
+        int cr = lineEnd(in, (byte) '\r', "too big mbulk count string");
+        if (cr < 0 || cr + 1 >= in.writerIndex()) return null; // the line, or its LF, is not all here yet
         long n = count(in, start + 1, cr);
         if (n == Long.MIN_VALUE || n > Integer.MAX_VALUE) throw new ProtocolException("invalid multibulk length");
         if (n > UNAUTHENTICATED_MAX_ARGS && authRequired.getAsBoolean()) {
@@ -159,12 +162,8 @@ public final class RequestDecoder extends ByteToMessageDecoder {
     private boolean bulkHeader(ByteBuf in) {
         int start = in.readerIndex();
         if (!in.isReadable()) return false;
-        int cr = in.indexOf(start, in.writerIndex(), (byte) '\r');
-        if (cr < 0) {
-            if (in.readableBytes() > MAX_LINE) throw new ProtocolException("too big bulk count string");
-            return false;
-        }
-        if (cr + 1 >= in.writerIndex()) return false;
+        int cr = lineEnd(in, (byte) '\r', "too big bulk count string");
+        if (cr < 0 || cr + 1 >= in.writerIndex()) return false;
         byte type = in.getByte(start);
         if (type != '$') throw new ProtocolException("expected '$', got '" + (char) (type & 0xff) + "'");
         long length = count(in, start + 1, cr);
