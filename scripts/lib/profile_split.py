@@ -10,7 +10,7 @@ STAGES = [
     ("socket writes (send syscall)", ["AbstractEpollChannel.doWriteBytes", "Socket.sendAddress", "writevAddresses"]),
     ("socket reads (recv syscall)", ["AbstractEpollChannel.doReadBytes"]),
     ("dispatch (ClientHandler, outside the command)", ["io/simplekv/server/ClientHandler"]),
-    ("request decoding (Netty RedisDecoder, CommandAssembler)", ["io/netty/handler/codec/redis/",
+    ("request decoding (RequestDecoder; before it Netty RedisDecoder, CommandAssembler)", ["io/netty/handler/codec/redis/",
                                                                  "io/simplekv/protocol/CommandAssembler",
                                                                  "io/simplekv/protocol/RequestDecoder",
                                                                  "io/netty/handler/codec/ByteToMessageDecoder"]),
