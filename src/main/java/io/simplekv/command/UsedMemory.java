@@ -19,6 +19,8 @@ public final class UsedMemory {
     private final long baseline;
     /** Evicted collections whose pages wait for the lazy freer: counted as freed until nothing waits any more. */
     private final AtomicLong evictedPending = new AtomicLong();
+    /** The most {@link #bytes} has said (used_memory_peak, MEMORY STATS's peak.allocated). */
+    private final AtomicLong peak = new AtomicLong();
 
     UsedMemory(Keyspace keyspace, HeapGauge heap) {
         this.keyspace = keyspace;
@@ -29,9 +31,25 @@ public final class UsedMemory {
     /** used_memory. */
     public long bytes() {
         long data = keyspace.storedBytes();
-        if (data < 0) return heap.used();
-        if (evictedPending.get() > 0 && keyspace.space().pendingCollections() == 0) evictedPending.set(0);
-        return Math.max(0, baseline + data - evictedPending.get());
+        long used;
+        if (data < 0) {
+            used = heap.used();
+        } else {
+            if (evictedPending.get() > 0 && keyspace.space().pendingCollections() == 0) evictedPending.set(0);
+            used = Math.max(0, baseline + data - evictedPending.get());
+        }
+        if (used > peak.get()) peak.accumulateAndGet(used, Math::max);
+        return used;
+    }
+
+    /** What the server used before any data (used_memory_startup, MEMORY STATS's startup.allocated). */
+    public long startup() {
+        return baseline;
+    }
+
+    /** The most used_memory has been, as far as anyone asked (Redis samples its peak in its cron the same way). */
+    public long peak() {
+        return Math.max(peak.get(), bytes());
     }
 
     /** An eviction freed about this many bytes; {@code pagesPending}: some of them wait for the lazy freer. */

@@ -127,8 +127,9 @@ public final class InfoReport {
         field(b, "used_memory_human", human(used));
         field(b, "used_memory_rss", rss);
         field(b, "used_memory_rss_human", human(rss));
-        field(b, "used_memory_peak", used);
-        field(b, "used_memory_peak_human", human(used));
+        long peak = Math.max(used, s.usedMemory().peak());
+        field(b, "used_memory_peak", peak);
+        field(b, "used_memory_peak_human", human(peak));
         field(b, "total_system_memory", totalSystemMemory());
         scriptMemory(b, s.scripts());
         field(b, "maxmemory", config.get("maxmemory"));

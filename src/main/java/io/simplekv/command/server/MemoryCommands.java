@@ -9,9 +9,6 @@ import io.simplekv.keyspace.Database;
 import io.simplekv.protocol.RedisError;
 import io.simplekv.protocol.ReplySink;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 
 import static io.simplekv.command.CommandSpec.command;
 
@@ -67,11 +64,15 @@ final class MemoryCommands {
      * entry per key, as Redis's dict costs), so that the dataset and its share come out of the same arithmetic.
      */
     static void stats(ServerContext s, ReplySink out) {
+        // The server's own measure (INFO's used_memory) for what Redis counts in zmalloc; the JVM's heap stands for
+        // the allocator's figures.
         Runtime rt = Runtime.getRuntime();
-        long allocated = rt.totalMemory() - rt.freeMemory();
+        long heapUsed = rt.totalMemory() - rt.freeMemory();
         long active = rt.totalMemory();
         long resident = InfoReport.residentSetSize();
-        long peak = Math.max(allocated, heapPeak());
+        long allocated = s.usedMemory().bytes();
+        long startup = Math.min(allocated, s.usedMemory().startup());
+        long peak = Math.max(allocated, s.usedMemory().peak());
         long luaCaches = s.scripts().cachedScriptBytes();
         long functionCaches = InfoReport.functionBytes(s.scripts());
         int nonEmpty = 0;
@@ -83,12 +84,13 @@ final class MemoryCommands {
             keys += db.size();
             tables += tableOverhead(db.size()) + tableOverhead(db.volatileKeys());
         }
-        long overhead = luaCaches + functionCaches + tables;
+        long overhead = startup + luaCaches + functionCaches + tables;
         long dataset = Math.max(0, allocated - overhead);
+        long net = allocated - startup;
         out.map(27 + nonEmpty);
         field(out, "peak.allocated", peak);
         field(out, "total.allocated", allocated);
-        field(out, "startup.allocated", 0);
+        field(out, "startup.allocated", startup);
         field(out, "replication.backlog", 0);
         field(out, "clients.slaves", 0);
         field(out, "clients.normal", 0);
@@ -107,15 +109,15 @@ final class MemoryCommands {
         }
         field(out, "overhead.total", overhead);
         field(out, "keys.count", keys);
-        field(out, "keys.bytes-per-key", keys == 0 ? 0 : allocated / keys);
+        field(out, "keys.bytes-per-key", keys == 0 ? 0 : net / keys);
         field(out, "dataset.bytes", dataset);
-        ratio(out, "dataset.percentage", allocated == 0 ? 0 : dataset * 100f / allocated);
+        ratio(out, "dataset.percentage", net <= 0 ? 0 : dataset * 100f / net);
         ratio(out, "peak.percentage", peak == 0 ? 0 : allocated * 100f / peak);
-        field(out, "allocator.allocated", allocated);
+        field(out, "allocator.allocated", heapUsed);
         field(out, "allocator.active", active);
         field(out, "allocator.resident", resident);
-        ratio(out, "allocator-fragmentation.ratio", allocated == 0 ? 0 : (float) active / allocated);
-        field(out, "allocator-fragmentation.bytes", active - allocated);
+        ratio(out, "allocator-fragmentation.ratio", heapUsed == 0 ? 0 : (float) active / heapUsed);
+        field(out, "allocator-fragmentation.bytes", active - heapUsed);
         ratio(out, "allocator-rss.ratio", active == 0 ? 0 : (float) resident / active);
         field(out, "allocator-rss.bytes", resident - active);
         ratio(out, "rss-overhead.ratio", 1f);
@@ -127,14 +129,6 @@ final class MemoryCommands {
     /** What a Redis dict of n entries costs: a bucket pointer and a 24-byte entry each. */
     private static long tableOverhead(long entries) {
         return entries * (8 + 24);
-    }
-
-    private static long heapPeak() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) peak += pool.getPeakUsage().getUsed();
-        }
-        return peak;
     }
 
     private static void field(ReplySink out, String name, long value) {

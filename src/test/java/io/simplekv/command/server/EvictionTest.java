@@ -94,6 +94,29 @@ class EvictionTest extends ServerTestBase {
         assertEquals(empty, usedMemory(), "every byte given back");
     }
 
+    /** MEMORY STATS and INFO tell the same story: Redis's getMemoryOverheadData over used_memory's measure. */
+    @Test
+    void memoryStatsAgreesWithInfo() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(engine == EngineKind.MEMORY, "the heap gauge moves between calls");
+        for (int i = 0; i < 20; i++) r.call("SET", "k" + i, "x".repeat(1000));
+        long used = usedMemory();
+        java.util.Map<String, String> stats = new java.util.HashMap<>();
+        String[] lines = r.call("MEMORY", "STATS").split("\r\n");
+        for (int i = 0; i + 3 < lines.length; i++) {
+            if (lines[i].startsWith("$") && lines[i + 2].startsWith(":")) stats.put(lines[i + 1], lines[i + 2].substring(1));
+        }
+        long total = Long.parseLong(stats.get("total.allocated")), startup = Long.parseLong(stats.get("startup.allocated"));
+        assertEquals(used, total, "total.allocated is used_memory");
+        assertTrue(startup > 0 && startup < total, "startup.allocated " + startup);
+        assertTrue(Long.parseLong(stats.get("peak.allocated")) >= total);
+        assertEquals("20", stats.get("keys.count"));
+        assertEquals((total - startup) / 20, Long.parseLong(stats.get("keys.bytes-per-key")));
+        assertEquals(total - Long.parseLong(stats.get("overhead.total")), Long.parseLong(stats.get("dataset.bytes")));
+        String info = r.call("INFO", "memory");
+        long peak = Long.parseLong(info.replaceAll("(?s).*\\r\\nused_memory_peak:(\\d+).*", "$1"));
+        assertTrue(peak >= total, "used_memory_peak " + peak);
+    }
+
     private long usedMemory() {
         return Long.parseLong(r.call("INFO", "memory").replaceAll("(?s).*\\r\\nused_memory:(\\d+).*", "$1"));
     }
