@@ -120,16 +120,21 @@ public final class InfoReport {
         ServerConfig config = s.config();
         Runtime rt = Runtime.getRuntime();
         // What maxmemory is held to (UsedMemory): the keyspace's bytes on the memory engine, the kept heap on chronicle.
-        long used = s.usedMemory().bytes();
+        MemoryOverhead m = MemoryOverhead.of(s);
+        long used = m.total();
         long rss = residentSetSize();
         header(b, "Memory");
         field(b, "used_memory", used);
         field(b, "used_memory_human", human(used));
         field(b, "used_memory_rss", rss);
         field(b, "used_memory_rss_human", human(rss));
-        long peak = Math.max(used, s.usedMemory().peak());
-        field(b, "used_memory_peak", peak);
-        field(b, "used_memory_peak_human", human(peak));
+        field(b, "used_memory_peak", m.peak());
+        field(b, "used_memory_peak_human", human(m.peak()));
+        field(b, "used_memory_peak_perc", String.format(Locale.ROOT, "%.2f%%", m.peakPercentage()));
+        field(b, "used_memory_overhead", m.overhead());
+        field(b, "used_memory_startup", m.startup());
+        field(b, "used_memory_dataset", m.dataset());
+        field(b, "used_memory_dataset_perc", String.format(Locale.ROOT, "%.2f%%", m.datasetPercentage()));
         field(b, "total_system_memory", totalSystemMemory());
         scriptMemory(b, s.scripts());
         field(b, "maxmemory", config.get("maxmemory"));

@@ -59,60 +59,43 @@ final class MemoryCommands {
         return keys;
     }
 
-    /**
-     * Redis's getMemoryOverheadData fields in its order. The per-key overhead is an estimate (a table slot and an
-     * entry per key, as Redis's dict costs), so that the dataset and its share come out of the same arithmetic.
-     */
+    /** MEMORY STATS: Redis's getMemoryOverheadData fields in its order ({@link MemoryOverhead}). */
     static void stats(ServerContext s, ReplySink out) {
-        // The server's own measure (INFO's used_memory) for what Redis counts in zmalloc; the JVM's heap stands for
-        // the allocator's figures.
+        // The JVM's heap stands for the allocator's figures.
         Runtime rt = Runtime.getRuntime();
         long heapUsed = rt.totalMemory() - rt.freeMemory();
         long active = rt.totalMemory();
         long resident = InfoReport.residentSetSize();
-        long allocated = s.usedMemory().bytes();
-        long startup = Math.min(allocated, s.usedMemory().startup());
-        long peak = Math.max(allocated, s.usedMemory().peak());
-        long luaCaches = s.scripts().cachedScriptBytes();
-        long functionCaches = InfoReport.functionBytes(s.scripts());
+        MemoryOverhead m = MemoryOverhead.of(s);
+        long allocated = m.total();
         int nonEmpty = 0;
-        long keys = 0, tables = 0;
-        for (int i = 0; i < s.keyspace().databases(); i++) {
-            Database db = s.keyspace().db(i);
-            if (db.size() == 0) continue;
-            nonEmpty++;
-            keys += db.size();
-            tables += tableOverhead(db.size()) + tableOverhead(db.volatileKeys());
-        }
-        long overhead = startup + luaCaches + functionCaches + tables;
-        long dataset = Math.max(0, allocated - overhead);
-        long net = allocated - startup;
+        for (int i = 0; i < s.keyspace().databases(); i++) if (s.keyspace().db(i).size() > 0) nonEmpty++;
         out.map(27 + nonEmpty);
-        field(out, "peak.allocated", peak);
+        field(out, "peak.allocated", m.peak());
         field(out, "total.allocated", allocated);
-        field(out, "startup.allocated", startup);
+        field(out, "startup.allocated", m.startup());
         field(out, "replication.backlog", 0);
         field(out, "clients.slaves", 0);
         field(out, "clients.normal", 0);
         field(out, "cluster.links", 0);
         field(out, "aof.buffer", 0);
-        field(out, "lua.caches", luaCaches);
-        field(out, "functions.caches", functionCaches);
+        field(out, "lua.caches", m.luaCaches());
+        field(out, "functions.caches", m.functionCaches());
         for (int i = 0; i < s.keyspace().databases(); i++) {
             Database db = s.keyspace().db(i);
             if (db.size() == 0) continue;
             out.bulk("db." + i);
             out.map(3);
-            field(out, "overhead.hashtable.main", tableOverhead(db.size()));
-            field(out, "overhead.hashtable.expires", tableOverhead(db.volatileKeys()));
+            field(out, "overhead.hashtable.main", m.mainTables()[i]);
+            field(out, "overhead.hashtable.expires", m.expireTables()[i]);
             field(out, "overhead.hashtable.slot-to-keys", 0); // cluster mode only
         }
-        field(out, "overhead.total", overhead);
-        field(out, "keys.count", keys);
-        field(out, "keys.bytes-per-key", keys == 0 ? 0 : net / keys);
-        field(out, "dataset.bytes", dataset);
-        ratio(out, "dataset.percentage", net <= 0 ? 0 : dataset * 100f / net);
-        ratio(out, "peak.percentage", peak == 0 ? 0 : allocated * 100f / peak);
+        field(out, "overhead.total", m.overhead());
+        field(out, "keys.count", m.keys());
+        field(out, "keys.bytes-per-key", m.keys() == 0 ? 0 : m.net() / m.keys());
+        field(out, "dataset.bytes", m.dataset());
+        ratio(out, "dataset.percentage", m.datasetPercentage());
+        ratio(out, "peak.percentage", m.peakPercentage());
         field(out, "allocator.allocated", heapUsed);
         field(out, "allocator.active", active);
         field(out, "allocator.resident", resident);
@@ -124,11 +107,6 @@ final class MemoryCommands {
         field(out, "rss-overhead.bytes", 0);
         ratio(out, "fragmentation", allocated == 0 ? 0 : (float) resident / allocated);
         field(out, "fragmentation.bytes", resident - allocated);
-    }
-
-    /** What a Redis dict of n entries costs: a bucket pointer and a 24-byte entry each. */
-    private static long tableOverhead(long entries) {
-        return entries * (8 + 24);
     }
 
     private static void field(ReplySink out, String name, long value) {

@@ -115,6 +115,9 @@ class EvictionTest extends ServerTestBase {
         String info = r.call("INFO", "memory");
         long peak = Long.parseLong(info.replaceAll("(?s).*\\r\\nused_memory_peak:(\\d+).*", "$1"));
         assertTrue(peak >= total, "used_memory_peak " + peak);
+        assertTrue(info.contains("\r\nused_memory_startup:" + startup + "\r\n"), info);
+        assertTrue(info.contains("\r\nused_memory_dataset:" + stats.get("dataset.bytes") + "\r\n"), info);
+        assertTrue(info.matches("(?s).*\r\nused_memory_dataset_perc:\\d+\\.\\d\\d%\r\n.*"), info);
     }
 
     private long usedMemory() {
