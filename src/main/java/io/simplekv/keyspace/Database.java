@@ -378,12 +378,6 @@ public final class Database {
         return pages;
     }
 
-    /** The bytes of this database's tables ({@link Storage#bytes}), or -1 where the engine does not count them. */
-    long storedBytes() {
-        long d = data.bytes(), p = pages.bytes(), e = expires.bytes();
-        return d < 0 || p < 0 || e < 0 ? -1 : d + p + e;
-    }
-
     Storage dataTable() {
         return data;
     }

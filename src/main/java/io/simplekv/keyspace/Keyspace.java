@@ -100,13 +100,7 @@ public final class Keyspace implements AutoCloseable {
 
     /** What every database's records and pages cost as the engine holds them, or -1 where it does not count. */
     public long storedBytes() {
-        long total = 0;
-        for (Database db : dbs) {
-            long b = db.storedBytes();
-            if (b < 0) return -1;
-            total += b;
-        }
-        return total;
+        return engine.bytes();
     }
 
     public Database db(int index) {

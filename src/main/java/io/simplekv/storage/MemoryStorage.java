@@ -15,12 +15,15 @@ public final class MemoryStorage extends SegmentedTable<MemoryStorage.Segment> {
     private final AccessStamp stamp;
 
     public MemoryStorage() {
-        this(AccessStamp.NONE);
+        this(AccessStamp.NONE, null);
     }
 
-    /** A table whose entries keep Redis's per-key access field (a database's records). */
-    public MemoryStorage(AccessStamp stamp) {
-        super(Segment[]::new, Segment::new);
+    /**
+     * A table whose entries keep Redis's per-key access field (a database's records), counting its bytes in
+     * {@code counter} (the engine's; null: its own).
+     */
+    public MemoryStorage(AccessStamp stamp, java.util.concurrent.atomic.LongAdder counter) {
+        super(Segment[]::new, Segment::new, counter);
         this.stamp = stamp;
     }
 

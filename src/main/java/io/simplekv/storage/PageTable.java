@@ -16,7 +16,12 @@ import java.util.function.Consumer;
 public final class PageTable extends SegmentedTable<PageTable.Segment> {
 
     public PageTable() {
-        super(Segment[]::new, Segment::new);
+        this(null);
+    }
+
+    /** A table counting its bytes in {@code counter} (the engine's; null: its own). */
+    public PageTable(java.util.concurrent.atomic.LongAdder counter) {
+        super(Segment[]::new, Segment::new, counter);
     }
 
     private static long id(byte[] key) {

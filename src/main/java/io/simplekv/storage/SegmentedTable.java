@@ -30,15 +30,19 @@ abstract class SegmentedTable<S extends SegmentedTable.Segment> implements Stora
 
     final S[] segments;
     final LongAdder size = new LongAdder();
-    /** The segments' bytes, summed as they change, so reading the total is cheap (maxmemory reads it per command). */
-    final LongAdder bytes = new LongAdder();
+    /**
+     * The segments' bytes, summed as they change, so reading the total is cheap (maxmemory reads it per command).
+     * Shared by every table of one engine, whose total it then is; a table on its own keeps its own.
+     */
+    final LongAdder bytes;
 
     /** A byte[] of this length on a 64-bit JVM with compressed class pointers: a 16-byte header, 8-byte aligned. */
     static long arrayBytes(int length) {
         return (16L + length + 7) & ~7L;
     }
 
-    SegmentedTable(IntFunction<S[]> array, Supplier<S> segment) {
+    SegmentedTable(IntFunction<S[]> array, Supplier<S> segment, LongAdder counter) {
+        bytes = counter == null ? new LongAdder() : counter;
         segments = array.apply(SEGMENTS);
         for (int i = 0; i < SEGMENTS; i++) segments[i] = segment.get();
     }
@@ -52,9 +56,22 @@ abstract class SegmentedTable<S extends SegmentedTable.Segment> implements Stora
         return size.sum();
     }
 
+    /** The bytes this table's counter holds: its own, or for a table an engine opened, the engine's. */
     @Override
     public long bytes() {
         return bytes.sum();
+    }
+
+    /** Takes this table's bytes off its counter, for a table dropped whole rather than cleared (FLUSHDB's swap). */
+    void forget() {
+        for (S s : segments) {
+            long held;
+            synchronized (s) {
+                held = s.bytes;
+                s.bytes = 0;
+            }
+            bytes.add(-held);
+        }
     }
 
     @Override

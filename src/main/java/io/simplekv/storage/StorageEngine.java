@@ -12,6 +12,14 @@ public interface StorageEngine extends AutoCloseable {
      */
     String PAGES_SUFFIX = ".pages";
 
+    /**
+     * What all of this engine's tables hold, in bytes, as {@link Storage#bytes} counts it (used_memory's data), or
+     * -1 where the engine does not count it.
+     */
+    default long bytes() {
+        return -1;
+    }
+
     /** Opens (or creates) the named table, e.g. "db0" or "db0.expires". */
     Storage open(String table);
 

@@ -71,7 +71,7 @@ class EvictionTest extends ServerTestBase {
     /**
      * On the memory engine used_memory counts the keyspace's bytes as each write lands, so it says at once what a
      * write added and what an eviction gave back: eviction stops as soon as memory is under the limit, not after
-     * taking every key (and a big collection's pages, freed later, count as freed meanwhile).
+     * taking every key.
      */
     @Test
     void usedMemoryFollowsTheDataAndEvictionStopsUnderTheLimit() {
@@ -80,18 +80,20 @@ class EvictionTest extends ServerTestBase {
         for (int i = 0; i < 50; i++) r.call("SET", "k" + i, "x".repeat(10_000));
         long full = usedMemory();
         assertTrue(full - empty >= 500_000 && full - empty < 600_000, "50 values of 10 KB: " + (full - empty));
-        for (int i = 0; i < 100; i++) r.call("SADD", "set", "member-" + i);
-        for (int i = 0; i < 2000; i++) r.call("SADD", "big", "member-" + i);
+        // Strings only: an evicted big collection counts MEMORY USAGE's estimate until its pages are freed, so with
+        // one among the candidates how many keys go would depend on which the random policy picks first.
         r.call("CONFIG", "SET", "maxmemory-policy", "allkeys-random");
         r.call("CONFIG", "SET", "maxmemory", Long.toString(usedMemory() - 100_000));
         assertEquals(OK, r.call("SET", "trigger", "1"));
         long keys = Long.parseLong(r.call("DBSIZE").substring(1).trim());
-        assertTrue(keys >= 40 && keys < 52, "about 100 KB evicted, not everything: " + keys + " keys left");
+        assertTrue(keys >= 38 && keys <= 42, "about 100 KB evicted (10 values), not everything: " + keys + " keys left");
         assertTrue(usedMemory() <= Long.parseLong(r.call("CONFIG", "GET", "maxmemory").split("\r\n")[4]));
         r.call("CONFIG", "SET", "maxmemory", "0");
         r.call("FLUSHALL");
         while (server.context().keyspace().space().pending() > 0) server.context().keyspace().space().reclaim();
-        assertEquals(empty, usedMemory(), "every byte given back");
+        long left = usedMemory() - empty;
+        // The keyspace's own meta records (the page-hash seed, the paged-collections mark) outlive FLUSHALL.
+        assertTrue(left >= 0 && left < 1024, "the data's bytes given back: " + left + " left");
     }
 
     /** MEMORY STATS and INFO tell the same story: Redis's getMemoryOverheadData over used_memory's measure. */
