@@ -23,7 +23,22 @@ final class Logging {
         setDefault("org.slf4j.simpleLogger.dateTimeFormat", "dd MMM yyyy HH:mm:ss.SSS");
         setDefault("org.slf4j.simpleLogger.showThreadName", "false");
         setDefault("org.slf4j.simpleLogger.showLogName", "false");
-        setDefault("org.slf4j.simpleLogger.logFile", config.logfile.isEmpty() ? "System.out" : config.logfile);
+        if (!"yes".equals(config.get("syslog-enabled"))) {
+            setDefault("org.slf4j.simpleLogger.logFile", config.logfile.isEmpty() ? "System.out" : config.logfile);
+            return;
+        }
+        // The logger writes to System.out, which goes on to stdout or the logfile and to syslog.
+        java.io.OutputStream target = System.out;
+        if (!config.logfile.isEmpty()) {
+            try {
+                target = new java.io.FileOutputStream(config.logfile, true);
+            } catch (java.io.IOException e) {
+                System.err.println("Can't open the log file: " + e.getMessage());
+            }
+        }
+        System.setOut(new java.io.PrintStream(new SyslogTee(target, config.get("syslog-ident"),
+                config.get("syslog-facility")), true, java.nio.charset.StandardCharsets.UTF_8));
+        setDefault("org.slf4j.simpleLogger.logFile", "System.out");
     }
 
     private static void setDefault(String key, String value) {

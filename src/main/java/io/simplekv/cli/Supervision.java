@@ -1,19 +1,14 @@
 package io.simplekv.cli;
 
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.unix.Socket;
 import org.slf4j.Logger;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
  * {@code supervised systemd|auto}: as Redis's redisIsSupervised and redisCommunicateSystemd, the server tells
  * systemd (a {@code Type=notify} unit) where it stands by sd_notify's protocol: one datagram per message to the
- * unix socket named by {@code NOTIFY_SOCKET} ("@name" is the abstract namespace). A JVM has no unix datagram
- * sockets of its own, so the message goes out through Netty's native transport, which the server uses anyway.
+ * unix socket named by {@code NOTIFY_SOCKET} ("@name" is the abstract namespace), through {@link UnixDatagram}.
  * {@code upstart} is not supported (Redis stops itself with SIGSTOP for it); it is reported and ignored.
  */
 final class Supervision {
@@ -89,23 +84,7 @@ final class Supervision {
 
     /** One datagram; null once sent, else why not. */
     private String send(String message) {
-        if (!Epoll.isAvailable()) return "no native unix socket support on this system";
-        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
-        byte[] path = socket.getBytes(StandardCharsets.UTF_8);
-        if (path[0] == '@') path[0] = 0; // sd_notify: '@' names a socket in the abstract namespace
-        Socket s = Socket.newSocketDomainDgram();
-        try {
-            s.sendToDomainSocket(buffer, 0, bytes.length, path);
-            return null;
-        } catch (IOException e) {
-            return "sd_notify: " + e.getMessage();
-        } finally {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // a datagram socket that sent (or failed to) has nothing left to lose
-            }
-        }
+        String failure = UnixDatagram.send(socket, message.getBytes(StandardCharsets.UTF_8));
+        return failure == null ? null : "sd_notify: " + failure;
     }
 }

@@ -21,9 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@code supervised systemd|auto}: the server tells systemd its state by sd_notify's datagrams to NOTIFY_SOCKET, with
- * redis-server 7.0's messages, and stays in the foreground even with {@code daemonize yes}. Here the test plays
- * systemd's part: it binds the unix datagram socket and reads what arrives.
+ * The unix datagram sockets of a service manager's world, with the test in the manager's place (it binds the socket
+ * and reads what arrives). {@code supervised systemd|auto}: the server tells systemd its state by sd_notify's
+ * datagrams to NOTIFY_SOCKET, with redis-server 7.0's messages, and stays in the foreground even with
+ * {@code daemonize yes}. {@code syslog-enabled yes}: each log line also goes to the system log.
  */
 class SupervisionIT {
     @TempDir
@@ -66,6 +67,30 @@ class SupervisionIT {
              Jedis j = new Jedis("127.0.0.1", s.port())) {
             assertTrue(j.info("server").contains("process_supervised:no\r\n"));
             assertTrue(s.output().contains("systemd supervision error: NOTIFY_SOCKET not found!"), s.output());
+        }
+    }
+
+    @Test
+    void syslogEnabledSendsEachLogLineToTheSystemLog() throws Exception {
+        assumeTrue(Epoll.isAvailable(), "unix datagram sockets come from Netty's epoll transport");
+        Path path = dir.resolve("log.sock");
+        Socket syslog = Socket.newSocketDomainDgram();
+        try {
+            syslog.bind(new DomainSocketAddress(path.toFile()));
+            try (ServerProcess s = ServerProcess.startWith(List.of("-Xmx256m", "-Dsimplekv.syslog.socket=" + path),
+                    "--port", "0", "--dir", dir.resolve("data").toString(), "--syslog-enabled", "yes",
+                    "--syslog-ident", "kv-test", "--syslog-facility", "local3")) {
+                s.port(); // the ready line still reaches stdout
+                String pid = s.output().replaceAll("(?s).*pid (\\d+)\\).*", "$1");
+                List<String> lines = receive(syslog, 1);
+                // local3 (19) * 8 + notice (5); the message without slf4j's timestamp and level.
+                assertTrue(!lines.isEmpty() && lines.get(0).startsWith("<157>kv-test[" + pid + "]: "), lines.toString());
+                try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+                    assertEquals("yes", j.configGet("syslog-enabled").get("syslog-enabled"));
+                }
+            }
+        } finally {
+            syslog.close();
         }
     }
 
