@@ -27,7 +27,8 @@ group() {
   mkdir -p "$dir"
   [ -n "${GROUP_FILES:-}" ] && cp $GROUP_FILES "$dir/"
   # Started directly (no subshell), so $! is the server itself and the kill below reaches it.
-  "$root/scripts/simplekv-server" --port "$port" --dir "$dir" "$@" >"$dir.server.log" 2>&1 &
+  "$root/scripts/simplekv-server" --port "$port" --dir "$dir" --enable-protected-configs yes "$@" \
+      >"$dir.server.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 300); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   (cd "$work/tree" && timeout 600 tclsh tests/test_helper.tcl --host 127.0.0.1 --port "$port" --durable \

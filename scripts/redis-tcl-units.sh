@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs units of Redis 7.0.15's TCL suite, each on a fresh simplekv server (its own port and data directory, started
-# from target/simplekv.jar with enable-debug-command yes, as Redis's own test config has it), unmodified: no tag
-# filter. Prints one line of counts per unit and the totals.
+# from target/simplekv.jar with enable-debug-command and enable-protected-configs yes, as Redis's own test config
+# has them), unmodified: no tag filter. Prints one line of counts per unit and the totals.
 #
 # Usage: scripts/redis-tcl-units.sh [--storage memory|chronicle] [UNIT...]   (default: the units listed below)
 # Environment: REDIS_SRC, REDIS_TCL_TIMEOUT and REDIS_TCL_DURABLE (0: the first Tcl exception ends a unit, as the
@@ -39,6 +39,7 @@ for unit in "${units[@]}"; do
   dir="$work/$(echo "$unit" | tr / _)"
   if [[ ${#server_tls[@]} -gt 0 ]]; then listen=(--port 0 --tls-port "$port" "${server_tls[@]}"); else listen=(--port "$port"); fi
   "$root/scripts/simplekv-server" "${listen[@]}" --dir "$dir" --storage "$storage" --enable-debug-command yes \
+      --enable-protected-configs yes \
       >"$dir.server.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 300); do redis-cli "${cli_tls[@]}" -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done # 30 s: a loaded machine starts the JVM slowly

@@ -400,8 +400,7 @@ public final class CommandService {
 
     /** Redis's allowProtectedAction: "yes" for everyone, "local" for loopback clients only. */
     private boolean protectedAllowed(Session client) {
-        String allowed = server.config().get("enable-debug-command");
-        return allowed.equals("yes") || (allowed.equals("local") && client.isLocal());
+        return server.allows("enable-debug-command", client);
     }
 
     /** The spec a request names; for a queued or blocked one, queueing already checked that it exists and fits. */

@@ -162,6 +162,12 @@ public final class ServerContext {
         }
     }
 
+    /** Redis's allowProtectedAction over a yes|no|local directive: "yes" for everyone, "local" for loopback. */
+    public boolean allows(String directive, Session client) {
+        String allowed = config().get(directive);
+        return allowed.equals("yes") || (allowed.equals("local") && client.isLocal());
+    }
+
     /** INFO's used_memory, what maxmemory is held to. */
     public UsedMemory usedMemory() {
         return usedMemory;

@@ -249,6 +249,11 @@ public final class ServerCommands {
         io.simplekv.config.ServerConfig probe = c.server().config();
         for (String[] ch : changes) {
             Directive d = Directives.find(ch[0]);
+            // Redis's PROTECTED_CONFIG: where the data is written, unless enable-protected-configs allows it. (Redis
+            // can change dir at runtime; here it is fixed at start, so allowed it still meets the immutable check.)
+            if (PROTECTED_CONFIGS.contains(ch[0]) && !c.server().allows("enable-protected-configs", c)) {
+                throw failed(ch[0], "can't set protected config");
+            }
             if (!d.mutable() && !(SAME_VALUE_ACCEPTED.contains(ch[0]) && sameValue(c, d, ch[1]))) {
                 throw failed(ch[0], "can't set immutable config");
             }
@@ -326,6 +331,9 @@ public final class ServerCommands {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** The directives Redis 7.0 flags PROTECTED_CONFIG. */
+    private static final Set<String> PROTECTED_CONFIGS = Set.of("dir", "dbfilename");
 
     /**
      * DEBUG POPULATE count [prefix] [size], as debug.c: string keys prefix:0..count-1 (prefix "key") holding

@@ -509,6 +509,18 @@ class ServerCommandsTest extends ServerTestBase {
 
     // ---- DEBUG ----
 
+    /** Redis 7's enable-protected-configs (default no): where the data is written can't be changed at runtime. */
+    @Test
+    void protectedConfigsNeedEnableProtectedConfigs() {
+        assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config"),
+                r.call("CONFIG", "SET", "dir", "/tmp"));
+        assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'dbfilename') - can't set protected "
+                + "config"), r.call("CONFIG", "SET", "dbfilename", "x.rdb"));
+        assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config"),
+                r.call("CONFIG", "SET", "maxmemory", "0", "dir", "/tmp"), "one protected change fails them all");
+        assertTrue(r.call("CONFIG", "GET", "dbfilename").endsWith("$8\r\ndump.rdb\r\n"), "unchanged");
+    }
+
     /** DEBUG POPULATE as redis-server 7.0.15 answers it (checked with redis-cli against it). */
     @Test
     void debugPopulate() {
