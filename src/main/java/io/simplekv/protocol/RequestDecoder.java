@@ -91,11 +91,6 @@ public final class RequestDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** True while a request is partly received. */
-    public boolean insideRequest() {
-        return args != null;
-    }
-
     /**
      * Where the line at the reader index ends (the index of {@code terminator}), or -1 while it is incomplete; one
      * still open past 64 KB is refused with {@code tooBig}, as Redis refuses it.

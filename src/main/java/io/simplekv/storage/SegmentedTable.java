@@ -57,8 +57,7 @@ abstract class SegmentedTable<S extends SegmentedTable.Segment> implements Stora
     }
 
     /** The bytes this table's counter holds: its own, or for a table an engine opened, the engine's. */
-    @Override
-    public long bytes() {
+    long bytes() {
         return bytes.sum();
     }
 

@@ -56,14 +56,6 @@ public interface Storage extends AutoCloseable {
     long size();
 
     /**
-     * What the stored keys and values cost as this engine holds them, in bytes (INFO's used_memory and maxmemory's
-     * measure), or -1 where the engine does not count it.
-     */
-    default long bytes() {
-        return -1;
-    }
-
-    /**
      * Visits some keys and returns the cursor to continue from, 0 when the walk is complete. Every key present
      * for the whole walk is visited at least once; keys may be visited twice. {@code count} is a hint.
      */

@@ -13,8 +13,8 @@ public interface StorageEngine extends AutoCloseable {
     String PAGES_SUFFIX = ".pages";
 
     /**
-     * What all of this engine's tables hold, in bytes, as {@link Storage#bytes} counts it (used_memory's data), or
-     * -1 where the engine does not count it.
+     * What all of this engine's tables hold, in bytes, kept as each write lands (used_memory's data), or -1 where
+     * the engine does not count it.
      */
     default long bytes() {
         return -1;

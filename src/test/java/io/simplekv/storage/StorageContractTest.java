@@ -124,24 +124,25 @@ abstract class StorageContractTest {
      */
     @Test
     void bytesFollowEveryWrite() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(table.bytes() >= 0, "this engine does not count its bytes");
-        long empty = table.bytes();
+        org.junit.jupiter.api.Assumptions.assumeTrue(table instanceof SegmentedTable, "only on-heap tables count");
+        SegmentedTable<?> counted = (SegmentedTable<?>) table;
+        long empty = counted.bytes();
         table.put(key(1), new byte[100]);
-        long one = table.bytes();
+        long one = counted.bytes();
         assertTrue(one - empty >= 100, "a 100-byte value cost " + (one - empty));
         table.put(key(1), new byte[1000]);
-        long bigger = table.bytes();
+        long bigger = counted.bytes();
         assertTrue(bigger - one >= 900 - 8, "growing the value by 900 bytes cost " + (bigger - one)); // 8-byte alignment
         table.put(key(1), new byte[10]);
-        assertTrue(table.bytes() < one, "a smaller value frees bytes");
+        assertTrue(counted.bytes() < one, "a smaller value frees bytes");
         table.put(key(2), new byte[10]);
         assertTrue(table.remove(key(1)));
         assertTrue(table.remove(key(2)));
-        assertEquals(empty, table.bytes(), "everything given back");
+        assertEquals(empty, counted.bytes(), "everything given back");
         for (int i = 0; i < 1000; i++) table.put(key(i), new byte[i % 50]);
         applyStaged();
         table.clear();
-        assertEquals(empty, table.bytes());
+        assertEquals(empty, counted.bytes());
     }
 
     @Test
