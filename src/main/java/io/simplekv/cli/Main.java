@@ -161,7 +161,7 @@ public final class Main implements Callable<Integer> {
         if (background && pidfile.isEmpty()) pidfile = Daemon.DEFAULT_PID_FILE;
         PidFile pid = PidFile.create(pidfile, org.slf4j.LoggerFactory.getLogger("simplekv"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            server.closeOnSignal();
             if (pid != null) pid.remove();
         }, "simplekv-signal"));
         org.slf4j.LoggerFactory.getLogger("simplekv").info(

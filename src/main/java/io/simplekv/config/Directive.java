@@ -58,7 +58,10 @@ public record Directive(String name, String defaultValue, Kind kind, boolean mut
 
     /** Checks and normalises the arguments given to this directive. */
     public String normalise(List<String> args) {
-        if (kind == Kind.MULTI) return String.join(" ", args);
+        if (kind == Kind.MULTI) {
+            if (name.equals("save")) checkSavePoints(args);
+            return String.join(" ", args);
+        }
         if (args.size() != 1) throw new ConfigException("wrong number of arguments");
         String v = args.get(0);
         switch (kind) {
@@ -112,6 +115,23 @@ public record Directive(String name, String defaultValue, Kind kind, boolean mut
             default -> {
                 return v;
             }
+        }
+    }
+
+    /** setConfigSaveOption's check: "seconds changes" pairs, seconds at least 1, changes at least 0; "" alone is none. */
+    private static void checkSavePoints(List<String> args) {
+        if (args.size() == 1 && args.get(0).isEmpty()) return;
+        // One argument is split at spaces, as Redis splits a multi-argument directive given as one ("--save '60 1'").
+        if (args.size() == 1) args = List.of(args.get(0).trim().split("\\s+"));
+        if (args.size() % 2 != 0) throw new ConfigException("Invalid save parameters");
+        for (int j = 0; j < args.size(); j++) {
+            long v;
+            try {
+                v = Long.parseLong(args.get(j));
+            } catch (NumberFormatException e) {
+                throw new ConfigException("Invalid save parameters");
+            }
+            if (v < (j % 2 == 0 ? 1 : 0)) throw new ConfigException("Invalid save parameters");
         }
     }
 

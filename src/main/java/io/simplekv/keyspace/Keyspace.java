@@ -32,6 +32,34 @@ public final class Keyspace implements AutoCloseable {
         }
     }
 
+    /**
+     * A deep copy of every database and the meta table, frozen now, or null where the engine can't copy its tables.
+     * For an RDB snapshot written off the locks: the caller holds every shard while this runs, and the copy, which
+     * no one else can reach, is then read without locks. It counts nothing in the server's stats.
+     */
+    public Keyspace copy() {
+        Storage metaCopy = engine.copy(meta);
+        if (metaCopy == null) return null;
+        Storage[][] tables = new Storage[dbs.length][];
+        for (int i = 0; i < dbs.length; i++) {
+            Storage[] t = dbs[i].tables();
+            tables[i] = new Storage[] {engine.copy(t[0]), engine.copy(t[1]), engine.copy(t[2])};
+        }
+        return new Keyspace(engine, access, metaCopy, tables);
+    }
+
+    private Keyspace(StorageEngine engine, AccessClock access, Storage meta, Storage[][] tables) {
+        this.engine = engine;
+        this.access = access;
+        this.meta = meta;
+        ServerStats quiet = new ServerStats();
+        this.space = new PageSpace(meta, quiet.lazyfreedObjects);
+        this.dbs = new Database[tables.length];
+        for (int i = 0; i < tables.length; i++) {
+            dbs[i] = new Database(i, tables[i][0], tables[i][1], tables[i][2], space, quiet, clock);
+        }
+    }
+
     /** What the keys' access fields mean (OBJECT IDLETIME and FREQ, eviction's ranking). */
     public AccessClock access() {
         return access;

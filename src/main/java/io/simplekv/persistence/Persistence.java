@@ -27,6 +27,10 @@ public final class Persistence {
     public static final String MEMORY_ENGINE_SAVE =
             "the memory storage engine keeps nothing on disk, so there is nothing to save (start with --storage chronicle to persist data)";
     private static final String SAVE_IN_PROGRESS = "Background save already in progress";
+    /** Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed background save, save points wait this long to retry. */
+    private static final long BGSAVE_RETRY_DELAY_MS = 5000;
+    /** Heap kept free beside a snapshot's copy of the data. */
+    private static final long COPY_HEADROOM = 64L << 20;
 
     public enum Fsync { ALWAYS, EVERYSEC, NO }
 
@@ -47,6 +51,15 @@ public final class Persistence {
     private volatile long bgsaveStartedAt;
     private volatile long lastBgsaveSeconds = -1;
     private volatile boolean lastBgsaveOk = true;
+    private volatile long lastBgsaveTry;
+    /** Memory-engine snapshots in the order they were taken (under every shard), so an older one never replaces a newer file. */
+    private final java.util.concurrent.atomic.AtomicLong snapshotsTaken = new java.util.concurrent.atomic.AtomicLong();
+    private long snapshotInstalled; // guarded by syncLock
+    private volatile boolean warnedNoRoom;
+    private volatile long lastCaptureMicros;
+    private volatile long backgroundSnapshots;
+    private ServerConfig savePointsOf;
+    private SavePoints savePoints;
     private ScheduledExecutorService worker;
     private ServerConfig policyOf;
     private Fsync policy = Fsync.EVERYSEC;
@@ -122,13 +135,173 @@ public final class Persistence {
         }
     }
 
-    /** A memory engine's RDB snapshot was written (SAVE, BGSAVE): every change so far is on disk. */
-    public void snapshotSaved() {
+    /** A memory engine's RDB snapshot taken when {@code upTo} changes had been made is on disk. */
+    private void snapshotSaved(long upTo) {
         synchronized (syncLock) {
-            changesSaved = changes.sum();
+            changesSaved = Math.max(changesSaved, upTo);
             lastSaveMillis = System.currentTimeMillis();
             saves++;
         }
+    }
+
+    /** The {@code save} points in force (CONFIG SET changes them at once). */
+    public SavePoints savePoints() {
+        ServerConfig c = config.get();
+        synchronized (this) {
+            if (c != savePointsOf) {
+                savePoints = SavePoints.parse(c.get("save"));
+                savePointsOf = c;
+            }
+            return savePoints;
+        }
+    }
+
+    /**
+     * The memory engine's synchronous save (SAVE, SHUTDOWN, FLUSHALL with save points, DEBUG RELOAD); the caller
+     * holds every shard. A background save still writing is superseded: its older file is dropped, not installed,
+     * as Redis kills its child.
+     */
+    public void saveSnapshot(SnapshotFile file) throws java.io.IOException {
+        long taken = snapshotsTaken.incrementAndGet();
+        long upTo = changes.sum();
+        installIfNewest(file, taken, file.write(keyspace, "temp-" + ProcessHandle.current().pid() + ".rdb"));
+        snapshotSaved(upTo);
+    }
+
+    /** SAVE on the memory engine refuses while a background save runs, as Redis's saveCommand does. */
+    public void checkNoBackgroundSave() {
+        if (bgsaveRunning.get()) throw RedisError.err(SAVE_IN_PROGRESS);
+    }
+
+    private boolean installIfNewest(SnapshotFile file, long taken, java.nio.file.Path temp) throws java.io.IOException {
+        synchronized (syncLock) {
+            if (taken > snapshotInstalled) {
+                file.install(temp);
+                snapshotInstalled = taken;
+                return true;
+            }
+        }
+        java.nio.file.Files.deleteIfExists(temp);
+        return false;
+    }
+
+    /** A snapshot taken under every shard: a frozen copy of the keyspace, to be written off the locks. */
+    private record Capture(Keyspace copy, long taken, long upTo) {}
+
+    /**
+     * Holding every shard: copies the keyspace when the heap has room for a second copy of the data (Redis's fork
+     * gets its copy-on-write view the same way, for the time of the copy), and returns it; otherwise writes and
+     * installs the file now, under the locks, and returns null.
+     */
+    private Capture capture(SnapshotFile file) throws java.io.IOException {
+        long start = System.nanoTime();
+        backgroundSnapshots++;
+        try {
+            return captureOrWrite(file);
+        } finally {
+            lastCaptureMicros = (System.nanoTime() - start) / 1000;
+        }
+    }
+
+    private Capture captureOrWrite(SnapshotFile file) throws java.io.IOException {
+        long taken = snapshotsTaken.incrementAndGet();
+        long upTo = changes.sum();
+        long data = keyspace.storedBytes();
+        Keyspace copy = data >= 0 && data * 2 + COPY_HEADROOM < Runtime.getRuntime().maxMemory() ? keyspace.copy() : null;
+        if (copy != null) return new Capture(copy, taken, upTo);
+        if (!warnedNoRoom) {
+            warnedNoRoom = true;
+            log.warn("The heap has no room for a copy of the data ({} bytes): background saves write while holding the keyspace", data);
+        }
+        if (installIfNewest(file, taken, file.write(keyspace, bgsaveTemp()))) snapshotSaved(upTo);
+        return null;
+    }
+
+    private void writeCapture(SnapshotFile file, Capture c) throws java.io.IOException {
+        if (installIfNewest(file, c.taken, file.write(c.copy, bgsaveTemp()))) snapshotSaved(c.upTo);
+        else log.info("Background saving superseded by a newer save; its file was dropped");
+    }
+
+    private static String bgsaveTemp() {
+        return "temp-bg-" + ProcessHandle.current().pid() + ".rdb";
+    }
+
+    /**
+     * BGSAVE [SCHEDULE] on the memory engine; the command holds every shard, so the snapshot is of this moment.
+     * The copy is taken here and written on the background thread.
+     */
+    public String bgsaveSnapshot(SnapshotFile file, boolean schedule) {
+        if (!bgsaveRunning.compareAndSet(false, true)) {
+            if (!schedule) throw RedisError.err(SAVE_IN_PROGRESS);
+            bgsaveScheduled = true;
+            return "Background saving scheduled";
+        }
+        startedBgsave();
+        Capture c;
+        try {
+            c = capture(file);
+        } catch (java.io.IOException | RuntimeException | OutOfMemoryError e) {
+            finishedBgsave(e);
+            return "Background saving started";
+        }
+        if (c == null) finishedBgsave(null);
+        else worker().execute(() -> writeInBackground(file, c));
+        return "Background saving started";
+    }
+
+    /**
+     * serverCron's save points on the memory engine: a background save when one is due (enough changes in enough
+     * seconds, and not within 5 s of a failed one) or was scheduled. The copy is taken on the background thread,
+     * under every shard.
+     */
+    public void saveIfDue(SnapshotFile file) {
+        if (persistent || bgsaveRunning.get()) return;
+        long now = System.currentTimeMillis();
+        SavePoints.Point due = null;
+        if (!bgsaveScheduled) {
+            if (!lastBgsaveOk && now - lastBgsaveTry <= BGSAVE_RETRY_DELAY_MS) return;
+            due = savePoints().due(changesSinceLastSave(), (now - lastSaveMillis) / 1000);
+            if (due == null) return;
+        }
+        if (!bgsaveRunning.compareAndSet(false, true)) return;
+        bgsaveScheduled = false;
+        if (due != null) log.info("{} changes in {} seconds. Saving...", due.changes(), due.seconds());
+        startedBgsave();
+        worker().execute(() -> {
+            Capture c;
+            try (io.simplekv.keyspace.UnitOfWork unit = keyspace.unit().everything().open()) {
+                c = capture(file);
+            } catch (java.io.IOException | RuntimeException | OutOfMemoryError e) {
+                finishedBgsave(e);
+                return;
+            }
+            if (c == null) finishedBgsave(null);
+            else writeInBackground(file, c);
+        });
+    }
+
+    private void writeInBackground(SnapshotFile file, Capture c) {
+        try {
+            writeCapture(file, c);
+            finishedBgsave(null);
+        } catch (java.io.IOException | RuntimeException | OutOfMemoryError e) {
+            finishedBgsave(e);
+        }
+    }
+
+    private void startedBgsave() {
+        bgsaveStartedAt = System.currentTimeMillis();
+        lastBgsaveTry = bgsaveStartedAt;
+        log.info("Background saving started");
+    }
+
+    /** Ends a memory-engine background save; {@code failure} is null when it succeeded. */
+    private void finishedBgsave(Throwable failure) {
+        lastBgsaveOk = failure == null;
+        if (failure != null) log.warn("Background saving error: {}", failure.toString());
+        lastBgsaveSeconds = (System.currentTimeMillis() - bgsaveStartedAt) / 1000;
+        bgsaveRunning.set(false);
+        log.info("Background saving terminated with {}", lastBgsaveOk ? "success" : "failure");
     }
 
     /** An RDB file was just loaded (startup, DEBUG RELOAD): its keys are what is on disk, not changes to save. */
@@ -228,6 +401,19 @@ public final class Persistence {
             });
         }
         return worker;
+    }
+
+    /**
+     * How long the last background snapshot held the keyspace (its copy, or the whole write when the heap had no
+     * room for one), in µs: INFO's latest_fork_usec, the stall Redis's fork causes.
+     */
+    public long lastCaptureMicros() {
+        return lastCaptureMicros;
+    }
+
+    /** Background snapshots taken on the memory engine: INFO's total_forks. */
+    public long backgroundSnapshots() {
+        return backgroundSnapshots;
     }
 
     public long changesSinceLastSave() {

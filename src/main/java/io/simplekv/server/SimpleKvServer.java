@@ -337,6 +337,7 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         });
         Chore.run("ops per second", () -> context.opsPerSecond().sample(context.commandsProcessed(), System.currentTimeMillis()));
         Chore.run("replica ping", this::pingReplicas);
+        Chore.run("save points", () -> context.persistence().saveIfDue(io.simplekv.command.server.RdbSnapshot.files(context)));
         // Redis's eviction time proc: memory over maxmemory is brought back between commands too (after CONFIG SET).
         Chore.run("eviction", context::makeRoom);
     }
@@ -392,6 +393,32 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
     /** Blocks until {@link #close} has finished (SHUTDOWN, a signal, or a caller). */
     public void awaitStop() throws InterruptedException {
         stopped.await();
+    }
+
+    /**
+     * SIGTERM or SIGINT (the JVM's shutdown hook, which can't tell them apart, so both follow
+     * {@code shutdown-on-sigterm}): as Redis's prepareForShutdown, the memory engine first writes its final RDB
+     * snapshot when save points are set (or the directive says save, and not nosave). The process is exiting
+     * whatever happens, so a failed save is logged, not a reason to keep running as Redis would.
+     */
+    public void closeOnSignal() {
+        if (!closing && !context.keyspace().engine().persistent()) {
+            String policy = context.config().get("shutdown-on-sigterm");
+            var persistence = context.persistence();
+            boolean save = policy.equals("save") || (!policy.equals("nosave") && persistence.savePoints().any());
+            if (save && context.scripts().running()) {
+                log.warn("A script holds the keyspace: exiting without the final RDB snapshot");
+            } else if (save) {
+                log.info("Received a signal, saving the final RDB snapshot before exiting.");
+                try (io.simplekv.keyspace.UnitOfWork unit = context.keyspace().unit().everything().open()) {
+                    persistence.saveSnapshot(io.simplekv.command.server.RdbSnapshot.files(context));
+                    log.info("DB saved on disk");
+                } catch (java.io.IOException | RuntimeException e) {
+                    log.warn("Error trying to save the DB, exiting anyway: {}", e.getMessage());
+                }
+            }
+        }
+        close();
     }
 
     @Override

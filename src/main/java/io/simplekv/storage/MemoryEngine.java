@@ -28,6 +28,11 @@ public final class MemoryEngine implements StorageEngine {
     }
 
     @Override
+    public Storage copy(Storage table) {
+        return table instanceof SegmentedTable<?> t ? t.copy() : null;
+    }
+
+    @Override
     public long bytes() {
         return bytes.sum();
     }

@@ -32,6 +32,11 @@ public final class MemoryStorage extends SegmentedTable<MemoryStorage.Segment> {
     }
 
     @Override
+    MemoryStorage blank() {
+        return new MemoryStorage(stamp, null);
+    }
+
+    @Override
     public byte[] get(byte[] key) {
         long h = ByteHash.hash(key);
         Segment s = segmentFor(h);
@@ -207,6 +212,22 @@ public final class MemoryStorage extends SegmentedTable<MemoryStorage.Segment> {
         void reset() {
             table = new Entry[MIN_BUCKETS];
             count = 0;
+        }
+
+        @Override
+        Segment copy() {
+            Segment c = new Segment();
+            c.table = new Entry[table.length];
+            for (int i = 0; i < table.length; i++) {
+                Entry copied = null;
+                for (Entry e = table[i]; e != null; e = e.next) {
+                    copied = new Entry(e.key, e.hash, e.value.clone(), copied, e.access);
+                }
+                c.table[i] = copied;
+            }
+            c.count = count;
+            c.bytes = bytes;
+            return c;
         }
 
         /** Visits one bucket and returns the next reverse-binary cursor (0 when the walk wrapped). */

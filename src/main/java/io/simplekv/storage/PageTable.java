@@ -24,6 +24,11 @@ public final class PageTable extends SegmentedTable<PageTable.Segment> {
         super(Segment[]::new, Segment::new, counter);
     }
 
+    @Override
+    PageTable blank() {
+        return new PageTable(null);
+    }
+
     private static long id(byte[] key) {
         if (key.length != 16) throw new IllegalArgumentException("a page key is 16 bytes, not " + key.length);
         return (long) Bytes.LONG.get(key, 0);
@@ -193,6 +198,17 @@ public final class PageTable extends SegmentedTable<PageTable.Segment> {
             Bytes.LONG.set(k, 0, keys[2 * i]);
             Bytes.LONG.set(k, 8, keys[2 * i + 1]);
             return k;
+        }
+
+        @Override
+        Segment copy() {
+            Segment c = new Segment();
+            c.keys = keys.clone();
+            c.values = new byte[values.length][];
+            for (int i = 0; i < values.length; i++) if (values[i] != null) c.values[i] = values[i].clone();
+            c.count = count;
+            c.bytes = bytes;
+            return c;
         }
 
         @Override

@@ -26,6 +26,12 @@ abstract class SegmentedTable<S extends SegmentedTable.Segment> implements Stora
 
         /** Empties the segment. */
         abstract void reset();
+
+        /**
+         * A deep copy of the segment, for a snapshot: values are cloned, since a command holding a key's lock may
+         * patch the stored array in place; keys are shared (nothing changes a stored key).
+         */
+        abstract Segment copy();
     }
 
     final S[] segments;
@@ -98,6 +104,27 @@ abstract class SegmentedTable<S extends SegmentedTable.Segment> implements Stora
             }
         }
         return null;
+    }
+
+    /** An empty table of the same kind, counting its own bytes. */
+    abstract SegmentedTable<S> blank();
+
+    /**
+     * A deep copy with its own byte count, taken segment by segment under each monitor: one point in time only when
+     * the caller keeps writers out (a snapshot takes it holding every shard).
+     */
+    @SuppressWarnings("unchecked")
+    SegmentedTable<S> copy() {
+        SegmentedTable<S> c = blank();
+        for (int i = 0; i < SEGMENTS; i++) {
+            S s = segments[i];
+            synchronized (s) {
+                c.segments[i] = (S) s.copy();
+            }
+            c.size.add(s.count);
+            c.bytes.add(s.bytes);
+        }
+        return c;
     }
 
     @Override

@@ -38,6 +38,14 @@ public interface StorageEngine extends AutoCloseable {
     }
 
     /**
+     * A deep copy of one of this engine's tables, frozen at the call (a snapshot written off the locks, as Redis's
+     * forked child writes its copy-on-write view), or null where the engine can't copy. The caller keeps writers out.
+     */
+    default Storage copy(Storage table) {
+        return null;
+    }
+
+    /**
      * A command starts on this thread, under its keys' locks: an engine may hold its writes back until
      * {@link #commit} so that a crash applies all of them or none (commands inside EXEC join the EXEC's).
      */

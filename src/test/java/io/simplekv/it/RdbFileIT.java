@@ -7,6 +7,7 @@ import redis.clients.jedis.Jedis;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,8 +22,80 @@ class RdbFileIT {
     @TempDir
     Path dir;
 
-    private ServerProcess start() throws Exception {
-        return ServerProcess.start("--port", "0", "--dir", dir.toString(), "--enable-debug-command", "yes");
+    private ServerProcess start(String... more) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("--port", "0", "--dir", dir.toString(), "--enable-debug-command", "yes"));
+        args.addAll(List.of(more));
+        return ServerProcess.start(args.toArray(String[]::new));
+    }
+
+    private static void shutdown(Jedis j, String... args) {
+        try {
+            j.sendCommand(redis.clients.jedis.Protocol.Command.SHUTDOWN, args);
+        } catch (redis.clients.jedis.exceptions.JedisConnectionException closed) {
+            // a successful SHUTDOWN closes the connection without a reply
+        }
+    }
+
+    /**
+     * The default save points ("3600 1 300 100 60 10000") make SHUTDOWN and SIGTERM write the final snapshot, as
+     * Redis does, so a memory-engine server keeps its data across a clean restart; NOSAVE (and shutdown-on-sigterm
+     * nosave) skip it.
+     */
+    @Test
+    void shutdownAndSigtermSaveUnderTheDefaultSavePointsAndNosaveDoesNot() throws Exception {
+        try (ServerProcess s = start(); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            j.set("by-shutdown", "1");
+            shutdown(j);
+            assertEquals(0, s.awaitExit(30));
+            assertTrue(s.output().contains("Saving the final RDB snapshot before exiting."), s.output());
+        }
+        try (ServerProcess s = start(); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertEquals("1", j.get("by-shutdown"));
+            j.set("by-sigterm", "2");
+        } // close(): SIGTERM
+        try (ServerProcess s = start(); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertEquals("2", j.get("by-sigterm"));
+            j.set("nosave", "3");
+            shutdown(j, "NOSAVE");
+            assertEquals(0, s.awaitExit(30));
+        }
+        try (ServerProcess s = start("--shutdown-on-sigterm", "nosave"); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertEquals(null, j.get("nosave"), "SHUTDOWN NOSAVE wrote nothing");
+            assertEquals("2", j.get("by-sigterm"));
+            j.set("sigterm-nosave", "4");
+        }
+        try (ServerProcess s = start("--save", ""); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertEquals(null, j.get("sigterm-nosave"), "shutdown-on-sigterm nosave wrote nothing");
+            j.set("no-save-points", "5");
+        }
+        try (ServerProcess s = start(); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertEquals(null, j.get("no-save-points"), "without save points a SIGTERM saves nothing, as Redis");
+        }
+    }
+
+    /** A save point reached saves in the background, so kill -9 afterwards loses nothing written before it. */
+    @Test
+    void aSavePointSavesInTheBackgroundAndTheFileOutlivesKill9() throws Exception {
+        try (ServerProcess s = start("--save", "1 2"); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            j.set("a", "1");
+            j.set("b", "2");
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (!j.info("persistence").contains("rdb_saves:1")) {
+                assertTrue(System.currentTimeMillis() < deadline, j.info("persistence"));
+                ServerProcess.sleep(100);
+            }
+            assertTrue(s.output().contains("2 changes in 1 seconds. Saving..."), s.output());
+            assertTrue(s.output().contains("Background saving terminated with success"), s.output());
+            assertTrue(j.info("persistence").contains("rdb_changes_since_last_save:0"));
+            j.set("c", "only one change: no save point reached");
+            ServerProcess.sleep(2500);
+            s.kill9();
+        }
+        try (ServerProcess s = start(); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertEquals("1", j.get("a"));
+            assertEquals("2", j.get("b"));
+            assertEquals(null, j.get("c"));
+        }
     }
 
     @Test

@@ -358,4 +358,26 @@ abstract class StorageContractTest {
         boolean storedUnchanged = Arrays.equals(v, table.get(key(1)));
         assertEquals(table.readsAreCopies(), storedUnchanged);
     }
+
+    /** A memory table's copy (a BGSAVE's frozen view) keeps the values of its moment, whatever the live table does. */
+    @Test
+    void aCopyIsFrozenAgainstPutsRemovesAndInPlacePatches() {
+        for (int i = 0; i < 500; i++) table.put(key(i), value("v" + i));
+        Storage copy = new MemoryEngine().copy(table);
+        if (copy == null) return; // only the memory engine's tables copy
+        table.get(key(1))[0] = 'X'; // a command holding the key's lock may patch the stored array
+        table.put(key(2), value("changed"));
+        table.remove(key(3));
+        table.put(key(1000), value("new"));
+        table.clear();
+        assertEquals(500, copy.size());
+        for (int i = 0; i < 500; i++) assertArrayEquals(value("v" + i), copy.get(key(i)), "key " + i);
+        assertNull(copy.get(key(1000)));
+        Set<String> scanned = new HashSet<>();
+        long cursor = 0;
+        do {
+            cursor = copy.scan(cursor, 100, k -> scanned.add(Arrays.toString(k)));
+        } while (cursor != 0);
+        assertEquals(500, scanned.size());
+    }
 }

@@ -38,6 +38,16 @@ public final class DatabaseCommands {
         checkFlushMode(a);
         c.unit().flush();
         c.server().keyspace().flushAll();
+        // As flushAllDataAndResetRDB: with save points the emptied dataset is saved at once, so a restart can't
+        // bring the flushed keys back from an older file.
+        var persistence = c.server().persistence();
+        if (!persistence.persistent() && persistence.savePoints().any()) {
+            try {
+                persistence.saveSnapshot(RdbSnapshot.files(c.server()));
+            } catch (java.io.IOException e) {
+                RdbSnapshot.logFailure("FLUSHALL's save", e);
+            }
+        }
         c.forcePropagation();
         out.ok();
     }

@@ -8,6 +8,7 @@ import io.simplekv.keyspace.Keyspace;
 import io.simplekv.keyspace.Records;
 import io.simplekv.rdb.RdbFile;
 import io.simplekv.rdb.RdbValue;
+import io.simplekv.persistence.SnapshotFile;
 import io.simplekv.scripting.Functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,31 +43,53 @@ public final class RdbSnapshot {
         return Path.of(config.dir).resolve(config.get("dbfilename"));
     }
 
-    /** Writes every database; returns the number of keys written. */
-    public static long save(ServerContext server) throws IOException {
-        Path target = file(server.config());
-        Path temp = target.resolveSibling("temp-" + ProcessHandle.current().pid() + ".rdb");
-        long written;
+    /** This server's RDB file, for the persistence layer to write and install (SAVE, BGSAVE, save points). */
+    public static SnapshotFile files(ServerContext server) {
+        return new SnapshotFile() {
+            @Override
+            public Path write(Keyspace keyspace, String tempName) throws IOException {
+                return writeTemp(keyspace, server.config(), tempName);
+            }
+
+            @Override
+            public void install(Path temp) throws IOException {
+                RdbSnapshot.install(server.config(), temp);
+            }
+        };
+    }
+
+    /**
+     * Writes {@code ks} (the live keyspace under every shard, or a frozen copy) to {@code tempName} beside the
+     * target, forced to disk; the caller then installs it or drops it.
+     */
+    public static Path writeTemp(Keyspace ks, ServerConfig config, String tempName) throws IOException {
+        Path temp = file(config).resolveSibling(tempName);
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
              OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
-            written = write(server, out);
+            write(ks, config, out);
             out.flush();
             ch.force(true);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
         }
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return written;
+        return temp;
+    }
+
+    /** Renames a written temporary file over {@code dir}/{@code dbfilename}, as rdbSave's rename. */
+    public static void install(ServerConfig config, Path temp) throws IOException {
+        Files.move(temp, file(config), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The whole RDB, header to checksum, into {@code out} (a file, or a replica's first bytes); returns the keys written. */
     public static long write(ServerContext server, OutputStream out) throws IOException {
-        Keyspace ks = server.keyspace();
+        return write(server.keyspace(), server.config(), out);
+    }
+
+    private static long write(Keyspace ks, ServerConfig config, OutputStream out) throws IOException {
         long written = 0;
-        RdbFile.Writer w = new RdbFile.Writer(out, !"no".equals(server.config().get("rdbchecksum")),
-                server.config().rdbCompression());
+        RdbFile.Writer w = new RdbFile.Writer(out, !"no".equals(config.get("rdbchecksum")), config.rdbCompression());
         w.aux("redis-ver", "7.0.15");
         w.aux("redis-bits", "64");
         w.aux("ctime", Long.toString(System.currentTimeMillis() / 1000));
@@ -79,13 +102,13 @@ public final class RdbSnapshot {
             Database db = ks.db(j);
             if (db.size() == 0) continue;
             w.selectDb(j, db.size(), db.volatileKeys());
-            written += writeDatabase(server, db, w);
+            written += writeDatabase(config, db, w);
         }
         w.end();
         return written;
     }
 
-    private static long writeDatabase(ServerContext server, Database db, RdbFile.Writer w) throws IOException {
+    private static long writeDatabase(ServerConfig config, Database db, RdbFile.Writer w) throws IOException {
         List<byte[]> keys = new ArrayList<>();
         long cursor = 0;
         do {
@@ -96,7 +119,7 @@ public final class RdbSnapshot {
             byte[] rec = db.peek(key);
             if (rec == null) continue;
             long at = Records.expireAt(rec);
-            w.entry(key, at == Records.NO_EXPIRY ? -1 : at, DumpRestore.valueOf(db, server.config(), key, rec));
+            w.entry(key, at == Records.NO_EXPIRY ? -1 : at, DumpRestore.valueOf(db, config, key, rec));
             written++;
         }
         return written;

@@ -40,8 +40,12 @@ public final class ServerCommands {
         t.add(command("lastsave", (c, a, o) -> o.integer(c.server().persistence().lastSaveMillis() / 1000)));
         // LOCK_ALL: on the memory engine they write an RDB snapshot, which must be one point in time.
         t.add(command("save", (c, a, o) -> {
-            if (c.server().persistence().persistent()) c.server().persistence().save();
-            else saveSnapshot(c);
+            if (c.server().persistence().persistent()) {
+                c.server().persistence().save();
+            } else {
+                c.server().persistence().checkNoBackgroundSave();
+                saveSnapshot(c);
+            }
             o.ok();
         }).traits(ExecutionTrait.LOCK_ALL));
         t.add(command("bgsave", ServerCommands::bgsave).traits(ExecutionTrait.LOCK_ALL));
@@ -77,10 +81,10 @@ public final class ServerCommands {
         if (c.server().persistence().persistent()) {
             out.simple(c.server().persistence().bgsave(schedule));
         } else {
-            // Without fork's copy-on-write, a point-in-time snapshot is taken while this command holds every shard:
-            // the file is complete when the reply goes out.
-            saveSnapshot(c);
-            out.simple("Background saving started");
+            // Holding every shard, the snapshot is of this moment: a copy of the data is taken now (as fork takes
+            // Redis's copy-on-write view) and written on the background thread.
+            c.unit().flush();
+            out.simple(c.server().persistence().bgsaveSnapshot(RdbSnapshot.files(c.server()), schedule));
         }
     }
 
@@ -95,15 +99,14 @@ public final class ServerCommands {
     }
 
     /** The memory engine's SAVE: the keyspace as dir/dbfilename, an RDB file redis-server loads. */
-    private static void saveSnapshot(Session c) {
+    static void saveSnapshot(Session c) {
         c.unit().flush();
         try {
-            RdbSnapshot.save(c.server());
+            c.server().persistence().saveSnapshot(RdbSnapshot.files(c.server()));
         } catch (java.io.IOException e) {
             RdbSnapshot.logFailure("SAVE", e);
             throw RedisError.err("SAVE failed: " + e.getMessage());
         }
-        c.server().persistence().snapshotSaved();
     }
 
     /**
@@ -121,7 +124,12 @@ public final class ServerCommands {
         c.unit().flush();
         if (save) {
             try {
-                RdbSnapshot.save(c.server());
+                if (c.server().persistence().persistent()) {
+                    var file = RdbSnapshot.files(c.server());
+                    file.install(file.write(c.server().keyspace(), "temp-" + ProcessHandle.current().pid() + ".rdb"));
+                } else {
+                    c.server().persistence().saveSnapshot(RdbSnapshot.files(c.server()));
+                }
             } catch (java.io.IOException e) {
                 RdbSnapshot.logFailure("DEBUG RELOAD's save", e);
                 throw RedisError.err("Error trying to save the RDB dump, check server logs.");
@@ -141,8 +149,8 @@ public final class ServerCommands {
      * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], parsed as Redis 7.0 does. Shutting down always forces a
      * persistent engine's files to disk before they are marked cleanly closed, so NOSAVE saves nothing it could
      * skip; NOW has no replicas to skip waiting for. A failed force stops the shutdown unless FORCE is given, as
-     * a failed final RDB save does in Redis; SAVE on the memory engine fails the same way, since it has nowhere
-     * to save to.
+     * a failed final RDB save does in Redis. On the memory engine, SAVE, or any save points without NOSAVE, write
+     * the final RDB snapshot first, as prepareForShutdown does; a failed one stops the shutdown the same way.
      */
     static void shutdown(Session c, byte[][] a, ReplySink out) {
         if (a.length > 5) throw RedisError.SYNTAX;
@@ -167,17 +175,20 @@ public final class ServerCommands {
                 } catch (RuntimeException e) {
                     failure = "forcing the data to disk failed: " + e.getMessage();
                 }
-            } else if (save) {
+            } else if (save || persistence.savePoints().any()) {
+                log.info("Saving the final RDB snapshot before exiting.");
                 try {
                     saveSnapshot(c);
+                    log.info("DB saved on disk");
                 } catch (RedisError e) {
-                    failure = "SHUTDOWN SAVE: " + e.getMessage();
+                    failure = e.getMessage();
                 }
             }
             if (failure != null && !force) {
-                org.slf4j.LoggerFactory.getLogger(ServerCommands.class).warn("Errors trying to shut down: {}", failure);
+                log.warn("Error trying to save the DB, can't exit: {}", failure);
                 throw RedisError.err("Errors trying to SHUTDOWN. Check logs.");
             }
+            if (failure != null) log.warn("Error trying to save the DB. Exit anyway: {}", failure);
         }
         // Like Redis, a successful SHUTDOWN sends no reply: the client sees the connection close.
         c.server().requestShutdown();

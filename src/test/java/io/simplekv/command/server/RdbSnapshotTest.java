@@ -116,6 +116,95 @@ class RdbSnapshotTest extends ServerTestBase {
         assertTrue(r.call("INFO", "persistence").contains("rdb_changes_since_last_save:0\r\n"));
         Files.delete(file);
         assertEquals("+Background saving started\r\n", r.call("BGSAVE"));
+        awaitBgsave();
         assertTrue(Files.exists(file));
+        assertTrue(r.call("INFO", "persistence").contains("rdb_last_bgsave_status:ok\r\n"));
+    }
+
+    private void awaitBgsave() {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (r.call("INFO", "persistence").contains("rdb_bgsave_in_progress:1")) {
+            assertTrue(System.currentTimeMillis() < deadline, "the background save never ended");
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void bgsaveWritesTheDataAsItWasWhenTheCommandRanWhateverChangesAfter() {
+        if (engine != EngineKind.MEMORY) return;
+        fill();
+        for (int i = 0; i < 5000; i++) r.call("HSET", "big", "f" + i, "v" + i); // paged: its pages are copied too
+        r.call("SET", "counter", "10");
+        String digest = r.call("DEBUG", "DIGEST");
+        assertEquals("+Background saving started\r\n", r.call("BGSAVE"));
+        // Each of these changes stored arrays in place or replaces them, while the file is being written.
+        r.call("APPEND", "s", "-more");
+        r.call("SETRANGE", "s", "0", "J");
+        r.call("INCR", "counter");
+        r.call("SETBIT", "s", "3", "1");
+        r.call("HSET", "big", "f1", "changed");
+        r.call("HDEL", "big", "f2");
+        r.call("RPUSH", "l", "new");
+        r.call("ZADD", "z", "999", "m0");
+        r.call("DEL", "set");
+        r.call("SET", "fresh", "v");
+        assertNotEquals(digest, r.call("DEBUG", "DIGEST"));
+        awaitBgsave();
+        assertEquals("+OK\r\n", r.call("DEBUG", "RELOAD", "NOSAVE"));
+        assertEquals(digest, r.call("DEBUG", "DIGEST"), "the file holds the data of the BGSAVE's moment");
+    }
+
+    @Test
+    void saveRefusesWhileABackgroundSaveRunsAndBgsaveScheduleWaits() {
+        if (engine != EngineKind.MEMORY) return;
+        for (int i = 0; i < 20000; i++) r.call("SET", "k" + i, "v".repeat(100));
+        assertEquals("+Background saving started\r\n", r.call("BGSAVE"));
+        String again = r.call("BGSAVE");
+        String scheduled = r.call("BGSAVE", "SCHEDULE");
+        String save = r.call("SAVE");
+        if (r.call("INFO", "persistence").contains("rdb_bgsave_in_progress:1")) {
+            // Still writing when asked (usual: 20,000 keys): Redis's answers.
+            assertEquals(error("ERR Background save already in progress"), again);
+            assertEquals("+Background saving scheduled\r\n", scheduled);
+        }
+        assertTrue(save.equals("+OK\r\n") || save.equals(error("ERR Background save already in progress")), save);
+        awaitBgsave();
+    }
+
+    @Test
+    void flushallWithSavePointsSavesTheEmptyDatasetAtOnce() {
+        if (engine != EngineKind.MEMORY) return;
+        r.call("SET", "k", "v");
+        assertEquals("+OK\r\n", r.call("SAVE"));
+        assertEquals("+OK\r\n", r.call("FLUSHALL"));
+        String info = r.call("INFO", "persistence");
+        assertTrue(info.contains("rdb_changes_since_last_save:0\r\n"), info); // as redis-server 7.0.15
+        assertEquals("+OK\r\n", r.call("DEBUG", "RELOAD", "NOSAVE"));
+        assertEquals(integer(0), r.call("DBSIZE"), "the flushed key did not come back from the older file");
+
+        r.call("CONFIG", "SET", "save", "");
+        r.call("SET", "k", "v");
+        assertEquals("+OK\r\n", r.call("SAVE"));
+        assertEquals("+OK\r\n", r.call("FLUSHALL"));
+        assertEquals("+OK\r\n", r.call("DEBUG", "RELOAD", "NOSAVE"));
+        assertEquals(integer(1), r.call("DBSIZE"), "without save points FLUSHALL leaves the file alone, as Redis");
+    }
+
+    @Test
+    void savePointsAreCheckedAsRedisChecksThem() {
+        assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters"),
+                r.call("CONFIG", "SET", "save", "100"));
+        assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters"),
+                r.call("CONFIG", "SET", "save", "0 1"));
+        assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters"),
+                r.call("CONFIG", "SET", "save", "10 x"));
+        assertEquals("+OK\r\n", r.call("CONFIG", "SET", "save", "10 0 20 5"));
+        assertEquals("*2\r\n$4\r\nsave\r\n$9\r\n10 0 20 5\r\n", r.call("CONFIG", "GET", "save"));
+        var points = server.context().persistence().savePoints();
+        assertEquals(null, points.due(4, 10));
+        assertEquals(new io.simplekv.persistence.SavePoints.Point(10, 0), points.due(0, 11));
+        assertEquals(null, points.due(100, 10), "more than the seconds, as serverCron compares");
+        assertEquals(new io.simplekv.persistence.SavePoints.Point(20, 5), io.simplekv.persistence.SavePoints
+                .parse("20 5 10 100").due(5, 21));
     }
 }
