@@ -48,7 +48,10 @@ final class Eviction {
         this.server = server;
     }
 
-    /** Whether memory is within maxmemory now, evicting keys to get there if the policy allows. */
+    /**
+     * Evicts keys until memory is within maxmemory, if the policy allows; false when it is over and nothing could
+     * be evicted (Redis's EVICT_FAIL), so a command that may grow the data is refused.
+     */
     boolean makeRoom() {
         ServerConfig config = server.config();
         long max = config.maxmemory;
@@ -64,7 +67,9 @@ final class Eviction {
             boolean evicted = rank == Rank.NONE ? evictRandom(volatileOnly) : evictRanked(volatileOnly, rank, samples);
             if (!evicted) return false;
         }
-        return gauge.bytes() <= max;
+        // Still over after a call's worth of evictions: as Redis's EVICT_RUNNING when its time limit ends the loop,
+        // the command runs and the cron's eviction chore goes on freeing; only nothing left to evict refuses it.
+        return true;
     }
 
     /** The random policies: a random key of the next database that has one; false when none has. */
@@ -117,9 +122,13 @@ final class Eviction {
 
     /** evictionPoolPopulate: each sampled key enters the pool in score order, unless the pool is full of better ones. */
     private void populate(int index, Database db, boolean volatileOnly, Rank rank, int samples) {
-        for (int s = 0; s < samples; s++) {
-            byte[] key = volatileOnly ? db.randomVolatileKey() : db.randomKey();
+        List<byte[]> sampled = volatileOnly ? new ArrayList<>(samples) : db.sampleKeys(samples);
+        for (int s = 0; volatileOnly && s < samples; s++) {
+            byte[] key = db.randomVolatileKey();
             if (key == null) break;
+            sampled.add(key);
+        }
+        for (byte[] key : sampled) {
             pool.removeIf(c -> c.db() == index && Arrays.equals(c.key(), key)); // sampled again: rescored
             long score = score(db, key, rank);
             int at = 0;

@@ -10,8 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * zmalloc's: the bytes the keyspace's records and pages take on the heap (arrays, entries and table slots, kept as
  * each write changes them), on top of the heap the server used before any data (measured once at start). So it
  * rises with the write that grew the data, not a collection later, and falls when a key goes (a big collection's
- * pages when the lazy freer has freed them). The chronicle engine keeps its data off the heap and does not count it
- * per write; there it is the heap's kept bytes ({@link HeapGauge}), as before.
+ * pages when the lazy freer has freed them). The chronicle engine keeps its data off the heap, in its maps' files,
+ * and can't count it per write (an overwrite or removal does not read the old value's size): there the data is what
+ * its maps' entries take, sampled by the cron ten times a second, less what evictions removed since the sample. The
+ * heap's kept bytes ({@link HeapGauge}) are the measure only for an engine that reports neither.
  */
 public final class UsedMemory {
     private final Keyspace keyspace;
@@ -56,5 +58,6 @@ public final class UsedMemory {
     void evicted(long bytes, boolean pagesPending) {
         if (keyspace.storedBytes() < 0) heap.freed(bytes);
         else if (pagesPending) evictedPending.addAndGet(bytes);
+        else keyspace.engine().evicted(bytes);
     }
 }

@@ -345,6 +345,14 @@ public final class Database {
     }
 
     /** A random live key, or null; gives up after a bounded number of expired picks like Redis. */
+    /**
+     * Up to {@code count} keys sampled at random for eviction (Redis's dictGetSomeKeys over the main dict): read as
+     * they are, expired or not, so nothing is deleted outside the keys' locks.
+     */
+    public java.util.List<byte[]> sampleKeys(int count) {
+        return data.randomKeys(count);
+    }
+
     public byte[] randomKey() {
         for (int tries = 0; tries < 100; tries++) {
             byte[] k = data.randomKey();

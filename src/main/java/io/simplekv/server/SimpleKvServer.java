@@ -338,11 +338,17 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         Chore.run("ops per second", () -> context.opsPerSecond().sample(context.commandsProcessed(), System.currentTimeMillis()));
         Chore.run("replica ping", this::pingReplicas);
         Chore.run("save points", () -> context.persistence().saveIfDue(io.simplekv.command.server.RdbSnapshot.files(context)));
+        // A sampling engine's bytes (chronicle: ~1 ms over its maps) every tick while maxmemory holds the server to
+        // them, else once a second for INFO.
+        Chore.run("storage bytes", () -> {
+            if (context.config().maxmemory > 0 || ++bytesSampleTick % cronHz == 0) context.keyspace().engine().sampleBytes();
+        });
         // Redis's eviction time proc: memory over maxmemory is brought back between commands too (after CONFIG SET).
         Chore.run("eviction", context::makeRoom);
     }
 
     private long lastReplicaPing = System.currentTimeMillis();
+    private int bytesSampleTick;
 
     /** Redis's replicationCron: a PING into the stream every repl-ping-replica-period seconds. */
     private void pingReplicas() {

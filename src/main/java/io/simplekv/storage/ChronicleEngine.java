@@ -140,6 +140,34 @@ public final class ChronicleEngine implements StorageEngine {
         return "chronicle";
     }
 
+    /** The tables' entries as last sampled; -1 until the first sample. */
+    private volatile long sampledBytes = -1;
+    private final java.util.concurrent.atomic.AtomicLong evictedSinceSample = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * The entries of every open table, in their maps' files (keys, values and entry headers; not the hash slots
+     * and other space a map reserves up front), as of the last {@link #sampleBytes}, less what evictions removed
+     * since. Counting per write would need each overwritten or removed value's size, which a write does not read.
+     */
+    @Override
+    public long bytes() {
+        if (sampledBytes < 0) sampleBytes();
+        return Math.max(0, sampledBytes - evictedSinceSample.get());
+    }
+
+    @Override
+    public synchronized void sampleBytes() {
+        long used = 0;
+        for (ChronicleStorage s : open) used += s.usedBytes();
+        sampledBytes = used;
+        evictedSinceSample.set(0);
+    }
+
+    @Override
+    public void evicted(long bytes) {
+        evictedSinceSample.addAndGet(bytes);
+    }
+
     @Override
     public void begin() {
         batches.begin();

@@ -14,6 +14,11 @@ final class ChunkStore implements AutoCloseable {
     private final int chunkSize;
     private final Path dir;
 
+    /** What the chunks take in their maps' files ({@link MapChain#usedBytes}). */
+    long usedBytes() {
+        return chunks.usedBytes();
+    }
+
     ChunkStore(MapChain chunks, int chunkSize, Path dir) {
         this.chunks = chunks;
         this.chunkSize = chunkSize;

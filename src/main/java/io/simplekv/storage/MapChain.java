@@ -99,6 +99,19 @@ final class MapChain implements AutoCloseable {
                 .skipCloseOnExitHook(true);
     }
 
+    /**
+     * What the chain's entries take in its maps' files, in bytes: the allocated entry chunks (key, value and entry
+     * header) of every segment and tier, as each segment's free list counts them. Read without the segments' locks,
+     * so a figure of the moment, not exact under writes.
+     */
+    long usedBytes() {
+        long used = 0;
+        for (Generation g : generations) {
+            for (ChronicleMap.SegmentStats s : g.map().segmentStats()) used += s.usedBytes();
+        }
+        return used;
+    }
+
     List<Generation> generations() {
         return generations;
     }
@@ -211,31 +224,73 @@ final class MapChain implements AutoCloseable {
         return 0;
     }
 
-    /** A key picked at random (a generation in proportion to its size, then a random non-empty segment), or null. */
+    /**
+     * A key picked at random (a generation in proportion to its size, then a random non-empty segment, then a
+     * random entry of it), or null. Only the picked key is copied out: eviction samples keys this way, so copying a
+     * whole segment's keys for each made eviction the cost of every write.
+     */
     byte[] randomKey() {
+        List<byte[]> keys = randomKeys(1);
+        return keys.isEmpty() ? null : keys.get(0);
+    }
+
+    /** Up to {@code count} keys at random positions of one random non-empty segment, in one walk of it. */
+    List<byte[]> randomKeys(int count) {
+        List<byte[]> keys = new ArrayList<>(count);
         try {
             List<Generation> gens = generations;
-            long total = 0;
-            for (Generation g : gens) total += g.map().longSize();
-            if (total == 0) return null;
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
-            long pick = rnd.nextLong(total);
-            for (Generation g : gens) {
-                ChronicleMap<byte[], byte[]> map = g.map();
-                long n = map.longSize();
-                if (pick >= n) {
+            Generation chosen = gens.isEmpty() ? null : gens.get(0);
+            if (gens.size() > 1) {
+                long total = 0;
+                for (Generation g : gens) total += g.map().longSize();
+                if (total == 0) return keys;
+                long pick = rnd.nextLong(total);
+                for (Generation g : gens) {
+                    long n = g.map().longSize();
+                    if (pick < n) {
+                        chosen = g;
+                        break;
+                    }
                     pick -= n;
-                    continue;
                 }
-                int segments = map.segments();
-                int start = rnd.nextInt(segments);
-                List<byte[]> keys = new ArrayList<>();
-                for (int i = 0; i < segments && keys.isEmpty(); i++) collectSegment(map, (start + i) % segments, keys);
-                if (!keys.isEmpty()) return keys.get(rnd.nextInt(keys.size()));
             }
-            return null;
+            if (chosen == null) return keys;
+            ChronicleMap<byte[], byte[]> map = chosen.map();
+            int segments = map.segments();
+            int start = rnd.nextInt(segments);
+            for (int i = 0; i < segments && keys.isEmpty(); i++) pickInSegment(map, (start + i) % segments, count, rnd, keys);
         } catch (ChronicleHashClosedException e) {
-            return null;
+            keys.clear();
+        }
+        return keys;
+    }
+
+    /** Keys at {@code count} random positions of one segment (all of them when it holds fewer), under its lock. */
+    private static void pickInSegment(ChronicleMap<byte[], byte[]> map, int segment, int count, ThreadLocalRandom rnd,
+                                      List<byte[]> into) {
+        try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(segment)) {
+            long n = c.size();
+            if (n == 0) return;
+            long[] targets = new long[(int) Math.min(count, n)];
+            if (targets.length == n) {
+                for (int i = 0; i < targets.length; i++) targets[i] = i;
+            } else {
+                for (int i = 0; i < targets.length; i++) targets[i] = rnd.nextLong(n);
+                java.util.Arrays.sort(targets);
+            }
+            long[] seen = {0};
+            int[] next = {0};
+            c.forEachSegmentEntryWhile(e -> {
+                long position = seen[0]++;
+                byte[] key = null;
+                while (next[0] < targets.length && targets[next[0]] == position) {
+                    if (key == null) key = e.key().getUsing(null);
+                    into.add(key);
+                    next[0]++;
+                }
+                return next[0] < targets.length;
+            });
         }
     }
 

@@ -45,6 +45,11 @@ final class RecordMaps implements AutoCloseable {
         }
     }
 
+    /** What the table's records and chunks take in their maps' files ({@link MapChain#usedBytes}). */
+    long usedBytes() {
+        return records.usedBytes() + chunks.usedBytes();
+    }
+
     /** The key's value, or null. */
     byte[] get(byte[] key) {
         boolean[] inline = new boolean[1];
@@ -152,6 +157,10 @@ final class RecordMaps implements AutoCloseable {
 
     byte[] randomKey() {
         return records.randomKey();
+    }
+
+    java.util.List<byte[]> randomKeys(int count) {
+        return records.randomKeys(count);
     }
 
     /** How many map generations hold records; more than one means the table outgrew its first map. */

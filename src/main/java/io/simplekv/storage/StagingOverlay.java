@@ -93,6 +93,12 @@ final class StagingOverlay implements Storage {
         return table.randomKey();
     }
 
+    @Override
+    public java.util.List<byte[]> randomKeys(int count) {
+        requireApplied("randomKeys");
+        return table.randomKeys(count);
+    }
+
     /** Refused with writes staged too: applied after the clear, they would bring back keys written before it. */
     @Override
     public void clear() {

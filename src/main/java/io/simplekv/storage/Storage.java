@@ -64,6 +64,21 @@ public interface Storage extends AutoCloseable {
     /** A key chosen at random, or null when empty. */
     byte[] randomKey();
 
+    /**
+     * Up to {@code count} keys chosen at random, as Redis's dictGetSomeKeys for eviction's sample: they may be
+     * near each other in the table and may repeat. An engine for which each {@link #randomKey} walks part of the
+     * table takes them in one walk.
+     */
+    default java.util.List<byte[]> randomKeys(int count) {
+        java.util.List<byte[]> keys = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] k = randomKey();
+            if (k == null) break;
+            keys.add(k);
+        }
+        return keys;
+    }
+
     /** Removes everything. */
     void clear();
 

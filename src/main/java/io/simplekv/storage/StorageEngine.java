@@ -20,6 +20,18 @@ public interface StorageEngine extends AutoCloseable {
         return -1;
     }
 
+    /**
+     * Refreshes what {@link #bytes} reports, for an engine that can't count its bytes per write and samples them
+     * instead (the chronicle engine reads its maps' allocation); the server's cron calls it.
+     */
+    default void sampleBytes() {}
+
+    /**
+     * An eviction just removed about this many bytes: an engine whose {@link #bytes} is sampled counts them as gone
+     * until its next sample, so the eviction loop sees its progress at once.
+     */
+    default void evicted(long bytes) {}
+
     /** Opens (or creates) the named table, e.g. "db0" or "db0.expires". */
     Storage open(String table);
 
