@@ -30,6 +30,8 @@ public final class Directives {
             integer("chronicle-entries", 1_000_000, 16, 1L << 40, false),
             integer("chronicle-average-key-size", 32, 1, 1 << 20, false),
             integer("chronicle-average-value-size", 64, 1, 1 << 20, false),
+            // A Redis RDB file the chronicle engine imports once at startup (moving from Redis); "" for none.
+            string("import-rdb", "", false),
             string("requirepass", "", true),
             integer("databases", 16, 1, 1_000_000, false),
             // slf4j-simple fixes levels when the first logger is made, so the level is set at startup only.

@@ -125,11 +125,54 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         }
     }
 
+    /** Where the chronicle engine remembers which file import-rdb brought in, so it is imported once. */
+    private static final byte[] IMPORTED_KEY = "import-rdb".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * import-rdb: the chronicle engine takes a Redis RDB file into its maps once, for moving from Redis. Keys in the
+     * file replace keys of the same name; the FUNCTION libraries are added. The file's path, size and modification
+     * time are then stored beside the data, so a later start with the same setting skips it; an import cut short by
+     * a crash, its mark not yet stored, runs again whole over what it had written. The memory engine has no use for
+     * it: it loads dir/dbfilename.
+     */
+    private boolean importRdb(java.nio.file.Path file) {
+        if (!context.keyspace().engine().persistent()) {
+            System.err.println("FATAL: import-rdb is for the chronicle engine; the memory engine loads "
+                    + io.simplekv.command.server.RdbSnapshot.file(context.config()) + " at startup");
+            return false;
+        }
+        var ks = context.keyspace();
+        long start = System.nanoTime();
+        try {
+            String identity = file.toAbsolutePath().normalize() + " " + java.nio.file.Files.size(file) + " "
+                    + java.nio.file.Files.getLastModifiedTime(file).toMillis();
+            byte[] done = ks.meta().get(IMPORTED_KEY);
+            if (done != null && new String(done, java.nio.charset.StandardCharsets.UTF_8).equals(identity)) {
+                log.info("import-rdb: {} was imported before; not again", file);
+                return true;
+            }
+            if (java.nio.file.Files.size(file) > Integer.MAX_VALUE - 64) throw new java.io.IOException("RDB file over 2 GB: not supported yet");
+            long keys;
+            try (io.simplekv.keyspace.UnitOfWork unit = ks.unit().everything().open()) {
+                keys = io.simplekv.command.server.RdbSnapshot.load(context, java.nio.file.Files.readAllBytes(file), true,
+                        false, file.toString());
+                ks.meta().put(IMPORTED_KEY, identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            log.info("import-rdb: {} keys imported from {} in {} ms", keys, file, (System.nanoTime() - start) / 1_000_000);
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("FATAL: import-rdb: error loading " + file + ": " + e.getMessage());
+            return false;
+        }
+    }
+
     /**
      * The memory engine starts from {@code dir/dbfilename} when there is one, as Redis loads its RDB file (the
      * chronicle engine's data is already on disk). False, with one line on stderr, when the file can't be loaded.
      */
     public boolean loadSnapshot() {
+        String importing = context.config().get("import-rdb");
+        if (!importing.isBlank()) return importRdb(java.nio.file.Path.of(importing));
         if (context.keyspace().engine().persistent()) return true;
         long start = System.nanoTime();
         try (io.simplekv.keyspace.UnitOfWork unit = context.keyspace().unit().everything().open()) {

@@ -177,4 +177,66 @@ class RdbFileIT {
             redis.destroyForcibly().waitFor();
         }
     }
+
+    private static String digest(Jedis j) {
+        Object d = j.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "DIGEST");
+        return new String((byte[]) d, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Moving from Redis to the chronicle engine: redis-server's dump.rdb is imported once (import-rdb), with the same
+     * DEBUG DIGEST; the imported data then lives in the maps (kill -9 keeps it and what was written after), and a
+     * restart with the same setting does not import it again over later writes.
+     */
+    @Test
+    void theChronicleEngineImportsRedisServersFileOnce() throws Exception {
+        Path redisDir = Files.createDirectories(dir.resolve("redis"));
+        int port = ServerProcess.freePort();
+        Process redisServer = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", redisDir.toString(), "--enable-debug-command", "yes")
+                .redirectErrorStream(true).redirectOutput(redisDir.resolve("redis.log").toFile()).start();
+        String expected;
+        try (Jedis j = ServerProcess.connectWhenUp(port, 10_000)) {
+            j.set("s", "hello");
+            j.set("ttl", "v", new redis.clients.jedis.params.SetParams().px(600_000));
+            for (int i = 0; i < 1000; i++) {
+                j.rpush("list", "e" + i);
+                j.sadd("set", "m" + i);
+                j.hset("hash", "f" + i, "v" + i);
+                j.zadd("zset", i, "m" + i);
+                j.set("key:" + i, "value-" + i);
+            }
+            j.xadd("stream", Map.of("f", "v"), redis.clients.jedis.params.XAddParams.xAddParams());
+            j.select(3);
+            j.set("in3", "x");
+            expected = digest(j);
+            assertEquals("OK", j.save());
+        } finally {
+            redisServer.destroyForcibly().waitFor();
+        }
+        String file = redisDir.resolve("dump.rdb").toString();
+        Path data = dir.resolve("chronicle");
+        String[] args = {"--port", "0", "--dir", data.toString(), "--storage", "chronicle", "--enable-debug-command", "yes",
+                "--import-rdb", file};
+        try (ServerProcess s = ServerProcess.start(args); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertTrue(s.output().contains("import-rdb: 1008 keys imported from " + file), s.output());
+            assertEquals(expected, digest(j));
+            long pttl = j.pttl("ttl");
+            assertTrue(pttl > 0 && pttl <= 600_000, "PTTL " + pttl);
+            j.set("s", "changed after the import");
+            s.kill9();
+        }
+        try (ServerProcess s = ServerProcess.start(args); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertTrue(s.output().contains("was imported before; not again"), s.output());
+            assertEquals("changed after the import", j.get("s"));
+            assertEquals("value-999", j.get("key:999"));
+        }
+        ServerProcess memory = ServerProcess.start("--port", "0", "--dir", dir.resolve("memory").toString(), "--import-rdb", file);
+        try {
+            assertTrue(memory.awaitExit(30) > 0, "the memory engine refuses import-rdb: " + memory.output());
+            assertTrue(memory.output().contains("FATAL: import-rdb is for the chronicle engine"), memory.output());
+        } finally {
+            memory.close();
+        }
+    }
 }

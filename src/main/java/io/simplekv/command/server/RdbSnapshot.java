@@ -176,7 +176,8 @@ public final class RdbSnapshot {
                 else if (db.present(key)) throw new IllegalArgumentException("Duplicate key in the RDB file");
                 DumpRestore.store(db, server.config(), key, value);
                 if (expireAt >= 0) db.put(key, Records.withExpiry(db.lookup(key), expireAt));
-                loaded[0]++;
+                // A persistent engine stages a unit's writes until it ends: a big file is applied as it goes.
+                if (++loaded[0] % 1024 == 0) ks.engine().flush();
             }
 
             @Override
