@@ -102,20 +102,7 @@ class RdbFileIT {
     void saveWritesAFileRedisCheckRdbAcceptsAndARestartLoadsIt() throws Exception {
         String digest;
         try (ServerProcess s = start(); Jedis j = new Jedis("127.0.0.1", s.port())) {
-            j.set("s", "hello");
-            j.set("ttl", "v", new redis.clients.jedis.params.SetParams().px(600_000));
-            for (int i = 0; i < 2000; i++) {
-                j.rpush("list", "e" + i);
-                j.sadd("set", "m" + i);
-                j.hset("hash", "f" + i, "v" + i);
-                j.zadd("zset", i, "m" + i);
-            }
-            j.xadd("stream", Map.of("f", "v"), redis.clients.jedis.params.XAddParams.xAddParams());
-            j.select(3);
-            j.set("in3", "x");
-            String digest0 = new String((byte[]) j.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "DIGEST"),
-                    StandardCharsets.US_ASCII);
-            digest = digest0;
+            digest = fillEveryType(j, 2000);
             assertEquals("OK", j.save());
             j.set("after-save", "lost by kill -9");
             s.kill9();
@@ -178,6 +165,26 @@ class RdbFileIT {
         }
     }
 
+    /**
+     * A string, one with a TTL, a list, set, hash and zset of {@code members} each, a stream, and a key in database 3;
+     * returns DEBUG DIGEST, with the client back on database 0.
+     */
+    private static String fillEveryType(Jedis j, int members) {
+        j.set("s", "hello");
+        j.set("ttl", "v", new redis.clients.jedis.params.SetParams().px(600_000));
+        for (int i = 0; i < members; i++) {
+            j.rpush("list", "e" + i);
+            j.sadd("set", "m" + i);
+            j.hset("hash", "f" + i, "v" + i);
+            j.zadd("zset", i, "m" + i);
+        }
+        j.xadd("stream", Map.of("f", "v"), redis.clients.jedis.params.XAddParams.xAddParams());
+        j.select(3);
+        j.set("in3", "x");
+        j.select(0);
+        return digest(j);
+    }
+
     private static String digest(Jedis j) {
         Object d = j.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "DIGEST");
         return new String((byte[]) d, StandardCharsets.US_ASCII);
@@ -197,19 +204,8 @@ class RdbFileIT {
                 .redirectErrorStream(true).redirectOutput(redisDir.resolve("redis.log").toFile()).start();
         String expected;
         try (Jedis j = ServerProcess.connectWhenUp(port, 10_000)) {
-            j.set("s", "hello");
-            j.set("ttl", "v", new redis.clients.jedis.params.SetParams().px(600_000));
-            for (int i = 0; i < 1000; i++) {
-                j.rpush("list", "e" + i);
-                j.sadd("set", "m" + i);
-                j.hset("hash", "f" + i, "v" + i);
-                j.zadd("zset", i, "m" + i);
-                j.set("key:" + i, "value-" + i);
-            }
-            j.xadd("stream", Map.of("f", "v"), redis.clients.jedis.params.XAddParams.xAddParams());
-            j.select(3);
-            j.set("in3", "x");
-            expected = digest(j);
+            for (int i = 0; i < 1000; i++) j.set("key:" + i, "value-" + i);
+            expected = fillEveryType(j, 1000);
             assertEquals("OK", j.save());
         } finally {
             redisServer.destroyForcibly().waitFor();
