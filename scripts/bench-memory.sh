@@ -3,7 +3,7 @@
 # simplekv (memory engine) and Debian's redis-server, one at a time. For each: the growth of the process's RSS from
 # empty to loaded, per key, and the data's own size: Redis's used_memory growth, and for simplekv the JVM heap in
 # use after a full collection (jcmd GC.run, then GC.heap_info) growth. simplekv runs without -XX:+AlwaysPreTouch
-# here (the launcher pretouches the heap, which would make RSS the heap size from the start) and with -Xmx4g;
+# (as the launcher now does; with it RSS would be the committed heap, not what the data uses) and with -Xmx4g;
 # BENCH_JAVA_OPTS adds JVM options (e.g. -XX:MaxHeapFreeRatio=20, to see what the heap's slack costs).
 # Usage: scripts/bench-memory.sh [keys]   (default 1000000). Prints a markdown table. Not part of the test suite.
 set -euo pipefail
