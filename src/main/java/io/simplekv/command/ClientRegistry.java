@@ -8,6 +8,18 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ClientRegistry {
     private final ConcurrentHashMap<Long, Session> clients = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(1);
+    /** What the normal and pub/sub clients hold, as each last counted itself ({@link Session#recountMemory}). */
+    private final java.util.concurrent.atomic.LongAdder memory = new java.util.concurrent.atomic.LongAdder();
+
+    /** Adds a client's change in counted memory. */
+    void counted(long delta) {
+        memory.add(delta);
+    }
+
+    /** INFO's mem_clients_normal and what maxmemory-clients is held to: the clients' memory as last counted. */
+    public long memory() {
+        return memory.sum();
+    }
 
     public long nextId() {
         return nextId.getAndIncrement();
@@ -18,7 +30,7 @@ public final class ClientRegistry {
     }
 
     public void remove(Session c) {
-        clients.remove(c.id());
+        if (clients.remove(c.id()) != null) c.uncountMemory();
     }
 
     public int size() {

@@ -35,6 +35,7 @@ public final class ServerContext {
     private final String runId = randomHex(40);
     private final UsedMemory usedMemory;
     private final Eviction eviction = new Eviction(this);
+    private final ClientEviction clientEviction = new ClientEviction(this);
     private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "simplekv-background");
         t.setDaemon(true);
@@ -70,7 +71,7 @@ public final class ServerContext {
         this.keyspace = new Keyspace(engine, config.databases, stats, new io.simplekv.keyspace.AccessClock(
                 () -> config().lfu, () -> config().lfuLogFactor, () -> config().lfuDecayTime,
                 System::currentTimeMillis));
-        this.usedMemory = new UsedMemory(keyspace, new io.simplekv.observe.HeapGauge());
+        this.usedMemory = new UsedMemory(keyspace, new io.simplekv.observe.HeapGauge(), clients::memory);
         this.events = new KeyspaceEvents(pubsub, this.config::get);
         this.expirer = new ActiveExpirer(keyspace, 25);
         this.persistence = new Persistence(keyspace, this.config::get);
@@ -177,6 +178,11 @@ public final class ServerContext {
      * Evicts keys while memory is over maxmemory, as the policy allows; false when it is still over (Redis's
      * performEvictions). The command service calls it before each command; the cron between commands.
      */
+    /** maxmemory-clients: closes the biggest clients while the clients' memory is over it. */
+    public ClientEviction clientEviction() {
+        return clientEviction;
+    }
+
     public boolean makeRoom() {
         return eviction.makeRoom();
     }

@@ -293,20 +293,96 @@ public final class Session implements TrackedClient {
     public io.simplekv.replication.ReplicationFeed.Replica replica() { return replica; }
     public void replica(io.simplekv.replication.ReplicationFeed.Replica r) { replica = r; }
 
+    /** CLIENT NO-EVICT ON: maxmemory-clients never closes this client. */
+    private volatile boolean noEvict;
+    public boolean noEvict() { return noEvict; }
+    public void noEvict(boolean v) { noEvict = v; }
+
+    /**
+     * The client's own structures (its Session, pipeline handlers and Netty channel), counted once per client as
+     * Redis counts its client struct.
+     */
+    private static final long CLIENT_BASE_BYTES = 1024;
+    /** Per queued command (multiCmd), watched key (listNode + watchedKey), subscription and pattern, as Redis's. */
+    private static final long QUEUED_COMMAND_BYTES = 24, WATCHED_KEY_BYTES = 56, CHANNEL_BYTES = 32, PATTERN_BYTES = 24,
+            PREFIX_BYTES = 48;
+    /** What this client last added to the registry's total. */
+    private long countedMemory;
+
+    /** The current command's arguments as Redis's argv-mem counts them: their lengths and a pointer each. */
+    private static long argvMemory(byte[][] args) {
+        if (args == null) return 0;
+        long sum = 8L * args.length;
+        for (byte[] a : args) sum += a.length;
+        return sum;
+    }
+
+    /** multi-mem: the queued commands' arguments, a slot per queued command, and the watched keys' entries. */
+    private long multiMemory() {
+        long mem = (long) watched.size() * WATCHED_KEY_BYTES;
+        List<byte[][]> q = multiQueue;
+        if (q != null) {
+            for (byte[][] args : q) mem += argvMemory(args) + QUEUED_COMMAND_BYTES;
+        }
+        return mem;
+    }
+
+    /**
+     * tot-mem, as Redis's getClientMemoryUsage adds it up: the query buffer (with a big argument's room, taken at its
+     * header), the current command's arguments, the replies not yet written to the socket, MULTI's queue and
+     * watched keys, a pointer's overhead per subscription, pattern and tracking prefix, and the client itself.
+     */
+    public long memoryUsage() {
+        long request = requestSize(executing);
+        return CLIENT_BASE_BYTES + queryBuffer.used(request) + queryBuffer.free(request) + argvMemory(executing)
+                + queryBuffer.pendingArguments()
+                + link.pendingOutputBytes() + multiMemory()
+                + (long) (subscriptions.channels() + subscriptions.shardChannels()) * CHANNEL_BYTES
+                + (long) subscriptions.patterns() * PATTERN_BYTES + (long) tracking.prefixCount() * PREFIX_BYTES;
+    }
+
+    /**
+     * Counts this client's memory into the registry's total again (after a read batch, and from the cron for the
+     * replies Netty drains meanwhile); replicas and the master link are not counted, as Redis counts them apart.
+     */
+    public long recountMemory() {
+        long now = replica != null || obeysMaster ? 0 : memoryUsage();
+        long delta;
+        synchronized (this) {
+            delta = now - countedMemory;
+            countedMemory = now;
+        }
+        if (delta != 0) server.clients().counted(delta);
+        return now;
+    }
+
+    /** The client left: what it counted leaves the total. */
+    void uncountMemory() {
+        long held;
+        synchronized (this) {
+            held = countedMemory;
+            countedMemory = 0;
+        }
+        server.clients().counted(-held);
+    }
+
     /** One line of CLIENT LIST / CLIENT INFO, with Redis's field names and order. */
     public String info() {
         long now = System.currentTimeMillis();
         String flags = (replica != null ? "S" : "") + (server.monitors().contains(this) ? "O" : "") + (subscriptions.any() ? "P" : "")
+                + (multiQueue != null ? "x" : "")
                 + (blocked != null ? "b" : "") + (tracking.on() ? "t" : "") + (tracking.brokenRedirect() ? "R" : "")
-                + (tracking.bcast() ? "B" : "");
+                + (tracking.bcast() ? "B" : "") + (noEvict ? "e" : "");
         if (flags.isEmpty()) flags = "N";
         return "id=" + id + " addr=" + address() + " laddr=" + localAddress() + " fd=" + (8 + id)
                 + " name=" + name + " age=" + (now - createdAt) / 1000 + " idle=" + (now - lastInteraction) / 1000
                 + " flags=" + flags + " db=" + db + " sub=" + subscriptions.channels()
                 + " psub=" + subscriptions.patterns() + " ssub=" + subscriptions.shardChannels()
-                + " multi=-1 qbuf=" + queryBuffer.used(requestSize(executing))
-                + " qbuf-free=" + queryBuffer.free(requestSize(executing)) + " argv-mem=0 multi-mem=0"
-                + " rbs=0 rbp=0 obl=0 oll=0 omem=" + link.pendingOutputBytes() + " tot-mem=0 events=r cmd=" + lastCommand
+                + " multi=" + (multiQueue != null ? multiQueue.size() : -1) + " qbuf=" + queryBuffer.used(requestSize(executing))
+                + " qbuf-free=" + queryBuffer.free(requestSize(executing)) + " argv-mem=" + argvMemory(executing)
+                + " multi-mem=" + multiMemory()
+                + " rbs=0 rbp=0 obl=0 oll=0 omem=" + link.pendingOutputBytes() + " tot-mem=" + memoryUsage()
+                + " events=r cmd=" + lastCommand
                 + " user=" + user.name() + " redir=" + tracking.redirection() + " resp=" + protocolVersion;
     }
 }

@@ -24,9 +24,13 @@ public final class UsedMemory {
     /** The most {@link #bytes} has said (used_memory_peak, MEMORY STATS's peak.allocated). */
     private final AtomicLong peak = new AtomicLong();
 
-    UsedMemory(Keyspace keyspace, HeapGauge heap) {
+    /** The clients' own memory (query buffers, arguments, unsent replies: tot-mem), which Redis's zmalloc counts too. */
+    private final java.util.function.LongSupplier clients;
+
+    UsedMemory(Keyspace keyspace, HeapGauge heap, java.util.function.LongSupplier clients) {
         this.keyspace = keyspace;
         this.heap = heap;
+        this.clients = clients;
         this.baseline = heap.used();
     }
 
@@ -38,7 +42,7 @@ public final class UsedMemory {
             used = heap.used();
         } else {
             if (evictedPending.get() > 0 && keyspace.space().pendingCollections() == 0) evictedPending.set(0);
-            used = Math.max(0, baseline + data - evictedPending.get());
+            used = Math.max(0, baseline + data - evictedPending.get()) + clients.getAsLong();
         }
         if (used > peak.get()) peak.accumulateAndGet(used, Math::max);
         return used;

@@ -15,6 +15,8 @@ public final class ServerStats {
     public final LongAdder keyspaceMisses = new LongAdder();
     public final LongAdder expiredKeys = new LongAdder();
     public final LongAdder evictedKeys = new LongAdder();
+    /** Clients closed by maxmemory-clients (INFO evicted_clients). */
+    public final LongAdder evictedClients = new LongAdder();
     public final LongAdder errorReplies = new LongAdder();
     /** Big collections whose pages the background reclaimer finished freeing (INFO lazyfreed_objects). */
     public final LongAdder lazyfreedObjects = new LongAdder();

@@ -14,6 +14,7 @@ public final class QueryBuffer {
     private long alloc;
     private long length;
     private long peak;
+    private long argv;
     /** The length of the big argument being read, or -1. */
     private long bigArg = -1;
 
@@ -38,12 +39,21 @@ public final class QueryBuffer {
 
     /**
      * The decoder is done with what it could parse: {@code held} bytes remain (unparsed input, plus the part of a
-     * big argument read so far). A big argument once complete leaves an empty buffer of its size behind, as Redis's
+     * big argument read so far), and {@code argvHeld} in the arguments of an unfinished request. A big argument once complete leaves an empty buffer of its size behind, as Redis's
      * querybuf does after it hands the sds over as the argument.
      */
-    synchronized void parsed(long held, boolean bigArgumentPending) {
+    synchronized void parsed(long held, boolean bigArgumentPending, long argvHeld) {
         length = held;
+        argv = argvHeld;
         if (!bigArgumentPending) bigArg = -1;
+    }
+
+    /**
+     * The arguments of a request still arriving, with a pointer each, as Redis's argv_len_sum counts those it has
+     * moved out of its query buffer: a client that stops half-way through a request holds them (tot-mem).
+     */
+    public synchronized long pendingArguments() {
+        return argv;
     }
 
     /** clientsCronResizeQueryBuffer. */

@@ -47,6 +47,8 @@ public final class RequestDecoder extends ByteToMessageDecoder {
 
     /** The request being assembled, null between requests. */
     private byte[][] args;
+    /** The lengths of the arguments of the request being read, so far (Redis's argv_len_sum while it assembles). */
+    private long argBytes;
     private int expectedArgs;
     private int argCount;
     /** The argument being filled, null while its header is awaited. */
@@ -69,7 +71,8 @@ public final class RequestDecoder extends ByteToMessageDecoder {
         if (msg instanceof ByteBuf read) queryBuffer.read(read.readableBytes());
         super.channelRead(ctx, msg);
         boolean bigArgument = bulk != null && bulk.length >= QueryBuffer.BIG_ARG;
-        queryBuffer.parsed(internalBuffer().readableBytes() + (bigArgument ? bulkFilled : 0), bigArgument);
+        queryBuffer.parsed(internalBuffer().readableBytes() + (bigArgument ? bulkFilled : 0), bigArgument,
+                args == null ? 0 : argBytes + 8L * argCount);
     }
 
     @Override
@@ -129,6 +132,7 @@ public final class RequestDecoder extends ByteToMessageDecoder {
         expectedArgs = (int) n;
         args = new byte[(int) Math.min(n, MAX_PREALLOCATED_ARGS)][];
         argCount = 0;
+        argBytes = 0;
         requestBytes = 0;
         return continueArray(in);
     }
@@ -144,6 +148,7 @@ public final class RequestDecoder extends ByteToMessageDecoder {
             in.skipBytes(2);
             if (argCount == args.length) args = Arrays.copyOf(args, (int) Math.min(expectedArgs, 2L * args.length));
             args[argCount++] = bulk;
+            argBytes += bulk.length;
             bulk = null;
             if (argCount == expectedArgs) {
                 byte[][] done = args;

@@ -194,6 +194,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (client != null) runHeldBack(ctx);
         flushReplies(ctx);
         if (!ctx.channel().isWritable()) ctx.channel().config().setAutoRead(false);
+        // As Redis after each command: the client's memory is counted again (its query buffer, arguments and
+        // unsent replies), and maxmemory-clients, if set, closes the biggest clients while the total is over it.
+        if (client != null) {
+            client.recountMemory();
+            server.clientEviction().evict();
+        }
     }
 
     private void flushReplies(ChannelHandlerContext ctx) {

@@ -374,6 +374,11 @@ public final class SimpleKvServer implements ServerControl, AutoCloseable {
         Chore.run("lazy free", () -> context.keyspace().space().reclaim(System.currentTimeMillis()));
         Chore.run("client timeout", this::closeIdleClients);
         Chore.run("client query buffers", this::resizeQueryBuffers);
+        // clientsCron's memory update: replies Netty has drained since a client's last read count out.
+        Chore.run("client memory", () -> {
+            for (Session c : context.clients().all()) c.recountMemory();
+            context.clientEviction().evict();
+        });
         Chore.run("tracking", () -> {
             context.tracking().limit();
             context.tracking().broadcast(); // what the active expirer changed under a BCAST prefix

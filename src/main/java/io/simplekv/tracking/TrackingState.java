@@ -59,6 +59,13 @@ public final class TrackingState {
         return f;
     }
 
+    /** How many BCAST prefixes the client tracks. */
+    public int prefixCount() {
+        synchronized (prefixes) {
+            return prefixes.size();
+        }
+    }
+
     public List<byte[]> prefixes() {
         synchronized (prefixes) {
             return prefixes.stream().map(Key::bytes).toList();

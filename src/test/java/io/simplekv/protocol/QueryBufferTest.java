@@ -11,7 +11,7 @@ class QueryBufferTest {
     void aFirstSmallRequestGetsTheIoBufferAndAnIdleClientLosesIt() {
         QueryBuffer q = new QueryBuffer();
         q.read(40);
-        q.parsed(0, false);
+        q.parsed(0, false, 0);
         assertEquals(0, q.used(0));
         assertEquals(16384, q.free(0), "PROTO_IOBUF_LEN, not doubled on the first read");
         q.cron(1);
@@ -25,15 +25,15 @@ class QueryBufferTest {
         QueryBuffer q = new QueryBuffer();
         q.read(16384);
         q.bigArgument(400_000);
-        q.parsed(16_000, true);
+        q.parsed(16_000, true, 0);
         q.read(384_002);
-        q.parsed(0, false);
+        q.parsed(0, false, 0);
         long afterBig = q.used(0) + q.free(0);
         assertEquals(400_002, afterBig);
         q.cron(0); // the peak of this cycle was the big argument itself: nothing to trim yet
         assertEquals(afterBig, q.used(0) + q.free(0));
         q.read(40);
-        q.parsed(0, false);
+        q.parsed(0, false, 0);
         q.cron(0);
         long shrunk = q.used(0) + q.free(0);
         assertTrue(shrunk > 0 && shrunk < afterBig, "trimmed to the last peak: " + shrunk);

@@ -54,7 +54,7 @@ public final class ConnectionCommands {
                 .sub(command("kill", ConnectionCommands::kill))
                 .sub(command("unblock", ConnectionCommands::unblock))
                 .sub(command("reply", ConnectionCommands::reply))
-                .sub(command("no-evict", ConnectionCommands::onOff))
+                .sub(command("no-evict", ConnectionCommands::noEvict))
                 .sub(command("pause", ConnectionCommands::pause))
                 .sub(command("unpause", (c, a, o) -> {
                     c.server().pause().unpause();
@@ -394,8 +394,9 @@ public final class ConnectionCommands {
         }
     }
 
-    static void onOff(Session c, byte[][] a, ReplySink out) {
+    static void noEvict(Session c, byte[][] a, ReplySink out) {
         if (!Args.is(a[2], "ON") && !Args.is(a[2], "OFF")) throw RedisError.SYNTAX;
+        c.noEvict(Args.is(a[2], "ON"));
         out.ok();
     }
 }

@@ -143,6 +143,8 @@ public final class InfoReport {
         // Redis leaves replica and AOF buffers out of what it evicts for; simplekv has neither.
         field(b, "mem_not_counted_for_evict", 0);
         field(b, "mem_fragmentation_ratio", used == 0 ? "0.00" : String.format(Locale.ROOT, "%.2f", (double) rss / used));
+        field(b, "mem_clients_slaves", 0);
+        field(b, "mem_clients_normal", s.clients().memory());
         field(b, "mem_allocator", "jvm");
         field(b, "jvm_heap_max", rt.maxMemory());
         field(b, "lazyfree_pending_objects", s.keyspace().space().pendingCollections());
@@ -213,6 +215,7 @@ public final class InfoReport {
         field(b, "rejected_connections", st.rejectedConnections.sum());
         field(b, "expired_keys", st.expiredKeys.sum());
         field(b, "evicted_keys", st.evictedKeys.sum());
+        field(b, "evicted_clients", st.evictedClients.sum());
         field(b, "keyspace_hits", st.keyspaceHits.sum());
         field(b, "keyspace_misses", st.keyspaceMisses.sum());
         field(b, "pubsub_channels", s.pubsub().channelCount(false));

@@ -76,7 +76,7 @@ final class MemoryCommands {
         field(out, "startup.allocated", m.startup());
         field(out, "replication.backlog", 0);
         field(out, "clients.slaves", 0);
-        field(out, "clients.normal", 0);
+        field(out, "clients.normal", m.clients());
         field(out, "cluster.links", 0);
         field(out, "aof.buffer", 0);
         field(out, "lua.caches", m.luaCaches());

@@ -5,11 +5,11 @@ import io.simplekv.keyspace.Database;
 
 /**
  * Redis's getMemoryOverheadData over used_memory's measure, for MEMORY STATS and INFO memory alike: what the
- * server used at start, the script caches, an estimate of each database's table overhead (a slot and an entry per
+ * server used at start, the clients' buffers (tot-mem), the script caches, an estimate of each database's table overhead (a slot and an entry per
  * key, as Redis's dict costs), and the dataset as what is left.
  */
-record MemoryOverhead(long total, long peak, long startup, long luaCaches, long functionCaches, long[] mainTables,
-                      long[] expireTables, long keys) {
+record MemoryOverhead(long total, long peak, long startup, long clients, long luaCaches, long functionCaches,
+                      long[] mainTables, long[] expireTables, long keys) {
 
     static MemoryOverhead of(ServerContext s) {
         long total = s.usedMemory().bytes();
@@ -24,7 +24,7 @@ record MemoryOverhead(long total, long peak, long startup, long luaCaches, long 
             main[i] = tableBytes(db.size());
             expires[i] = tableBytes(db.volatileKeys());
         }
-        return new MemoryOverhead(total, peak, startup, s.scripts().cachedScriptBytes(),
+        return new MemoryOverhead(total, peak, startup, s.clients().memory(), s.scripts().cachedScriptBytes(),
                 InfoReport.functionBytes(s.scripts()), main, expires, keys);
     }
 
@@ -37,7 +37,7 @@ record MemoryOverhead(long total, long peak, long startup, long luaCaches, long 
     long overhead() {
         long tables = 0;
         for (int i = 0; i < mainTables.length; i++) tables += mainTables[i] + expireTables[i];
-        return startup + luaCaches + functionCaches + tables;
+        return startup + clients + luaCaches + functionCaches + tables;
     }
 
     /** dataset.bytes / used_memory_dataset. */
