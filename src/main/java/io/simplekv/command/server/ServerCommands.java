@@ -298,7 +298,7 @@ public final class ServerCommands {
      * expects; any other value is refused.
      */
     private static final Set<String> SAME_VALUE_ACCEPTED = Set.of("loglevel", "storage", "chronicle-entries",
-            "chronicle-average-key-size", "chronicle-average-value-size");
+            "chronicle-average-key-size", "chronicle-average-value-size", "import-rdb");
 
     private static boolean sameValue(Session c, Directive d, String value) {
         return words(d, value).equals(words(d, c.server().config().get(d.name())));

@@ -282,6 +282,10 @@ class ServerCommandsTest extends ServerTestBase {
                 r.call("CONFIG", "SET", "databases", "5"));
         assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config"),
                 r.call("CONFIG", "SET", "databases", "abc"));
+        // simplekv's own fixed directives take their value back (a client replaying CONFIG GET *), nothing else.
+        assertEquals("+OK\r\n", r.call("CONFIG", "SET", "import-rdb", ""));
+        assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'import-rdb') - can't set immutable config"),
+                r.call("CONFIG", "SET", "import-rdb", "/tmp/dump.rdb"));
         assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'maxclients') - duplicate parameter"),
                 r.call("CONFIG", "SET", "maxclients", "10", "maxclients", "20"));
         assertEquals(error("ERR CONFIG SET failed (possibly related to argument 'appendonly') - argument must be 'yes' or 'no'"),
