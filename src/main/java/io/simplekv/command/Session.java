@@ -349,6 +349,8 @@ public final class Session implements TrackedClient {
         long now = replica != null || obeysMaster ? 0 : memoryUsage();
         long delta;
         synchronized (this) {
+            // Gone from the registry (evicted from another thread while this one finished its batch): never again.
+            if (uncounted) return now;
             delta = now - countedMemory;
             countedMemory = now;
         }
@@ -356,15 +358,19 @@ public final class Session implements TrackedClient {
         return now;
     }
 
-    /** The client left: what it counted leaves the total. */
+    /** The client left: what it counted leaves the total, and later recounts add nothing. */
     void uncountMemory() {
         long held;
         synchronized (this) {
             held = countedMemory;
             countedMemory = 0;
+            uncounted = true;
         }
         server.clients().counted(-held);
     }
+
+    /** Set once the registry has let the client go. */
+    private boolean uncounted;
 
     /** One line of CLIENT LIST / CLIENT INFO, with Redis's field names and order. */
     public String info() {

@@ -39,6 +39,8 @@ class ClientEvictionTest extends ServerTestBase {
             assertTrue(small.isOpen());
             assertEquals("+PONG\r\n", small.call("PING"));
             assertTrue(r.call("INFO", "stats").contains("\r\nevicted_clients:1\r\n"));
+            long left = Long.parseLong(r.call("INFO", "memory").replaceAll("(?s).*\r\nmem_clients_normal:(\\d+).*", "$1"));
+            assertTrue(left < 1_000_000, "the evicted client's memory left the total: " + left);
         }
         try (Wire spared = server.connect()) {
             spared.call("CLIENT", "SETNAME", "spared");
