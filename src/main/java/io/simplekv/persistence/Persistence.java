@@ -24,8 +24,6 @@ import java.util.function.Supplier;
  */
 public final class Persistence {
     private static final Logger log = LoggerFactory.getLogger(Persistence.class);
-    public static final String MEMORY_ENGINE_SAVE =
-            "the memory storage engine keeps nothing on disk, so there is nothing to save (start with --storage chronicle to persist data)";
     private static final String SAVE_IN_PROGRESS = "Background save already in progress";
     /** Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed background save, save points wait this long to retry. */
     private static final long BGSAVE_RETRY_DELAY_MS = 5000;
@@ -295,7 +293,7 @@ public final class Persistence {
         log.info("Background saving started");
     }
 
-    /** Ends a memory-engine background save; {@code failure} is null when it succeeded. */
+    /** Ends a background save (either engine's); {@code failure} is null when it succeeded. */
     private void finishedBgsave(Throwable failure) {
         lastBgsaveOk = failure == null;
         if (failure != null) log.warn("Background saving error: {}", failure.toString());
@@ -311,9 +309,14 @@ public final class Persistence {
         }
     }
 
+    /** The memory engine saves through {@link #saveSnapshot} and {@link #bgsaveSnapshot}, never by forcing files. */
+    private void requirePersistent() {
+        if (!persistent) throw new IllegalStateException("the memory engine saves an RDB snapshot, not its files");
+    }
+
     /** SAVE: forces everything now, on the caller's thread. */
     public void save() {
-        if (!persistent) throw RedisError.err(MEMORY_ENGINE_SAVE);
+        requirePersistent();
         if (bgsaveRunning.get()) throw RedisError.err(SAVE_IN_PROGRESS);
         try {
             syncChanges(true);
@@ -325,33 +328,29 @@ public final class Persistence {
 
     /** BGSAVE [SCHEDULE]: returns the status reply. */
     public String bgsave(boolean schedule) {
-        if (!persistent) throw RedisError.err(MEMORY_ENGINE_SAVE);
+        requirePersistent();
         if (!bgsaveRunning.compareAndSet(false, true)) {
             if (!schedule) throw RedisError.err(SAVE_IN_PROGRESS);
             bgsaveScheduled = true;
             return "Background saving scheduled";
         }
-        bgsaveStartedAt = System.currentTimeMillis();
+        startedBgsave();
         worker().execute(this::runBgsave);
         return "Background saving started";
     }
 
     private void runBgsave() {
+        Throwable failure = null;
         try {
             syncChanges(true);
-            lastBgsaveOk = true;
         } catch (RuntimeException | OutOfMemoryError e) {
-            lastBgsaveOk = false;
-            log.warn("Background saving failed: {}", e.getMessage());
-        } finally {
-            lastBgsaveSeconds = (System.currentTimeMillis() - bgsaveStartedAt) / 1000;
-            bgsaveRunning.set(false);
+            failure = e;
         }
+        finishedBgsave(failure);
         if (bgsaveScheduled) {
             bgsaveScheduled = false;
             bgsave(false);
         }
-        log.info("Background saving terminated with {}", lastBgsaveOk ? "success" : "failure");
     }
 
     /** Starts the once-a-second force for {@code appendfsync everysec}, on the persistence thread. */

@@ -1,6 +1,6 @@
 package io.simplekv.storage;
 
-/** Keeps every table on the Java heap; nothing survives a restart. */
+/** Keeps every table on the Java heap; only an RDB snapshot (command.server.RdbSnapshot) outlives the process. */
 public final class MemoryEngine implements StorageEngine {
     /** What every table of this engine holds, in bytes: each counts its writes here (used_memory's data). */
     private final java.util.concurrent.atomic.LongAdder bytes = new java.util.concurrent.atomic.LongAdder();
