@@ -21,4 +21,10 @@ interface BatchTarget {
      * {@code rec} only there and the engine can overwrite it; false, having written nothing, otherwise.
      */
     boolean applyPatch(byte[] key, byte[] rec, int from, int to);
+
+    /**
+     * Frees what a staged record holds outside itself (a chunked value's chunks) when a later write of the same
+     * batch replaced it before it was applied: nothing stored or journaled points at it.
+     */
+    void discardUnapplied(byte[] key, byte[] rec);
 }

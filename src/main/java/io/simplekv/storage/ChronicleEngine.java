@@ -66,6 +66,8 @@ public final class ChronicleEngine implements StorageEngine {
     /** Writes of batches a kill cut short, by table name, applied as each table opens. */
     private final Map<String, List<WriteBatches.Replayed>> replay = new ConcurrentHashMap<>();
     private boolean killedQuietly;
+    /** The last process did not close the engine: its tables may hold chunks no record points at. */
+    private boolean uncleanStop;
     /** Table directories still to be opened with recovery; when none is left, recovery is complete. */
     private final Set<Path> awaitingRecovery = ConcurrentHashMap.newKeySet();
     private final Set<ChronicleStorage> open = ConcurrentHashMap.newKeySet();
@@ -126,6 +128,7 @@ public final class ChronicleEngine implements StorageEngine {
             RedoJournal journal = new RedoJournal(journalDir);
             ChronicleEngine engine = new ChronicleEngine(dir, sizing, ch, lock, window, recoverTables, journal);
             engine.killedQuietly = !clean && whole && !tables(dir).isEmpty();
+            engine.uncleanStop = !clean;
             return engine;
         } catch (IOException | RuntimeException e) {
             if (window != null) window.close();
@@ -207,6 +210,13 @@ public final class ChronicleEngine implements StorageEngine {
     public Storage open(String table) {
         Path d = tableDir(table);
         ChronicleStorage s = track(d, awaitingRecovery.contains(d));
+        if (uncleanStop) {
+            long dropped = s.dropOrphanChunks();
+            if (dropped > 0) {
+                org.slf4j.LoggerFactory.getLogger("simplekv").warn("dropped {} chunks of values never stored in {} "
+                        + "(writes the last process's kill cut short)", dropped, d);
+            }
+        }
         if (awaitingRecovery.remove(d) && awaitingRecovery.isEmpty()) window.recovered();
         return new StagingOverlay(s, batches);
     }

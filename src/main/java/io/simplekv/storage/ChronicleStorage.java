@@ -225,6 +225,22 @@ public final class ChronicleStorage implements Storage, BatchTarget {
         });
     }
 
+    /** See {@link RecordMaps#dropOrphanChunks}: for a table opened after an unclean stop, before any command uses it. */
+    long dropOrphanChunks() {
+        return counted(maps::dropOrphanChunks);
+    }
+
+    @Override
+    public void discardUnapplied(byte[] key, byte[] rec) {
+        if (RecordFormat.isInline(rec)) return;
+        written(key, () -> {
+            synchronized (stripe(key)) {
+                maps.dropChunks(key, rec);
+            }
+            return null;
+        });
+    }
+
     private Object stripe(byte[] key) {
         return stripes[(int) ByteHash.hash(key) & (STRIPES - 1)];
     }

@@ -42,6 +42,16 @@ record ChunkPointer(long length, long nonce, int chunkSize) {
         return (int) Math.min(chunkSize, length - (long) index * chunkSize);
     }
 
+    /** The key whose value a chunk key ({@link #chunkKey}) holds a part of. */
+    static byte[] ownerOf(byte[] chunkKey) {
+        return Arrays.copyOf(chunkKey, chunkKey.length - KEY_SUFFIX);
+    }
+
+    /** The nonce a chunk key carries. */
+    static long nonceOf(byte[] chunkKey) {
+        return ByteBuffer.wrap(chunkKey, chunkKey.length - KEY_SUFFIX, 8).getLong();
+    }
+
     byte[] chunkKey(byte[] key, int index) {
         byte[] k = Arrays.copyOf(key, key.length + KEY_SUFFIX);
         ByteBuffer.wrap(k, key.length, KEY_SUFFIX).putLong(nonce).putInt(index);

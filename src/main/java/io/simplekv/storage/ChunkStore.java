@@ -65,6 +65,16 @@ final class ChunkStore implements AutoCloseable {
         }
     }
 
+    /** Walks the chunk keys as {@link MapChain#scan} walks keys. */
+    long scan(long cursor, int count, java.util.function.Consumer<byte[]> visitor) {
+        return chunks.scan(cursor, count, visitor);
+    }
+
+    /** Removes one chunk by its chunk key. */
+    void dropChunk(byte[] chunkKey) {
+        for (MapChain.Generation g : chunks.generations()) g.map().remove(chunkKey);
+    }
+
     void clear() {
         chunks.clear();
     }

@@ -88,6 +88,34 @@ final class RecordMaps implements AutoCloseable {
         return chunks.write(key, value).record();
     }
 
+    /**
+     * Drops every chunk no record points at and returns how many. After a kill such chunks are left by a command
+     * killed between writing a new value's chunks and its batch's commit, and by a replayed batch whose first run
+     * had stored the record but not yet dropped the replaced one's chunks (the journal does not know them).
+     */
+    long dropOrphanChunks() {
+        long dropped = 0, cursor = 0;
+        List<byte[]> keys = new java.util.ArrayList<>();
+        boolean[] inline = new boolean[1];
+        do {
+            keys.clear();
+            cursor = chunks.scan(cursor, 1024, keys::add);
+            for (byte[] chunkKey : keys) {
+                inline[0] = false;
+                byte[] rec = readRecord(ChunkPointer.ownerOf(chunkKey), inline);
+                if (rec != null && !inline[0] && ChunkPointer.of(rec).nonce() == ChunkPointer.nonceOf(chunkKey)) continue;
+                chunks.dropChunk(chunkKey);
+                dropped++;
+            }
+        } while (cursor != 0);
+        return dropped;
+    }
+
+    /** Drops the chunks of a chunked record that was never stored (a later write of its batch replaced it). */
+    void dropChunks(byte[] key, byte[] rec) {
+        chunks.drop(key, ChunkPointer.of(rec));
+    }
+
     /** Makes {@code rec} the key's record, then drops any older copy and the chunks the replaced record pointed at. */
     void store(byte[] key, byte[] rec) {
         try {
@@ -100,10 +128,13 @@ final class RecordMaps implements AutoCloseable {
     }
 
     private void storeRecord(byte[] key, byte[] rec) {
+        // A restart replays a batch a kill cut short, and the kill may have come after this very record was stored:
+        // then the record it "replaces" is itself, and dropping that pointer's chunks would lose the value.
+        ChunkPointer own = RecordFormat.isInline(rec) ? null : ChunkPointer.of(rec);
         Upsert done = records.writeNewest(g -> new Upsert(g, upsert(g.map(), key, rec)));
-        if (done.replaced() != null) chunks.drop(key, done.replaced());
+        if (done.replaced() != null && !done.replaced().equals(own)) chunks.drop(key, done.replaced());
         for (MapChain.Generation g : records.generations()) {
-            if (g.number() < done.generation().number()) removeFrom(g.map(), key);
+            if (g.number() < done.generation().number()) removeFrom(g.map(), key, own);
         }
     }
 
@@ -135,7 +166,7 @@ final class RecordMaps implements AutoCloseable {
     boolean remove(byte[] key) {
         boolean found = false;
         try {
-            for (MapChain.Generation g : records.generations()) found |= removeFrom(g.map(), key);
+            for (MapChain.Generation g : records.generations()) found |= removeFrom(g.map(), key, null);
         } catch (ChronicleHashClosedException e) {
             return false;
         }
@@ -144,7 +175,7 @@ final class RecordMaps implements AutoCloseable {
 
     /** Like {@link #remove}, letting a closed map's exception through: a replayed removal must not pass silently. */
     void removeEverywhere(byte[] key) {
-        for (MapChain.Generation g : records.generations()) removeFrom(g.map(), key);
+        for (MapChain.Generation g : records.generations()) removeFrom(g.map(), key, null);
     }
 
     long size() {
@@ -244,8 +275,11 @@ final class RecordMaps implements AutoCloseable {
         }
     }
 
-    /** Removes the key's record from one map, and the chunks it pointed at; returns whether it was there. */
-    private boolean removeFrom(ChronicleMap<byte[], byte[]> map, byte[] key) {
+    /**
+     * Removes the key's record from one map, and the chunks it pointed at unless they are {@code kept} (the ones a
+     * newer copy of the same record points at); returns whether it was there.
+     */
+    private boolean removeFrom(ChronicleMap<byte[], byte[]> map, byte[] key, ChunkPointer kept) {
         ChunkPointer pointer;
         try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
             c.updateLock().lock();
@@ -254,7 +288,7 @@ final class RecordMaps implements AutoCloseable {
             pointer = pointerOf(e.value());
             e.doRemove();
         }
-        if (pointer != null) chunks.drop(key, pointer);
+        if (pointer != null && !pointer.equals(kept)) chunks.drop(key, pointer);
         return true;
     }
 

@@ -105,7 +105,12 @@ final class WriteBatches {
 
     /** Stages a whole record, or {@link #DELETED}, for the command running on this thread. */
     void stage(BatchTarget table, byte[] key, byte[] rec) {
-        current.get().writes.put(new Target(table, ByteBuffer.wrap(key.clone())), new Staged(rec, -1, -1));
+        Staged replaced = current.get().writes.put(new Target(table, ByteBuffer.wrap(key.clone())), new Staged(rec, -1, -1));
+        if (replaced != null) discard(table, key, replaced.rec);
+    }
+
+    private static void discard(BatchTarget table, byte[] key, byte[] rec) {
+        if (rec != DELETED) table.discardUnapplied(key, rec);
     }
 
     /**
@@ -124,6 +129,7 @@ final class WriteBatches {
             s.from = Math.min(s.from, from);
             s.to = Math.max(s.to, to);
         }
+        discard(table, key, s.rec);
         s.rec = rec;
     }
 

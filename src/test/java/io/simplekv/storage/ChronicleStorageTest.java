@@ -150,6 +150,65 @@ class ChronicleStorageTest {
         }
     }
 
+    /**
+     * A kill after a batch's chunked record was stored but before the journal entry was cleared: the replay stores
+     * the same record again, and must not take it for a replaced one and drop the chunks it points at (the value
+     * was lost this way: "chunk 0 of a 17570-byte value is missing" after a restart).
+     */
+    @Test
+    void replayingAChunkedRecordAlreadyStoredKeepsItsChunks() throws Exception {
+        ChronicleEngine crashed = engine();
+        Storage s = crashed.open("db0");
+        byte[] old = new byte[300], value = new byte[500];
+        new Random(1).nextBytes(old);
+        new Random(2).nextBytes(value);
+        s.put(b("k"), old);
+        ChronicleStorage table = chronicle(s);
+        byte[] rec = table.record(b("k"), value);
+        assertFalse(RecordFormat.isInline(rec), "500 bytes over 64-byte chunks are chunked");
+        RedoJournal journal = new RedoJournal(dir.resolve(ChronicleEngine.JOURNAL_DIR));
+        journal.record(journal.slot(), WriteBatches.encode(List.of(new WriteBatches.Replayed("db0.chronicle", b("k"), rec))));
+        journal.close();
+        table.applyRecord(b("k"), rec); // the batch was applied; the kill came before its journal entry was cleared
+        s.close();
+        releaseLockOnly(crashed);
+        CrashWindow.open(dir).enter();
+        try (ChronicleEngine e = engine()) {
+            assertArrayEquals(value, e.open("db0").get(b("k")));
+        }
+        try (ChronicleEngine e = engine()) {
+            assertArrayEquals(value, e.open("db0").get(b("k")));
+        }
+    }
+
+    /**
+     * A kill between a command's writing a new value's chunks and its commit leaves chunks no record points at; the
+     * next start after an unclean stop drops them, and only them.
+     */
+    @Test
+    void chunksNoRecordPointsAtAreDroppedAfterAnUncleanStop() throws Exception {
+        byte[] kept = new byte[700], other = new byte[900];
+        new Random(3).nextBytes(kept);
+        long stored;
+        ChronicleEngine crashed = engine();
+        Storage s = crashed.open("db0");
+        s.put(b("k"), kept);
+        s.put(b("small"), b("inline"));
+        stored = chronicle(s).usedBytes();
+        ChronicleStorage table = chronicle(s);
+        table.record(b("k"), other); // the command's new value, written, never committed
+        table.record(b("gone"), other);
+        assertTrue(table.usedBytes() > stored);
+        s.close();
+        releaseLockOnly(crashed);
+        try (ChronicleEngine e = engine()) {
+            Storage r = e.open("db0");
+            assertEquals(stored, chronicle(r).usedBytes());
+            assertArrayEquals(kept, r.get(b("k")));
+            assertEquals("inline", str(r.get(b("small"))));
+        }
+    }
+
     /** Inside a command, writes are staged: its own reads see them, the maps only at commit. */
     @Test
     void aCommandsWritesAreStagedUntilCommit() throws Exception {
@@ -166,6 +225,33 @@ class ChronicleStorageTest {
             assertNull(t.get(b("a")));
             assertEquals("3", str(t.get(b("b"))));
             assertEquals(1, t.size());
+        }
+    }
+
+    /**
+     * A command that rewrites a chunked value several times (a script, an EXEC, a list page pushed to again) writes
+     * chunks for each version as it stages them; the versions a later write in the same batch replaced are never
+     * stored, so their chunks must go, or the files grow by every such write for good.
+     */
+    @Test
+    void chunksOfAVersionReplacedInsideTheSameBatchAreDropped() throws Exception {
+        try (ChronicleEngine e = engine()) {
+            Storage t = e.open("db0");
+            byte[] value = new byte[1000];
+            t.put(b("k"), value);
+            long once = chronicle(t).usedBytes();
+            for (int round = 0; round < 3; round++) {
+                e.begin();
+                for (int i = 0; i < 20; i++) {
+                    value[0] = (byte) i;
+                    if (i % 5 == 4) t.remove(b("k"));
+                    else t.put(b("k"), value);
+                }
+                t.patch(b("k"), value, 0, 1);
+                e.commit();
+            }
+            assertArrayEquals(value, t.get(b("k")));
+            assertEquals(once, chronicle(t).usedBytes(), "one version's chunks, as after a single put");
         }
     }
 
