@@ -46,6 +46,8 @@ public final class CommandService {
     private final Tracking tracking;
     private final ClientPause pause;
     private final ReplicationFeed replication;
+    /** The engine stages writes, so commands of one read batch gain by committing together. */
+    private final boolean deferring;
 
     CommandService(ServerContext server) {
         this.server = server;
@@ -58,6 +60,7 @@ public final class CommandService {
         this.tracking = server.tracking();
         this.pause = server.pause();
         this.replication = server.replication();
+        this.deferring = server.keyspace().engine().stagesWrites();
     }
 
     public Waits waits() {
@@ -446,11 +449,12 @@ public final class CommandService {
     }
 
     /** The unit a top-level request runs in: its own keys, or for EXEC every key of its queue and watch list. */
-    private UnitOfWork unitFor(CommandSpec spec, Session client, byte[][] args) {
+    private UnitOfWork unitFor(CommandSpec spec, Session client, byte[][] args, boolean deferrable) {
         UnitOfWork unit = server.keyspace().unit();
         // Beside a busy script (SCRIPT KILL, WATCH...) nothing may wait for the script's locks: an event loop
         // blocked there could never take the SCRIPT KILL that would free them.
         if (scripts.running() && !scripts.onScriptThread()) return unit.open();
+        if (deferrable) unit.deferrable();
         if (spec == exec && client.inMulti()) {
             List<byte[][]> queued = client.queued();
             // A transaction already doomed by a queueing error is aborted by EXEC itself, with that reason.
@@ -466,6 +470,34 @@ public final class CommandService {
             addKeys(unit, spec, args);
         }
         return unit.open();
+    }
+
+    /**
+     * Whether a client's command may leave its commit to the end of its read batch (see {@link
+     * io.simplekv.keyspace.Keyspace#deferCommits}): only one whose effects reach no one else before that commit. Not
+     * a waiter's command run again, EXEC, a script, a blocking or pub/sub command (their replies or messages go to
+     * other clients), nor while keyspace events are published or replicas are fed (both send a write on at once).
+     */
+    private boolean defers(CommandSpec spec, Session client) {
+        return deferring && !client.reprocessing() && !client.isScript() && spec != exec
+                && !spec.has(ExecutionTrait.RUNS_SCRIPT) && !spec.has(CommandFlag.BLOCKING) && !spec.has(CommandFlag.PUBSUB)
+                && !replication.active() && !server.events().any();
+    }
+
+    /** A read batch of {@code owner} starts on this thread: its commands may share one commit (chronicle). */
+    public void beginReadBatch(Object owner) {
+        if (deferring) server.keyspace().deferCommits(owner);
+    }
+
+    /**
+     * The read batch ends: what its commands deferred is committed. False when that failed, and none of the
+     * batch's replies may be sent.
+     */
+    public boolean endReadBatch(Object owner) {
+        if (!deferring) return true;
+        boolean stored = server.keyspace().endDeferral(owner);
+        if (!stored) server.keyspace().space().writeFailed();
+        return stored;
     }
 
     private static void addKeys(UnitOfWork unit, CommandSpec spec, byte[][] args) {
@@ -636,7 +668,7 @@ public final class CommandService {
         long dirtyBefore = 0;
         try {
             if (own) {
-                unit = unitFor(spec, client, args);
+                unit = unitFor(spec, client, args, defers(spec, client));
                 client.unit(unit);
             }
             // Decided once the shards are held: a replica attaches holding them all, so a command that runs after

@@ -9,6 +9,8 @@ public final class Keyspace implements AutoCloseable {
     private final StorageEngine engine;
     private final Database[] dbs;
     private final ShardLocks locks = new ShardLocks();
+    /** Null when the engine applies writes as they are made (memory): nothing to gain from deferring. */
+    private final DeferredCommits deferred;
     private final Storage meta;
     private final PageSpace space;
     private volatile KeyEvents events = KeyEvents.NONE;
@@ -22,6 +24,7 @@ public final class Keyspace implements AutoCloseable {
 
     public Keyspace(StorageEngine engine, int databases, ServerStats stats, AccessClock access) {
         this.engine = engine;
+        this.deferred = engine.stagesWrites() ? new DeferredCommits(locks, engine) : null;
         this.access = access;
         this.meta = engine.open("meta");
         this.space = new PageSpace(meta, stats.lazyfreedObjects);
@@ -50,6 +53,7 @@ public final class Keyspace implements AutoCloseable {
 
     private Keyspace(StorageEngine engine, AccessClock access, Storage meta, Storage[][] tables) {
         this.engine = engine;
+        this.deferred = null;
         this.access = access;
         this.meta = meta;
         ServerStats quiet = new ServerStats();
@@ -119,7 +123,23 @@ public final class Keyspace implements AutoCloseable {
 
     /** A unit of work over this keyspace: name its keys, then open it. */
     public UnitOfWork unit() {
-        return new UnitOfWork(locks, engine);
+        return new UnitOfWork(locks, engine, deferred);
+    }
+
+    /**
+     * Group commit on this thread for {@code owner}'s read batch, when the engine stages writes (else nothing):
+     * units marked {@link UnitOfWork#deferrable} share one write batch until {@link #endDeferral}.
+     */
+    public void deferCommits(Object owner) {
+        if (deferred != null) deferred.begin(owner);
+    }
+
+    /**
+     * Commits what {@code owner}'s read batch deferred and ends the deferral; false when a commit of the batch
+     * failed (none of its replies may then go out as if its writes were stored).
+     */
+    public boolean endDeferral(Object owner) {
+        return deferred == null || deferred.end(owner);
     }
 
     public int databases() {

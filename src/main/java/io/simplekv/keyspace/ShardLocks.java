@@ -34,6 +34,10 @@ public final class ShardLocks {
         locks[shard].lock();
     }
 
+    boolean tryLock(int shard) {
+        return locks[shard].tryLock();
+    }
+
     void unlock(int shard) {
         locks[shard].unlock();
     }

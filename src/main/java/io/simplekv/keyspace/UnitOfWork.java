@@ -15,6 +15,11 @@ import java.util.Arrays;
 public final class UnitOfWork implements AutoCloseable {
     private final ShardLocks locks;
     private final StorageEngine engine;
+    private final DeferredCommits deferred;
+    private boolean deferrable;
+    /** Opened as a member of the thread's deferred batch, whose shards it joined. */
+    private boolean joined;
+    private DeferredCommits.Batch batch;
     /** The first shard named, kept apart so the common one-key unit needs no array. */
     private int first = -1;
     private int[] more;
@@ -22,9 +27,20 @@ public final class UnitOfWork implements AutoCloseable {
     private boolean everything;
     private boolean open;
 
-    UnitOfWork(ShardLocks locks, StorageEngine engine) {
+    UnitOfWork(ShardLocks locks, StorageEngine engine, DeferredCommits deferred) {
         this.locks = locks;
         this.engine = engine;
+        this.deferred = deferred;
+    }
+
+    /**
+     * The unit may leave its commit to the end of the thread's read batch ({@link Keyspace#deferCommits}): its
+     * writes reach storage with the batch's, before any reply of the batch is sent.
+     */
+    public UnitOfWork deferrable() {
+        if (open) throw new IllegalStateException("a unit's keys are fixed once it is open");
+        deferrable = true;
+        return this;
     }
 
     /** The unit will touch this key (of any database: shards are the same stripes in each). */
@@ -50,6 +66,30 @@ public final class UnitOfWork implements AutoCloseable {
 
     /** Takes the locks in ascending shard order, then opens the engine's write batch. */
     public UnitOfWork open() {
+        if (deferred != null) {
+            batch = deferred.batch();
+            if (batch.openUnits++ == 0 && batch.holding) {
+                // Join the deferred batch when every shard is free to this thread; else it commits first, so this
+                // thread never waits for a lock while holding others out of order, nor runs a unit that is not
+                // deferrable (a served waiter, an eviction) beside writes not yet committed.
+                if (deferrable && !everything && deferred.tryJoin(batch, first, more, count)) {
+                    joined = true;
+                    open = true;
+                    engine.begin();
+                    return this;
+                }
+                deferred.commit(batch);
+            }
+        }
+        try {
+            return lockAndBegin();
+        } catch (RuntimeException | Error e) {
+            if (batch != null) batch.openUnits--;
+            throw e;
+        }
+    }
+
+    private UnitOfWork lockAndBegin() {
         if (everything) {
             locks.lockEverything();
         } else if (more != null) {
@@ -82,6 +122,13 @@ public final class UnitOfWork implements AutoCloseable {
     @Override
     public void close() {
         if (!open) return;
+        if (batch != null && --batch.openUnits == 0 && deferrable && !everything && batch.enabled()) {
+            open = false;
+            if (joined) engine.commit(); // leaves the batch open: the deferred batch's own level stays
+            else deferred.adopt(batch, first, more, count);
+            deferred.closed(batch);
+            return;
+        }
         try {
             engine.commit();
         } finally {

@@ -82,6 +82,11 @@ public final class KeyspaceEvents {
         return flags;
     }
 
+    /** Whether any event is published now. */
+    public boolean any() {
+        return flags() != 0;
+    }
+
     /** Whether events of class {@code type} are published now. */
     public boolean enabled(int type) {
         return (flags() & type) != 0;

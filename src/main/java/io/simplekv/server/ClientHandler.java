@@ -89,6 +89,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        service.endReadBatch(this); // a connection closed mid-batch: its writes still commit, as Redis's would stay
         if (client != null) service.disconnected(client);
         releasePending();
         ctx.fireChannelInactive();
@@ -110,6 +111,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             // measurable share of a pipelined command's cost on a virtual machine.
             client.touch(System.currentTimeMillis());
             touchedThisRead = true;
+            service.beginReadBatch(this);
         }
         // A script waits for the end of the read batch, so the scripts pipelined behind it go along with it.
         if (client.waiting() || parked || !heldBack.isEmpty() || (!client.inMulti() && service.isScriptCall(args))) {
@@ -203,6 +205,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void flushReplies(ChannelHandlerContext ctx) {
+        // The writes the replies acknowledge are committed before any of them leaves.
+        if (!service.endReadBatch(this)) {
+            errorLog.log(Level.WARN, "Closing client " + peer() + ": the writes of its last requests could not be "
+                    + "stored, and their replies are not sent");
+            releasePending();
+            ctx.close();
+            return;
+        }
         if (pending == null) return;
         ByteBuf out = pending;
         pending = null;

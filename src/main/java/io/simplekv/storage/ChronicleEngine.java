@@ -187,6 +187,11 @@ public final class ChronicleEngine implements StorageEngine {
     }
 
     @Override
+    public boolean stagesWrites() {
+        return true;
+    }
+
+    @Override
     public boolean persistent() {
         return true;
     }

@@ -74,6 +74,11 @@ public interface StorageEngine extends AutoCloseable {
      */
     default void flush() {}
 
+    /** Whether writes are staged per thread until {@link #commit} (so committing several commands at once pays). */
+    default boolean stagesWrites() {
+        return false;
+    }
+
     /** Whether tables live on disk, so SAVE, BGSAVE and appendfsync have something to force. */
     default boolean persistent() {
         return false;
