@@ -9,9 +9,8 @@ import java.util.function.Consumer;
  * command every call goes straight to the table.
  *
  * <p>A walk over the table ({@link #size}, {@link #scan}, {@link #randomKey}) and {@link #clear} work on the maps,
- * which do not show staged writes, so they refuse to run while the thread's batch holds any: the caller applies
- * them first with {@link StorageEngine#flush}. Answering from stale maps would be a quiet bug (DBSIZE one short
- * after a SET in the same EXEC); failing loudly makes a missed flush show up in the first test that walks.
+ * which do not show staged writes, so the thread's staged writes are applied first ({@link WriteBatches#flush}):
+ * answering from stale maps would be a quiet bug (DBSIZE one short after a SET in the same EXEC or read batch).
  */
 final class StagingOverlay implements Storage {
     private final ChronicleStorage table;
@@ -77,32 +76,32 @@ final class StagingOverlay implements Storage {
 
     @Override
     public long size() {
-        requireApplied("size");
+        applyStaged();
         return table.size();
     }
 
     @Override
     public long scan(long cursor, int count, Consumer<byte[]> visitor) {
-        requireApplied("scan");
+        applyStaged();
         return table.scan(cursor, count, visitor);
     }
 
     @Override
     public byte[] randomKey() {
-        requireApplied("randomKey");
+        applyStaged();
         return table.randomKey();
     }
 
     @Override
     public java.util.List<byte[]> randomKeys(int count) {
-        requireApplied("randomKeys");
+        applyStaged();
         return table.randomKeys(count);
     }
 
     /** Refused with writes staged too: applied after the clear, they would bring back keys written before it. */
     @Override
     public void clear() {
-        requireApplied("clear");
+        applyStaged();
         table.clear();
     }
 
@@ -116,10 +115,11 @@ final class StagingOverlay implements Storage {
         table.close();
     }
 
-    private void requireApplied(String operation) {
-        if (batches.holdsWrites()) {
-            throw new IllegalStateException(operation + "() on " + table.name() + " while this thread's command has "
-                    + "staged writes: call StorageEngine.flush() first");
-        }
+    /**
+     * A walk reads the maps, so what this thread staged is applied first: the earlier commands of a read batch
+     * (group commit) or of an EXEC, or this command's own writes (RANDOMKEY's lazy expiry before it picks again).
+     */
+    private void applyStaged() {
+        if (batches.holdsWrites()) batches.flush();
     }
 }

@@ -69,7 +69,7 @@ public interface StorageEngine extends AutoCloseable {
     /**
      * Applies the writes this thread's command has staged so far; its batch stays open. A walk over a table (its
      * size, a scan, a random key) reads what the table holds, not what is staged, so the keyspace calls this
-     * before one: an engine that stages may refuse such a walk while writes are pending rather than answer stale.
+     * before one: an engine that stages applies pending writes before such a walk in any case.
      * Splitting a command's writes in two this way gives up their all-or-nothing only across the flush.
      */
     default void flush() {}

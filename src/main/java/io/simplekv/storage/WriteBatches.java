@@ -20,8 +20,8 @@ import java.util.Map;
  *
  * <p>{@link StagingOverlay} stages here and reads back; the batch reaches its tables through {@link BatchTarget}.
  * A walk over a table (its size, a scan, a random key) reads the maps, not the staging, so it needs the batch
- * applied first: the keyspace asks for that explicitly ({@link StorageEngine#flush}), and the overlay refuses such
- * a walk while anything is staged, rather than answer from stale maps.
+ * applied first: the keyspace asks for that explicitly ({@link StorageEngine#flush}), and the overlay applies what
+ * is staged before any walk anyway, rather than answer from stale maps.
  */
 final class WriteBatches {
     static final byte[] DELETED = new byte[0];

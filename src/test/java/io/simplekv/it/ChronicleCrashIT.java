@@ -51,12 +51,26 @@ class ChronicleCrashIT {
             int client = c;
             Thread t = new Thread(() -> {
                 try (Jedis j = new Jedis("127.0.0.1", port)) {
+                    // Half the clients pipeline 16 writes at a time, which the server commits as one batch: a reply
+                    // of the batch must not leave before all of it is stored.
+                    boolean pipelined = client % 2 == 1;
+                    Map<String, String> batch = new java.util.LinkedHashMap<>();
                     for (int i = 0; !stop.get(); i++) {
                         String key = "r" + round + ":c" + client + ":" + i;
                         // Every 100th value is larger than one map entry, so chunked values are in the crash too.
                         String value = i % 100 == 0 ? ("big-" + i + "-").repeat(3000) : "v" + i;
-                        j.set(key, value);
-                        acked.put(key, value);
+                        if (!pipelined) {
+                            j.set(key, value);
+                            acked.put(key, value);
+                            continue;
+                        }
+                        batch.put(key, value);
+                        if (batch.size() < 16) continue;
+                        redis.clients.jedis.Pipeline p = j.pipelined();
+                        batch.forEach(p::set);
+                        p.sync();
+                        acked.putAll(batch);
+                        batch.clear();
                     }
                 } catch (RuntimeException expected) {
                     // the server was killed under us; writes after the last acknowledged one may or may not be there

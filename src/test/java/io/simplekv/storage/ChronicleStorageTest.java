@@ -260,26 +260,38 @@ class ChronicleStorageTest {
      * command's batch stays open after that flush.
      */
     @Test
-    void aWalkIsRefusedWhileWritesAreStagedUntilTheEngineFlushes() throws Exception {
+    void aWalkAppliesWhatTheThreadStagedFirst() throws Exception {
         try (ChronicleEngine e = engine()) {
             Storage t = e.open("db0"), other = e.open("db1");
             t.put(b("before"), b("0"));
             e.begin();
             assertEquals(1, t.size(), "nothing staged yet");
             other.put(b("a"), b("1"));
-            for (Runnable walk : List.<Runnable>of(t::size, () -> t.scan(0, 10, k -> {}), t::randomKey, t::clear)) {
-                assertThrows(IllegalStateException.class, walk::run, "a write to another table is pending too");
-            }
-            e.flush();
-            assertEquals(1, t.size());
-            assertEquals("1", str(chronicle(other).get(b("a"))), "flushed to the maps");
+            t.put(b("b"), b("2"));
+            assertNull(chronicle(t).get(b("b")), "staged");
+            assertEquals(2, t.size(), "the walk applied the staged writes first");
+            assertEquals("1", str(chronicle(other).get(b("a"))), "every table's, in one batch");
             t.remove(b("before"));
-            assertNotNull(chronicle(t).get(b("before")), "staged again after the flush");
-            assertThrows(IllegalStateException.class, t::size);
+            assertNotNull(chronicle(t).get(b("before")), "staged again after the walk");
+            assertEquals(java.util.Set.of("b"), keys(t));
+            t.put(b("c"), b("3"));
+            assertNotNull(t.randomKey());
+            assertEquals("3", str(chronicle(t).get(b("c"))));
+            t.put(b("d"), b("4"));
+            t.clear();
             e.commit();
-            assertEquals(0, t.size());
+            assertEquals(0, t.size(), "a write staged before the clear does not come back after it");
             assertEquals(1, other.size());
         }
+    }
+
+    private static java.util.Set<String> keys(Storage t) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        long cursor = 0;
+        do {
+            cursor = t.scan(cursor, 100, k -> out.add(str(k)));
+        } while (cursor != 0);
+        return out;
     }
 
     @Test

@@ -252,6 +252,17 @@ class KeyCommandsTest extends ServerTestBase {
         assertTrue(r.call("INFO", "stats").contains("\r\nexpired_keys:2\r\n"));
     }
 
+    /** Redis's test "RANDOMKEY: Lazy-expire should not be wrapped in MULTI/EXEC": it picks again after a delete. */
+    @Test
+    void randomkeyDeletesTheExpiredKeysItMeetsAndPicksAgain() throws InterruptedException {
+        r.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+        for (int i = 0; i < 50; i++) r.call("SET", "gone" + i, "v", "PX", "20");
+        r.call("SET", "live", "v");
+        Thread.sleep(50);
+        assertEquals(bulk("live"), r.call("RANDOMKEY"));
+        assertTrue(r.call("INFO", "stats").matches("(?s).*\r\nexpired_keys:[1-9][0-9]*\r\n.*"));
+    }
+
     @Test
     void expiredKeysAreNotListed() throws InterruptedException {
         r.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
