@@ -80,24 +80,64 @@ public final class ListTable {
             return;
         }
         long end = left ? head : tail;
-        Page p = readPage(end);
-        if (p.elements.size() < PAGE_ELEMENTS) {
-            if (left) p.elements.add(0, value);
-            else p.elements.add(value);
-            writePage(end, p);
+        // The end page's bytes are copied around the new element, not decoded into objects and encoded again.
+        byte[] raw = rawPage(end);
+        if (Packed.count(raw, 16) < PAGE_ELEMENTS) {
+            putRawPage(end, withEndElement(raw, value, left));
             return;
         }
         long fresh = nextPage++;
         Page np = new Page(left ? NONE : end, left ? end : NONE, new ArrayList<>(List.of(value)));
         writePage(fresh, np);
-        if (left) {
-            p.prev = fresh;
-            head = fresh;
+        if (left) head = fresh;
+        else tail = fresh;
+        putRawPage(end, relinked(raw, left ? 0 : 8, fresh));
+    }
+
+    /** A page's bytes with {@code value} added as its first or last element. */
+    private static byte[] withEndElement(byte[] raw, byte[] value, boolean first) {
+        int n = Packed.count(raw, 16), at = Packed.first(raw, 16), body = raw.length - at;
+        int entry = Packed.varintSize(value.length) + value.length;
+        byte[] out = new byte[16 + Packed.varintSize(n + 1) + body + entry];
+        System.arraycopy(raw, 0, out, 0, 16);
+        int w = Packed.putVarint(out, 16, n + 1);
+        if (first) w = putEntry(out, w, value);
+        System.arraycopy(raw, at, out, w, body);
+        if (!first) putEntry(out, w + body, value);
+        return out;
+    }
+
+    private static int putEntry(byte[] out, int at, byte[] value) {
+        at = Packed.putVarint(out, at, value.length);
+        System.arraycopy(value, 0, out, at, value.length);
+        return at + value.length;
+    }
+
+    /** A page's bytes with its prev (offset 0) or next (offset 8) link changed; the stored array is not touched. */
+    private static byte[] relinked(byte[] raw, int field, long page) {
+        byte[] out = raw.clone();
+        Records.putLong(out, field, page);
+        return out;
+    }
+
+    /** A page's bytes without its first or last element, which goes to {@code removed[0]}. */
+    private static byte[] withoutEndElement(byte[] raw, boolean first, byte[][] removed) {
+        int n = Packed.count(raw, 16), start = Packed.first(raw, 16);
+        int from, to; // the removed element's bytes, length prefix included
+        if (first) {
+            from = start;
         } else {
-            p.next = fresh;
-            tail = fresh;
+            from = start;
+            for (int i = 1; i < n; i++) from = Packed.next(raw, from);
         }
-        writePage(end, p);
+        to = Packed.next(raw, from);
+        removed[0] = Packed.element(raw, from);
+        byte[] out = new byte[16 + Packed.varintSize(n - 1) + (raw.length - start) - (to - from)];
+        System.arraycopy(raw, 0, out, 0, 16);
+        int w = Packed.putVarint(out, 16, n - 1);
+        System.arraycopy(raw, start, out, w, from - start);
+        System.arraycopy(raw, to, out, w + (from - start), raw.length - to);
+        return out;
     }
 
     public byte[] pop(boolean left) {
@@ -106,13 +146,15 @@ public final class ListTable {
         size--;
         if (small != null) return small.remove(left ? 0 : small.size() - 1);
         long end = left ? head : tail;
-        Page p = readPage(end);
-        byte[] v = p.elements.remove(left ? 0 : p.elements.size() - 1);
-        if (!p.elements.isEmpty()) {
-            writePage(end, p);
-        } else {
-            dropPage(end, p);
+        byte[] raw = rawPage(end);
+        if (Packed.count(raw, 16) > 1) {
+            byte[][] v = new byte[1][];
+            putRawPage(end, withoutEndElement(raw, left, v));
+            return v[0];
         }
+        Page p = new Page(Records.getLong(raw, 0), Records.getLong(raw, 8), decode(raw, 16));
+        byte[] v = p.elements.remove(0);
+        dropPage(end, p);
         return v;
     }
 
@@ -247,20 +289,10 @@ public final class ListTable {
     private void dropPage(long page, Page p) {
         Storage pages = db.pagesTable();
         pages.remove(pageKey(page));
-        if (p.prev != NONE) {
-            Page before = readPage(p.prev);
-            before.next = p.next;
-            writePage(p.prev, before);
-        } else {
-            head = p.next;
-        }
-        if (p.next != NONE) {
-            Page after = readPage(p.next);
-            after.prev = p.prev;
-            writePage(p.next, after);
-        } else {
-            tail = p.prev;
-        }
+        if (p.prev != NONE) putRawPage(p.prev, relinked(rawPage(p.prev), 8, p.next));
+        else head = p.next;
+        if (p.next != NONE) putRawPage(p.next, relinked(rawPage(p.next), 0, p.prev));
+        else tail = p.prev;
     }
 
     /** {page, offset in page} of an index, walking from the nearer end; reads only page headers and counts. */
@@ -283,6 +315,10 @@ public final class ListTable {
             after = first;
             page = Records.getLong(raw, 0);
         }
+    }
+
+    private void putRawPage(long page, byte[] raw) {
+        db.pagesTable().put(pageKey(page), raw);
     }
 
     private byte[] rawPage(long page) {

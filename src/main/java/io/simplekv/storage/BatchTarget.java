@@ -10,6 +10,9 @@ interface BatchTarget {
     /** The table's name as the journal records it. */
     String name();
 
+    /** A number that tells tables apart cheaply (for hashing staged keys; need not be unique). */
+    int batchId();
+
     /** Makes {@code rec} the key's record. */
     void applyRecord(byte[] key, byte[] rec);
 

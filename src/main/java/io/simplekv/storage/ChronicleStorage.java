@@ -231,6 +231,11 @@ public final class ChronicleStorage implements Storage, BatchTarget {
     }
 
     @Override
+    public int batchId() {
+        return name.hashCode(); // a String caches its hash
+    }
+
+    @Override
     public void discardUnapplied(byte[] key, byte[] rec) {
         if (RecordFormat.isInline(rec)) return;
         written(key, () -> {

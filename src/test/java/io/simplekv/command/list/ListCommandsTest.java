@@ -88,6 +88,38 @@ class ListCommandsTest extends ServerTestBase {
         assertEquals(error("ERR value is out of range, must be positive"), r.call("LPOP", "src", "-1"));
     }
 
+    /**
+     * Pushes and pops at the ends edit a page's bytes in place of decoding it: filling pages, adding pages at
+     * either end, and draining the list page by page from both ends must keep the chain's links right.
+     */
+    @Test
+    void pagedListFilledAndDrainedFromBothEndsMatchesAModel() {
+        LinkedList<String> model = new LinkedList<>();
+        Random rnd = new Random(11);
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 700; i++) {
+                String v = "r" + round + "-" + i + "-" + "x".repeat(rnd.nextInt(3) * 70);
+                if (rnd.nextInt(3) == 0) {
+                    r.call("LPUSH", "p", v);
+                    model.addFirst(v);
+                } else {
+                    r.call("RPUSH", "p", v);
+                    model.addLast(v);
+                }
+            }
+            assertEquals(new ArrayList<Object>(model), RespParser.array(r.call("LRANGE", "p", "0", "-1")));
+            int keep = round == 2 ? 0 : 150;
+            while (model.size() > keep) {
+                if (rnd.nextBoolean()) assertEquals(bulk(model.removeFirst()), r.call("LPOP", "p"));
+                else assertEquals(bulk(model.removeLast()), r.call("RPOP", "p"));
+                if (model.size() % 97 == 0 && !model.isEmpty()) {
+                    assertEquals(bulk(model.get(model.size() / 2)), r.call("LINDEX", "p", Integer.toString(model.size() / 2)));
+                }
+            }
+        }
+        assertEquals(integer(0), r.call("EXISTS", "p"));
+    }
+
     /** A long list lives in linked pages; every operation must agree with a plain in-memory model. */
     @Test
     void longListMatchesAModelUnderRandomOperations() {
