@@ -84,7 +84,8 @@ final class StreamPage {
     /** The page with one more entry at its end. */
     static byte[] append(byte[] p, StreamId id, byte[][] fv, int from, int to) {
         boolean same = sameFields(p, fv, from, to);
-        Writer w = new Writer(p.length + 32 + 8 * (to - from));
+        // Sized exactly, so the page is allocated and copied once (a stream's pages are rewritten on every XADD).
+        Writer w = new Writer(p.length + entrySize(fv, from, to, same));
         System.arraycopy(p, 0, w.buf, 0, p.length);
         w.pos = p.length;
         int live = live(p);
@@ -95,6 +96,16 @@ final class StreamPage {
         Records.putLong(out, LP_BYTES, lp);
         StreamId.write(out, LAST, id);
         return out;
+    }
+
+    /** The bytes {@link #entry} writes. */
+    private static int entrySize(byte[][] fv, int from, int to, boolean same) {
+        int size = 1 + 8 + 8 + 4;
+        for (int i = from; i < to; i += 2) {
+            if (!same) size += 4 + fv[i].length;
+            size += 4 + fv[i + 1].length;
+        }
+        return size;
     }
 
     /** Writes one entry; returns the listpack bytes Redis spends on it. */
