@@ -1,7 +1,6 @@
 package io.simplekv.keyspace;
 
 import io.simplekv.protocol.RedisError;
-import io.simplekv.storage.Storage;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -152,9 +151,8 @@ public final class ListTable {
             putRawPage(end, withoutEndElement(raw, left, v));
             return v[0];
         }
-        Page p = new Page(Records.getLong(raw, 0), Records.getLong(raw, 8), decode(raw, 16));
-        byte[] v = p.elements.remove(0);
-        dropPage(end, p);
+        byte[] v = Packed.element(raw, Packed.first(raw, 16));
+        dropPage(end, Records.getLong(raw, 0), Records.getLong(raw, 8));
         return v;
     }
 
@@ -286,13 +284,13 @@ public final class ListTable {
         db.pagesTable().put(pageKey(page), raw);
     }
 
-    private void dropPage(long page, Page p) {
-        Storage pages = db.pagesTable();
-        pages.remove(pageKey(page));
-        if (p.prev != NONE) putRawPage(p.prev, relinked(rawPage(p.prev), 8, p.next));
-        else head = p.next;
-        if (p.next != NONE) putRawPage(p.next, relinked(rawPage(p.next), 0, p.prev));
-        else tail = p.prev;
+    /** Removes an emptied page from the chain, linking its neighbours to each other. */
+    private void dropPage(long page, long prev, long next) {
+        db.pagesTable().remove(pageKey(page));
+        if (prev != NONE) putRawPage(prev, relinked(rawPage(prev), 8, next));
+        else head = next;
+        if (next != NONE) putRawPage(next, relinked(rawPage(next), 0, prev));
+        else tail = prev;
     }
 
     /** {page, offset in page} of an index, walking from the nearer end; reads only page headers and counts. */

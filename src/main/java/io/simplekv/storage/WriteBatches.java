@@ -40,7 +40,7 @@ final class WriteBatches {
     };
 
     /**
-     * A staged record's table and key. Hashed once, by the key's bytes and the table's identity: with group commit
+     * A staged record's table and key. Hashed once, by the key's bytes and the table's {@link BatchTarget#batchId}: with group commit
      * the batch is rarely empty, so every read and write of a command looks it up, and a record over a ByteBuffer
      * hashed the key and the table through method handles on each lookup (10% of a pipelined LPUSH's CPU).
      */
