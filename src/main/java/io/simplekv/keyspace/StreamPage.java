@@ -4,14 +4,14 @@ import java.util.Arrays;
 
 /**
  * The bytes of one stream page, a record of the pages table holding a run of entries in ID order: Redis's listpack
- * node of the stream's radix tree. Pages are never changed in place (an engine may hand out its stored arrays);
- * every change returns a new array.
+ * node of the stream's radix tree.
  *
  * <pre>
- * [kind 1: NODE | STUB][live 4][deleted 4][listpack bytes 8][first id 16][last id 16][master field count 4]
+ * [kind 1: NODE | STUB][live 4][deleted 4][end 4][listpack bytes 4][first id 16][last id 16][master field count 4]
  * [master fields: len 4, bytes]...
  * entries: [flags 1][ms 8][seq 8][field count 4] then, unless SAME_FIELDS, [len 4][field][len 4][value] per pair,
  *          or with SAME_FIELDS (the master fields, as Redis compresses them) [len 4][value] per field
+ * [room: zeros up to the array's end]
  * </pre>
  *
  * As in Redis, a deleted entry stays in its page with the DELETED flag until the whole page goes, and the first
@@ -19,11 +19,18 @@ import java.util.Arrays;
  * id the last entry's, deleted or not, so the page's range orders it among its neighbours. A STUB is a page Redis
  * would have removed (XDEL took its last live entry) in the middle of the stream: it keeps only its header, so the
  * page numbers stay dense and a binary search over them still works; the stream drops stubs at either end.
+ *
+ * <p>The last page of a stream keeps room after its entries (end is where they stop; 0 means at the array's end,
+ * which is also how pages written before the room existed read, since end was the high half of a long listpack
+ * size): XADD writes the entry into the room and the header in place, so an append costs the entry, not a copy of
+ * the page. When the room runs out the page is copied once into an array twice its size; a page the stream moves
+ * on from is cut to its end ({@link #sealed}). Only the array's owner appends in place: the engine's stored array
+ * under the key's lock (the memory engine), or a command's own copy (an engine whose reads are copies).
  */
 final class StreamPage {
     static final byte NODE = 0, STUB = 1;
     static final int DELETED = 1, SAME_FIELDS = 2;
-    private static final int LIVE = 1, DEAD = 5, LP_BYTES = 9, FIRST = 17, LAST = 33, MASTER_COUNT = 49;
+    private static final int LIVE = 1, DEAD = 5, END = 9, LP_BYTES = 13, FIRST = 17, LAST = 33, MASTER_COUNT = 49;
     static final int HEADER = 53;
 
     private StreamPage() {}
@@ -41,7 +48,22 @@ final class StreamPage {
     }
 
     static long listpackBytes(byte[] p) {
-        return Records.getLong(p, LP_BYTES);
+        return Records.getInt(p, LP_BYTES) & 0xffffffffL;
+    }
+
+    /** Where the page's entries stop: the start of its room, or the array's end. */
+    static int end(byte[] p) {
+        int end = Records.getInt(p, END);
+        return end == 0 ? p.length : end;
+    }
+
+    private static void setEnd(byte[] p, int end) {
+        Records.putInt(p, END, end == p.length ? 0 : end);
+    }
+
+    private static void setListpackBytes(byte[] p, long lp) {
+        // A listpack is at most 4 GB (its header's size field is 32 bits), and a page is an array, smaller still.
+        Records.putInt(p, LP_BYTES, (int) Math.min(lp, 0xffffffffL));
     }
 
     static StreamId firstId(byte[] p) {
@@ -58,11 +80,16 @@ final class StreamPage {
         return limits.maxEntries() != 0 && (long) live(p) + deleted(p) >= limits.maxEntries();
     }
 
-    /** A page holding one entry, whose fields become the master fields. {@code fv} is field, value, field, value... */
+    /**
+     * A page holding one entry, whose fields become the master fields, with room for three more like it.
+     * {@code fv} is field, value, field, value...
+     */
     static byte[] create(StreamId id, byte[][] fv, int from, int to) {
         int pairs = (to - from) / 2;
-        Writer w = new Writer(HEADER + 64 + 8 * (to - from));
-        w.pos = HEADER;
+        int masters = 0;
+        for (int i = from; i < to; i += 2) masters += 4 + fv[i].length;
+        int entry = entrySize(fv, from, to, true);
+        Writer w = new Writer(new byte[HEADER + masters + 4 * entry], HEADER);
         long lp = ListpackSize.EMPTY + ListpackSize.ofInteger(1) + ListpackSize.ofInteger(0) + ListpackSize.ofInteger(pairs);
         for (int i = from; i < to; i += 2) {
             w.bytes(fv[i]);
@@ -70,31 +97,47 @@ final class StreamPage {
         }
         lp += ListpackSize.ofInteger(0);
         lp += entry(w, id, id, fv, from, to, true);
-        byte[] p = w.done();
+        byte[] p = w.buf;
         p[0] = NODE;
         Records.putInt(p, LIVE, 1);
         Records.putInt(p, DEAD, 0);
-        Records.putLong(p, LP_BYTES, lp);
+        setEnd(p, w.pos);
+        setListpackBytes(p, lp);
         StreamId.write(p, FIRST, id);
         StreamId.write(p, LAST, id);
         Records.putInt(p, MASTER_COUNT, pairs);
         return p;
     }
 
-    /** The page with one more entry at its end. */
+    /**
+     * The page with one more entry at its end: {@code p} itself, the entry written into its room, or a copy twice
+     * the size when the room is short.
+     */
     static byte[] append(byte[] p, StreamId id, byte[][] fv, int from, int to) {
         boolean same = sameFields(p, fv, from, to);
-        // Sized exactly, so the page is allocated and copied once (a stream's pages are rewritten on every XADD).
-        Writer w = new Writer(p.length + entrySize(fv, from, to, same));
-        System.arraycopy(p, 0, w.buf, 0, p.length);
-        w.pos = p.length;
+        int end = end(p), size = entrySize(fv, from, to, same);
+        byte[] out = p;
+        if (p.length - end < size) {
+            out = new byte[end + size + Math.max(end, size)];
+            System.arraycopy(p, 0, out, 0, end);
+        }
+        Writer w = new Writer(out, end);
         int live = live(p);
         long lp = listpackBytes(p) + ListpackSize.ofInteger(live + 1) - ListpackSize.ofInteger(live);
         lp += entry(w, id, firstId(p), fv, from, to, same);
-        byte[] out = w.done();
         Records.putInt(out, LIVE, live + 1);
-        Records.putLong(out, LP_BYTES, lp);
+        setEnd(out, w.pos);
+        setListpackBytes(out, lp);
         StreamId.write(out, LAST, id);
+        return out;
+    }
+
+    /** The page without its room: a page the stream has moved on from gets no more entries. */
+    static byte[] sealed(byte[] p) {
+        int end = end(p);
+        if (end == p.length) return p;
+        byte[] out = Arrays.copyOf(p, end);
+        setEnd(out, end);
         return out;
     }
 
@@ -149,7 +192,7 @@ final class StreamPage {
         if (isStub(p)) return -1;
         int at = HEADER;
         for (int i = 0, n = Records.getInt(p, MASTER_COUNT); i < n; i++) at += 4 + Records.getInt(p, at);
-        return at < p.length ? at : -1;
+        return at < end(p) ? at : -1;
     }
 
     /** Where the entry after the one at {@code at} starts, or -1. */
@@ -158,7 +201,7 @@ final class StreamPage {
         boolean same = (p[at] & SAME_FIELDS) != 0;
         int pos = at + 21;
         for (int i = 0; i < (same ? pairs : 2 * pairs); i++) pos += 4 + Records.getInt(p, pos);
-        return pos < p.length ? pos : -1;
+        return pos < end(p) ? pos : -1;
     }
 
     /** Every entry's start, in order, for walking a page backwards. */
@@ -209,7 +252,7 @@ final class StreamPage {
                 + ListpackSize.ofInteger(dead + 1) - ListpackSize.ofInteger(dead);
         Records.putInt(out, LIVE, live - 1);
         Records.putInt(out, DEAD, dead + 1);
-        Records.putLong(out, LP_BYTES, lp);
+        setListpackBytes(out, lp);
         return out;
     }
 
@@ -220,45 +263,36 @@ final class StreamPage {
         out[0] = STUB;
         Records.putInt(out, LIVE, 0);
         Records.putInt(out, DEAD, 0);
-        Records.putLong(out, LP_BYTES, 0);
+        Records.putInt(out, END, 0);
+        Records.putInt(out, LP_BYTES, 0);
         Records.putInt(out, MASTER_COUNT, 0);
         return out;
     }
 
-    /** A growable byte buffer for building a page. */
+    /** Writes entries into a page's array, which the caller sized to hold them. */
     private static final class Writer {
-        byte[] buf;
+        final byte[] buf;
         int pos;
 
-        Writer(int capacity) {
-            buf = new byte[capacity];
-        }
-
-        void ensure(int more) {
-            if (pos + more > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+        Writer(byte[] buf, int pos) {
+            this.buf = buf;
+            this.pos = pos;
         }
 
         void longValue(long v) {
-            ensure(8);
             Records.putLong(buf, pos, v);
             pos += 8;
         }
 
         void intValue(int v) {
-            ensure(4);
             Records.putInt(buf, pos, v);
             pos += 4;
         }
 
         void bytes(byte[] b) {
             intValue(b.length);
-            ensure(b.length);
             System.arraycopy(b, 0, buf, pos, b.length);
             pos += b.length;
-        }
-
-        byte[] done() {
-            return pos == buf.length ? buf : Arrays.copyOf(buf, pos);
         }
     }
 }

@@ -151,8 +151,12 @@ public final class StreamTable {
         for (int i = from; i < to; i++) fieldBytes += fv[i].length;
         byte[] last = endPage > firstPage ? lastPage() : null;
         if (last != null && !StreamPage.full(last, fieldBytes, limits)) {
-            writePage(endPage - 1, StreamPage.append(last, entryId, fv, from, to));
+            byte[] grown = StreamPage.append(last, entryId, fv, from, to);
+            if (grown == last) appendedInPlace(endPage - 1, grown);
+            else writePage(endPage - 1, grown);
         } else {
+            byte[] sealed = last == null ? null : StreamPage.sealed(last);
+            if (sealed != last) writePage(endPage - 1, sealed);
             writePage(endPage++, StreamPage.create(entryId, fv, from, to));
             nodes++;
         }
@@ -483,6 +487,16 @@ public final class StreamTable {
             tail = p;
             tailNo = no;
         }
+    }
+
+    /**
+     * The page {@code p}, read by {@link #page}, got an entry in its room. An engine that hands out its stored
+     * arrays already holds the change; for one whose reads are copies, the stored page differs only up to the
+     * entries' end (header, then the new entry), so only that range is written.
+     */
+    private void appendedInPlace(long no, byte[] p) {
+        Storage pages = db.pagesTable();
+        if (pages.readsAreCopies()) pages.patch(pageKey(no), p, 0, StreamPage.end(p));
     }
 
     private void removePage(long no) {

@@ -163,4 +163,91 @@ class StreamTableTest extends ServerTestBase {
         // once the page holds 90, so pages take 4 entries.
         assertEquals(List.of(1L, 1L, 1L, 1L, 2L, 2L, 2L, 2L, 3L, 3L), pagesAfter);
     }
+
+    /** The stored pages of the stream at KEY, in order. */
+    private List<byte[]> pages() {
+        long[] layout = StreamTable.layout(db().lookup(KEY));
+        List<byte[]> out = new ArrayList<>();
+        for (long no = layout[1]; no < layout[2]; no++) {
+            byte[] k = new byte[16];
+            Records.putLong(k, 0, layout[0]);
+            Records.putLong(k, 8, no);
+            out.add(db().pagesTable().get(k));
+        }
+        return out;
+    }
+
+    @Test
+    void appendsFillTheLastPagesRoomGrowItAndSealThePagesLeftBehind() {
+        // Entries of varied sizes and fields in pages of up to 30, so the last page's room runs short, it is copied
+        // into a bigger array, and pages the stream moved on from are cut to their entries.
+        StreamLimits limits = new StreamLimits(30, 1 << 20);
+        Random rnd = new Random(5);
+        TreeMap<StreamId, String> model = new TreeMap<>();
+        StreamTable s = StreamTable.openOrCreate(db(), KEY, limits);
+        for (int i = 1; i <= 200; i++) {
+            if (i % 7 == 0) {
+                s.commit();
+                s = StreamTable.open(db(), KEY, limits);
+            }
+            String f = rnd.nextInt(4) == 0 ? "other" : "f";
+            String v = "v".repeat(rnd.nextInt(rnd.nextInt(10) == 0 ? 900 : 40));
+            StreamId id = new StreamId(i, 0);
+            s.append(id, new byte[][] {b(f), b(v)}, 0, 2);
+            model.put(id, f + "," + v + ",");
+        }
+        s.commit();
+        assertEquals(text(model, 0), text(open().range(StreamId.MIN, StreamId.MAX, 0, false)));
+        assertEquals(text(model.descendingMap(), 0), text(open().range(StreamId.MIN, StreamId.MAX, 0, true)));
+        List<byte[]> pages = pages();
+        assertEquals(7, pages.size());
+        for (byte[] p : pages.subList(0, pages.size() - 1)) {
+            assertEquals(p.length, StreamPage.end(p), "a page the stream moved on from keeps no room");
+        }
+        byte[] last = pages.get(pages.size() - 1);
+        assertTrue(StreamPage.end(last) < last.length, "the last page keeps room for the next entries");
+    }
+
+    @Test
+    void anAppendWithRoomChangesTheStoredPageInPlaceOnAnEngineThatSharesIt() {
+        StreamTable s = StreamTable.openOrCreate(db(), KEY, new StreamLimits(100, 4096));
+        s.append(new StreamId(1, 0), new byte[][] {b("f"), b("v")}, 0, 2);
+        s.commit();
+        byte[] before = pages().get(0);
+        StreamTable t = StreamTable.open(db(), KEY, new StreamLimits(100, 4096));
+        t.append(new StreamId(2, 0), new byte[][] {b("f"), b("w")}, 0, 2);
+        t.commit();
+        byte[] after = pages().get(0);
+        assertEquals(before.length, after.length, "the entry went into the page's room");
+        assertEquals(!db().pagesTable().readsAreCopies(), before == after);
+        assertEquals("1-0{f,v,}2-0{f,w,}", text(open().range(StreamId.MIN, StreamId.MAX, 0, false)));
+    }
+
+    @Test
+    void aPageWithoutRoomAsEarlierVersionsStoredItTakesAppends() {
+        // Before pages had room, a page ended at its array's end and bytes 9-16 held the listpack size as a long:
+        // a sealed page is that layout (end 0, the size's high half).
+        StreamLimits limits = new StreamLimits(100, 4096);
+        StreamTable s = StreamTable.openOrCreate(db(), KEY, limits);
+        s.append(new StreamId(1, 0), new byte[][] {b("f"), b("v")}, 0, 2);
+        s.commit();
+        long[] layout = StreamTable.layout(db().lookup(KEY));
+        byte[] k = new byte[16];
+        Records.putLong(k, 0, layout[0]);
+        Records.putLong(k, 8, layout[1]);
+        byte[] old = StreamPage.sealed(db().pagesTable().get(k));
+        assertEquals(0, Records.getInt(old, 9));
+        long listpack = StreamPage.listpackBytes(old);
+        assertEquals(listpack, Records.getLong(old, 9));
+        db().pagesTable().put(k, old);
+        for (int i = 2; i <= 20; i++) {
+            StreamTable t = StreamTable.open(db(), KEY, limits);
+            t.append(new StreamId(i, 0), new byte[][] {b("f"), b("v" + i)}, 0, 2);
+            t.commit();
+        }
+        List<StreamEntry> all = open().range(StreamId.MIN, StreamId.MAX, 0, false);
+        assertEquals(20, all.size());
+        assertEquals("v20", new String(all.get(19).fields()[1], StandardCharsets.ISO_8859_1));
+        assertEquals(20, StreamPage.live(pages().get(0)));
+    }
 }
