@@ -5,7 +5,8 @@
 # bottleneck: its server idles a third of the time); the server's own user + system CPU per request, read from
 # /proc/<pid>/stat around each run, is the steadier measure of what a request costs the server.
 # Usage: scripts/bench-cpu.sh [requests] [pipeline]   (defaults 2000000 16). Prints a markdown table.
-# BENCH_TESTS picks redis-benchmark's tests (default set,get,incr,mset). SIMPLEKV_LAUNCHER runs another build
+# BENCH_TESTS picks redis-benchmark's tests (default set,get,incr,mset); BENCH_COMMAND runs one command instead,
+# e.g. BENCH_COMMAND='XADD s * f v' scripts/bench-cpu.sh. SIMPLEKV_LAUNCHER runs another build
 # (e.g. a worktree's scripts/simplekv-server) in place of this one. Not part of the test suite.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,11 +31,17 @@ measure() { # name start-command... ; writes "TEST rps us_per_request" lines to 
   wait_up "$port"
   pid="$(redis-cli -p "$port" info server | tr -d '\r' | sed -n 's/^process_id://p')"
   # Warm-up: the JVM compiles the hot paths in its first seconds.
-  for _ in 1 2 3; do redis-benchmark -p "$port" -n 1000000 -c 50 -P "$pipeline" -q -t "$tests" >/dev/null 2>&1; done
+  local what=(-t "$tests")
+  [ -n "${BENCH_COMMAND:-}" ] && read -r -a what <<<"$BENCH_COMMAND"
+  for _ in 1 2 3; do redis-benchmark -p "$port" -n 1000000 -c 50 -P "$pipeline" -q "${what[@]}" >/dev/null 2>&1; done
   : >"$work/$name"
-  for t in ${tests//,/ }; do
-    cpu_per_request "$pid" "$requests" -p "$port" -n "$requests" -c 50 -P "$pipeline" -q -t "$t" >>"$work/$name"
-  done
+  if [ -n "${BENCH_COMMAND:-}" ]; then
+    cpu_per_request "$pid" "$requests" -p "$port" -n "$requests" -c 50 -P "$pipeline" -q "${what[@]}" >>"$work/$name"
+  else
+    for t in ${tests//,/ }; do
+      cpu_per_request "$pid" "$requests" -p "$port" -n "$requests" -c 50 -P "$pipeline" -q -t "$t" >>"$work/$name"
+    done
+  fi
   redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   pid=""
