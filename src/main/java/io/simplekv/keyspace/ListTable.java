@@ -202,6 +202,42 @@ public final class ListTable {
         return out;
     }
 
+    /** What receives the elements of {@link #visitRange}: a view of the page holding each, valid during the call. */
+    public interface ElementVisitor {
+        void element(byte[] b, int off, int len);
+    }
+
+    /**
+     * LRANGE's read: elements {@code start} to {@code stop}, both within the list, handed over where they lie in
+     * their pages. {@link #range} decodes each page into element arrays only to copy them into the reply; this
+     * reads the page bytes in place (a sixth of LRANGE_100's CPU went to that decoding).
+     */
+    public void visitRange(long start, long stop, ElementVisitor v) {
+        if (start > stop || start >= size) return;
+        if (small != null) {
+            for (int i = (int) start; i <= stop; i++) {
+                byte[] e = small.get(i);
+                v.element(e, 0, e.length);
+            }
+            return;
+        }
+        long[] at = locate(start);
+        long page = at[0], want = stop - start + 1;
+        int skip = (int) at[1];
+        while (want > 0) {
+            if (page == NONE) throw new IllegalStateException("list " + id + " ends before its size");
+            byte[] raw = rawPage(page);
+            int n = Packed.count(raw, 16), e = Packed.first(raw, 16);
+            for (int i = 0; i < n && want > 0; i++, e = Packed.next(raw, e)) {
+                if (i < skip) continue;
+                v.element(raw, Packed.dataOffset(raw, e), Packed.length(raw, e));
+                want--;
+            }
+            page = Records.getLong(raw, 8);
+            skip = 0;
+        }
+    }
+
     /** Every element, in order (LREM, LINSERT, LPOS). */
     public List<byte[]> all() {
         return range(0, size - 1);

@@ -103,9 +103,8 @@ public final class ListCommands {
             return;
         }
         if (stop >= len) stop = len - 1;
-        List<byte[]> items = l.range(start, stop);
-        out.array(items.size());
-        for (byte[] e : items) out.bulk(e);
+        out.array((int) (stop - start + 1));
+        l.visitRange(start, stop, out::bulk);
     }
 
     static void lindex(Session c, byte[][] a, ReplySink out) {
