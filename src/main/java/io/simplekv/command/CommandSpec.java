@@ -21,6 +21,7 @@ public final class CommandSpec implements io.simplekv.acl.AclCommand {
     public final int arity;
     public final Set<CommandFlag> flags;
     public final Set<ExecutionTrait> traits;
+    private final long flagBits, traitBits;
     public final int firstKey;
     public final int lastKey;
     public final int keyStep;
@@ -47,6 +48,8 @@ public final class CommandSpec implements io.simplekv.acl.AclCommand {
         this.flags = Collections.unmodifiableSet(meta.flags().isEmpty()
                 ? EnumSet.noneOf(CommandFlag.class) : EnumSet.copyOf(meta.flags()));
         this.traits = Collections.unmodifiableSet(b.traits.clone());
+        this.flagBits = bits(flags);
+        this.traitBits = bits(traits);
         this.firstKey = meta.firstKey();
         this.lastKey = meta.lastKey();
         this.keyStep = meta.keyStep();
@@ -135,11 +138,24 @@ public final class CommandSpec implements io.simplekv.acl.AclCommand {
     }
 
     public boolean has(CommandFlag flag) {
-        return flags.contains(flag);
+        return (flagBits & 1L << flag.ordinal()) != 0;
     }
 
     public boolean has(ExecutionTrait trait) {
-        return traits.contains(trait);
+        return (traitBits & 1L << trait.ordinal()) != 0;
+    }
+
+    /**
+     * The set as a bit per constant: the dispatch asks several flags of every command, and an unmodifiable
+     * EnumSet's contains is two calls through interfaces each time (5% of a pipelined ZADD's CPU).
+     */
+    private static <E extends Enum<E>> long bits(Set<E> set) {
+        long bits = 0;
+        for (E e : set) {
+            if (e.ordinal() >= Long.SIZE) throw new IllegalStateException(e + " does not fit a 64-bit set");
+            bits |= 1L << e.ordinal();
+        }
+        return bits;
     }
 
     public boolean locksEverything() {

@@ -71,4 +71,20 @@ class RedisNumbersTest {
         assertArrayEquals(b("-9223372036854775808"), RedisNumbers.toBytes(Long.MIN_VALUE));
         assertArrayEquals(b("0"), RedisNumbers.toBytes(0));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "+0", "7", "-7", "+7", "007", "-000", "123456789012345", "-999999999999999",
+            "1234567890123456", "99999999999999999999", "0.5", "1e3", "-1.5e-3"})
+    void wholeNumbersAndTheRestParseAsStrtodReadsThem(String text) {
+        double got = RedisNumbers.parseDouble(b(text));
+        assertEquals(Double.doubleToRawLongBits(Double.parseDouble(text)), Double.doubleToRawLongBits(got), text);
+    }
+
+    @Test
+    void minusZeroKeepsItsSignAndNonNumbersAreRefused() {
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(RedisNumbers.parseDouble(b("-0"))));
+        for (String bad : new String[] {"", "-", "+", "12a", "1 ", " 1", "--1", "+-1", "0x10", "1_000"}) {
+            assertTrue(Double.isNaN(RedisNumbers.parseDouble(b(bad))), bad);
+        }
+    }
 }
