@@ -3,6 +3,7 @@ package io.simplekv.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.simplekv.command.CommandService;
 import io.simplekv.command.ServerContext;
@@ -37,6 +38,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private Connection connection;
     private Session client;
     private ByteBuf pending;
+    /** A pushed message was written and waits for {@link PushFlushes} to flush it. */
+    private boolean pushFlushDue;
+    /** The channel's FlushConsolidationHandler's context (or this handler's, without one), found at the first push. */
+    private ChannelHandlerContext flushCtx;
     private final RespWriter writer = new RespWriter(null);
     /** Requests that arrived while the client was blocked; Redis also reads nothing more from a blocked client. */
     private final ArrayDeque<byte[][]> heldBack = new ArrayDeque<>();
@@ -262,7 +267,24 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             groupCommits.of(ctx.channel().eventLoop()).enqueue(ctx, message, connection);
             return;
         }
-        ctx.writeAndFlush(message, ctx.voidPromise());
+        ctx.write(message, ctx.voidPromise());
+        if (!pushFlushDue) {
+            pushFlushDue = true;
+            if (flushCtx == null) {
+                ChannelHandlerContext consolidating = ctx.pipeline().context(FlushConsolidationHandler.class);
+                flushCtx = consolidating != null ? consolidating : ctx;
+            }
+            PushFlushes.ofThisLoop().flushLater(this, ctx.executor());
+        }
+    }
+
+    /**
+     * The pushes written since the last call go to the socket. Flushed at the consolidation handler's context, so
+     * the flush goes on toward the socket instead of scheduling a task of that handler's own.
+     */
+    void flushPushed() {
+        pushFlushDue = false;
+        flushCtx.flush();
     }
 
     @Override

@@ -99,6 +99,36 @@ class TlsIT {
     }
 
     @Test
+    void publishedMessagesReachASubscriberOverTls() throws Exception {
+        // A pushed message is written without a flush and flushed by the event loop's one flush task, which must go
+        // through the TLS handler below the flush consolidation: without that it would sit there unencrypted.
+        java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
+        redis.clients.jedis.JedisPubSub listener = new redis.clients.jedis.JedisPubSub() {
+            @Override
+            public void onSubscribe(String channel, int count) {
+                subscribed.countDown();
+            }
+
+            @Override
+            public void onMessage(String channel, String message) {
+                got.add(message);
+                if (got.size() == 3) unsubscribe();
+            }
+        };
+        try (Jedis sub = jedis(tlsPort, certs, true); Jedis pub = jedis(tlsPort, certs, true)) {
+            Thread t = new Thread(() -> sub.subscribe(listener, "tls:news"));
+            t.start();
+            assertTrue(subscribed.await(10, TimeUnit.SECONDS));
+            for (int i = 1; i <= 3; i++) assertEquals(1, pub.publish("tls:news", "m" + i));
+            assertEquals("m1", got.poll(10, TimeUnit.SECONDS));
+            assertEquals("m2", got.poll(10, TimeUnit.SECONDS));
+            assertEquals("m3", got.poll(10, TimeUnit.SECONDS));
+            t.join(10_000);
+        }
+    }
+
+    @Test
     void aClientWithoutACertificateIsRefused() {
         // Jedis connects (and shakes hands) as it is made; in TLSv1.3 the server's refusal may only show on the first read.
         assertThrows(JedisConnectionException.class, () -> {
