@@ -33,7 +33,13 @@ final class PushFlushes implements Runnable {
         due.add(handler);
         if (!scheduled) {
             scheduled = true;
-            loop.execute(this);
+            try {
+                loop.execute(this);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // The loop is shutting down and closes its channels: nothing is left to flush them for.
+                scheduled = false;
+                due.clear();
+            }
         }
     }
 
