@@ -159,6 +159,9 @@ class ListCommandsTest extends ServerTestBase {
         }
         assertEquals(integer(model.size()), r.call("LLEN", "big"));
         assertEquals(new ArrayList<Object>(model), RespParser.array(r.call("LRANGE", "big", "0", "-1")));
+        // LPOS reads every element of the paged list (ListTable.all) and finds the last one at its place.
+        String last = model.get(model.size() - 1);
+        assertEquals(integer(model.lastIndexOf(last)), r.call("LPOS", "big", last, "RANK", "-1"));
         assertEquals(OK, r.call("LTRIM", "big", "100", "199"));
         assertEquals(new ArrayList<Object>(model.subList(100, 200)), RespParser.array(r.call("LRANGE", "big", "0", "-1")));
         assertEquals(OK, r.call("RENAME", "big", "big2"));
