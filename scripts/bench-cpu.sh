@@ -6,7 +6,9 @@
 # /proc/<pid>/stat around each run, is the steadier measure of what a request costs the server.
 # Usage: scripts/bench-cpu.sh [requests] [pipeline]   (defaults 2000000 16). Prints a markdown table.
 # BENCH_TESTS picks redis-benchmark's tests (default set,get,incr,mset); BENCH_COMMAND runs one command instead,
-# e.g. BENCH_COMMAND='XADD s * f v' scripts/bench-cpu.sh. SIMPLEKV_LAUNCHER runs another build
+# e.g. BENCH_COMMAND='XADD s * f v' scripts/bench-cpu.sh; with BENCH_SCRIPT, that script is loaded first and {sha}
+# in BENCH_COMMAND stands for its SHA1, e.g. BENCH_SCRIPT="return redis.call('GET', KEYS[1])"
+# BENCH_COMMAND='EVALSHA {sha} 1 k'. SIMPLEKV_LAUNCHER runs another build
 # (e.g. a worktree's scripts/simplekv-server) in place of this one. Not part of the test suite.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +35,10 @@ measure() { # name start-command... ; writes "TEST rps us_per_request" lines to 
   # Warm-up: the JVM compiles the hot paths in its first seconds.
   local what=(-t "$tests")
   [ -n "${BENCH_COMMAND:-}" ] && read -r -a what <<<"$BENCH_COMMAND"
+  if [ -n "${BENCH_SCRIPT:-}" ]; then
+    local sha; sha="$(redis-cli -p "$port" script load "$BENCH_SCRIPT")"
+    what=("${what[@]//\{sha\}/$sha}")
+  fi
   for _ in 1 2 3; do redis-benchmark -p "$port" -n 1000000 -c 50 -P "$pipeline" -q "${what[@]}" >/dev/null 2>&1; done
   : >"$work/$name"
   if [ -n "${BENCH_COMMAND:-}" ]; then

@@ -25,7 +25,7 @@ cpu_per_request() {
   before="$(awk '{ print $14 + $15 }' "/proc/$pid/stat")"
   line="$(redis-benchmark "$@" 2>/dev/null | tr '\r' '\n' | grep "requests per second" | tail -1)"
   after="$(awk '{ print $14 + $15 }' "/proc/$pid/stat")"
-  echo "$line" | sed -E 's/^([A-Za-z0-9_]+)[^:]*: ([0-9.]+) requests per second.*/\1 \2/' | tr -d '\n'
+  echo "$line" | sed -E 's/^([A-Za-z0-9_]+).*: ([0-9.]+) requests per second.*/\1 \2/' | tr -d '\n'
   awk -v t="$((after - before))" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
     'BEGIN { printf " %.2f\n", t / hz * 1e6 / n }'
 }

@@ -84,7 +84,7 @@ public final class ServerContext {
         this.tracking = new io.simplekv.tracking.Tracking(clients::get,
                 () -> Long.parseLong(this.config.get().get("tracking-table-max-keys")));
         keyspace.events(new ChangeSignals(this));
-        this.scripts = new Scripts(() -> Long.parseLong(this.config.get().get("busy-reply-threshold")));
+        this.scripts = new Scripts(() -> this.config.get().busyReplyThreshold);
         scripts.restoreFunctions(keyspace.meta().get(io.simplekv.scripting.Functions.STORAGE_KEY),
                 reason -> org.slf4j.LoggerFactory.getLogger(ServerContext.class).warn("A stored FUNCTION library did not load: {}", reason));
         this.service = new CommandService(this);

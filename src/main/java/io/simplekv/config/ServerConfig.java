@@ -57,6 +57,8 @@ public final class ServerConfig {
     public final long slowlogSlowerThan;
     /** latency-monitor-threshold in ms: commands at least this slow are LATENCY samples (0: off). */
     public final long latencyMonitorThreshold;
+    /** busy-reply-threshold (lua-time-limit) in ms: read for every script run. */
+    public final long busyReplyThreshold;
     public final int slowlogMaxLen;
 
     private ServerConfig(Map<String, String> values) {
@@ -102,6 +104,7 @@ public final class ServerConfig {
         protectedMode = values.get("protected-mode").equals("yes");
         slowlogSlowerThan = Long.parseLong(values.get("slowlog-log-slower-than"));
         latencyMonitorThreshold = Long.parseLong(values.get("latency-monitor-threshold"));
+        busyReplyThreshold = Long.parseLong(values.get("busy-reply-threshold"));
         slowlogMaxLen = intValue(values, "slowlog-max-len");
     }
 

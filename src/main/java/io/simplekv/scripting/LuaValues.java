@@ -17,8 +17,14 @@ import static party.iroiro.luajava.lua51.Lua51Consts.LUA_REGISTRYINDEX;
  */
 final class LuaValues {
     private static final int TNIL = 0, TBOOLEAN = 1, TNUMBER = 3, TSTRING = 4, TTABLE = 5;
+    /** The field names read from and written to reply tables, kept as Lua strings so no name crosses JNI per use. */
+    private static final String[] FIELDS = {"err", "ok", "ignore_error_stats_update", "double", "big_number",
+            "verbatim_string", "map", "set", "format", "string", "source", "line"};
+    private static final int ERR = 0, OK = 1, IGNORE_STATS = 2, DOUBLE = 3, BIG_NUMBER = 4, VERBATIM = 5, MAP = 6,
+            SET = 7, FORMAT = 8, STRING = 9, SOURCE = 10, LINE = 11;
     private final Lua51Natives C;
     private int decoderRef;
+    private final int[] fieldRefs = new int[FIELDS.length];
 
     LuaValues(Lua51Natives natives) {
         this.C = natives;
@@ -36,6 +42,14 @@ final class LuaValues {
             throw new IllegalStateException(C.lua_tostring(p, -1));
         }
         decoderRef = C.luaL_ref(p, LUA_REGISTRYINDEX);
+        for (int i = 0; i < FIELDS.length; i++) {
+            C.luaJ_pushstring(p, FIELDS[i]);
+            fieldRefs[i] = C.luaL_ref(p, LUA_REGISTRYINDEX);
+        }
+    }
+
+    private void pushField(long p, int field) {
+        C.lua_rawgeti(p, LUA_REGISTRYINDEX, fieldRefs[field]);
     }
 
     void pushBytes(long p, byte[] b) {
@@ -56,11 +70,22 @@ final class LuaValues {
 
     /** The bytes of the string at idx (numbers are converted by Lua, as lua_tolstring does). */
     byte[] bytes(long p, int idx) {
+        // lua_tostring makes a Java string with NewStringUTF, which costs far less than the direct buffer's upcall
+        // into a constructor, but reads modified UTF-8 up to a NUL: exact for ASCII without NUL, which the length
+        // (a NUL or a multi-byte sequence shortens the string) and the characters show. JNI says nothing of how a
+        // malformed byte reads, so any character from 0x80 takes the exact path too.
+        String s = C.lua_tostring(p, idx);
+        if (s != null && s.length() == C.lua_objlen(p, idx) && ascii(s)) return s.getBytes(StandardCharsets.ISO_8859_1);
         ByteBuffer b = (ByteBuffer) C.luaJ_todirectbuffer(p, idx);
         if (b == null) return new byte[0];
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 0x80) return false;
+        return true;
     }
 
     String string(long p, int idx) {
@@ -99,8 +124,9 @@ final class LuaValues {
     /** Pushes {err = msg}: how Redis hands an error to Lua (raised by redis.call, returned by redis.pcall). */
     void pushErrorTable(long p, String msg) {
         C.lua_createtable(p, 0, 2);
+        pushField(p, ERR);
         pushText(p, msg);
-        C.lua_setfield(p, -2, "err");
+        C.lua_rawset(p, -3);
     }
 
     /**
@@ -111,12 +137,14 @@ final class LuaValues {
         if (C.lua_checkstack(p, 4) == 0) return false;
         if (r instanceof Reply.Status s) {
             C.lua_createtable(p, 0, 1);
+            pushField(p, OK);
             pushText(p, s.text());
-            C.lua_setfield(p, -2, "ok");
+            C.lua_rawset(p, -3);
         } else if (r instanceof Reply.Error e) {
             pushErrorTable(p, errorText(e.text()));
+            pushField(p, IGNORE_STATS);
             C.lua_pushboolean(p, 1);
-            C.lua_setfield(p, -2, "ignore_error_stats_update");
+            C.lua_rawset(p, -3);
         } else if (r instanceof Reply.Int i) {
             C.lua_pushnumber(p, i.value());
         } else if (r instanceof Reply.Bulk b) {
@@ -222,36 +250,36 @@ final class LuaValues {
     }
 
     private Reply tableToReply(long p, int resp) {
-        if (rawField(p, "err") == TSTRING) {
+        if (rawField(p, ERR) == TSTRING) {
             String err = string(p, -1);
             C.lua_pop(p, 1);
             return new Reply.Error(err, alreadyCounted(p));
         }
         C.lua_pop(p, 1);
-        if (rawField(p, "ok") == TSTRING) {
+        if (rawField(p, OK) == TSTRING) {
             String ok = string(p, -1).replace('\r', ' ').replace('\n', ' ');
             C.lua_pop(p, 1);
             return new Reply.Status(ok);
         }
         C.lua_pop(p, 1);
-        if (rawField(p, "double") == TNUMBER) {
+        if (rawField(p, DOUBLE) == TNUMBER) {
             double d = C.lua_tonumber(p, -1);
             C.lua_pop(p, 1);
             return new Reply.Double(d);
         }
         C.lua_pop(p, 1);
-        if (rawField(p, "big_number") == TSTRING) {
+        if (rawField(p, BIG_NUMBER) == TSTRING) {
             String n = string(p, -1).replace('\r', ' ').replace('\n', ' ');
             C.lua_pop(p, 1);
             return new Reply.BigNumber(n);
         }
         C.lua_pop(p, 1);
-        if (rawField(p, "verbatim_string") == TTABLE) {
+        if (rawField(p, VERBATIM) == TTABLE) {
             Reply v = verbatim(p);
             if (v != null) return v;
         }
         C.lua_pop(p, 1);
-        if (rawField(p, "map") == TTABLE) {
+        if (rawField(p, MAP) == TTABLE) {
             List<Reply> pairs = new ArrayList<>();
             C.lua_pushnil(p);
             while (C.lua_next(p, -2) != 0) {
@@ -265,7 +293,7 @@ final class LuaValues {
             return new Reply.Map(pairs);
         }
         C.lua_pop(p, 1);
-        if (rawField(p, "set") == TTABLE) {
+        if (rawField(p, SET) == TTABLE) {
             List<Reply> items = new ArrayList<>();
             C.lua_pushnil(p);
             while (C.lua_next(p, -2) != 0) {
@@ -291,20 +319,20 @@ final class LuaValues {
 
     /** With the verbatim_string table on top: the reply, the table popped; null (table left) if malformed. */
     private Reply verbatim(long p) {
-        String format = rawField(p, "format") == TSTRING ? string(p, -1) : null;
+        String format = rawField(p, FORMAT) == TSTRING ? string(p, -1) : null;
         C.lua_pop(p, 1);
-        String text = rawField(p, "string") == TSTRING ? string(p, -1) : null;
+        String text = rawField(p, STRING) == TSTRING ? string(p, -1) : null;
         C.lua_pop(p, 1);
         if (format == null || text == null) return null;
         C.lua_pop(p, 1);
         return new Reply.Verbatim(format, text);
     }
 
-    /** Pushes t[key] (raw) of the table on top and returns its type. */
-    private int rawField(long p, String key) {
+    /** Pushes t[FIELDS[key]] (raw) of the table on top and returns its type. */
+    private int rawField(long p, int key) {
         // Lua 5.1 has no API checks: a raw get on anything but a table would crash the process, not raise.
         if (C.lua_type(p, -1) != TTABLE) throw new IllegalStateException("no table on top of the Lua stack");
-        C.luaJ_pushstring(p, key);
+        pushField(p, key);
         C.lua_rawget(p, -2);
         return C.lua_type(p, -1);
     }
@@ -319,7 +347,7 @@ final class LuaValues {
             if (msg.length() > 100) msg = msg.substring(0, 100);
             return new Reply.Error("ERR Error running script " + sha + ", " + msg);
         }
-        String err = field(p, "err"), source = field(p, "source"), line = field(p, "line");
+        String err = field(p, ERR), source = field(p, SOURCE), line = field(p, LINE);
         // error({}): redis-server 7.0.15 crashes here (a null message); later Redis versions fall back to a generic one.
         if (err == null) err = "ERR unknown error";
         if (source != null && line != null) err += " script: " + sha + ", on " + source + ":" + line + ".";
@@ -328,7 +356,7 @@ final class LuaValues {
 
     /** The error table on top came from a failed redis.call, whose error the stats counted then. */
     private boolean alreadyCounted(long p) {
-        boolean counted = rawField(p, "ignore_error_stats_update") == TBOOLEAN && C.lua_toboolean(p, -1) != 0;
+        boolean counted = rawField(p, IGNORE_STATS) == TBOOLEAN && C.lua_toboolean(p, -1) != 0;
         C.lua_pop(p, 1);
         return counted;
     }
@@ -341,14 +369,14 @@ final class LuaValues {
         int t = C.lua_type(p, -1);
         if (t == TSTRING || t == TNUMBER) return "ERR " + string(p, -1);
         if (t == TTABLE) {
-            String err = field(p, "err");
+            String err = field(p, ERR);
             if (err != null) return err;
         }
         return "ERR unknown error";
     }
 
     /** Raw, like every read of a script's tables here: a metamethod that raised would have no pcall around it. */
-    private String field(long p, String k) {
+    private String field(long p, int k) {
         rawField(p, k);
         String v = C.lua_type(p, -1) == TSTRING || C.lua_type(p, -1) == TNUMBER ? string(p, -1) : null;
         C.lua_pop(p, 1);

@@ -37,6 +37,31 @@ class EvalCommandsTest extends ServerTestBase {
         assertEquals(array("k1", "a1"), r.call("EVAL", "return {KEYS[1], ARGV[1]}", "1", "k1", "a1"));
     }
 
+    /**
+     * Strings cross between Lua and Java byte for byte: a quick path reads ASCII text through a Java string, and
+     * whatever a modified UTF-8 reading would change (NUL, bytes from 0x80, sequences valid and not) must not take it.
+     */
+    @Test
+    void bytesCrossIntoLuaAndBackUnchanged() {
+        StringBuilder every = new StringBuilder();
+        for (int b = 0; b < 256; b++) every.append((char) b);
+        String[] samples = {"plain", "", "a\0b", "\0", "\u00e9", "\u00c3\u00a9", "\u00c0\u0080", "\u00c1\u0081",
+                "\u00f0\u009f\u0098\u0080", "\u00ed\u00a0\u0080\u00ed\u00b0\u0080", "x\u00c3", "\u007f\u0080",
+                every.toString()};
+        String script = "redis.call('SET', KEYS[1], ARGV[1]) local v = redis.call('GET', KEYS[1]) "
+                + "return {v, #v, KEYS[1], {ok = string.gsub(v, '[\\r\\n]', '')}}";
+        for (String sample : samples) {
+            byte[] value = sample.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            byte[] key = ("k" + sample).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            String status = sample.replace("\r", "").replace("\n", "");
+            String expected = "*4\r\n$" + value.length + "\r\n" + sample + "\r\n:" + value.length + "\r\n$" + key.length
+                    + "\r\nk" + sample + "\r\n+" + status + "\r\n";
+            String reply = r.call("EVAL".getBytes(), script.getBytes(), "1".getBytes(), key, value);
+            assertEquals(expected, reply, "sample of " + value.length + " bytes");
+            assertEquals("$" + value.length + "\r\n" + sample + "\r\n", r.call("GET".getBytes(), key));
+        }
+    }
+
     @Test
     void redisCallRunsCommandsInTheScript() {
         assertEquals(OK, r.call("EVAL", "return redis.call('SET', KEYS[1], ARGV[1])", "1", "k", "v"));
