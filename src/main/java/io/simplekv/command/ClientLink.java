@@ -42,6 +42,15 @@ public interface ClientLink {
     /** Ends a wait (a blocking command, DEBUG SLEEP) with its reply, on the client's own thread; the callee owns it. */
     void resume(ByteBuf reply);
 
+    /**
+     * As {@link #resume}, without waking the client's event loop if it sleeps: the reply waits for its next wake-up,
+     * which the caller owes it by running a task on the returned executor (null: nothing is owed).
+     */
+    default java.util.concurrent.Executor resumeQuietly(ByteBuf reply) {
+        resume(reply);
+        return null;
+    }
+
     /** Whether the client can wait (BLPOP, DEBUG SLEEP); one that can't gets their answer at once, as inside EXEC. */
     default boolean canWait() {
         return true;

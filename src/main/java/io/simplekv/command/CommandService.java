@@ -362,7 +362,13 @@ public final class CommandService {
                     hold.leave(scripts.queued());
                     tracking.leave(entered);
                     // The reply is on its way before the gate opens, so whoever waits for the gate sees it first.
-                    client.link().resume(reply.buffer());
+                    if (scripts.mayDeferWakeup()) {
+                        java.util.concurrent.Executor loop = client.link().resumeQuietly(reply.buffer());
+                        if (loop != null) scripts.deferredWakeup(loop);
+                    } else {
+                        client.link().resume(reply.buffer());
+                        scripts.wakeDeferred();
+                    }
                     afterCommand(client, true);
                     scripts.exit();
                 }

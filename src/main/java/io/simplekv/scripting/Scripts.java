@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -23,7 +25,13 @@ public final class Scripts implements AutoCloseable {
     private static final int HOOK_INSTRUCTIONS = 100_000;
     private static final int GC_PERIOD = 50;
 
+    private static final int MAX_QUIET_REPLIES = 8;
+    private static final Runnable NOTHING = () -> {};
+
     private final LongSupplier busyThresholdMillis;
+    /** Event loops handed replies without a wake-up since the last {@link #wakeDeferred} (script thread only). */
+    private final List<Executor> unwoken = new ArrayList<>(4);
+    private int quietReplies;
     private final ThreadPoolExecutor thread;
     private volatile Thread scriptThread;
     private volatile ScriptRun current;
@@ -56,7 +64,46 @@ public final class Scripts implements AutoCloseable {
 
     /** Runs a task on the script thread, after those submitted before it. */
     public void submit(Runnable task) {
-        thread.execute(task);
+        thread.execute(() -> {
+            try {
+                task.run();
+            } finally {
+                if (!queued()) wakeDeferred();
+            }
+        });
+    }
+
+    /**
+     * Whether a reply may go back to its event loop without waking it (script thread): more work waits here, whose
+     * end wakes it, and fewer than {@link #MAX_QUIET_REPLIES} replies went back so since the last wake-up. A
+     * sleeping loop woken once per batch of pipelined scripts was a sixth of the CPU per script.
+     */
+    public boolean mayDeferWakeup() {
+        return quietReplies < MAX_QUIET_REPLIES && queued();
+    }
+
+    /** A reply went back to {@code loop} without waking it (script thread): {@link #wakeDeferred} will. */
+    public void deferredWakeup(Executor loop) {
+        quietReplies++;
+        if (!unwoken.contains(loop)) unwoken.add(loop);
+    }
+
+    /**
+     * Wakes the event loops that replies went back to quietly (script thread): when the queue runs dry, before a
+     * reply that may not wait, and from the kill hook of a script that runs long, so a slow script behind them
+     * holds no earlier reply back.
+     */
+    public void wakeDeferred() {
+        quietReplies = 0;
+        if (unwoken.isEmpty()) return;
+        for (Executor loop : unwoken) {
+            try {
+                loop.execute(NOTHING);
+            } catch (RejectedExecutionException e) {
+                // a loop that refuses tasks is stopping: its replies no longer matter
+            }
+        }
+        unwoken.clear();
     }
 
     /** Another task waits on the script thread's queue. */

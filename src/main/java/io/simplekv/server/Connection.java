@@ -9,11 +9,13 @@ import io.simplekv.command.ClientLink;
 import io.simplekv.command.ServerContext;
 import io.simplekv.command.Session;
 import io.simplekv.pubsub.OutputLimit;
+import io.netty.util.concurrent.AbstractEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -155,14 +157,33 @@ final class Connection implements ClientLink {
     @Override
     public void resume(ByteBuf reply) {
         try {
-            channel.eventLoop().execute(() -> {
-                session.waitEnded();
-                if (channel.isActive()) resumer.accept(reply);
-                else reply.release();
-            });
+            channel.eventLoop().execute(resumption(reply));
         } catch (RejectedExecutionException e) {
             reply.release(); // the server is stopping
         }
+    }
+
+    @Override
+    public Executor resumeQuietly(ByteBuf reply) {
+        if (!(channel.eventLoop() instanceof AbstractEventExecutor loop)) {
+            resume(reply);
+            return null;
+        }
+        try {
+            loop.lazyExecute(resumption(reply));
+            return loop;
+        } catch (RejectedExecutionException e) {
+            reply.release(); // the server is stopping
+            return null;
+        }
+    }
+
+    private Runnable resumption(ByteBuf reply) {
+        return () -> {
+            session.waitEnded();
+            if (channel.isActive()) resumer.accept(reply);
+            else reply.release();
+        };
     }
 
     @Override

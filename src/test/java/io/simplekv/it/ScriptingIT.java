@@ -200,6 +200,40 @@ class ScriptingIT {
         }
     }
 
+    /**
+     * A reply that went back to its event loop without a wake-up (a script was queued behind it) is not held until
+     * that next script ends: the long one's kill hook wakes the loop.
+     */
+    @Test
+    void aShortScriptsReplyDoesNotWaitForTheLongScriptQueuedBehindIt() throws Exception {
+        String shortOne = "for i = 1, 30000000 do end return 'short'";
+        String longOne = "for i = 1, 3000000000 do end return 'long'";
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Jedis first = jedis(server); Jedis second = jedis(server); Jedis killer = jedis(server)) {
+            Future<Object> shortReply = pool.submit(() -> first.eval(shortOne));
+            ServerProcess.sleep(20);
+            Future<Throwable> longReply = pool.submit(() -> {
+                try {
+                    return second.eval(longOne) == null ? null : new AssertionError("the long script ran to its end");
+                } catch (Throwable e) {
+                    return e;
+                }
+            });
+            try {
+                // The short loop takes about 0.1 s here; without the hook's wake-up the reply came after 1 s (the
+                // loop's next wake-up of its own).
+                assertEquals("short", shortReply.get(700, TimeUnit.MILLISECONDS), "the short script's reply, while the long one runs");
+                assertFalse(longReply.isDone(), "the long script was not running behind it");
+            } finally {
+                awaitBusy(killer);
+                killer.scriptKill();
+            }
+            assertInstanceOf(JedisDataException.class, longReply.get(10, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Polls with a plain GET until the server answers BUSY; a script past the threshold must make it so. */
     private static JedisBusyException awaitBusy(Jedis j) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

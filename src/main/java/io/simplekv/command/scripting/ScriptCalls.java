@@ -81,6 +81,7 @@ final class ScriptCalls implements ScriptHost {
 
     @Override
     public boolean killRequested() {
+        caller.server().scripts().wakeDeferred(); // the hook's poll: this script runs long, earlier replies go now
         return run.killRequested();
     }
 
