@@ -40,6 +40,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private ByteBuf pending;
     /** A pushed message was written and waits for {@link PushFlushes} to flush it. */
     private boolean pushFlushDue;
+    /**
+     * The messages pushed since the last flush of pushes, gathered into one buffer as Redis appends them to the
+     * client's reply buffer: a fan-out wrote each message to each subscriber as an outbound buffer entry of its own.
+     * Whatever else is written to the channel writes this first, so nothing overtakes a message pushed before it.
+     */
+    private ByteBuf pushed;
+    private ChannelHandlerContext pushCtx;
     /** The channel's FlushConsolidationHandler's context (or this handler's, without one), found at the first push. */
     private ChannelHandlerContext flushCtx;
     private final RespWriter writer = new RespWriter(null);
@@ -85,7 +92,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        connection = new Connection(ctx.channel(), server, m -> pushMessage(ctx, m), reply -> resume(ctx, reply));
+        connection = new Connection(ctx.channel(), server, m -> pushMessage(ctx, m), reply -> resume(ctx, reply),
+                this::gatheredPushBytes);
         client = connection.session();
         client.queryBuffer(queryBuffer);
         server.clients().add(client);
@@ -223,6 +231,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         pending = null;
         writer.buffer(null);
         server.stats().netOutputBytes.add(out.readableBytes());
+        writePushed();
         if (client != null) {
             boolean wrote = client.wroteInBatch();
             client.wroteInBatch(false);
@@ -264,10 +273,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         server.stats().netOutputBytes.add(message.readableBytes());
         if (connection != null && connection.awaitingCommit()) {
             // A reply ahead of it waits for the group commit; the message must not overtake it.
+            writePushed();
             groupCommits.of(ctx.channel().eventLoop()).enqueue(ctx, message, connection);
             return;
         }
-        ctx.write(message, ctx.voidPromise());
+        if (pushed == null) {
+            pushed = ctx.alloc().ioBuffer(Math.max(PUSH_BUFFER, message.readableBytes()));
+            pushCtx = ctx;
+        }
+        pushed.writeBytes(message);
+        message.release();
         if (!pushFlushDue) {
             pushFlushDue = true;
             if (flushCtx == null) {
@@ -284,8 +299,26 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
      */
     void flushPushed() {
         pushFlushDue = false;
+        writePushed();
         flushCtx.flush();
     }
+
+    /** The gathered pushes go into the channel's outbound buffer (unflushed), ahead of whatever is written next. */
+    private void writePushed() {
+        if (pushed == null) return;
+        ByteBuf out = pushed;
+        pushed = null;
+        pushCtx.write(out, pushCtx.voidPromise());
+    }
+
+    /** Read by publishers on other threads for the output limit: an estimate, as the outbound buffer's is. */
+    private int gatheredPushBytes() {
+        ByteBuf p = pushed;
+        return p == null ? 0 : p.readableBytes();
+    }
+
+    /** The first size of a connection's buffer of gathered pushes (it grows as Netty's buffers do). */
+    private static final int PUSH_BUFFER = 512;
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
@@ -338,6 +371,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void releasePending() {
+        if (pushed != null) {
+            pushed.release();
+            pushed = null;
+        }
         if (pending != null) {
             pending.release();
             pending = null;

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * A client's Netty side: the channel, delivery of output that is not a reply (pub/sub messages, MONITOR lines, the
@@ -37,6 +38,8 @@ final class Connection implements ClientLink {
     private final Consumer<ByteBuf> messageWriter;
     /** Takes the reply that ends a wait, on our event loop; the handler resumes held-back requests with it. */
     private final Consumer<ByteBuf> resumer;
+    /** Pushed messages the handler gathered and has not written to the channel yet: output all the same. */
+    private final IntSupplier gatheredPushBytes;
     /** Bytes of messages handed to our event loop but not yet in Netty's outbound buffer. */
     private final AtomicLong queuedMessageBytes = new AtomicLong();
     /** When pending output first went over the soft limit; 0 while under it. */
@@ -44,11 +47,13 @@ final class Connection implements ClientLink {
     private final AtomicBoolean outputLimitReached = new AtomicBoolean();
     private boolean awaitingCommit;
 
-    Connection(Channel channel, ServerContext server, Consumer<ByteBuf> messageWriter, Consumer<ByteBuf> resumer) {
+    Connection(Channel channel, ServerContext server, Consumer<ByteBuf> messageWriter, Consumer<ByteBuf> resumer,
+               IntSupplier gatheredPushBytes) {
         this.channel = channel;
         this.server = server;
         this.messageWriter = messageWriter;
         this.resumer = resumer;
+        this.gatheredPushBytes = gatheredPushBytes;
         this.session = server.newSession(this);
     }
 
@@ -117,7 +122,7 @@ final class Connection implements ClientLink {
 
     private long outboundBytes() {
         ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-        return out == null ? 0 : out.totalPendingWriteBytes();
+        return (out == null ? 0 : out.totalPendingWriteBytes()) + gatheredPushBytes.getAsInt();
     }
 
     @Override

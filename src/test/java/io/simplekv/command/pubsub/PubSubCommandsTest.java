@@ -58,6 +58,20 @@ class PubSubCommandsTest extends ServerTestBase {
         return error("ERR Can't execute '" + command + NOT_ALLOWED);
     }
 
+    /**
+     * Messages pushed to a subscriber between its requests are gathered, not written at once: its next reply must
+     * still come after them, as in Redis, where both are appended to one reply buffer.
+     */
+    @Test
+    void aReplyComesAfterTheMessagesPublishedBeforeItsRequest() {
+        r.call("SUBSCRIBE", "ch");
+        assertEquals(integer(1), pub.call("PUBLISH", "ch", "first"));
+        assertEquals(integer(1), pub.call("PUBLISH", "ch", "second"));
+        assertEquals(message("ch", "first") + message("ch", "second") + array("pong", ""), r.call("PING"));
+        assertEquals(integer(1), pub.call("PUBLISH", "ch", "third"));
+        assertEquals(message("ch", "third"), r.received());
+    }
+
     @Test
     void unsubscribeWithNothingSubscribedConfirmsNil() {
         assertEquals("*3\r\n$11\r\nunsubscribe\r\n$-1\r\n:0\r\n", r.call("UNSUBSCRIBE"));
