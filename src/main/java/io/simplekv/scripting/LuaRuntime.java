@@ -177,8 +177,8 @@ final class LuaRuntime implements AutoCloseable {
         try {
             C.lua_rawgeti(L, LUA_REGISTRYINDEX, errhRef);
             C.lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-            setGlobalArray("KEYS", keys);
-            setGlobalArray("ARGV", argv);
+            setGlobalArray(LuaValues.KEYS, keys);
+            setGlobalArray(LuaValues.ARGV, argv);
             int rc = C.lua_pcall(L, 0, 1, 1);
             if (rc == 0) return values.toReply(L, host.resp());
             return values.failure(L, sha);
@@ -210,9 +210,10 @@ final class LuaRuntime implements AutoCloseable {
         installedHook = instructions;
     }
 
-    private void setGlobalArray(String name, byte[][] items) {
+    private void setGlobalArray(int name, byte[][] items) {
+        values.pushField(L, name);
         pushArray(items);
-        C.lua_setfield(L, LUA_GLOBALSINDEX, name); // the real globals: they have no __newindex, so a raw store
+        C.lua_rawset(L, LUA_GLOBALSINDEX); // the real globals: they have no __newindex, so a raw store
     }
 
     private void pushArray(byte[][] items) {

@@ -17,11 +17,15 @@ import static party.iroiro.luajava.lua51.Lua51Consts.LUA_REGISTRYINDEX;
  */
 final class LuaValues {
     private static final int TNIL = 0, TBOOLEAN = 1, TNUMBER = 3, TSTRING = 4, TTABLE = 5;
-    /** The field names read from and written to reply tables, kept as Lua strings so no name crosses JNI per use. */
+    /**
+     * The field names read from and written to reply tables (and the KEYS and ARGV globals), kept as Lua strings so
+     * no name crosses JNI as a Java string per use.
+     */
     private static final String[] FIELDS = {"err", "ok", "ignore_error_stats_update", "double", "big_number",
-            "verbatim_string", "map", "set", "format", "string", "source", "line"};
+            "verbatim_string", "map", "set", "format", "string", "source", "line", "KEYS", "ARGV"};
     private static final int ERR = 0, OK = 1, IGNORE_STATS = 2, DOUBLE = 3, BIG_NUMBER = 4, VERBATIM = 5, MAP = 6,
             SET = 7, FORMAT = 8, STRING = 9, SOURCE = 10, LINE = 11;
+    static final int KEYS = 12, ARGV = 13;
     private final Lua51Natives C;
     private int decoderRef;
     private final int[] fieldRefs = new int[FIELDS.length];
@@ -48,7 +52,8 @@ final class LuaValues {
         }
     }
 
-    private void pushField(long p, int field) {
+    /** Pushes one of the names this class keeps as Lua strings (e.g. {@link #KEYS}). */
+    void pushField(long p, int field) {
         C.lua_rawgeti(p, LUA_REGISTRYINDEX, fieldRefs[field]);
     }
 
