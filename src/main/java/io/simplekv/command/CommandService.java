@@ -339,44 +339,42 @@ public final class CommandService {
     private void runOnScriptThread(CommandSpec spec, Session client, byte[][] args, List<byte[][]> followers) {
         client.suspend();
         scripts.enter();
-        try {
-            scripts.submit(() -> {
-                RespWriter reply = new RespWriter(client.link().alloc().buffer(64), client.protocolVersion());
-                Object entered = tracking.enter(client);
-                try {
-                    hold.enter();
-                    run(spec, client, args, reply);
-                    dropIfOff(client, reply, 0);
-                    for (byte[][] next : followers) {
-                        int mark = reply.buffer().writerIndex();
-                        reply.useProtocol(client.protocolVersion());
-                        execute(client, next, reply);
-                        dropIfOff(client, reply, mark);
-                    }
-                    if (blocking.anyReady()) waits.serveReady();
-                } catch (RuntimeException | Error e) {
-                    log.error("Script command '{}' failed", spec.fullName, e);
-                    reply.rewind(0);
-                    reply.error("ERR internal error while running '" + spec.fullName + "'");
-                } finally {
-                    hold.leave(scripts.queued());
-                    tracking.leave(entered);
-                    // The reply is on its way before the gate opens, so whoever waits for the gate sees it first.
-                    if (scripts.mayDeferWakeup()) {
-                        java.util.concurrent.Executor loop = client.link().resumeQuietly(reply.buffer());
-                        if (loop != null) scripts.deferredWakeup(loop);
-                    } else {
-                        client.link().resume(reply.buffer());
-                        scripts.wakeDeferred();
-                    }
-                    afterCommand(client, true);
-                    scripts.exit();
+        scripts.submitAfterThisPass(() -> {
+            RespWriter reply = new RespWriter(client.link().alloc().buffer(64), client.protocolVersion());
+            Object entered = tracking.enter(client);
+            try {
+                hold.enter();
+                run(spec, client, args, reply);
+                dropIfOff(client, reply, 0);
+                for (byte[][] next : followers) {
+                    int mark = reply.buffer().writerIndex();
+                    reply.useProtocol(client.protocolVersion());
+                    execute(client, next, reply);
+                    dropIfOff(client, reply, mark);
                 }
-            });
-        } catch (RuntimeException e) {
+                if (blocking.anyReady()) waits.serveReady();
+            } catch (RuntimeException | Error e) {
+                log.error("Script command '{}' failed", spec.fullName, e);
+                reply.rewind(0);
+                reply.error("ERR internal error while running '" + spec.fullName + "'");
+            } finally {
+                hold.leave(scripts.moreWork());
+                tracking.leave(entered);
+                // The reply is on its way before the gate opens, so whoever waits for the gate sees it first.
+                if (scripts.mayDeferWakeup()) {
+                    java.util.concurrent.Executor loop = client.link().resumeQuietly(reply.buffer());
+                    if (loop != null) scripts.deferredWakeup(loop);
+                } else {
+                    client.link().resume(reply.buffer());
+                    scripts.wakeDeferred();
+                }
+                afterCommand(client, true);
+                scripts.exit();
+            }
+        }, () -> {
             scripts.exit(); // the script thread is gone (shutdown): nothing will run
             client.link().resume(client.link().alloc().buffer(0));
-        }
+        }, client.link().loop());
     }
 
     /**

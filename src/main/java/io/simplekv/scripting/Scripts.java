@@ -1,5 +1,10 @@
 package io.simplekv.scripting;
 
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +26,7 @@ import java.util.function.LongSupplier;
  * script runs below the threshold.
  */
 public final class Scripts implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Scripts.class);
     /** How often the hook checks for SCRIPT KILL (Redis's luaMaskCountHook every 100,000 instructions). */
     private static final int HOOK_INSTRUCTIONS = 100_000;
     private static final int GC_PERIOD = 50;
@@ -32,6 +38,15 @@ public final class Scripts implements AutoCloseable {
     /** Event loops handed replies without a wake-up since the last {@link #wakeDeferred} (script thread only). */
     private final List<Executor> unwoken = new ArrayList<>(4);
     private int quietReplies;
+    /** Hand-offs still to run in the pass being run now (script thread only). */
+    private int followingInPass;
+    /** The hand-offs of the current event-loop pass (see {@link #submitAfterThisPass}), per loop thread. */
+    private final FastThreadLocal<List<HandOff>> passHandOffs = new FastThreadLocal<>() {
+        @Override
+        protected List<HandOff> initialValue() {
+            return new ArrayList<>();
+        }
+    };
     private final ThreadPoolExecutor thread;
     private volatile Thread scriptThread;
     private volatile ScriptRun current;
@@ -74,12 +89,67 @@ public final class Scripts implements AutoCloseable {
     }
 
     /**
+     * Runs a task on the script thread, after those submitted before it, sent with the other hand-offs this event
+     * loop makes in its current pass as one task when the pass ends. An unparked script thread per client request
+     * was most of the event loop's system time for unpipelined scripts. Off an event loop, submits at once. If the
+     * script thread is gone (shutdown), {@code refused} runs instead, on the calling loop.
+     */
+    public void submitAfterThisPass(Runnable task, Runnable refused, EventExecutor loop) {
+        if (loop == null || !loop.inEventLoop()) {
+            try {
+                submit(task);
+            } catch (RejectedExecutionException e) {
+                refused.run();
+            }
+            return;
+        }
+        List<HandOff> pass = passHandOffs.get();
+        pass.add(new HandOff(task, refused));
+        if (pass.size() > 1) return;
+        try {
+            loop.execute(() -> sendPass(pass));
+        } catch (RejectedExecutionException stopping) {
+            sendPass(pass); // a stopping loop runs no more tasks: send what there is now
+        }
+    }
+
+    private record HandOff(Runnable task, Runnable refused) {}
+
+    private void sendPass(List<HandOff> pass) {
+        HandOff[] handOffs = pass.toArray(new HandOff[0]);
+        pass.clear();
+        try {
+            submit(() -> runInOrder(handOffs));
+        } catch (RejectedExecutionException e) {
+            for (HandOff h : handOffs) h.refused().run();
+        }
+    }
+
+    /** One pass's hand-offs, each on its own: one that fails must not keep the clients behind it waiting forever. */
+    private void runInOrder(HandOff[] tasks) {
+        for (int i = 0; i < tasks.length; i++) {
+            followingInPass = tasks.length - 1 - i;
+            try {
+                tasks[i].task().run();
+            } catch (RuntimeException | Error e) {
+                log.error("A script hand-off failed", e);
+            }
+        }
+        followingInPass = 0;
+    }
+
+    /**
      * Whether a reply may go back to its event loop without waking it (script thread): more work waits here, whose
      * end wakes it, and fewer than {@link #MAX_QUIET_REPLIES} replies went back so since the last wake-up. A
      * sleeping loop woken once per batch of pipelined scripts was a sixth of the CPU per script.
      */
     public boolean mayDeferWakeup() {
-        return quietReplies < MAX_QUIET_REPLIES && queued();
+        return quietReplies < MAX_QUIET_REPLIES && moreWork();
+    }
+
+    /** More hand-offs wait to run after the current one (script thread). */
+    public boolean moreWork() {
+        return followingInPass > 0 || queued();
     }
 
     /** A reply went back to {@code loop} without waking it (script thread): {@link #wakeDeferred} will. */

@@ -1,5 +1,6 @@
 package io.simplekv.scripting;
 
+import io.netty.util.concurrent.DefaultEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Replies handed back to an event loop without waking it: whatever runs on the script thread, the loop is woken. */
-class ScriptsWakeupTest {
+/**
+ * Hand-offs to the script thread and replies back: one event-loop pass's hand-offs cross as one task, each run on
+ * its own; replies handed back without waking their loop always get the wake-up.
+ */
+class ScriptHandOffTest {
     private final Scripts scripts = new Scripts(() -> 5000);
     private final List<Runnable> wakeUps = new CopyOnWriteArrayList<>();
     private final Executor loop = wakeUps::add;
@@ -74,6 +78,55 @@ class ScriptsWakeupTest {
         });
         assertTrue(after.await(5, TimeUnit.SECONDS));
         assertEquals(1, wakeUps.size(), "one wake-up for the one loop, however many replies went to it");
+    }
+
+    @Test
+    void aPasssHandOffsRunInOrderAndAFailingOneDoesNotStopTheRest() throws Exception {
+        DefaultEventExecutor loop = new DefaultEventExecutor();
+        try {
+            List<String> ran = new CopyOnWriteArrayList<>();
+            boolean[] deferrable = new boolean[3];
+            CountDownLatch done = new CountDownLatch(1);
+            loop.submit(() -> {
+                scripts.submitAfterThisPass(() -> {
+                    deferrable[0] = scripts.mayDeferWakeup();
+                    ran.add("first");
+                    throw new IllegalStateException("a hand-off that fails");
+                }, () -> ran.add("refused"), loop);
+                scripts.submitAfterThisPass(() -> {
+                    deferrable[1] = scripts.mayDeferWakeup();
+                    ran.add("second");
+                }, () -> ran.add("refused"), loop);
+                scripts.submitAfterThisPass(() -> {
+                    deferrable[2] = scripts.mayDeferWakeup();
+                    ran.add("third");
+                    done.countDown();
+                }, () -> ran.add("refused"), loop);
+                assertTrue(ran.isEmpty(), "nothing crosses before the pass ends");
+            }).sync();
+            assertTrue(done.await(5, TimeUnit.SECONDS));
+            assertEquals(List.of("first", "second", "third"), ran);
+            assertTrue(deferrable[0] && deferrable[1], "more of the pass followed them");
+            assertFalse(deferrable[2], "the last of the pass, with nothing queued");
+        } finally {
+            loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aHandOffTheClosedScriptThreadRefusesRunsItsRefusal() throws Exception {
+        DefaultEventExecutor loop = new DefaultEventExecutor();
+        try {
+            scripts.close();
+            List<String> ran = new CopyOnWriteArrayList<>();
+            loop.submit(() -> scripts.submitAfterThisPass(() -> ran.add("ran"), () -> ran.add("refused"), loop)).sync();
+            loop.submit(() -> { }).sync(); // the pass's end, where the hand-off is sent
+            assertEquals(List.of("refused"), ran);
+            scripts.submitAfterThisPass(() -> ran.add("ran"), () -> ran.add("refused off a loop"), null);
+            assertEquals(List.of("refused", "refused off a loop"), ran);
+        } finally {
+            loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        }
     }
 
     private static void await(CountDownLatch latch) {
