@@ -342,17 +342,27 @@ public final class CommandService {
         scripts.submitAfterThisPass(() -> {
             RespWriter reply = new RespWriter(client.link().alloc().buffer(64), client.protocolVersion());
             Object entered = tracking.enter(client);
+            boolean stored = true;
             try {
                 hold.enter();
-                run(spec, client, args, reply);
-                dropIfOff(client, reply, 0);
-                for (byte[][] next : followers) {
-                    int mark = reply.buffer().writerIndex();
-                    reply.useProtocol(client.protocolVersion());
-                    execute(client, next, reply);
-                    dropIfOff(client, reply, mark);
+                // The hand-off holds every shard, so its scripts may share one commit (chronicle), made before their
+                // reply or a waiter they served sees their writes: a group commit, as a read batch's commands have,
+                // and under the same conditions (no keyspace events or replicas, which are told of a write at once).
+                boolean grouped = deferring && !replication.active() && !server.events().any();
+                if (grouped) server.keyspace().engine().begin();
+                try {
+                    run(spec, client, args, reply);
+                    dropIfOff(client, reply, 0);
+                    for (byte[][] next : followers) {
+                        int mark = reply.buffer().writerIndex();
+                        reply.useProtocol(client.protocolVersion());
+                        execute(client, next, reply);
+                        dropIfOff(client, reply, mark);
+                    }
+                } finally {
+                    if (grouped) stored = commitScripts(spec);
                 }
-                if (blocking.anyReady()) waits.serveReady();
+                if (stored && blocking.anyReady()) waits.serveReady();
             } catch (RuntimeException | Error e) {
                 log.error("Script command '{}' failed", spec.fullName, e);
                 reply.rewind(0);
@@ -361,7 +371,11 @@ public final class CommandService {
                 hold.leave(scripts.moreWork());
                 tracking.leave(entered);
                 // The reply is on its way before the gate opens, so whoever waits for the gate sees it first.
-                if (scripts.mayDeferWakeup()) {
+                if (!stored) {
+                    // As for a read batch whose commit failed: none of its replies may go, and the client is closed.
+                    reply.buffer().release();
+                    client.link().close();
+                } else if (scripts.mayDeferWakeup()) {
                     java.util.concurrent.Executor loop = client.link().resumeQuietly(reply.buffer());
                     if (loop != null) scripts.deferredWakeup(loop);
                 } else {
@@ -375,6 +389,19 @@ public final class CommandService {
             scripts.exit(); // the script thread is gone (shutdown): nothing will run
             client.link().resume(client.link().alloc().buffer(0));
         }, client.link().loop());
+    }
+
+    /** The shared commit of a hand-off's scripts; false (logged) when their writes could not be stored. */
+    private boolean commitScripts(CommandSpec spec) {
+        try {
+            server.keyspace().engine().commit();
+            return true;
+        } catch (RuntimeException e) {
+            server.keyspace().space().writeFailed();
+            log.warn("The writes of '{}' and the scripts sent with it could not be stored ({}); their client is closed",
+                    spec.fullName, e.toString());
+            return false;
+        }
     }
 
     /**

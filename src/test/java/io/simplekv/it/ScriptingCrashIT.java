@@ -3,6 +3,8 @@ package io.simplekv.it;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 import java.nio.file.Path;
@@ -58,7 +60,7 @@ class ScriptingCrashIT {
     @TempDir
     Path dir;
 
-    /** What one client knows of its scripts: how many were acknowledged, and how many were sent (one more in flight). */
+    /** What one client knows of its scripts: how many were acknowledged, and how many were sent (up to 8 more in flight). */
     private static final class Scripts {
         volatile int acked, sent;
     }
@@ -128,10 +130,18 @@ class ScriptingCrashIT {
         return fields;
     }
 
-    /** The client's next script, by EVALSHA, or EVAL once the restarted server has forgotten it. */
+    /**
+     * The client's next script, by EVALSHA, or EVAL once the restarted server has forgotten it; or, every other
+     * time, its next few scripts by EVAL in one pipeline, which the server runs as one hand-off and, on chronicle,
+     * stores with one commit.
+     */
     private static void run(Jedis j, String sha, int client, Scripts s, Random rnd, ClientLoops loops) {
         int n = s.acked + 1;
         List<String> keys = List.of("s:count:" + client, LIST_A, LIST_B, HASH, LOG);
+        if (rnd.nextBoolean()) {
+            runPipelined(j, client, s, rnd, loops, n, keys);
+            return;
+        }
         List<String> args = List.of(Integer.toString(client), Integer.toString(n), side(rnd), side(rnd));
         s.sent = n;
         Object reply;
@@ -145,6 +155,24 @@ class ScriptingCrashIT {
         assertNotNull(values.get(1), "a big list ran empty");
         s.acked = n;
         loops.progress.incrementAndGet();
+    }
+
+    private static void runPipelined(Jedis j, int client, Scripts s, Random rnd, ClientLoops loops, int n, List<String> keys) {
+        int batch = 2 + rnd.nextInt(7);
+        s.sent = n + batch - 1;
+        Pipeline p = j.pipelined();
+        List<Response<Object>> replies = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            replies.add(p.eval(SCRIPT, keys, List.of(Integer.toString(client), Integer.toString(n + i), side(rnd), side(rnd))));
+        }
+        p.sync();
+        for (int i = 0; i < batch; i++) {
+            List<?> values = (List<?>) replies.get(i).get();
+            assertEquals((long) (n + i), values.get(0), "the script's count for client " + client);
+            assertNotNull(values.get(1), "a big list ran empty");
+        }
+        s.acked = n + batch - 1;
+        loops.progress.addAndGet(batch);
     }
 
     private static String side(Random rnd) {
