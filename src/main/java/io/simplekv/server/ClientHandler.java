@@ -277,12 +277,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             groupCommits.of(ctx.channel().eventLoop()).enqueue(ctx, message, connection);
             return;
         }
-        if (pushed == null) {
-            pushed = ctx.alloc().ioBuffer(Math.max(PUSH_BUFFER, message.readableBytes()));
-            pushCtx = ctx;
+        pushCtx = ctx;
+        if (message.readableBytes() > GATHERED_PUSH_MAX) {
+            // A big message is one buffer shared by every subscriber: written as it is, after what was gathered.
+            writePushed();
+            ctx.write(message, ctx.voidPromise());
+        } else {
+            if (pushed == null) pushed = ctx.alloc().ioBuffer(PUSH_BUFFER);
+            pushed.writeBytes(message);
+            message.release();
         }
-        pushed.writeBytes(message);
-        message.release();
         if (!pushFlushDue) {
             pushFlushDue = true;
             if (flushCtx == null) {
@@ -319,6 +323,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     /** The first size of a connection's buffer of gathered pushes (it grows as Netty's buffers do). */
     private static final int PUSH_BUFFER = 512;
+    /** Larger messages are not copied into the gathered pushes. */
+    private static final int GATHERED_PUSH_MAX = 1024;
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {

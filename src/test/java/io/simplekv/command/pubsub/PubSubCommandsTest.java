@@ -70,6 +70,12 @@ class PubSubCommandsTest extends ServerTestBase {
         assertEquals(message("ch", "first") + message("ch", "second") + array("pong", ""), r.call("PING"));
         assertEquals(integer(1), pub.call("PUBLISH", "ch", "third"));
         assertEquals(message("ch", "third"), r.received());
+        // A big message is written as it is, not gathered: still in its place between the small ones.
+        String big = "b".repeat(5000);
+        pub.call("PUBLISH", "ch", "before");
+        pub.call("PUBLISH", "ch", big);
+        pub.call("PUBLISH", "ch", "after");
+        assertEquals(message("ch", "before") + message("ch", big) + message("ch", "after") + array("pong", ""), r.call("PING"));
     }
 
     @Test
