@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * Runs one request the way Redis's processCommand and call() do: look the name up, check arity, protection and
@@ -348,7 +349,7 @@ public final class CommandService {
                 // The hand-off holds every shard, so its scripts may share one commit (chronicle), made before their
                 // reply or a waiter they served sees their writes: a group commit, as a read batch's commands have,
                 // and under the same conditions (no keyspace events or replicas, which are told of a write at once).
-                boolean grouped = deferring && !replication.active() && !server.events().any();
+                boolean grouped = commitsMayGroup();
                 if (grouped) server.keyspace().engine().begin();
                 try {
                     run(spec, client, args, reply);
@@ -376,7 +377,7 @@ public final class CommandService {
                     reply.buffer().release();
                     client.link().close();
                 } else if (scripts.mayDeferWakeup()) {
-                    java.util.concurrent.Executor loop = client.link().resumeQuietly(reply.buffer());
+                    Executor loop = client.link().resumeQuietly(reply.buffer());
                     if (loop != null) scripts.deferredWakeup(loop);
                 } else {
                     client.link().resume(reply.buffer());
@@ -510,9 +511,16 @@ public final class CommandService {
      * other clients), nor while keyspace events are published or replicas are fed (both send a write on at once).
      */
     private boolean defers(CommandSpec spec, Session client) {
-        return deferring && !client.reprocessing() && !client.isScript() && spec != exec
-                && !spec.has(ExecutionTrait.RUNS_SCRIPT) && !spec.has(CommandFlag.BLOCKING) && !spec.has(CommandFlag.PUBSUB)
-                && !replication.active() && !server.events().any();
+        return commitsMayGroup() && !client.reprocessing() && !client.isScript() && spec != exec
+                && !spec.has(ExecutionTrait.RUNS_SCRIPT) && !spec.has(CommandFlag.BLOCKING) && !spec.has(CommandFlag.PUBSUB);
+    }
+
+    /**
+     * Whether several units' writes may share one commit at all (a read batch's commands, a hand-off's scripts): the
+     * engine stages writes, and nobody is told of a write as it happens (keyspace events, replicas).
+     */
+    private boolean commitsMayGroup() {
+        return deferring && !replication.active() && !server.events().any();
     }
 
     /** A read batch of {@code owner} starts on this thread: its commands may share one commit (chronicle). */

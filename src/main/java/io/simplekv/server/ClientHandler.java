@@ -46,6 +46,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
      * Whatever else is written to the channel writes this first, so nothing overtakes a message pushed before it.
      */
     private ByteBuf pushed;
+    /** This handler's context, where the gathered pushes are written from (set with the connection). */
     private ChannelHandlerContext pushCtx;
     /** The channel's FlushConsolidationHandler's context (or this handler's, without one), found at the first push. */
     private ChannelHandlerContext flushCtx;
@@ -92,6 +93,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        pushCtx = ctx;
         connection = new Connection(ctx.channel(), server, m -> pushMessage(ctx, m), reply -> resume(ctx, reply),
                 this::gatheredPushBytes);
         client = connection.session();
@@ -277,7 +279,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             groupCommits.of(ctx.channel().eventLoop()).enqueue(ctx, message, connection);
             return;
         }
-        pushCtx = ctx;
         if (message.readableBytes() > GATHERED_PUSH_MAX) {
             // A big message is one buffer shared by every subscriber: written as it is, after what was gathered.
             writePushed();
