@@ -20,10 +20,10 @@ interface BatchTarget {
     void applyRemoval(byte[] key);
 
     /**
-     * Writes [from, to) of {@code rec} over the key's stored record in place, where the stored record differs from
-     * {@code rec} only there and the engine can overwrite it; false, having written nothing, otherwise.
+     * Writes [from, to) of the inline {@code value} over the key's stored value in place, where the stored value
+     * differs from it only there and the engine can overwrite it; false, having written nothing, otherwise.
      */
-    boolean applyPatch(byte[] key, byte[] rec, int from, int to);
+    boolean applyPatch(byte[] key, byte[] value, int from, int to);
 
     /**
      * Frees what a staged record holds outside itself (a chunked value's chunks) when a later write of the same

@@ -179,6 +179,11 @@ public final class ChronicleStorage implements Storage, BatchTarget {
      * The record that will store {@code value} once applied; a value too large for one entry has its chunks
      * written now, under a nonce no stored record uses, so they change nothing readers see until then.
      */
+    /** Whether {@code value} is stored inline, in its key's own entry. */
+    boolean fitsInline(byte[] value) {
+        return maps.fitsInline(value);
+    }
+
     byte[] record(byte[] key, byte[] value) {
         if (maps.fitsInline(value)) return RecordFormat.inline(value); // touches no map
         return written(key, () -> maps.record(key, value));
@@ -215,12 +220,10 @@ public final class ChronicleStorage implements Storage, BatchTarget {
     }
 
     @Override
-    public boolean applyPatch(byte[] key, byte[] rec, int from, int to) {
-        int start = RecordFormat.VALUE_START;
-        if (from < start || !RecordFormat.isInline(rec)) return false; // only an inline value is patched in place
+    public boolean applyPatch(byte[] key, byte[] value, int from, int to) {
         return written(key, () -> {
             synchronized (stripe(key)) {
-                return maps.patch(key, rec, start, rec.length - start, from - start, to - start);
+                return maps.patch(key, value, 0, value.length, from, to);
             }
         });
     }

@@ -28,16 +28,19 @@ final class StagingOverlay implements Storage {
 
     @Override
     public byte[] get(byte[] key) {
-        byte[] staged = batches.staged(table, key);
+        WriteBatches.Staged staged = batches.staged(table, key);
         if (staged == null) return table.get(key);
-        return staged == WriteBatches.DELETED ? null : table.valueOf(key, staged);
+        if (staged.removed()) return null;
+        // A staged value is handed out as it is, as the memory engine hands out what it stores: a caller holding
+        // the key's lock may change it only to stage it again.
+        return staged.isValue() ? staged.bytes() : table.valueOf(key, staged.bytes());
     }
 
     @Override
     public boolean contains(byte[] key) {
-        byte[] staged = batches.staged(table, key);
+        WriteBatches.Staged staged = batches.staged(table, key);
         if (staged == null) return table.contains(key);
-        return staged != WriteBatches.DELETED;
+        return !staged.removed();
     }
 
     @Override
@@ -47,8 +50,9 @@ final class StagingOverlay implements Storage {
 
     @Override
     public void put(byte[] key, byte[] value) {
-        if (batches.active()) batches.stage(table, key, table.record(key, value));
-        else table.put(key, value);
+        if (!batches.active()) table.put(key, value);
+        else if (table.fitsInline(value)) batches.stageValue(table, key, value);
+        else batches.stage(table, key, table.record(key, value));
     }
 
     @Override
@@ -57,13 +61,9 @@ final class StagingOverlay implements Storage {
             table.patch(key, value, from, to);
             return;
         }
-        byte[] rec = table.record(key, value);
-        // Only an inline record can be patched in place; a chunked one is staged whole.
-        if (!RecordFormat.isInline(rec)) {
-            batches.stage(table, key, rec);
-            return;
-        }
-        batches.stagePatch(table, key, rec, from + RecordFormat.VALUE_START, to + RecordFormat.VALUE_START);
+        // Only an inline value can be patched in place; a chunked one is staged whole.
+        if (table.fitsInline(value)) batches.stagePatch(table, key, value, from, to);
+        else batches.stage(table, key, table.record(key, value));
     }
 
     @Override

@@ -41,9 +41,11 @@ public interface Storage extends AutoCloseable {
     boolean remove(byte[] key);
 
     /**
-     * Whether {@link #get} hands out a fresh copy of the stored bytes (an off-heap engine) rather than the stored
-     * array itself: only then is keeping hot pages on the heap worth it. When false, changing a returned array
-     * changes what is stored, which callers holding the key's lock may use (and no one else may do).
+     * Whether a change to an array {@link #get} returned must be written back to be stored: true for an off-heap
+     * engine, whose reads copy the stored bytes (only then is keeping hot pages on the heap worth it), except that a
+     * value the running command's batch staged comes back as the staged array itself. When false, the returned array
+     * is the stored one, and changing it changes what is stored, which callers holding the key's lock may use (and
+     * no one else may do). Either way a returned array is never scratch space: change it only to store the change.
      */
     default boolean readsAreCopies() {
         return false;

@@ -71,22 +71,44 @@ final class WriteBatches {
     }
 
     /**
-     * A staged record. When every write to the key in this batch was a patch of the stored record, [from, to) of
-     * {@code rec} covers all they changed, so applying rewrites only those bytes in place (a zset member's new
-     * score is 8 bytes of its bucket); {@code from < 0} means the whole record is written.
+     * A staged write: an inline value as the value itself (the caller's array, kept as the memory engine keeps it,
+     * so a read of it in the same batch and the write of it cost no copy; the tag byte is added when applied), or
+     * a whole record (a chunk pointer), or {@link #DELETED}. When every write to the key in this batch was a patch of
+     * the stored value, [from, to) of the value covers all they changed, so applying rewrites only those bytes in
+     * place (a zset member's new score is 8 bytes of its bucket); {@code from < 0} means the whole value is written.
      */
-    private static final class Staged {
-        byte[] rec;
-        int from, to;
+    static final class Staged {
+        private byte[] bytes;
+        private boolean value;
+        private int from, to;
 
-        Staged(byte[] rec, int from, int to) {
-            this.rec = rec;
+        Staged(byte[] bytes, boolean value, int from, int to) {
+            this.bytes = bytes;
+            this.value = value;
             this.from = from;
             this.to = to;
         }
 
         boolean isPatch() {
             return from >= 0;
+        }
+
+        boolean removed() {
+            return bytes == DELETED;
+        }
+
+        /** Whether {@link #bytes} is an inline value rather than a record. */
+        boolean isValue() {
+            return value;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        /** The record the journal holds and a replay applies. */
+        byte[] record() {
+            return value ? RecordFormat.inline(bytes) : bytes;
         }
     }
 
@@ -121,45 +143,51 @@ final class WriteBatches {
         return !current.get().writes.isEmpty();
     }
 
-    /**
-     * The record staged for the key by this thread's command: null if none (or no command runs), {@link #DELETED}
-     * for a removal.
-     */
-    byte[] staged(BatchTarget table, byte[] key) {
+    /** What this thread's command staged for the key: null if nothing (or no command runs). */
+    Staged staged(BatchTarget table, byte[] key) {
         Batch b = current.get();
         if (b.writes.isEmpty()) return null;
-        Staged s = b.writes.get(new Target(table, key));
-        return s == null ? null : s.rec;
+        return b.writes.get(new Target(table, key));
     }
 
-    /** Stages a whole record, or {@link #DELETED}, for the command running on this thread. */
+    /** Stages a whole record (a chunk pointer), or {@link #DELETED}, for the command running on this thread. */
     void stage(BatchTarget table, byte[] key, byte[] rec) {
-        Staged replaced = current.get().writes.put(new Target(table, key.clone()), new Staged(rec, -1, -1));
-        if (replaced != null) discard(table, key, replaced.rec);
+        put(table, key, new Staged(rec, false, -1, -1));
     }
 
-    private static void discard(BatchTarget table, byte[] key, byte[] rec) {
-        if (rec != DELETED) table.discardUnapplied(key, rec);
+    /** Stages an inline value, which the caller no longer changes unless it stages it again. */
+    void stageValue(BatchTarget table, byte[] key, byte[] value) {
+        put(table, key, new Staged(value, true, -1, -1));
+    }
+
+    private void put(BatchTarget table, byte[] key, Staged staged) {
+        Staged replaced = current.get().writes.put(new Target(table, key.clone()), staged);
+        if (replaced != null) discard(table, key, replaced);
+    }
+
+    private static void discard(BatchTarget table, byte[] key, Staged s) {
+        if (!s.value && s.bytes != DELETED) table.discardUnapplied(key, s.bytes);
     }
 
     /**
-     * Stages {@code rec}, which differs from the key's current record (stored, or staged by this batch) only in
-     * [from, to); a patch of a record this batch wrote whole stays a whole write.
+     * Stages the inline {@code value}, which differs from the key's current value (stored, or staged by this batch)
+     * only in [from, to); a patch of a value this batch wrote whole stays a whole write.
      */
-    void stagePatch(BatchTarget table, byte[] key, byte[] rec, int from, int to) {
+    void stagePatch(BatchTarget table, byte[] key, byte[] value, int from, int to) {
         Batch b = current.get();
         Target t = new Target(table, key);
         Staged s = b.writes.get(t);
         if (s == null) {
-            b.writes.put(new Target(table, key.clone()), new Staged(rec, from, to));
+            b.writes.put(new Target(table, key.clone()), new Staged(value, true, from, to));
             return;
         }
         if (s.isPatch()) {
             s.from = Math.min(s.from, from);
             s.to = Math.max(s.to, to);
         }
-        discard(table, key, s.rec);
-        s.rec = rec;
+        discard(table, key, s);
+        s.bytes = value;
+        s.value = true;
     }
 
     /** Applies what this thread has staged so far; the command's batch stays open for its later writes. */
@@ -173,17 +201,17 @@ final class WriteBatches {
             // Always journaled: a copy into a mapped file costs less than asking the map whether a lone put rewrites.
             List<Replayed> entries = new ArrayList<>(writes.size());
             for (Map.Entry<Target, Staged> w : writes) {
-                entries.add(new Replayed(w.getKey().table().name(), w.getKey().key, w.getValue().rec));
+                entries.add(new Replayed(w.getKey().table().name(), w.getKey().key, w.getValue().record()));
             }
             RedoJournal.Slot slot = journal.slot();
             journal.record(slot, encode(entries));
-            for (Map.Entry<Target, Staged> w : writes) {
-                Staged s = w.getValue();
-                BatchTarget table = w.getKey().table();
-                byte[] key = w.getKey().key;
+            for (int i = 0; i < writes.size(); i++) {
+                Staged s = writes.get(i).getValue();
+                BatchTarget table = writes.get(i).getKey().table();
+                byte[] key = writes.get(i).getKey().key;
                 // The journal holds the whole record either way: a kill inside a patch tears the entry, and
                 // recovery drops a torn entry, so a replay must be able to put it back whole.
-                if (!s.isPatch() || !table.applyPatch(key, s.rec, s.from, s.to)) apply(table, key, s.rec);
+                if (!s.isPatch() || !table.applyPatch(key, s.bytes, s.from, s.to)) apply(table, key, entries.get(i).rec());
             }
             journal.done(slot);
         } finally {

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -225,6 +226,35 @@ class ChronicleStorageTest {
             assertNull(t.get(b("a")));
             assertEquals("3", str(t.get(b("b"))));
             assertEquals(1, t.size());
+        }
+    }
+
+    /**
+     * A value staged inline comes back from a read in the same batch as the array staged, not a copy (a pipelined
+     * XADD or LPUSH rereads the page the command before it wrote); its patches reach the maps at commit.
+     */
+    @Test
+    void aStagedValueIsReadBackWithoutACopyAndItsPatchesAreApplied() throws Exception {
+        try (ChronicleEngine e = engine()) {
+            Storage t = e.open("db0");
+            t.put(b("k"), b("abcdef"));
+            e.begin();
+            byte[] read = t.get(b("k"));
+            assertNotSame(read, t.get(b("k")), "not staged yet: a copy of the stored value");
+            read[1] = 'X';
+            t.patch(b("k"), read, 1, 2);
+            byte[] again = t.get(b("k"));
+            assertSame(read, again);
+            again[2] = 'Y';
+            t.patch(b("k"), again, 2, 3);
+            assertEquals("abcdef", str(chronicle(t).get(b("k"))), "staged, not applied");
+            byte[] whole = b("whole");
+            t.put(b("w"), whole);
+            assertSame(whole, t.get(b("w")));
+            e.commit();
+            assertEquals("aXYdef", str(t.get(b("k"))));
+            assertEquals("whole", str(t.get(b("w"))));
+            assertNotSame(whole, t.get(b("w")), "applied: reads are copies again");
         }
     }
 

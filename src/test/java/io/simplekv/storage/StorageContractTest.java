@@ -348,11 +348,15 @@ abstract class StorageContractTest {
         assertEquals(keys(1, 2), scanAll(10));
     }
 
-    /** readsAreCopies() tells callers whether changing an array get returned changes what is stored. */
+    /**
+     * readsAreCopies() tells callers whether changing an array get returned changes what is stored (of a value
+     * already applied: inside a command, a value staged by its batch comes back as it was staged).
+     */
     @Test
     void readsAreCopiesSaysWhetherAReadArrayIsTheStoredOne() {
         byte[] v = value("value");
         table.put(key(1), v.clone());
+        applyStaged();
         byte[] read = table.get(key(1));
         read[0] ^= 1;
         boolean storedUnchanged = Arrays.equals(v, table.get(key(1)));
