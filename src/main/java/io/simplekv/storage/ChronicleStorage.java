@@ -21,6 +21,8 @@ public final class ChronicleStorage implements Storage, BatchTarget {
     private final String name;
     private final RecordMaps maps;
     private final Object[] stripes = new Object[STRIPES];
+    /** Small values read lately; every change below forgets its key's slot, under the key's stripe. */
+    private final HotValues hot = new HotValues();
     private final DiskGuard disk;
     /** Counts every map operation in and out, so a restart after kill -9 knows whether recovery is needed. */
     private final CrashWindow window;
@@ -66,20 +68,25 @@ public final class ChronicleStorage implements Storage, BatchTarget {
 
     @Override
     public byte[] get(byte[] key) {
-        return counted(() -> {
-            synchronized (stripe(key)) {
-                return maps.get(key);
-            }
-        });
+        long h = ByteHash.hash(key);
+        synchronized (stripe(h)) {
+            byte[] cached = hot.get(key, h);
+            if (cached != null) return cached;
+            return counted(() -> {
+                byte[] v = maps.get(key);
+                if (v != null) hot.fill(key, h, v);
+                return v;
+            });
+        }
     }
 
     @Override
     public boolean contains(byte[] key) {
-        return counted(() -> {
-            synchronized (stripe(key)) {
-                return maps.contains(key);
-            }
-        });
+        long h = ByteHash.hash(key);
+        synchronized (stripe(h)) {
+            if (hot.get(key, h) != null) return true;
+            return counted(() -> maps.contains(key));
+        }
     }
 
     @Override
@@ -90,8 +97,11 @@ public final class ChronicleStorage implements Storage, BatchTarget {
     @Override
     public void put(byte[] key, byte[] value) {
         written(key, () -> {
-            synchronized (stripe(key)) {
+            long h = ByteHash.hash(key);
+            synchronized (stripe(h)) {
+                hot.forget(h);
                 maps.store(key, maps.record(key, value));
+                hot.fill(key, h, value);
             }
             return null;
         });
@@ -99,11 +109,7 @@ public final class ChronicleStorage implements Storage, BatchTarget {
 
     @Override
     public void patch(byte[] key, byte[] value, int from, int to) {
-        boolean patched = written(key, () -> {
-            synchronized (stripe(key)) {
-                return maps.patch(key, value, 0, value.length, from, to);
-            }
-        });
+        boolean patched = applyPatch(key, value, from, to);
         if (!patched) put(key, value);
     }
 
@@ -111,7 +117,9 @@ public final class ChronicleStorage implements Storage, BatchTarget {
     public boolean remove(byte[] key) {
         return counted(() -> {
             try {
-                synchronized (stripe(key)) {
+                long h = ByteHash.hash(key);
+                synchronized (stripe(h)) {
+                    hot.forget(h);
                     return maps.remove(key);
                 }
             } finally {
@@ -166,7 +174,11 @@ public final class ChronicleStorage implements Storage, BatchTarget {
     public void clear() {
         counted(() -> {
             try {
-                maps.clear();
+                // Under every stripe: a read that took its value from the maps before the clear must not cache it after.
+                underAllStripes(0, () -> {
+                    maps.clear();
+                    hot.clear();
+                });
             } finally {
                 dirty = true;
                 changedSinceSample = true;
@@ -202,8 +214,11 @@ public final class ChronicleStorage implements Storage, BatchTarget {
     @Override
     public void applyRecord(byte[] key, byte[] rec) {
         written(key, () -> {
-            synchronized (stripe(key)) {
+            long h = ByteHash.hash(key);
+            synchronized (stripe(h)) {
+                hot.forget(h);
                 maps.store(key, rec);
+                if (RecordFormat.isInline(rec)) hot.fillFromRecord(key, h, rec);
             }
             return null;
         });
@@ -212,7 +227,9 @@ public final class ChronicleStorage implements Storage, BatchTarget {
     @Override
     public void applyRemoval(byte[] key) {
         written(key, () -> {
-            synchronized (stripe(key)) {
+            long h = ByteHash.hash(key);
+            synchronized (stripe(h)) {
+                hot.forget(h);
                 maps.removeEverywhere(key);
             }
             return null;
@@ -222,8 +239,12 @@ public final class ChronicleStorage implements Storage, BatchTarget {
     @Override
     public boolean applyPatch(byte[] key, byte[] value, int from, int to) {
         return written(key, () -> {
-            synchronized (stripe(key)) {
-                return maps.patch(key, value, 0, value.length, from, to);
+            long h = ByteHash.hash(key);
+            synchronized (stripe(h)) {
+                hot.forget(h);
+                if (!maps.patch(key, value, 0, value.length, from, to)) return false;
+                hot.fill(key, h, value);
+                return true;
             }
         });
     }
@@ -250,7 +271,22 @@ public final class ChronicleStorage implements Storage, BatchTarget {
     }
 
     private Object stripe(byte[] key) {
-        return stripes[(int) ByteHash.hash(key) & (STRIPES - 1)];
+        return stripe(ByteHash.hash(key));
+    }
+
+    private Object stripe(long hash) {
+        return stripes[(int) hash & (STRIPES - 1)];
+    }
+
+    /** Runs {@code r} holding every stripe, taken in index order (a single-key operation holds only one). */
+    private void underAllStripes(int from, Runnable r) {
+        if (from == STRIPES) {
+            r.run();
+            return;
+        }
+        synchronized (stripes[from]) {
+            underAllStripes(from + 1, r);
+        }
     }
 
     /** Runs a map operation counted in and out of the crash window, so a kill inside it means recovery. */
@@ -331,6 +367,7 @@ public final class ChronicleStorage implements Storage, BatchTarget {
     private void closeInside(boolean force) {
         if (closed) return;
         closed = true;
+        hot.clear();
         try {
             maps.close(force);
         } finally {
