@@ -107,7 +107,8 @@ class ServerCommandsTest extends ServerTestBase {
                     "rdb_changes_since_last_save", "total_connections_received", "total_commands_processed",
                     "instantaneous_ops_per_sec", "total_net_input_bytes", "rejected_connections", "expired_keys",
                     "evicted_keys", "total_error_replies", "connected_slaves", "master_repl_offset", "used_cpu_sys",
-                    "used_cpu_user", "migrate_cached_sockets", "latest_fork_usec", "total_forks"}) {
+                    "used_cpu_user", "used_cpu_sys_children", "used_cpu_user_children", "migrate_cached_sockets",
+                    "latest_fork_usec", "total_forks"}) {
                 assertTrue(f.containsKey(name), "INFO lacks " + name);
             }
             assertFalse(text.contains("cmdstat_"), "commandstats is not a default section");
