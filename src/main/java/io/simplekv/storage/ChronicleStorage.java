@@ -187,23 +187,21 @@ public final class ChronicleStorage implements Storage, BatchTarget {
         });
     }
 
-    /**
-     * The record that will store {@code value} once applied; a value too large for one entry has its chunks
-     * written now, under a nonce no stored record uses, so they change nothing readers see until then.
-     */
-    /** Whether {@code value} is stored inline, in its key's own entry. */
+    /** Whether {@code value} is stored inline, in its key's own entry (and so staged as the value itself). */
     boolean fitsInline(byte[] value) {
         return maps.fitsInline(value);
     }
 
-    byte[] record(byte[] key, byte[] value) {
-        if (maps.fitsInline(value)) return RecordFormat.inline(value); // touches no map
+    /**
+     * The record that will store a value too large for one entry once applied: its chunks are written now, under
+     * a nonce no stored record uses, so they change nothing readers see until then.
+     */
+    byte[] chunkedRecord(byte[] key, byte[] value) {
         return written(key, () -> maps.record(key, value));
     }
 
-    /** The value a record not yet applied holds (reading its chunks when it has some). */
-    byte[] valueOf(byte[] key, byte[] rec) {
-        if (RecordFormat.isInline(rec)) return RecordFormat.inlineValue(rec);
+    /** The value a chunked record not yet applied points at. */
+    byte[] chunkedValue(byte[] key, byte[] rec) {
         return counted(() -> {
             synchronized (stripe(key)) {
                 return maps.valueOf(key, rec);

@@ -33,7 +33,7 @@ final class StagingOverlay implements Storage {
         if (staged.removed()) return null;
         // A staged value is handed out as it is, as the memory engine hands out what it stores: a caller holding
         // the key's lock may change it only to stage it again.
-        return staged.isValue() ? staged.bytes() : table.valueOf(key, staged.bytes());
+        return staged.isValue() ? staged.bytes() : table.chunkedValue(key, staged.bytes());
     }
 
     @Override
@@ -52,7 +52,7 @@ final class StagingOverlay implements Storage {
     public void put(byte[] key, byte[] value) {
         if (!batches.active()) table.put(key, value);
         else if (table.fitsInline(value)) batches.stageValue(table, key, value);
-        else batches.stage(table, key, table.record(key, value));
+        else batches.stage(table, key, table.chunkedRecord(key, value));
     }
 
     @Override
@@ -63,7 +63,7 @@ final class StagingOverlay implements Storage {
         }
         // Only an inline value can be patched in place; a chunked one is staged whole.
         if (table.fitsInline(value)) batches.stagePatch(table, key, value, from, to);
-        else batches.stage(table, key, table.record(key, value));
+        else batches.stage(table, key, table.chunkedRecord(key, value));
     }
 
     @Override

@@ -165,7 +165,7 @@ class ChronicleStorageTest {
         new Random(2).nextBytes(value);
         s.put(b("k"), old);
         ChronicleStorage table = chronicle(s);
-        byte[] rec = table.record(b("k"), value);
+        byte[] rec = table.chunkedRecord(b("k"), value);
         assertFalse(RecordFormat.isInline(rec), "500 bytes over 64-byte chunks are chunked");
         RedoJournal journal = new RedoJournal(dir.resolve(ChronicleEngine.JOURNAL_DIR));
         journal.record(journal.slot(), WriteBatches.encode(List.of(new WriteBatches.Replayed("db0.chronicle", b("k"), rec))));
@@ -197,8 +197,8 @@ class ChronicleStorageTest {
         s.put(b("small"), b("inline"));
         stored = chronicle(s).usedBytes();
         ChronicleStorage table = chronicle(s);
-        table.record(b("k"), other); // the command's new value, written, never committed
-        table.record(b("gone"), other);
+        table.chunkedRecord(b("k"), other); // the command's new value, written, never committed
+        table.chunkedRecord(b("gone"), other);
         assertTrue(table.usedBytes() > stored);
         s.close();
         releaseLockOnly(crashed);
