@@ -32,7 +32,8 @@ public final class ServerStats {
 
     public void reset() {
         for (LongAdder a : new LongAdder[] {connectionsReceived, rejectedConnections, unknownCommands,
-                netInputBytes, netOutputBytes, keyspaceHits, keyspaceMisses, expiredKeys, evictedKeys, errorReplies, lazyfreedObjects}) {
+                netInputBytes, netOutputBytes, keyspaceHits, keyspaceMisses, expiredKeys, evictedKeys, evictedClients, errorReplies,
+                lazyfreedObjects}) {
             a.reset();
         }
         errorsByPrefix.clear();

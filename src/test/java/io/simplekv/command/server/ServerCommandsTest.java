@@ -175,6 +175,8 @@ class ServerCommandsTest extends ServerTestBase {
         r.call("GET", "a");
         r.call("GET", "zz");
         r.call("FOO");
+        server.context().stats().evictedClients.increment(); // as maxmemory-clients does
+        assertEquals("1", infoFields(info("stats")).get("evicted_clients"));
         assertEquals(OK, r.call("CONFIG", "RESETSTAT"));
         String stats = info("commandstats");
         assertTrue(Pattern.compile("^# Commandstats\r\ncmdstat_config\\|resetstat:calls=1,usec=[0-9]+,"
@@ -183,6 +185,7 @@ class ServerCommandsTest extends ServerTestBase {
         assertEquals("0", f.get("keyspace_hits"));
         assertEquals("0", f.get("keyspace_misses"));
         assertEquals("0", f.get("total_error_replies"));
+        assertEquals("0", f.get("evicted_clients"), "Redis's resetServerStats zeroes stat_evictedclients");
         assertEquals(error("ERR wrong number of arguments for 'config|resetstat' command"),
                 r.call("CONFIG", "RESETSTAT", "x"));
     }
