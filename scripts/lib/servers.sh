@@ -7,10 +7,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 wait_up() { for _ in $(seq 1 150); do redis-cli -p "$1" ping >/dev/null 2>&1 && return; sleep 0.1; done; }
 
 # simplekv PORT DIR [ENGINE]: in the background, through the launcher (SIMPLEKV_LAUNCHER runs another build's),
-# with JAVA_OPTS (default -Xms1g -Xmx1g).
+# with JAVA_OPTS (default -Xms1g -Xmx1g) and SIMPLEKV_ARGS (more server flags, e.g. "--appendfsync no").
 simplekv() {
+  # shellcheck disable=SC2086 # SIMPLEKV_ARGS is a list of flags
   JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx1g}" "${SIMPLEKV_LAUNCHER:-$root/scripts/simplekv-server}" --port "$1" --dir "$2" \
-    --storage "${3:-memory}" &
+    --storage "${3:-memory}" ${SIMPLEKV_ARGS:-} &
 }
 
 # redis PORT DIR: Debian's redis-server without persistence, daemonized.
